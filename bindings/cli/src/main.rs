@@ -1,0 +1,260 @@
+//! `ratecard`: validate catalogs, quote events and convert amounts from the command line.
+//!
+//! Exit codes: 0 all is well; 1 the catalog, an event or an amount has errors; 2 the command
+//! line itself is wrong (unknown command or flag, missing argument, unreadable file).
+
+mod table;
+
+use ratecard::{Engine, Error, Event, Instant, QuoteOptions};
+use std::io::Read;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+ratecard: exact quotes for usage-based prices
+
+usage:
+  ratecard validate CATALOG [--format json|table]
+  ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain] [--format json|table]
+  ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
+  ratecard schema
+  ratecard codes
+
+CATALOG and EVENTS are JSON files, or - for standard input. An EVENTS file holding one
+object prints one quote; an array (or several files) prints an array of quotes.
+T is an RFC 3339 instant (2026-03-01T12:00:00Z); without --at, quotes price at each
+event's occurred_at, and anything else at the current time.
+Exit codes: 0 ok, 1 errors in the input, 2 a wrong command line.";
+
+/// What went wrong, and which exit code it earns.
+enum Failure {
+    /// The command line is wrong (exit 2).
+    Usage(String),
+    /// The input has errors (exit 1); printed as one line per issue.
+    Input(Error),
+    /// The input has errors and the details were already printed (exit 1).
+    Reported,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Input(e)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Table,
+}
+
+struct Args {
+    positional: Vec<String>,
+    at: Option<String>,
+    express_in: Vec<String>,
+    products: Vec<String>,
+    explain: bool,
+    format: Format,
+}
+
+fn parse_args(raw: &[String]) -> Result<Args, Failure> {
+    let mut args = Args { positional: Vec::new(), at: None, express_in: Vec::new(), products: Vec::new(), explain: true, format: Format::Json };
+    let mut it = raw.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::Usage(format!("{name} needs a value")));
+        match arg.as_str() {
+            "--at" => args.at = Some(value("--at")?),
+            "--in" => args.express_in.push(value("--in")?),
+            "--product" => args.products.push(value("--product")?),
+            "--no-explain" => args.explain = false,
+            "--format" => {
+                args.format = match value("--format")?.as_str() {
+                    "json" => Format::Json,
+                    "table" => Format::Table,
+                    other => return Err(Failure::Usage(format!("--format is json or table, not {other:?}"))),
+                }
+            }
+            "-" => args.positional.push(arg.clone()),
+            flag if flag.starts_with("--") => {
+                // --in=USD style
+                match flag.split_once('=') {
+                    Some(("--at", v)) => args.at = Some(v.to_string()),
+                    Some(("--in", v)) => args.express_in.push(v.to_string()),
+                    Some(("--product", v)) => args.products.push(v.to_string()),
+                    Some(("--format", "json")) => args.format = Format::Json,
+                    Some(("--format", "table")) => args.format = Format::Table,
+                    _ => return Err(Failure::Usage(format!("unknown option {flag}"))),
+                }
+            }
+            _ => args.positional.push(arg.clone()),
+        }
+    }
+    Ok(args)
+}
+
+fn read_input(path: &str) -> Result<String, Failure> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))
+}
+
+fn now() -> Option<Instant> {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+    Instant::from_unix_nanos(i128::try_from(since.as_nanos()).ok()?)
+}
+
+fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
+    match at {
+        None => Ok(None),
+        Some(text) => Instant::parse(text).map(Some).map_err(|m| Failure::Usage(format!("--at: {m}"))),
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn validate(args: &Args) -> Result<(), Failure> {
+    let [catalog] = args.positional.as_slice() else {
+        return Err(Failure::Usage("validate takes one CATALOG".into()));
+    };
+    let report = ratecard::validate_json(&read_input(catalog)?)?;
+    match args.format {
+        Format::Json => print_json(&report)?,
+        Format::Table => print!("{}", table::report(catalog, &report)),
+    }
+    if report.valid {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
+}
+
+fn quote(args: &Args) -> Result<(), Failure> {
+    let Some((catalog, event_files)) = args.positional.split_first() else {
+        return Err(Failure::Usage("quote takes a CATALOG and at least one EVENTS file".into()));
+    };
+    if event_files.is_empty() {
+        return Err(Failure::Usage("quote takes a CATALOG and at least one EVENTS file".into()));
+    }
+    if event_files.iter().filter(|f| *f == "-").count() + usize::from(catalog == "-") > 1 {
+        return Err(Failure::Usage("standard input (-) can be read only once".into()));
+    }
+    let engine = Engine::from_json(&read_input(catalog)?)?;
+    let texts = event_files.iter().map(|f| read_input(f)).collect::<Result<Vec<_>, _>>()?;
+    let single = texts.len() == 1 && texts.iter().all(|t| t.trim_start().starts_with('{'));
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for (file, text) in event_files.iter().zip(&texts) {
+        let batch = Event::many_from_json(text).map_err(|e| {
+            let prefix = if texts.len() > 1 { format!("{file}") } else { String::new() };
+            Error::new(e.kind, e.issues.into_iter().map(|i| if prefix.is_empty() { i } else { i.prefixed(&prefix) }).collect())
+        })?;
+        events.extend(batch);
+    }
+    let options = QuoteOptions {
+        at: parse_at(&args.at)?,
+        now: now(),
+        express_in: args.express_in.clone(),
+        products: (!args.products.is_empty()).then(|| args.products.clone()),
+        prior_usage: Vec::new(),
+        explain: args.explain && args.format == Format::Json,
+    };
+    let quotes = engine.quote_many(&events, &options)?;
+    match (args.format, single) {
+        (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)),
+        (Format::Json, true) => match quotes.first() {
+            Some(q) => print_json(q)?,
+            None => print_json(&quotes)?,
+        },
+        (Format::Json, false) => print_json(&quotes)?,
+    }
+    Ok(())
+}
+
+fn convert(args: &Args) -> Result<(), Failure> {
+    let [catalog, amount, from, to] = args.positional.as_slice() else {
+        return Err(Failure::Usage("convert takes CATALOG AMOUNT FROM TO".into()));
+    };
+    let engine = Engine::from_json(&read_input(catalog)?)?;
+    let value = ratecard::parse_decimal(amount).map_err(|(code, message)| {
+        Error::one(ratecard::ErrorKind::InvalidArgument, "amount", code, message)
+    })?;
+    let at = match parse_at(&args.at)? {
+        Some(t) => t,
+        None => now().ok_or_else(|| Failure::Usage("the system clock is before 1970; pass --at".into()))?,
+    };
+    let conversion = engine.convert(value, from, to, at)?;
+    match args.format {
+        Format::Json => print_json(&conversion)?,
+        Format::Table => println!(
+            "{} {} = {} {}  (1 {} = {} {}, {} rounding)",
+            conversion.source_amount,
+            conversion.source,
+            conversion.destination_amount,
+            conversion.destination,
+            conversion.destination,
+            conversion.rate,
+            conversion.source,
+            conversion.rounding
+        ),
+    }
+    Ok(())
+}
+
+fn run(raw: &[String]) -> Result<(), Failure> {
+    let Some((command, rest)) = raw.split_first() else {
+        return Err(Failure::Usage("no command given".into()));
+    };
+    match command.as_str() {
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        "-V" | "--version" => {
+            println!("ratecard {}", ratecard::VERSION);
+            Ok(())
+        }
+        "schema" => {
+            if !rest.is_empty() {
+                return Err(Failure::Usage("schema takes no arguments".into()));
+            }
+            println!("{}", ratecard::schema_json().trim_end());
+            Ok(())
+        }
+        "codes" => {
+            for code in ratecard::Code::ALL {
+                println!("{:<24} {}", code.as_str(), code.description());
+            }
+            Ok(())
+        }
+        "validate" => validate(&parse_args(rest)?),
+        "quote" => quote(&parse_args(rest)?),
+        "convert" => convert(&parse_args(rest)?),
+        other => Err(Failure::Usage(format!("unknown command {other:?}"))),
+    }
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    match run(&raw) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Reported) => ExitCode::from(1),
+        Err(Failure::Input(e)) => {
+            eprintln!("ratecard: {}", e.summary());
+            for issue in e.issues.iter().skip(1) {
+                eprintln!("  {issue}");
+            }
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("ratecard: {message}\n(ratecard --help shows the usage)");
+            ExitCode::from(2)
+        }
+    }
+}

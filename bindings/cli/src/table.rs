@@ -1,0 +1,117 @@
+//! `--format table`: plain-text tables for people.
+
+use ratecard::{Quote, Report};
+use std::fmt::Write;
+
+/// Left-aligned columns; numbers right-aligned. Widths count characters, not display cells.
+fn render(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<String>, out: &mut String| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = w.saturating_sub(cell.chars().count());
+            if i > 0 {
+                text.push_str("  ");
+            }
+            if numeric.get(i).copied().unwrap_or(false) {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", text.trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect(), &mut out);
+    line(widths.iter().map(|w| "-".repeat(*w)).collect(), &mut out);
+    for row in rows {
+        line(row.clone(), &mut out);
+    }
+    out
+}
+
+pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
+    let mut header = vec!["event", "event_type", "product", "price", "asset", "amount"];
+    header.extend(express_in.iter().map(String::as_str));
+    let mut numeric = vec![false, false, false, false, false, true];
+    numeric.extend(express_in.iter().map(|_| true));
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let mut totals: Vec<(String, ratecard::Amount)> = Vec::new();
+    let mut grand: Vec<(String, ratecard::Amount)> = Vec::new();
+    for (i, q) in quotes.iter().enumerate() {
+        let id = q.event_id.map_or_else(|| format!("#{}", i + 1), str::to_string);
+        if q.fees.is_empty() {
+            let mut row = vec![id.clone(), q.event_type.to_string(), "-".into(), "(no fee)".into(), String::new(), String::new()];
+            row.extend(express_in.iter().map(|_| String::new()));
+            rows.push(row);
+        }
+        for fee in &q.fees {
+            let mut row = vec![
+                id.clone(),
+                q.event_type.to_string(),
+                fee.product_code.to_string(),
+                fee.price_name.to_string(),
+                fee.currency.to_string(),
+                fee.amount.to_string(),
+            ];
+            for code in express_in {
+                row.push(fee.equivalents.get(code).map(|a| a.to_string()).unwrap_or_default());
+            }
+            rows.push(row);
+        }
+        for w in &q.warnings {
+            notes.push(format!("{id}: {w}"));
+        }
+        add(&mut totals, &q.totals.0);
+        add(&mut grand, &q.equivalents.0);
+    }
+    let mut out = render(&header, &rows, &numeric);
+    if !totals.is_empty() {
+        let sums: Vec<String> = totals.iter().map(|(c, a)| format!("{a} {c}")).collect();
+        let _ = writeln!(out, "\ntotal: {}", sums.join(", "));
+    }
+    for (code, amount) in &grand {
+        let _ = writeln!(out, "total in {code}: {amount}");
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\nwarnings:");
+        for n in notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
+    out
+}
+
+fn add(into: &mut Vec<(String, ratecard::Amount)>, from: &[(&str, ratecard::Amount)]) {
+    for (code, amount) in from {
+        match into.iter_mut().find(|(c, _)| c == code) {
+            Some((_, a)) => a.value = a.value.saturating_add(amount.value),
+            None => into.push((code.to_string(), *amount)),
+        }
+    }
+}
+
+pub fn report(file: &str, report: &Report) -> String {
+    let mut out = String::new();
+    for (kind, list) in [("error", &report.errors), ("warning", &report.warnings)] {
+        for issue in list {
+            let _ = writeln!(out, "{file}: {kind}: {issue}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{file}: {} ({} errors, {} warnings)",
+        if report.valid { "valid" } else { "invalid" },
+        report.errors.len(),
+        report.warnings.len()
+    );
+    out
+}

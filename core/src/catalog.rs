@@ -1,0 +1,157 @@
+//! A catalog: `{assets, products, settings?}`, read and checked as a whole.
+
+use crate::asset::{read_asset, Asset};
+use crate::fiat;
+use crate::issue::{Code, Report};
+use crate::product::{read_product, PriceKind, Product};
+use crate::reader::{index, Found, Obj};
+use crate::rounding::RoundingMode;
+use serde_json::Value;
+
+/// Catalog-wide choices ratecard leaves to the platform.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Rounding of fees, totals and equivalents, per asset code (upper case).
+    pub rounding: Vec<(String, RoundingMode)>,
+    /// Rounding of conversions into an asset, per asset code (upper case).
+    pub conversion_rounding: Vec<(String, RoundingMode)>,
+}
+
+impl Settings {
+    pub fn rounding_for(&self, key: &str) -> Option<RoundingMode> {
+        self.rounding.iter().find(|(k, _)| k == key).map(|(_, m)| *m)
+    }
+
+    pub fn conversion_rounding_for(&self, key: &str) -> Option<RoundingMode> {
+        self.conversion_rounding.iter().find(|(k, _)| k == key).map(|(_, m)| *m)
+    }
+}
+
+/// A parsed catalog. Build one through [`crate::Engine::new`], which refuses invalid input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub assets: Vec<Asset>,
+    pub products: Vec<Product>,
+    pub settings: Settings,
+}
+
+impl Catalog {
+    /// The custom asset with this code (case-insensitive).
+    pub fn asset(&self, code: &str) -> Option<(usize, &Asset)> {
+        self.assets.iter().enumerate().find(|(_, a)| a.code.eq_ignore_ascii_case(code))
+    }
+
+    /// Whether a code names a custom asset of this catalog or an ISO 4217 currency.
+    pub fn knows(&self, code: &str) -> bool {
+        self.asset(code).is_some() || fiat::precision(&code.to_ascii_uppercase()).is_some()
+    }
+}
+
+/// Reads a catalog and reports every problem; the catalog is `None` only when the input is not
+/// an object at all.
+pub(crate) fn read_catalog(value: &Value) -> (Option<Catalog>, Report) {
+    let mut found = Found::default();
+    let catalog = Obj::of(&mut found, value, "").map(|root| read_root(&mut found, &root));
+    let report = Report { valid: found.errors.is_empty(), errors: found.errors, warnings: found.warnings };
+    (catalog, report)
+}
+
+fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
+    root.known_fields(found, &["$schema", "assets", "products", "settings"]);
+    let mut catalog = Catalog::default();
+    if let Some(list) = root.opt_array(found, "assets") {
+        for (i, item) in list.iter().enumerate() {
+            let path = index("assets", i);
+            let Some(obj) = Obj::of(found, item, &path) else { continue };
+            let Some(asset) = read_asset(found, &obj) else { continue };
+            if let Some((first, _)) = catalog.asset(&asset.code) {
+                found.error(
+                    &format!("{path}.code"),
+                    Code::DuplicateAsset,
+                    format!("asset code {:?} is already defined by assets[{first}] (codes compare case-insensitively)", asset.code),
+                );
+                continue;
+            }
+            catalog.assets.push(asset);
+        }
+    }
+    if let Some(list) = root.opt_array(found, "products") {
+        for (i, item) in list.iter().enumerate() {
+            let path = index("products", i);
+            let Some(obj) = Obj::of(found, item, &path) else { continue };
+            let Some(product) = read_product(found, &obj) else { continue };
+            if let Some(first) = catalog.products.iter().position(|p| p.code.eq_ignore_ascii_case(&product.code)) {
+                found.error(
+                    &format!("{path}.code"),
+                    Code::DuplicateProduct,
+                    format!("product code {:?} is already used by products[{first}]", product.code),
+                );
+                continue;
+            }
+            catalog.products.push(product);
+        }
+    }
+    if let Some(settings) = root.opt_obj(found, "settings") {
+        catalog.settings = read_settings(found, &settings, &catalog);
+    }
+    check_asset_references(found, &catalog);
+    catalog
+}
+
+fn read_settings(found: &mut Found, obj: &Obj<'_>, catalog: &Catalog) -> Settings {
+    obj.known_fields(found, &["rounding", "conversion_rounding"]);
+    let mut settings = Settings::default();
+    for key in ["rounding", "conversion_rounding"] {
+        let Some(map) = obj.opt_obj(found, key) else { continue };
+        for (code, mode) in map.map {
+            let path = map.at(code);
+            if !catalog.knows(code) {
+                found.error(&path, Code::UnknownAsset, format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"));
+                continue;
+            }
+            let Some(mode) = mode.as_str().and_then(RoundingMode::from_name) else {
+                let names: Vec<&str> = RoundingMode::ALL.iter().map(|m| m.as_str()).collect();
+                found.error(&path, Code::InvalidValue, format!("rounding mode must be one of {}", names.join(", ")));
+                continue;
+            };
+            let entry = (code.to_ascii_uppercase(), mode);
+            if key == "rounding" {
+                settings.rounding.push(entry);
+            } else {
+                settings.conversion_rounding.push(entry);
+            }
+        }
+    }
+    settings
+}
+
+fn check_asset_references(found: &mut Found, catalog: &Catalog) {
+    let unknown = |found: &mut Found, code: &str, path: String| {
+        if !catalog.knows(code) {
+            found.error(
+                &path,
+                Code::UnknownAsset,
+                format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"),
+            );
+        }
+    };
+    for product in &catalog.products {
+        for price in &product.prices {
+            match &price.kind {
+                PriceKind::Usage(usage) => {
+                    for p in &usage.pricing {
+                        unknown(found, &p.asset, format!("{}.asset", p.path));
+                    }
+                }
+                PriceKind::Fixed(list) => {
+                    for p in list {
+                        unknown(found, &p.asset, format!("{}.asset", p.path));
+                    }
+                }
+            }
+        }
+        for e in &product.entitlements {
+            unknown(found, &e.asset, format!("{}.asset", e.path));
+        }
+    }
+}

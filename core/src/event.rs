@@ -1,0 +1,347 @@
+//! Usage events, as the billing API's `POST /events` takes them.
+//!
+//! Events are the hot path (a batch may hold millions), so they are read with serde straight
+//! into borrowed strings, never through a `serde_json::Value` map, and with hand-written
+//! visitors rather than `#[serde(untagged)]`, which would buffer every value.
+
+use crate::instant::Instant;
+use crate::issue::{from_serde, Code, Error, ErrorKind, Issue};
+use crate::number::parse_decimal;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// One usage event. `id` and `occurred_at` are optional for a preview.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Event<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub event_type: Cow<'a, str>,
+    pub occurred_at: Option<Instant>,
+    /// `data` in the order given; keys are few, so a list beats a map.
+    pub data: Vec<(Cow<'a, str>, Scalar<'a>)>,
+}
+
+/// A value of an event's `data`: a string, a number or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Num(Decimal),
+    Bool(bool),
+    Null,
+    /// Not a scalar, or a number that does not fit: the reason, reported by [`Event::check`].
+    Invalid(String),
+}
+
+impl<'a> Event<'a> {
+    /// An event of a type, with no data; fill `data` with [`Event::with`].
+    pub fn new(event_type: impl Into<Cow<'a, str>>) -> Event<'a> {
+        Event { event_type: event_type.into(), ..Event::default() }
+    }
+
+    pub fn with(mut self, key: impl Into<Cow<'a, str>>, value: Scalar<'a>) -> Event<'a> {
+        self.data.push((key.into(), value));
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Scalar<'a>> {
+        self.data.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Reads one event from JSON text.
+    pub fn from_json(text: &'a str) -> Result<Event<'a>, Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let event = match Event::deserialize(&mut de).and_then(|e| de.end().map(|_| e)) {
+            Ok(e) => e,
+            Err(err) => return Err(with_path::<Event<'_>>(text, &err, "")),
+        };
+        event.check("")?;
+        Ok(event)
+    }
+
+    /// Reads one event from a JSON value (strings are borrowed from it).
+    pub fn from_value(value: &'a serde_json::Value) -> Result<Event<'a>, Error> {
+        let event = Event::deserialize(value).map_err(|err| {
+            let path = serde_path_to_error::deserialize::<_, Event<'_>>(value)
+                .err()
+                .map(|e| e.path().to_string())
+                .unwrap_or_default();
+            from_serde(ErrorKind::InvalidEvent, &err, clean_path(&path))
+        })?;
+        event.check("")?;
+        Ok(event)
+    }
+
+    /// Reads a JSON array of events (or one event object, as a list of one).
+    pub fn many_from_json(text: &'a str) -> Result<Vec<Event<'a>>, Error> {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') {
+            return Event::from_json(text).map(|e| vec![e]);
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let events = match Vec::<Event<'_>>::deserialize(&mut de).and_then(|e| de.end().map(|_| e)) {
+            Ok(e) => e,
+            Err(err) => return Err(with_path::<Vec<Event<'_>>>(text, &err, "")),
+        };
+        let mut issues = Vec::new();
+        for (i, event) in events.iter().enumerate() {
+            if let Err(e) = event.check(&format!("[{i}]")) {
+                issues.extend(e.issues);
+            }
+        }
+        if issues.is_empty() {
+            Ok(events)
+        } else {
+            Err(Error::new(ErrorKind::InvalidEvent, issues))
+        }
+    }
+
+    /// What serde cannot say: an empty event type, data values that are not scalars.
+    pub fn check(&self, prefix: &str) -> Result<(), Error> {
+        let mut issues = Vec::new();
+        if self.event_type.trim().is_empty() {
+            issues.push(Issue::new("event_type", Code::InvalidValue, "event_type must not be empty").prefixed(prefix));
+        }
+        for (key, value) in &self.data {
+            if let Scalar::Invalid(reason) = value {
+                let code = if reason.contains("does not fit") { Code::DecimalOverflow } else { Code::InvalidType };
+                issues.push(Issue::new(format!("data.{key}"), code, reason.clone()).prefixed(prefix));
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::InvalidEvent, issues))
+        }
+    }
+}
+
+/// Re-reads a failing input with path tracking, so the error can say where (slow path only).
+fn with_path<'de, T: Deserialize<'de>>(text: &'de str, err: &serde_json::Error, prefix: &str) -> Error {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => String::new(),
+    };
+    from_serde(ErrorKind::InvalidEvent, err, format!("{prefix}{}", clean_path(&path)))
+}
+
+/// serde_path_to_error writes `.` for the root and `[3].data.x` for nested places.
+fn clean_path(path: &str) -> String {
+    let p = path.trim_start_matches('.');
+    if p == "?" {
+        String::new()
+    } else {
+        p.to_string()
+    }
+}
+
+/// A string that borrows from the input when it can.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Scalar::Num(Decimal::from(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Num(Decimal::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(scalar_from_double(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Invalid("expected a string, number or boolean, found an array".into()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Invalid("expected a string, number or boolean, found an object".into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON number that was not an integer: the decimal its shortest round-trip text names (see
+/// `number.rs`). This is the one place where a binary double is read, and only to be turned
+/// into text; it is never used in arithmetic.
+pub fn scalar_from_double(v: f64) -> Scalar<'static> {
+    if !v.is_finite() {
+        return Scalar::Invalid(format!("{v} is not a finite number"));
+    }
+    // Rust prints a double with its shortest round-trip digits and never in exponent form.
+    match parse_decimal(&v.to_string()) {
+        Ok(d) => Scalar::Num(d),
+        Err((_, message)) => Scalar::Invalid(message),
+    }
+}
+
+/// An RFC 3339 timestamp, checked while reading so that a bad one is reported at its path.
+struct Timestamp(Instant);
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let CowStr(text) = CowStr::deserialize(d)?;
+        Instant::parse(&text).map(Timestamp).map_err(|m| de::Error::custom(format!("invalid_timestamp: {m}")))
+    }
+}
+
+struct Data<'a>(Vec<(Cow<'a, str>, Scalar<'a>)>);
+
+impl<'de> Deserialize<'de> for Data<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Data<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of strings, numbers and booleans")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
+                while let Some(CowStr(key)) = map.next_key()? {
+                    let value: Scalar<'de> = map.next_value()?;
+                    out.push((key, value));
+                }
+                Ok(Data(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Data(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Event<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a usage event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut event = Event::default();
+                let mut has_type = false;
+                while let Some(CowStr(key)) = map.next_key()? {
+                    match key.as_ref() {
+                        "event_type" => {
+                            event.event_type = map.next_value::<CowStr<'de>>()?.0;
+                            has_type = true;
+                        }
+                        "id" => event.id = map.next_value::<Option<CowStr<'de>>>()?.map(|c| c.0),
+                        "occurred_at" => {
+                            event.occurred_at = map.next_value::<Option<Timestamp>>()?.map(|t| t.0);
+                        }
+                        "data" => event.data = map.next_value::<Option<Data<'de>>>()?.map(|d| d.0).unwrap_or_default(),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                if !has_type {
+                    return Err(de::Error::missing_field("event_type"));
+                }
+                Ok(event)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A volume read from an event's data: a number, or a string holding one.
+pub fn volume_of(value: &Scalar<'_>) -> Result<Decimal, String> {
+    match value {
+        Scalar::Num(d) => Ok(*d),
+        Scalar::Str(s) => parse_decimal(s).map_err(|(_, m)| m),
+        Scalar::Bool(_) => Err("a boolean is not a volume".into()),
+        Scalar::Null => Err("null is not a volume".into()),
+        Scalar::Invalid(reason) => Err(reason.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_tutorial_event_borrowing_strings() {
+        let text = r#"{"id":"evt_1","event_type":"image_generated","occurred_at":"2026-03-01T12:00:00Z",
+            "subject":"img_1","data":{"model":"gli-1-0","seconds":4.5,"hd":true,"n":3}}"#;
+        let e = Event::from_json(text).map_err(|e| e.to_string());
+        let e = match e {
+            Ok(e) => e,
+            Err(m) => panic!("{m}"),
+        };
+        assert!(matches!(e.event_type, Cow::Borrowed("image_generated")));
+        assert_eq!(e.get("seconds"), Some(&Scalar::Num(Decimal::new(45, 1))));
+        assert_eq!(e.get("hd"), Some(&Scalar::Bool(true)));
+        assert_eq!(e.dimension("n").as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn errors_name_their_path_and_code() {
+        let err = Event::many_from_json(r#"[{"event_type":"a"},{"event_type":5}]"#).err();
+        let issue = err.as_ref().and_then(|e| e.issues.first());
+        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("[1].event_type", Code::InvalidType)));
+
+        let err = Event::from_json(r#"{"data":{}}"#).err();
+        let issue = err.as_ref().and_then(|e| e.issues.first());
+        assert_eq!(issue.map(|i| i.code), Some(Code::MissingField));
+
+        let err = Event::from_json(r#"{"event_type":"a","data":{"x":{"y":1}}}"#).err();
+        let issue = err.as_ref().and_then(|e| e.issues.first());
+        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("data.x", Code::InvalidType)));
+
+        let err = Event::from_json(r#"{"event_type":"a","occurred_at":"soon"}"#).err();
+        let issue = err.as_ref().and_then(|e| e.issues.first());
+        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("occurred_at", Code::InvalidTimestamp)));
+    }
+}

@@ -1,0 +1,357 @@
+//! How one price turns one event into an amount, before rounding.
+//!
+//! The rules (the billing API's public examples, and ratecard's own where it is silent):
+//!
+//! - `unit`: `unit_price` per event.
+//! - `volume`: `volume_rate × volume / package_size` (prorated; `package_size` defaults to 1),
+//!   where volume is `data[volume_field]`. With `pricing_model: "package"` whole packages are
+//!   billed, a partial one rounded up: `ceil(volume / package_size) × volume_rate`.
+//! - `unit_and_volume`: the unit part plus the volume part.
+//! - `tiered` (graduated): the event's usage is laid after the usage already in the tiering
+//!   period, and each part is priced by the tier it falls in. `bulk`: the whole event is priced
+//!   by the tier that the period's usage reaches with this event (earlier events are not
+//!   re-priced: the billing API charges in real time). A tier covers `(previous up_to, up_to]`.
+//!   The unit part of a tiered price comes from the tier reached.
+//! - `min_amount` / `max_amount` clamp the amount of one event, after tiers.
+//! - Dimensions: a dimensional price matches when each of its keys is `"*"` or equals the
+//!   event's value (numbers and booleans compared by their text). The match with the most
+//!   exact keys wins; catalogs where two matches could tie are rejected by validation.
+
+use crate::event::{Event, Scalar};
+use crate::product::{PricingModel, TierBasis, UsageType};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+
+/// One PriceValue: a flat price, or one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceValue {
+    pub name: Option<String>,
+    pub up_to: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub volume_rate: Option<Decimal>,
+    pub package_size: Option<Decimal>,
+    pub min_amount: Option<Decimal>,
+    pub max_amount: Option<Decimal>,
+    pub path: String,
+}
+
+impl PriceValue {
+    pub fn package(&self) -> Decimal {
+        self.package_size.unwrap_or(Decimal::ONE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DimValue {
+    Any,
+    Exact(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DimensionalPrice {
+    pub name: Option<String>,
+    pub pattern: Vec<(String, DimValue)>,
+    pub values: Vec<PriceValue>,
+    pub path: String,
+    exact: usize,
+}
+
+impl DimensionalPrice {
+    pub fn new(name: Option<String>, pattern: Vec<(String, DimValue)>, values: Vec<PriceValue>, path: String) -> Self {
+        let exact = pattern.iter().filter(|(_, v)| matches!(v, DimValue::Exact(_))).count();
+        DimensionalPrice { name, pattern, values, path, exact }
+    }
+
+    /// How many keys must equal a value exactly.
+    pub fn specificity(&self) -> usize {
+        self.exact
+    }
+
+    fn exact_keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pattern.iter().filter_map(|(k, v)| match v {
+            DimValue::Exact(x) => Some((k.as_str(), x.as_str())),
+            DimValue::Any => None,
+        })
+    }
+
+    pub fn matches(&self, event: &Event<'_>) -> bool {
+        self.exact_keys().all(|(k, want)| event.dimension(k).is_some_and(|have| have == want))
+    }
+
+    /// Whether some event can match both.
+    pub fn compatible(&self, other: &DimensionalPrice) -> bool {
+        self.exact_keys().all(|(k, v)| other.exact_keys().all(|(k2, v2)| k != k2 || v == v2))
+    }
+
+    /// The exact keys an event must have to match both.
+    pub fn merged(&self, other: &DimensionalPrice) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self.exact_keys().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        for (k, v) in other.exact_keys() {
+            if !out.iter().any(|(k2, _)| k2 == k) {
+                out.push((k.to_string(), v.to_string()));
+            }
+        }
+        out
+    }
+
+    /// Whether every event with these exact keys matches this price.
+    pub fn covers(&self, keys: &[(String, String)]) -> bool {
+        self.exact_keys().all(|(k, v)| keys.iter().any(|(k2, v2)| k2 == k && v2 == v))
+    }
+
+    /// `model=gen4, quality=*`
+    pub fn describe(&self) -> String {
+        self.pattern
+            .iter()
+            .map(|(k, v)| match v {
+                DimValue::Any => format!("{k}=*"),
+                DimValue::Exact(x) => format!("{k}={x}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Values {
+    Plain(Vec<PriceValue>),
+    Dimensional(Vec<DimensionalPrice>),
+}
+
+impl Values {
+    /// The values that apply to `event`, and the dimensional price that supplied them.
+    pub fn select<'v>(&'v self, event: &Event<'_>) -> Option<(&'v [PriceValue], Option<&'v DimensionalPrice>)> {
+        match self {
+            Values::Plain(list) => Some((list, None)),
+            Values::Dimensional(list) => {
+                let mut best: Option<&DimensionalPrice> = None;
+                for d in list {
+                    if d.matches(event) && best.is_none_or(|b| d.specificity() > b.specificity()) {
+                        best = Some(d);
+                    }
+                }
+                best.map(|d| (d.values.as_slice(), Some(d)))
+            }
+        }
+    }
+}
+
+/// The shape of a usage price that the arithmetic needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub usage_type: UsageType,
+    pub model: PricingModel,
+    pub basis: TierBasis,
+}
+
+/// The amount of one event before clamping and rounding, and how it came about.
+#[derive(Debug, Clone)]
+pub struct Computed<'v> {
+    pub amount: Decimal,
+    /// The value whose parameters the fee reports (the only one, or the tier reached).
+    pub value: &'v PriceValue,
+    /// How much tier usage this event adds, in the tiering basis.
+    pub usage: Decimal,
+    pub steps: Vec<String>,
+}
+
+/// Why a computation could not finish: arithmetic left the decimal range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow(pub String);
+
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_mul(b).ok_or_else(|| Overflow(format!("{a} × {b}")))
+}
+
+fn div(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_div(b).ok_or_else(|| Overflow(format!("{a} ÷ {b}")))
+}
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+    a.checked_add(b).ok_or_else(|| Overflow(format!("{a} + {b}")))
+}
+
+/// The volume part of `value` for `volume` units of volume.
+fn volume_part(value: &PriceValue, volume: Decimal, model: PricingModel, steps: &mut Vec<String>, explain: bool) -> Result<Decimal, Overflow> {
+    let rate = value.volume_rate.unwrap_or(Decimal::ZERO);
+    let size = value.package();
+    if model == PricingModel::Package {
+        let packages = div(volume, size)?.ceil();
+        let amount = mul(packages, rate)?;
+        if explain {
+            steps.push(format!("{volume} ÷ {size} rounded up = {packages} whole packages × {rate} = {amount}"));
+        }
+        return Ok(amount);
+    }
+    // Multiply before dividing: 1,000,000 × 1.25 ÷ 1,000,000 is exact, 1.25 ÷ 1,000,000 × … may not be.
+    let amount = div(mul(volume, rate)?, size)?;
+    if explain {
+        if size == Decimal::ONE {
+            steps.push(format!("volume {volume} × {rate} = {amount}"));
+        } else {
+            steps.push(format!("volume {volume} × {rate} per {size} = {amount}"));
+        }
+    }
+    Ok(amount)
+}
+
+fn unit_part(value: &PriceValue, steps: &mut Vec<String>, explain: bool) -> Decimal {
+    let price = value.unit_price.unwrap_or(Decimal::ZERO);
+    if explain {
+        steps.push(format!("unit price {price} per event"));
+    }
+    price
+}
+
+/// The full formula of one value for one event.
+fn value_amount(value: &PriceValue, shape: Shape, volume: Decimal, steps: &mut Vec<String>, explain: bool) -> Result<Decimal, Overflow> {
+    match shape.usage_type {
+        UsageType::Unit => Ok(unit_part(value, steps, explain)),
+        UsageType::Volume => volume_part(value, volume, shape.model, steps, explain),
+        UsageType::UnitAndVolume => {
+            let u = unit_part(value, steps, explain);
+            let v = volume_part(value, volume, shape.model, steps, explain)?;
+            add(u, v)
+        }
+    }
+}
+
+/// This event's usage in the tiering basis.
+pub fn tier_usage(values: &[PriceValue], basis: TierBasis, volume: Decimal) -> Result<Decimal, Overflow> {
+    match basis {
+        TierBasis::Unit => Ok(Decimal::ONE),
+        TierBasis::Volume => Ok(volume),
+        TierBasis::Package => {
+            let size = values.first().map_or(Decimal::ONE, PriceValue::package);
+            Ok(div(volume, size)?.ceil())
+        }
+    }
+}
+
+/// The tier that cumulative usage `c` falls in: the first with `up_to >= c`.
+fn tier_index(tiers: &[PriceValue], c: Decimal) -> usize {
+    tiers
+        .iter()
+        .position(|t| t.up_to.is_none_or(|up| c <= up))
+        .unwrap_or(tiers.len().saturating_sub(1))
+}
+
+/// Prices one event with `values` (already selected by dimension), given the usage already in
+/// the tiering period.
+pub fn compute<'v>(
+    values: &'v [PriceValue],
+    shape: Shape,
+    volume: Decimal,
+    prior: Decimal,
+    explain: bool,
+) -> Result<Option<Computed<'v>>, Overflow> {
+    let mut steps = Vec::new();
+    let Some(first) = values.first() else { return Ok(None) };
+    if !shape.model.has_tiers() {
+        let amount = value_amount(first, shape, volume, &mut steps, explain)?;
+        return Ok(Some(Computed { amount, value: first, usage: Decimal::ZERO, steps }));
+    }
+    let usage = tier_usage(values, shape.basis, volume)?;
+    let end = add(prior, usage)?;
+    let reached_at = tier_index(values, end);
+    let reached = values.get(reached_at).unwrap_or(first);
+    if explain {
+        steps.push(format!(
+            "{} usage {prior} before this event, {end} after it: tier {} ({})",
+            shape.basis_name(),
+            reached_at + 1,
+            bound_text(values, reached_at)
+        ));
+    }
+    let graduated_volume = shape.model == PricingModel::Tiered && shape.basis != TierBasis::Unit;
+    let amount = if !graduated_volume {
+        // bulk, or a unit basis where one event is one unit and falls in one tier.
+        value_amount(reached, shape, volume, &mut steps, explain)?
+    } else {
+        let mut total = Decimal::ZERO;
+        if shape.usage_type == UsageType::UnitAndVolume {
+            total = unit_part(reached, &mut steps, explain);
+        }
+        let mut lower = Decimal::ZERO;
+        for (i, tier) in values.iter().enumerate() {
+            let upper = tier.up_to;
+            let from = lower.max(prior);
+            let to = upper.map_or(end, |u| u.min(end));
+            if to > from {
+                let portion = to - from;
+                let part = match shape.basis {
+                    // In package basis, the portion counts packages and the rate is per package.
+                    TierBasis::Package => {
+                        let rate = tier.volume_rate.unwrap_or(Decimal::ZERO);
+                        let amount = mul(portion, rate)?;
+                        if explain {
+                            steps.push(format!("tier {}: {portion} packages × {rate} = {amount}", i + 1));
+                        }
+                        amount
+                    }
+                    _ => {
+                        if explain {
+                            steps.push(format!("tier {}: {portion} of the volume", i + 1));
+                        }
+                        volume_part(tier, portion, PricingModel::Tiered, &mut steps, explain)?
+                    }
+                };
+                total = add(total, part)?;
+            }
+            match upper {
+                Some(u) if u < end => lower = u,
+                _ => break,
+            }
+        }
+        total
+    };
+    Ok(Some(Computed { amount, value: reached, usage, steps }))
+}
+
+fn bound_text(tiers: &[PriceValue], i: usize) -> String {
+    let lower = i.checked_sub(1).and_then(|p| tiers.get(p)).and_then(|t| t.up_to);
+    let upper = tiers.get(i).and_then(|t| t.up_to);
+    match (lower, upper) {
+        (None, Some(u)) => format!("up to {u}"),
+        (Some(l), Some(u)) => format!("over {l} up to {u}"),
+        (Some(l), None) => format!("over {l}"),
+        (None, None) => "all usage".to_string(),
+    }
+}
+
+impl Shape {
+    fn basis_name(&self) -> &'static str {
+        match self.basis {
+            TierBasis::Unit => "event",
+            TierBasis::Volume => "volume",
+            TierBasis::Package => "package",
+        }
+    }
+}
+
+/// Clamps to `[min_amount, max_amount]`; says so when it changed anything.
+pub fn clamp(amount: Decimal, value: &PriceValue) -> (Decimal, Option<String>) {
+    if let Some(min) = value.min_amount {
+        if amount < min {
+            return (min, Some(format!("{amount} raised to min_amount {min}")));
+        }
+    }
+    if let Some(max) = value.max_amount {
+        if amount > max {
+            return (max, Some(format!("{amount} lowered to max_amount {max}")));
+        }
+    }
+    (amount, None)
+}
+
+impl<'a> Event<'a> {
+    /// The event's value for a dimension key, as text; absent or null is `None`.
+    pub fn dimension(&self, key: &str) -> Option<Cow<'_, str>> {
+        match self.get(key)? {
+            Scalar::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+            Scalar::Num(d) => Some(Cow::Owned(d.to_string())),
+            Scalar::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            Scalar::Null | Scalar::Invalid(_) => None,
+        }
+    }
+}

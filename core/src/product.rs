@@ -1,0 +1,737 @@
+//! Products and their prices, read from the billing API's create shape.
+//!
+//! Reading also checks everything that can be checked inside one product; the catalog
+//! (`catalog.rs`) checks what spans products and assets.
+
+use crate::issue::Code;
+use crate::price::{DimValue, DimensionalPrice, PriceValue, Values};
+use crate::reader::{index, Found, Obj};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub code: String,
+    pub name: String,
+    pub prices: Vec<Price>,
+    pub entitlements: Vec<Entitlement>,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Price {
+    pub id: Option<String>,
+    pub name: String,
+    pub kind: PriceKind,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PriceKind {
+    /// Charged per usage event: what a quote prices.
+    Usage(UsagePrice),
+    /// A one-time or recurring charge: validated, never charged by a quote of one event.
+    Fixed(Vec<FixedPricing>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageType {
+    Unit,
+    Volume,
+    UnitAndVolume,
+}
+
+impl UsageType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UsageType::Unit => "unit",
+            UsageType::Volume => "volume",
+            UsageType::UnitAndVolume => "unit_and_volume",
+        }
+    }
+
+    pub fn has_volume(self) -> bool {
+        !matches!(self, UsageType::Unit)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PricingModel {
+    Flat,
+    Tiered,
+    Bulk,
+    Package,
+}
+
+impl PricingModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PricingModel::Flat => "flat",
+            PricingModel::Tiered => "tiered",
+            PricingModel::Bulk => "bulk",
+            PricingModel::Package => "package",
+        }
+    }
+
+    pub fn has_tiers(self) -> bool {
+        matches!(self, PricingModel::Tiered | PricingModel::Bulk)
+    }
+}
+
+/// What a tier's `up_to` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierBasis {
+    /// Events.
+    Unit,
+    /// The sum of the volume field.
+    Volume,
+    /// Whole packages of the volume (partial ones rounded up).
+    Package,
+}
+
+/// The window over which tier usage accumulates, in UTC calendar terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierPeriod {
+    Lifetime,
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl TierPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierPeriod::Lifetime => "lifetime",
+            TierPeriod::Monthly => "monthly",
+            TierPeriod::Quarterly => "quarterly",
+            TierPeriod::Yearly => "yearly",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsagePrice {
+    pub event_type: String,
+    pub usage_type: UsageType,
+    pub volume_field: Option<String>,
+    pub billable_dimensions: Vec<String>,
+    pub pricing_model: PricingModel,
+    pub tier_basis: TierBasis,
+    pub tier_period: TierPeriod,
+    pub pricing: Vec<Pricing>,
+}
+
+/// One entry of a price's `pricing`: its values in one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pricing {
+    /// The asset code as written here; the catalog resolves it.
+    pub asset: String,
+    pub values: Values,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedPricing {
+    pub asset: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entitlement {
+    pub name: String,
+    pub asset: String,
+    pub amount: Decimal,
+    pub path: String,
+}
+
+pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> {
+    obj.known_fields(
+        found,
+        &["name", "code", "prices", "entitlements", "publish", "id", "description", "status", "version", "created_at", "updated_at"],
+    );
+    let name = obj.req_str(found, "name");
+    let code = obj.req_str(found, "code");
+    obj.opt_bool(found, "publish");
+    let mut prices = Vec::new();
+    if let Some(list) = obj.req_array(found, "prices") {
+        for (i, item) in list.iter().enumerate() {
+            let path = index(&obj.at("prices"), i);
+            if let Some(price) = Obj::of(found, item, &path).and_then(|p| read_price(found, &p)) {
+                prices.push(price);
+            }
+        }
+        let mut names: Vec<(&str, usize)> = Vec::new();
+        for (i, price) in prices.iter().enumerate() {
+            if let Some((_, first)) = names.iter().find(|(n, _)| *n == price.name) {
+                found.error(
+                    &prices.get(i).map_or(String::new(), |p| format!("{}.name", p.path)),
+                    Code::DuplicatePriceName,
+                    format!("price name {:?} is already used by prices[{first}]", price.name),
+                );
+            } else {
+                names.push((&price.name, i));
+            }
+        }
+    }
+    let mut entitlements = Vec::new();
+    if let Some(list) = obj.opt_array(found, "entitlements") {
+        for (i, item) in list.iter().enumerate() {
+            let path = index(&obj.at("entitlements"), i);
+            if let Some(e) = Obj::of(found, item, &path).and_then(|e| read_entitlement(found, &e)) {
+                entitlements.push(e);
+            }
+        }
+    }
+    Some(Product {
+        code: code?.to_string(),
+        name: name?.to_string(),
+        prices,
+        entitlements,
+        path: obj.path.clone(),
+    })
+}
+
+const PRICE_FIELDS: &[&str] = &[
+    "id", "name", "type", "billing_model", "usage_calculation", "pricing", "pricing_model", "tiering",
+    "collection", "funding_destination", "description",
+];
+
+fn read_price(found: &mut Found, obj: &Obj<'_>) -> Option<Price> {
+    obj.known_fields(found, PRICE_FIELDS);
+    let id = obj.opt_str(found, "id").map(str::to_string);
+    let name = obj.req_str(found, "name");
+    let kind = obj.req_enum(found, "type", &["usage_based", "fixed"]);
+    read_billing_model(found, obj, kind);
+    read_collection(found, obj);
+    read_funding(found, obj);
+    let kind = match kind? {
+        "fixed" => {
+            for key in ["usage_calculation", "tiering"] {
+                if obj.get(key).is_some() {
+                    found.warn(&obj.at(key), Code::IgnoredField, format!("{key:?} has no effect on a fixed price"));
+                }
+            }
+            PriceKind::Fixed(read_fixed_pricing(found, obj))
+        }
+        _ => PriceKind::Usage(read_usage_price(found, obj)?),
+    };
+    Some(Price { id, name: name?.to_string(), kind, path: obj.path.clone() })
+}
+
+fn read_billing_model(found: &mut Found, obj: &Obj<'_>, price_type: Option<&str>) {
+    let Some(model) = obj.req_obj(found, "billing_model") else { return };
+    model.known_fields(found, &["type", "recurring", "one_time"]);
+    let allowed: &[&str] = match price_type {
+        Some("fixed") => &["one_time", "recurring"],
+        _ => &["real_time", "recurring", "one_time"],
+    };
+    match model.req_enum(found, "type", allowed) {
+        Some("recurring") => {
+            if let Some(rec) = model.req_obj(found, "recurring") {
+                rec.known_fields(found, &["interval", "interval_count"]);
+                rec.req_enum(found, "interval", &["day", "week", "month", "year"]);
+                if rec.opt_uint(found, "interval_count", u64::from(u32::MAX), Code::InvalidValue) == Some(0) {
+                    found.error(&rec.at("interval_count"), Code::InvalidValue, "\"interval_count\" must be at least 1");
+                }
+            }
+        }
+        Some("one_time") => {
+            if let Some(one) = model.opt_obj(found, "one_time") {
+                one.known_fields(found, &["service_period"]);
+                if let Some(p) = one.opt_str(found, "service_period") {
+                    if !is_iso_duration(p) {
+                        found.error(&one.at("service_period"), Code::InvalidValue, format!("{p:?} is not an ISO 8601 duration such as \"P3M\""));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `P[nY][nM][nW][nD][T[nH][nM][nS]]` with at least one part.
+fn is_iso_duration(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('P') else { return false };
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (rest, None),
+    };
+    let parts_ok = |s: &str, units: &str| {
+        let mut digits = 0;
+        let mut parts = 0;
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if units.contains(c) && digits > 0 {
+                digits = 0;
+                parts += 1;
+            } else {
+                return None;
+            }
+        }
+        (digits == 0).then_some(parts)
+    };
+    match (parts_ok(date, "YMWD"), time.map(|t| parts_ok(t, "HMS"))) {
+        (Some(d), None) => d > 0,
+        (Some(_), Some(Some(t))) => t > 0,
+        _ => false,
+    }
+}
+
+fn read_collection(found: &mut Found, obj: &Obj<'_>) {
+    let Some(c) = obj.opt_obj(found, "collection") else { return };
+    c.known_fields(found, &["type", "address", "timing"]);
+    c.req_enum(found, "type", &["balance", "invoice"]);
+    c.opt_str(found, "address");
+    c.opt_enum(found, "timing", &["in_advance", "in_arrears"]);
+}
+
+fn read_funding(found: &mut Found, obj: &Obj<'_>) {
+    let Some(f) = obj.opt_obj(found, "funding_destination") else { return };
+    f.known_fields(found, &["address", "currency", "exchange_rate"]);
+    f.req_str(found, "address");
+    f.opt_str(found, "currency");
+    f.opt_positive(found, "exchange_rate", Code::InvalidRate);
+}
+
+fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
+    let calc = obj.req_obj(found, "usage_calculation");
+    let mut event_type = None;
+    let mut usage_type = None;
+    let mut volume_field = None;
+    let mut dims = Vec::new();
+    if let Some(calc) = &calc {
+        calc.known_fields(
+            found,
+            &["event_type", "usage_type", "unit_aggregation", "volume_field", "volume_aggregation", "billable_dimensions", "source_reference_field"],
+        );
+        event_type = calc.req_str(found, "event_type");
+        usage_type = match calc.req_enum(found, "usage_type", &["unit", "volume", "unit_and_volume", "custom"]) {
+            Some("unit") => Some(UsageType::Unit),
+            Some("volume") => Some(UsageType::Volume),
+            Some("unit_and_volume") => Some(UsageType::UnitAndVolume),
+            Some(_) => {
+                found.error(
+                    &calc.at("usage_type"),
+                    Code::UnsupportedUsageType,
+                    "a custom usage type's expression cannot be evaluated by ratecard yet",
+                );
+                None
+            }
+            None => None,
+        };
+        for (key, plain) in [("unit_aggregation", "count"), ("volume_aggregation", "sum")] {
+            if let Some(agg) = calc.opt_str(found, key) {
+                if agg != plain {
+                    found.error(
+                        &calc.at(key),
+                        Code::UnsupportedExpression,
+                        format!("{key} {agg:?} is an expression ratecard cannot evaluate yet (only {plain:?})"),
+                    );
+                }
+            }
+        }
+        volume_field = calc.opt_str(found, "volume_field");
+        calc.opt_str(found, "source_reference_field");
+        if let Some(list) = calc.opt_array(found, "billable_dimensions") {
+            for (i, d) in list.iter().enumerate() {
+                match d.as_str() {
+                    Some(s) if !s.is_empty() => dims.push(s.to_string()),
+                    _ => found.error(
+                        &index(&calc.at("billable_dimensions"), i),
+                        Code::InvalidType,
+                        "a billable dimension is a non-empty string (a key of the event's data)",
+                    ),
+                }
+            }
+        }
+        if let Some(u) = usage_type {
+            if u.has_volume() && volume_field.is_none() && calc.get("volume_field").is_none() {
+                found.error(
+                    &calc.at("volume_field"),
+                    Code::MissingVolumeField,
+                    format!("a {} price needs \"volume_field\": the key of the event's data that holds the volume", u.as_str()),
+                );
+            }
+            if !u.has_volume() && volume_field.is_some() {
+                found.warn(&calc.at("volume_field"), Code::IgnoredField, "a unit price has no volume; volume_field is ignored");
+            }
+        }
+    }
+    let pricing_model = match obj.opt_enum(found, "pricing_model", &["flat", "tiered", "bulk", "package"]) {
+        Some("tiered") => PricingModel::Tiered,
+        Some("bulk") => PricingModel::Bulk,
+        Some("package") => PricingModel::Package,
+        _ => PricingModel::Flat,
+    };
+    let (tier_basis, tier_period) = read_tiering(found, obj, usage_type, pricing_model);
+    if pricing_model == PricingModel::Package && usage_type == Some(UsageType::Unit) {
+        found.warn(&obj.at("pricing_model"), Code::IgnoredField, "package pricing packs volume; a unit price has none");
+    }
+    let pricing = read_pricing_list(found, obj, usage_type, pricing_model, &dims);
+    Some(UsagePrice {
+        event_type: event_type?.to_string(),
+        usage_type: usage_type?,
+        volume_field: volume_field.map(str::to_string),
+        billable_dimensions: dims,
+        pricing_model,
+        tier_basis,
+        tier_period,
+        pricing,
+    })
+}
+
+fn read_tiering(
+    found: &mut Found,
+    obj: &Obj<'_>,
+    usage_type: Option<UsageType>,
+    model: PricingModel,
+) -> (TierBasis, TierPeriod) {
+    let default_basis = match usage_type {
+        Some(u) if u.has_volume() => TierBasis::Volume,
+        _ => TierBasis::Unit,
+    };
+    let Some(t) = obj.opt_obj(found, "tiering") else { return (default_basis, TierPeriod::Monthly) };
+    t.known_fields(found, &["basis", "period"]);
+    if !model.has_tiers() {
+        found.warn(&t.path, Code::IgnoredField, format!("tiering has no effect on a {} price", model.as_str()));
+    }
+    let basis = match t.opt_enum(found, "basis", &["unit", "volume", "package", "custom"]) {
+        Some("unit") => TierBasis::Unit,
+        Some("volume") => TierBasis::Volume,
+        Some("package") => TierBasis::Package,
+        Some(_) => {
+            found.error(&t.at("basis"), Code::UnsupportedTiering, "a custom tiering basis cannot be evaluated by ratecard yet");
+            default_basis
+        }
+        None => default_basis,
+    };
+    if basis != TierBasis::Unit && usage_type == Some(UsageType::Unit) {
+        found.error(&t.at("basis"), Code::InvalidValue, "a unit price has no volume to tier by; use basis \"unit\"");
+    }
+    let period = match t.opt_enum(found, "period", &["lifetime", "monthly", "quarterly", "yearly", "custom"]) {
+        Some("lifetime") => TierPeriod::Lifetime,
+        Some("quarterly") => TierPeriod::Quarterly,
+        Some("yearly") => TierPeriod::Yearly,
+        Some("custom") => {
+            found.error(&t.at("period"), Code::UnsupportedTiering, "a custom tiering period cannot be evaluated by ratecard yet");
+            TierPeriod::Monthly
+        }
+        _ => TierPeriod::Monthly,
+    };
+    (basis, period)
+}
+
+fn read_pricing_list(
+    found: &mut Found,
+    obj: &Obj<'_>,
+    usage_type: Option<UsageType>,
+    model: PricingModel,
+    dims: &[String],
+) -> Vec<Pricing> {
+    let Some(list) = obj.req_array(found, "pricing") else { return Vec::new() };
+    if list.is_empty() {
+        found.error(&obj.at("pricing"), Code::EmptyList, "a price needs at least one pricing entry");
+    }
+    if list.len() > 1 {
+        found.warn(
+            &obj.at("pricing"),
+            Code::AlternativePricing,
+            "this price lists several assets: ratecard quotes a fee in each, the billing API charges the customer in one",
+        );
+    }
+    let mut out: Vec<Pricing> = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let path = index(&obj.at("pricing"), i);
+        let Some(p) = Obj::of(found, item, &path) else { continue };
+        p.known_fields(found, &["asset", "values"]);
+        let asset = p.req_str(found, "asset");
+        let values = p
+            .req_array(found, "values")
+            .map(|v| read_values(found, v, &p.at("values"), usage_type, model, dims));
+        if let Some(asset) = asset {
+            if out.iter().any(|o| o.asset.eq_ignore_ascii_case(asset)) {
+                found.error(&p.at("asset"), Code::DuplicatePricingAsset, format!("asset {asset:?} is priced twice in this price"));
+            }
+        }
+        if let (Some(asset), Some(values)) = (asset, values) {
+            out.push(Pricing { asset: asset.to_string(), values, path });
+        }
+    }
+    out
+}
+
+fn read_values(
+    found: &mut Found,
+    list: &[Value],
+    path: &str,
+    usage_type: Option<UsageType>,
+    model: PricingModel,
+    dims: &[String],
+) -> Values {
+    if list.is_empty() {
+        found.warn(path, Code::UnmatchablePrice, "no values: no event can be priced by this entry");
+        return Values::Plain(Vec::new());
+    }
+    let dimensional = list.iter().filter(|v| v.get("dimensions").is_some()).count();
+    if dimensional > 0 && dimensional < list.len() {
+        found.error(path, Code::MixedValues, "a values list holds either price values or dimensional prices, not both");
+        return Values::Plain(Vec::new());
+    }
+    if dimensional == 0 {
+        return Values::Plain(read_value_list(found, list, path, usage_type, model));
+    }
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let item_path = index(path, i);
+        let Some(obj) = Obj::of(found, item, &item_path) else { continue };
+        obj.known_fields(found, &["name", "dimensions", "values"]);
+        let name = obj.opt_str(found, "name").map(str::to_string);
+        let mut pattern = Vec::new();
+        if let Some(d) = obj.req_obj(found, "dimensions") {
+            for (key, value) in d.map {
+                match value.as_str() {
+                    Some("*") => pattern.push((key.clone(), DimValue::Any)),
+                    Some(s) => pattern.push((key.clone(), DimValue::Exact(s.to_string()))),
+                    None => found.error(&d.at(key), Code::InvalidType, "a dimension value is a string (\"*\" for any value)"),
+                }
+                if !dims.iter().any(|k| k == key) {
+                    found.warn(
+                        &d.at(key),
+                        Code::UnlistedDimension,
+                        format!("dimension {key:?} is not listed in billable_dimensions; ratecard still matches on it"),
+                    );
+                }
+            }
+        }
+        let values = match obj.req_array(found, "values") {
+            Some(v) if v.is_empty() => {
+                found.warn(&obj.at("values"), Code::UnmatchablePrice, "no values: events matching these dimensions get no fee");
+                Vec::new()
+            }
+            Some(v) => read_value_list(found, v, &obj.at("values"), usage_type, model),
+            None => Vec::new(),
+        };
+        out.push(DimensionalPrice::new(name, pattern, values, item_path));
+    }
+    check_ties(found, &out);
+    Values::Dimensional(out)
+}
+
+/// Two dimensional prices tie when an event can match both with the same number of exact
+/// keys and no more specific price covers every such event. Ties would make the fee depend
+/// on list order, so they are errors.
+fn check_ties(found: &mut Found, prices: &[DimensionalPrice]) {
+    for (i, a) in prices.iter().enumerate() {
+        for b in prices.iter().skip(i + 1) {
+            if a.specificity() != b.specificity() || !a.compatible(b) {
+                continue;
+            }
+            let merged = a.merged(b);
+            let covered = prices
+                .iter()
+                .any(|c| c.specificity() > a.specificity() && c.covers(&merged));
+            if !covered {
+                found.error(
+                    &b.path,
+                    Code::AmbiguousDimensions,
+                    format!(
+                        "an event with {} matches both this and {} equally well; add a more specific dimensional price or change one",
+                        describe(&merged),
+                        a.path
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn describe(pattern: &[(String, String)]) -> String {
+    if pattern.is_empty() {
+        return "any data".to_string();
+    }
+    pattern.iter().map(|(k, v)| format!("{k}={v:?}")).collect::<Vec<_>>().join(", ")
+}
+
+const VALUE_FIELDS: &[&str] =
+    &["name", "up_to", "unit_price", "volume_rate", "package_size", "max_amount", "min_amount", "description"];
+
+fn read_value_list(
+    found: &mut Found,
+    list: &[Value],
+    path: &str,
+    usage_type: Option<UsageType>,
+    model: PricingModel,
+) -> Vec<PriceValue> {
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let item_path = index(path, i);
+        let Some(obj) = Obj::of(found, item, &item_path) else { continue };
+        if let Some(v) = read_value(found, &obj, usage_type, model) {
+            out.push(v);
+        }
+    }
+    if model.has_tiers() {
+        check_tiers(found, &out);
+    } else if list.len() > 1 {
+        found.error(
+            path,
+            Code::MultipleValues,
+            format!("a {} price takes one value; use pricing_model \"tiered\" or \"bulk\" for tiers", model.as_str()),
+        );
+    }
+    out
+}
+
+fn read_value(found: &mut Found, obj: &Obj<'_>, usage_type: Option<UsageType>, model: PricingModel) -> Option<PriceValue> {
+    obj.known_fields(found, VALUE_FIELDS);
+    let before = found.errors.len();
+    let name = obj.opt_str(found, "name").map(str::to_string);
+    let up_to = obj.opt_positive(found, "up_to", Code::InvalidValue);
+    let unit_price = obj.opt_non_negative(found, "unit_price");
+    let volume_rate = obj.opt_non_negative(found, "volume_rate");
+    let package_size = obj.opt_positive(found, "package_size", Code::InvalidValue);
+    let min_amount = obj.opt_non_negative(found, "min_amount");
+    let max_amount = obj.opt_non_negative(found, "max_amount");
+    if let (Some(min), Some(max)) = (min_amount, max_amount) {
+        if min > max {
+            found.error(&obj.at("min_amount"), Code::MinExceedsMax, format!("min_amount {min} is greater than max_amount {max}"));
+        }
+    }
+    if up_to.is_some() && !model.has_tiers() {
+        found.warn(&obj.at("up_to"), Code::IgnoredField, format!("up_to bounds a tier; a {} price has none", model.as_str()));
+    }
+    match usage_type {
+        Some(UsageType::Unit) => {
+            if obj.get("unit_price").is_none() {
+                found.error(&obj.at("unit_price"), Code::MissingPrice, "a unit price needs \"unit_price\"");
+            }
+            for key in ["volume_rate", "package_size"] {
+                if obj.get(key).is_some() {
+                    found.warn(&obj.at(key), Code::IgnoredField, format!("{key} has no effect on a unit price"));
+                }
+            }
+        }
+        Some(UsageType::Volume) => {
+            if obj.get("volume_rate").is_none() {
+                found.error(&obj.at("volume_rate"), Code::MissingPrice, "a volume price needs \"volume_rate\"");
+            }
+            if obj.get("unit_price").is_some() {
+                found.warn(&obj.at("unit_price"), Code::IgnoredField, "unit_price has no effect on a volume price; use usage_type \"unit_and_volume\"");
+            }
+        }
+        Some(UsageType::UnitAndVolume) if obj.get("unit_price").is_none() && obj.get("volume_rate").is_none() => {
+            found.error(&obj.path, Code::MissingPrice, "a unit_and_volume price needs \"unit_price\", \"volume_rate\" or both");
+        }
+        _ => {}
+    }
+    if found.errors.len() > before {
+        return None;
+    }
+    Some(PriceValue {
+        name,
+        up_to,
+        unit_price,
+        volume_rate,
+        package_size,
+        min_amount,
+        max_amount,
+        path: obj.path.clone(),
+    })
+}
+
+/// Tier bounds must strictly increase; a tier after an unbounded one can never be reached.
+fn check_tiers(found: &mut Found, tiers: &[PriceValue]) {
+    let mut last: Option<Decimal> = None;
+    let mut unbounded_at: Option<&str> = None;
+    for tier in tiers {
+        if let Some(open) = unbounded_at {
+            found.warn(&tier.path, Code::UnreachableTier, format!("this tier follows the unbounded tier {open}, so no usage reaches it"));
+            continue;
+        }
+        match tier.up_to {
+            None => unbounded_at = Some(&tier.path),
+            Some(up) => {
+                if let Some(prev) = last {
+                    if up <= prev {
+                        found.error(
+                            &format!("{}.up_to", tier.path),
+                            Code::TierOrder,
+                            format!("up_to {up} must be greater than the previous tier's {prev}"),
+                        );
+                    }
+                }
+                last = Some(last.map_or(up, |p| p.max(up)));
+            }
+        }
+    }
+}
+
+fn read_fixed_pricing(found: &mut Found, obj: &Obj<'_>) -> Vec<FixedPricing> {
+    let Some(list) = obj.req_array(found, "pricing") else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let path = index(&obj.at("pricing"), i);
+        let Some(p) = Obj::of(found, item, &path) else { continue };
+        p.known_fields(found, &["asset", "values"]);
+        let asset = p.req_str(found, "asset");
+        if let Some(values) = p.req_array(found, "values") {
+            if values.is_empty() {
+                found.error(&p.at("values"), Code::EmptyList, "a fixed price needs at least one value");
+            }
+            for (j, v) in values.iter().enumerate() {
+                let Some(v) = Obj::of(found, v, &index(&p.at("values"), j)) else { continue };
+                v.known_fields(found, &["name", "unit_price", "quantity", "description"]);
+                v.opt_str(found, "name");
+                if v.get("unit_price").is_none() {
+                    found.error(&v.at("unit_price"), Code::MissingPrice, "a fixed price value needs \"unit_price\"");
+                }
+                v.opt_non_negative(found, "unit_price");
+                v.opt_positive(found, "quantity", Code::InvalidValue);
+            }
+        }
+        if let Some(asset) = asset {
+            out.push(FixedPricing { asset: asset.to_string(), path });
+        }
+    }
+    out
+}
+
+fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
+    obj.known_fields(found, &["name", "asset", "amount", "purpose", "lifecycle", "accounting", "priority", "description"]);
+    let name = obj.req_str(found, "name");
+    let asset = obj.req_str(found, "asset");
+    if obj.get("amount").is_none() {
+        found.error(&obj.at("amount"), Code::MissingField, "\"amount\" is required");
+    }
+    let amount = obj.opt_non_negative(found, "amount");
+    obj.req_enum(found, "purpose", &["bundled", "promotion"]);
+    if let Some(life) = obj.req_obj(found, "lifecycle") {
+        life.known_fields(found, &["duration", "duration_count", "refresh"]);
+        life.req_enum(found, "duration", &["day", "week", "month", "year"]);
+        if life.opt_uint(found, "duration_count", u64::from(u32::MAX), Code::InvalidValue) == Some(0) {
+            found.error(&life.at("duration_count"), Code::InvalidValue, "\"duration_count\" must be at least 1");
+        }
+        if let Some(refresh) = life.opt_obj(found, "refresh") {
+            refresh.known_fields(found, &["strategy"]);
+            refresh.req_enum(found, "strategy", &["expire_and_replace", "rollover"]);
+        }
+    }
+    if let Some(acc) = obj.opt_obj(found, "accounting") {
+        acc.known_fields(found, &["revenue_basis", "cost_basis"]);
+        acc.opt_decimal(found, "revenue_basis");
+        if let Some(cb) = acc.get("cost_basis") {
+            if !(cb.as_str() == Some("auto") || cb.is_number() || cb.is_string()) {
+                found.error(&acc.at("cost_basis"), Code::InvalidType, "cost_basis is \"auto\" or a decimal");
+            }
+        }
+    }
+    obj.opt_uint(found, "priority", u64::from(u32::MAX), Code::InvalidValue);
+    Some(Entitlement {
+        name: name?.to_string(),
+        asset: asset?.to_string(),
+        amount: amount?,
+        path: obj.path.clone(),
+    })
+}
