@@ -28,7 +28,18 @@ pub struct Asset {
 pub(crate) fn read_asset(found: &mut Found, obj: &Obj<'_>) -> Option<Asset> {
     obj.known_fields(
         found,
-        &["code", "name", "precision", "label", "symbol", "rates", "id", "description", "created_at", "updated_at"],
+        &[
+            "code",
+            "name",
+            "precision",
+            "label",
+            "symbol",
+            "rates",
+            "id",
+            "description",
+            "created_at",
+            "updated_at",
+        ],
     );
     let code = obj.req_str(found, "code");
     if let Some(code) = code {
@@ -92,7 +103,10 @@ impl AssetInfo {
 /// bought round down, fiat bought rounds commercially.
 pub fn default_rounding(is_fiat: bool) -> (RoundingMode, RoundingMode) {
     if is_fiat {
-        (RoundingMode::HalfAwayFromZero, RoundingMode::HalfAwayFromZero)
+        (
+            RoundingMode::HalfAwayFromZero,
+            RoundingMode::HalfAwayFromZero,
+        )
     } else {
         (RoundingMode::HalfEven, RoundingMode::Down)
     }

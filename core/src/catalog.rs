@@ -19,11 +19,17 @@ pub struct Settings {
 
 impl Settings {
     pub fn rounding_for(&self, key: &str) -> Option<RoundingMode> {
-        self.rounding.iter().find(|(k, _)| k == key).map(|(_, m)| *m)
+        self.rounding
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, m)| *m)
     }
 
     pub fn conversion_rounding_for(&self, key: &str) -> Option<RoundingMode> {
-        self.conversion_rounding.iter().find(|(k, _)| k == key).map(|(_, m)| *m)
+        self.conversion_rounding
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, m)| *m)
     }
 }
 
@@ -38,7 +44,10 @@ pub struct Catalog {
 impl Catalog {
     /// The custom asset with this code (case-insensitive).
     pub fn asset(&self, code: &str) -> Option<(usize, &Asset)> {
-        self.assets.iter().enumerate().find(|(_, a)| a.code.eq_ignore_ascii_case(code))
+        self.assets
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.code.eq_ignore_ascii_case(code))
     }
 
     /// Whether a code names a custom asset of this catalog or an ISO 4217 currency.
@@ -52,7 +61,11 @@ impl Catalog {
 pub(crate) fn read_catalog(value: &Value) -> (Option<Catalog>, Report) {
     let mut found = Found::default();
     let catalog = Obj::of(&mut found, value, "").map(|root| read_root(&mut found, &root));
-    let report = Report { valid: found.errors.is_empty(), errors: found.errors, warnings: found.warnings };
+    let report = Report {
+        valid: found.errors.is_empty(),
+        errors: found.errors,
+        warnings: found.warnings,
+    };
     (catalog, report)
 }
 
@@ -62,8 +75,12 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
     if let Some(list) = root.opt_array(found, "assets") {
         for (i, item) in list.iter().enumerate() {
             let path = index("assets", i);
-            let Some(obj) = Obj::of(found, item, &path) else { continue };
-            let Some(asset) = read_asset(found, &obj) else { continue };
+            let Some(obj) = Obj::of(found, item, &path) else {
+                continue;
+            };
+            let Some(asset) = read_asset(found, &obj) else {
+                continue;
+            };
             if let Some((first, _)) = catalog.asset(&asset.code) {
                 found.error(
                     &format!("{path}.code"),
@@ -78,13 +95,24 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
     if let Some(list) = root.opt_array(found, "products") {
         for (i, item) in list.iter().enumerate() {
             let path = index("products", i);
-            let Some(obj) = Obj::of(found, item, &path) else { continue };
-            let Some(product) = read_product(found, &obj) else { continue };
-            if let Some(first) = catalog.products.iter().position(|p| p.code.eq_ignore_ascii_case(&product.code)) {
+            let Some(obj) = Obj::of(found, item, &path) else {
+                continue;
+            };
+            let Some(product) = read_product(found, &obj) else {
+                continue;
+            };
+            if let Some(first) = catalog
+                .products
+                .iter()
+                .position(|p| p.code.eq_ignore_ascii_case(&product.code))
+            {
                 found.error(
                     &format!("{path}.code"),
                     Code::DuplicateProduct,
-                    format!("product code {:?} is already used by products[{first}]", product.code),
+                    format!(
+                        "product code {:?} is already used by products[{first}]",
+                        product.code
+                    ),
                 );
                 continue;
             }
@@ -102,16 +130,28 @@ fn read_settings(found: &mut Found, obj: &Obj<'_>, catalog: &Catalog) -> Setting
     obj.known_fields(found, &["rounding", "conversion_rounding"]);
     let mut settings = Settings::default();
     for key in ["rounding", "conversion_rounding"] {
-        let Some(map) = obj.opt_obj(found, key) else { continue };
+        let Some(map) = obj.opt_obj(found, key) else {
+            continue;
+        };
         for (code, mode) in map.map {
             let path = map.at(code);
             if !catalog.knows(code) {
-                found.error(&path, Code::UnknownAsset, format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"));
+                found.error(
+                    &path,
+                    Code::UnknownAsset,
+                    format!(
+                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
+                    ),
+                );
                 continue;
             }
             let Some(mode) = mode.as_str().and_then(RoundingMode::from_name) else {
                 let names: Vec<&str> = RoundingMode::ALL.iter().map(|m| m.as_str()).collect();
-                found.error(&path, Code::InvalidValue, format!("rounding mode must be one of {}", names.join(", ")));
+                found.error(
+                    &path,
+                    Code::InvalidValue,
+                    format!("rounding mode must be one of {}", names.join(", ")),
+                );
                 continue;
             };
             let entry = (code.to_ascii_uppercase(), mode);

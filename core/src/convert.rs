@@ -49,7 +49,12 @@ pub(crate) struct Route {
 
 impl Route {
     fn identity() -> Route {
-        Route { num: Decimal::ONE, den: Decimal::ONE, valid_from: None, via: Vec::new() }
+        Route {
+            num: Decimal::ONE,
+            den: Decimal::ONE,
+            valid_from: None,
+            via: Vec::new(),
+        }
     }
 
     /// `amount × num ÷ den`, unrounded.
@@ -64,7 +69,9 @@ fn describe(entry: &RateEntry, code: &str, source: &str) -> String {
         (None, Some(i)) => format!("1 {source} = {i} {code}"),
         (None, None) => String::new(),
     };
-    let since = entry.valid_from.map_or("the beginning of time".to_string(), |t| t.to_string());
+    let since = entry
+        .valid_from
+        .map_or("the beginning of time".to_string(), |t| t.to_string());
     format!("{value} (in force since {since}, {})", entry.path)
 }
 
@@ -75,7 +82,12 @@ impl Engine {
         custom.schedules.iter().find(|s| s.source == source)?.at(at)
     }
 
-    pub(crate) fn route(&self, from: &AssetInfo, to: &AssetInfo, at: Instant) -> Result<Route, Error> {
+    pub(crate) fn route(
+        &self,
+        from: &AssetInfo,
+        to: &AssetInfo,
+        at: Instant,
+    ) -> Result<Route, Error> {
         if from.code.eq_ignore_ascii_case(&to.code) {
             return Ok(Route::identity());
         }
@@ -123,18 +135,37 @@ impl Engine {
     }
 
     /// Converts `amount` of `from` into `to` at `at`; see the module docs for the rules.
-    pub fn convert(&self, amount: Decimal, from: &str, to: &str, at: Instant) -> Result<Conversion, Error> {
+    pub fn convert(
+        &self,
+        amount: Decimal,
+        from: &str,
+        to: &str,
+        at: Instant,
+    ) -> Result<Conversion, Error> {
         let source = self.asset_info(from).ok_or_else(|| unknown(from, "from"))?;
         let destination = self.asset_info(to).ok_or_else(|| unknown(to, "to"))?;
         let route = self.route(&source, &destination, at)?;
         let overflow = || {
-            Error::one(ErrorKind::Overflow, "amount", Code::DecimalOverflow, format!("{amount} {from} in {to} does not fit in a decimal"))
+            Error::one(
+                ErrorKind::Overflow,
+                "amount",
+                Code::DecimalOverflow,
+                format!("{amount} {from} in {to} does not fit in a decimal"),
+            )
         };
         let exact = route.apply(amount).ok_or_else(overflow)?;
         let mode = destination.conversion_rounding;
         let rounded = mode.round(exact, destination.precision);
-        let rate = route.den.checked_div(route.num).ok_or_else(overflow)?.normalize();
-        let inverse_rate = route.num.checked_div(route.den).ok_or_else(overflow)?.normalize();
+        let rate = route
+            .den
+            .checked_div(route.num)
+            .ok_or_else(overflow)?
+            .normalize();
+        let inverse_rate = route
+            .num
+            .checked_div(route.den)
+            .ok_or_else(overflow)?
+            .normalize();
         Ok(Conversion {
             source: source.code.clone(),
             source_amount: Amount::new(amount, source.precision),

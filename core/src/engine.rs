@@ -30,7 +30,12 @@ pub struct Engine {
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
 pub fn parse_json(text: &str) -> Result<Value, Error> {
     serde_json::from_str(text).map_err(|e| {
-        Error::one(ErrorKind::InvalidJson, "", Code::InvalidJson, format!("not valid JSON: {e}"))
+        Error::one(
+            ErrorKind::InvalidJson,
+            "",
+            Code::InvalidJson,
+            format!("not valid JSON: {e}"),
+        )
     })
 }
 
@@ -62,7 +67,12 @@ impl Engine {
     }
 
     fn index(catalog: Catalog, warnings: Vec<Issue>) -> Engine {
-        let mut engine = Engine { catalog, warnings, assets: HashMap::new(), by_event_type: HashMap::new() };
+        let mut engine = Engine {
+            catalog,
+            warnings,
+            assets: HashMap::new(),
+            by_event_type: HashMap::new(),
+        };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {
             codes.push(asset.code.clone());
@@ -76,7 +86,10 @@ impl Engine {
                         .by_event_type
                         .entry(usage.event_type.clone())
                         .or_default()
-                        .push(PriceRef { product: pi, price: ri });
+                        .push(PriceRef {
+                            product: pi,
+                            price: ri,
+                        });
                 }
             }
         }
@@ -100,7 +113,9 @@ impl Engine {
             code,
             precision,
             rounding: settings.rounding_for(&key).unwrap_or(rounding),
-            conversion_rounding: settings.conversion_rounding_for(&key).unwrap_or(conversion_rounding),
+            conversion_rounding: settings
+                .conversion_rounding_for(&key)
+                .unwrap_or(conversion_rounding),
             custom,
         })
     }
@@ -127,6 +142,9 @@ impl Engine {
     }
 
     pub(crate) fn prices_for(&self, event_type: &str) -> &[PriceRef] {
-        self.by_event_type.get(event_type).map(Vec::as_slice).unwrap_or_default()
+        self.by_event_type
+            .get(event_type)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }

@@ -36,7 +36,10 @@ pub enum Scalar<'a> {
 impl<'a> Event<'a> {
     /// An event of a type, with no data; fill `data` with [`Event::with`].
     pub fn new(event_type: impl Into<Cow<'a, str>>) -> Event<'a> {
-        Event { event_type: event_type.into(), ..Event::default() }
+        Event {
+            event_type: event_type.into(),
+            ..Event::default()
+        }
     }
 
     pub fn with(mut self, key: impl Into<Cow<'a, str>>, value: Scalar<'a>) -> Event<'a> {
@@ -79,7 +82,8 @@ impl<'a> Event<'a> {
             return Event::from_json(text).map(|e| vec![e]);
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let events = match Vec::<Event<'_>>::deserialize(&mut de).and_then(|e| de.end().map(|_| e)) {
+        let events = match Vec::<Event<'_>>::deserialize(&mut de).and_then(|e| de.end().map(|_| e))
+        {
             Ok(e) => e,
             Err(err) => return Err(with_path::<Vec<Event<'_>>>(text, &err, "")),
         };
@@ -100,12 +104,24 @@ impl<'a> Event<'a> {
     pub fn check(&self, prefix: &str) -> Result<(), Error> {
         let mut issues = Vec::new();
         if self.event_type.trim().is_empty() {
-            issues.push(Issue::new("event_type", Code::InvalidValue, "event_type must not be empty").prefixed(prefix));
+            issues.push(
+                Issue::new(
+                    "event_type",
+                    Code::InvalidValue,
+                    "event_type must not be empty",
+                )
+                .prefixed(prefix),
+            );
         }
         for (key, value) in &self.data {
             if let Scalar::Invalid(reason) = value {
-                let code = if reason.contains("does not fit") { Code::DecimalOverflow } else { Code::InvalidType };
-                issues.push(Issue::new(format!("data.{key}"), code, reason.clone()).prefixed(prefix));
+                let code = if reason.contains("does not fit") {
+                    Code::DecimalOverflow
+                } else {
+                    Code::InvalidType
+                };
+                issues
+                    .push(Issue::new(format!("data.{key}"), code, reason.clone()).prefixed(prefix));
             }
         }
         if issues.is_empty() {
@@ -117,13 +133,21 @@ impl<'a> Event<'a> {
 }
 
 /// Re-reads a failing input with path tracking, so the error can say where (slow path only).
-fn with_path<'de, T: Deserialize<'de>>(text: &'de str, err: &serde_json::Error, prefix: &str) -> Error {
+fn with_path<'de, T: Deserialize<'de>>(
+    text: &'de str,
+    err: &serde_json::Error,
+    prefix: &str,
+) -> Error {
     let mut de = serde_json::Deserializer::from_str(text);
     let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => e.path().to_string(),
         Ok(_) => String::new(),
     };
-    from_serde(ErrorKind::InvalidEvent, err, format!("{prefix}{}", clean_path(&path)))
+    from_serde(
+        ErrorKind::InvalidEvent,
+        err,
+        format!("{prefix}{}", clean_path(&path)),
+    )
 }
 
 /// serde_path_to_error writes `.` for the root and `[3].data.x` for nested places.
@@ -198,11 +222,18 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Invalid("expected a string, number or boolean, found an array".into()))
+                Ok(Scalar::Invalid(
+                    "expected a string, number or boolean, found an array".into(),
+                ))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Invalid("expected a string, number or boolean, found an object".into()))
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Invalid(
+                    "expected a string, number or boolean, found an object".into(),
+                ))
             }
         }
         d.deserialize_any(V)
@@ -229,7 +260,9 @@ struct Timestamp(Instant);
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let CowStr(text) = CowStr::deserialize(d)?;
-        Instant::parse(&text).map(Timestamp).map_err(|m| de::Error::custom(format!("invalid_timestamp: {m}")))
+        Instant::parse(&text)
+            .map(Timestamp)
+            .map_err(|m| de::Error::custom(format!("invalid_timestamp: {m}")))
     }
 }
 
@@ -280,7 +313,12 @@ impl<'de> Deserialize<'de> for Event<'de> {
                         "occurred_at" => {
                             event.occurred_at = map.next_value::<Option<Timestamp>>()?.map(|t| t.0);
                         }
-                        "data" => event.data = map.next_value::<Option<Data<'de>>>()?.map(|d| d.0).unwrap_or_default(),
+                        "data" => {
+                            event.data = map
+                                .next_value::<Option<Data<'de>>>()?
+                                .map(|d| d.0)
+                                .unwrap_or_default()
+                        }
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
                         }
@@ -330,7 +368,10 @@ mod tests {
     fn errors_name_their_path_and_code() {
         let err = Event::many_from_json(r#"[{"event_type":"a"},{"event_type":5}]"#).err();
         let issue = err.as_ref().and_then(|e| e.issues.first());
-        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("[1].event_type", Code::InvalidType)));
+        assert_eq!(
+            issue.map(|i| (i.path.as_str(), i.code)),
+            Some(("[1].event_type", Code::InvalidType))
+        );
 
         let err = Event::from_json(r#"{"data":{}}"#).err();
         let issue = err.as_ref().and_then(|e| e.issues.first());
@@ -338,10 +379,16 @@ mod tests {
 
         let err = Event::from_json(r#"{"event_type":"a","data":{"x":{"y":1}}}"#).err();
         let issue = err.as_ref().and_then(|e| e.issues.first());
-        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("data.x", Code::InvalidType)));
+        assert_eq!(
+            issue.map(|i| (i.path.as_str(), i.code)),
+            Some(("data.x", Code::InvalidType))
+        );
 
         let err = Event::from_json(r#"{"event_type":"a","occurred_at":"soon"}"#).err();
         let issue = err.as_ref().and_then(|e| e.issues.first());
-        assert_eq!(issue.map(|i| (i.path.as_str(), i.code)), Some(("occurred_at", Code::InvalidTimestamp)));
+        assert_eq!(
+            issue.map(|i| (i.path.as_str(), i.code)),
+            Some(("occurred_at", Code::InvalidTimestamp))
+        );
     }
 }

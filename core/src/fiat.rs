@@ -46,7 +46,10 @@ pub fn static_code(code: &str) -> Option<&'static str> {
     if let Some((c, _)) = MINOR_UNITS.iter().find(|(c, _)| *c == code) {
         return Some(c);
     }
-    TWO_PLACES.binary_search(&code).ok().and_then(|i| TWO_PLACES.get(i).copied())
+    TWO_PLACES
+        .binary_search(&code)
+        .ok()
+        .and_then(|i| TWO_PLACES.get(i).copied())
 }
 
 /// The display symbol of a currency, if ratecard knows one.
@@ -70,6 +73,8 @@ mod tests {
     #[test]
     fn two_place_table_is_sorted_for_binary_search() {
         assert!(TWO_PLACES.windows(2).all(|w| w[0] < w[1]));
-        assert!(TWO_PLACES.iter().all(|c| MINOR_UNITS.iter().all(|(m, _)| m != c)));
+        assert!(TWO_PLACES
+            .iter()
+            .all(|c| MINOR_UNITS.iter().all(|(m, _)| m != c)));
     }
 }

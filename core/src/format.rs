@@ -15,7 +15,9 @@ use rust_decimal::Decimal;
 
 impl Engine {
     pub fn format(&self, amount: Decimal, asset: &str) -> Result<String, Error> {
-        let info = self.asset_info(asset).ok_or_else(|| unknown(asset, "asset"))?;
+        let info = self
+            .asset_info(asset)
+            .ok_or_else(|| unknown(asset, "asset"))?;
         let rounded = Amount::new(info.rounding.round(amount, info.precision), info.precision);
         match info.custom.and_then(|i| self.catalog().assets.get(i)) {
             Some(custom) => {
@@ -29,7 +31,10 @@ impl Engine {
                 Some(symbol) if rounded.value.is_sign_negative() && !rounded.value.is_zero() => {
                     format!("-{symbol}{}", Amount::new(-rounded.value, rounded.scale))
                 }
-                Some(symbol) => format!("{symbol}{}", Amount::new(rounded.value.abs(), rounded.scale)),
+                Some(symbol) => format!(
+                    "{symbol}{}",
+                    Amount::new(rounded.value.abs(), rounded.scale)
+                ),
                 None => format!("{rounded} {}", info.code),
             }),
         }

@@ -34,7 +34,9 @@ impl Instant {
 
     /// From nanoseconds since the epoch; `None` outside the years -9999..=9999.
     pub fn from_unix_nanos(nanos: i128) -> Option<Instant> {
-        OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().map(Instant)
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .map(Instant)
     }
 
     pub fn unix_nanos(self) -> i128 {

@@ -115,7 +115,11 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(path: impl Into<String>, code: Code, message: impl Into<String>) -> Issue {
-        Issue { path: path.into(), code, message: message.into() }
+        Issue {
+            path: path.into(),
+            code,
+            message: message.into(),
+        }
     }
 
     /// The same issue, seen from one level up (`[3]` + `.data.x` = `[3].data.x`).
@@ -225,7 +229,10 @@ impl Error {
     }
 
     pub fn one(kind: ErrorKind, path: &str, code: Code, message: impl Into<String>) -> Error {
-        Error { kind, issues: vec![Issue::new(path, code, message)] }
+        Error {
+            kind,
+            issues: vec![Issue::new(path, code, message)],
+        }
     }
 
     /// The error's machine code (`invalid_catalog`, `invalid_event`, ...).

@@ -26,7 +26,15 @@
 //! `unwrap`, `expect` and `panic!` outside tests). Rounding rules live in [`rounding`], the
 //! pricing rules in [`price`], conversion rules in [`convert`].
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod asset;
 pub mod catalog;

@@ -21,13 +21,21 @@ use std::fmt;
 /// fit in a 96-bit mantissa with at most 28 decimal places).
 pub fn parse_decimal(text: &str) -> Result<Decimal, (Code, String)> {
     if !is_number_syntax(text) {
-        return Err((Code::InvalidDecimal, format!("{text:?} is not a decimal number")));
+        return Err((
+            Code::InvalidDecimal,
+            format!("{text:?} is not a decimal number"),
+        ));
     }
     let parsed = if let Some(e) = text.find(['e', 'E']) {
         // Guard the exponent before rust_decimal sees it: a huge one is an overflow, not work.
-        let exponent = text[e + 1..].trim_start_matches(['+', '-']).trim_start_matches('0');
+        let exponent = text[e + 1..]
+            .trim_start_matches(['+', '-'])
+            .trim_start_matches('0');
         if exponent.len() > 2 {
-            return Err((Code::DecimalOverflow, format!("{text} does not fit in a decimal")));
+            return Err((
+                Code::DecimalOverflow,
+                format!("{text} does not fit in a decimal"),
+            ));
         }
         Decimal::from_scientific(text)
     } else {
@@ -89,7 +97,10 @@ pub fn decimal_from_value(value: &serde_json::Value, path: &str) -> Result<Decim
             return Err(Issue::new(
                 path,
                 Code::InvalidType,
-                format!("expected a decimal (a string or a number), found {}", type_name(other)),
+                format!(
+                    "expected a decimal (a string or a number), found {}",
+                    type_name(other)
+                ),
             ))
         }
     };
@@ -193,29 +204,46 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers_with_invalid_decimal() {
-        for bad in ["", "abc", "NaN", "Infinity", " 1", "1 ", "1.2.3", "--1", "1e", "0x10"] {
-            assert_eq!(parse_decimal(bad).map_err(|e| e.0), Err(Code::InvalidDecimal), "{bad}");
+        for bad in [
+            "", "abc", "NaN", "Infinity", " 1", "1 ", "1.2.3", "--1", "1e", "0x10",
+        ] {
+            assert_eq!(
+                parse_decimal(bad).map_err(|e| e.0),
+                Err(Code::InvalidDecimal),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn too_many_digits_is_overflow_not_rounding() {
         let long = "1.00000000000000000000000000001";
-        assert_eq!(parse_decimal(long).map_err(|e| e.0), Err(Code::DecimalOverflow));
+        assert_eq!(
+            parse_decimal(long).map_err(|e| e.0),
+            Err(Code::DecimalOverflow)
+        );
         assert_eq!(
             parse_decimal("99999999999999999999999999999999").map_err(|e| e.0),
             Err(Code::DecimalOverflow)
         );
-        assert_eq!(parse_decimal("1e99999").map_err(|e| e.0), Err(Code::DecimalOverflow));
+        assert_eq!(
+            parse_decimal("1e99999").map_err(|e| e.0),
+            Err(Code::DecimalOverflow)
+        );
     }
 
     #[test]
     fn json_floats_mean_their_shortest_text() {
-        let v: serde_json::Value = serde_json::from_str("[0.1, 1.250, 1e21, 3]").unwrap_or_default();
+        let v: serde_json::Value =
+            serde_json::from_str("[0.1, 1.250, 1e21, 3]").unwrap_or_default();
         let list = v.as_array().cloned().unwrap_or_default();
         let got: Vec<String> = list
             .iter()
-            .map(|x| decimal_from_value(x, "").map(|d| d.normalize().to_string()).unwrap_or_default())
+            .map(|x| {
+                decimal_from_value(x, "")
+                    .map(|d| d.normalize().to_string())
+                    .unwrap_or_default()
+            })
             .collect();
         assert_eq!(got, ["0.1", "1.25", "1000000000000000000000", "3"]);
     }

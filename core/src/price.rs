@@ -57,9 +57,23 @@ pub struct DimensionalPrice {
 }
 
 impl DimensionalPrice {
-    pub fn new(name: Option<String>, pattern: Vec<(String, DimValue)>, values: Vec<PriceValue>, path: String) -> Self {
-        let exact = pattern.iter().filter(|(_, v)| matches!(v, DimValue::Exact(_))).count();
-        DimensionalPrice { name, pattern, values, path, exact }
+    pub fn new(
+        name: Option<String>,
+        pattern: Vec<(String, DimValue)>,
+        values: Vec<PriceValue>,
+        path: String,
+    ) -> Self {
+        let exact = pattern
+            .iter()
+            .filter(|(_, v)| matches!(v, DimValue::Exact(_)))
+            .count();
+        DimensionalPrice {
+            name,
+            pattern,
+            values,
+            path,
+            exact,
+        }
     }
 
     /// How many keys must equal a value exactly.
@@ -75,17 +89,22 @@ impl DimensionalPrice {
     }
 
     pub fn matches(&self, event: &Event<'_>) -> bool {
-        self.exact_keys().all(|(k, want)| event.dimension(k).is_some_and(|have| have == want))
+        self.exact_keys()
+            .all(|(k, want)| event.dimension(k).is_some_and(|have| have == want))
     }
 
     /// Whether some event can match both.
     pub fn compatible(&self, other: &DimensionalPrice) -> bool {
-        self.exact_keys().all(|(k, v)| other.exact_keys().all(|(k2, v2)| k != k2 || v == v2))
+        self.exact_keys()
+            .all(|(k, v)| other.exact_keys().all(|(k2, v2)| k != k2 || v == v2))
     }
 
     /// The exact keys an event must have to match both.
     pub fn merged(&self, other: &DimensionalPrice) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self.exact_keys().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut out: Vec<(String, String)> = self
+            .exact_keys()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         for (k, v) in other.exact_keys() {
             if !out.iter().any(|(k2, _)| k2 == k) {
                 out.push((k.to_string(), v.to_string()));
@@ -96,7 +115,8 @@ impl DimensionalPrice {
 
     /// Whether every event with these exact keys matches this price.
     pub fn covers(&self, keys: &[(String, String)]) -> bool {
-        self.exact_keys().all(|(k, v)| keys.iter().any(|(k2, v2)| k2 == k && v2 == v))
+        self.exact_keys()
+            .all(|(k, v)| keys.iter().any(|(k2, v2)| k2 == k && v2 == v))
     }
 
     /// `model=gen4, quality=*`
@@ -120,7 +140,10 @@ pub enum Values {
 
 impl Values {
     /// The values that apply to `event`, and the dimensional price that supplied them.
-    pub fn select<'v>(&'v self, event: &Event<'_>) -> Option<(&'v [PriceValue], Option<&'v DimensionalPrice>)> {
+    pub fn select<'v>(
+        &'v self,
+        event: &Event<'_>,
+    ) -> Option<(&'v [PriceValue], Option<&'v DimensionalPrice>)> {
         match self {
             Values::Plain(list) => Some((list, None)),
             Values::Dimensional(list) => {
@@ -160,26 +183,37 @@ pub struct Computed<'v> {
 pub struct Overflow(pub String);
 
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_mul(b).ok_or_else(|| Overflow(format!("{a} × {b}")))
+    a.checked_mul(b)
+        .ok_or_else(|| Overflow(format!("{a} × {b}")))
 }
 
 fn div(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_div(b).ok_or_else(|| Overflow(format!("{a} ÷ {b}")))
+    a.checked_div(b)
+        .ok_or_else(|| Overflow(format!("{a} ÷ {b}")))
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_add(b).ok_or_else(|| Overflow(format!("{a} + {b}")))
+    a.checked_add(b)
+        .ok_or_else(|| Overflow(format!("{a} + {b}")))
 }
 
 /// The volume part of `value` for `volume` units of volume.
-fn volume_part(value: &PriceValue, volume: Decimal, model: PricingModel, steps: &mut Vec<String>, explain: bool) -> Result<Decimal, Overflow> {
+fn volume_part(
+    value: &PriceValue,
+    volume: Decimal,
+    model: PricingModel,
+    steps: &mut Vec<String>,
+    explain: bool,
+) -> Result<Decimal, Overflow> {
     let rate = value.volume_rate.unwrap_or(Decimal::ZERO);
     let size = value.package();
     if model == PricingModel::Package {
         let packages = div(volume, size)?.ceil();
         let amount = mul(packages, rate)?;
         if explain {
-            steps.push(format!("{volume} ÷ {size} rounded up = {packages} whole packages × {rate} = {amount}"));
+            steps.push(format!(
+                "{volume} ÷ {size} rounded up = {packages} whole packages × {rate} = {amount}"
+            ));
         }
         return Ok(amount);
     }
@@ -204,7 +238,13 @@ fn unit_part(value: &PriceValue, steps: &mut Vec<String>, explain: bool) -> Deci
 }
 
 /// The full formula of one value for one event.
-fn value_amount(value: &PriceValue, shape: Shape, volume: Decimal, steps: &mut Vec<String>, explain: bool) -> Result<Decimal, Overflow> {
+fn value_amount(
+    value: &PriceValue,
+    shape: Shape,
+    volume: Decimal,
+    steps: &mut Vec<String>,
+    explain: bool,
+) -> Result<Decimal, Overflow> {
     match shape.usage_type {
         UsageType::Unit => Ok(unit_part(value, steps, explain)),
         UsageType::Volume => volume_part(value, volume, shape.model, steps, explain),
@@ -217,7 +257,11 @@ fn value_amount(value: &PriceValue, shape: Shape, volume: Decimal, steps: &mut V
 }
 
 /// This event's usage in the tiering basis.
-pub fn tier_usage(values: &[PriceValue], basis: TierBasis, volume: Decimal) -> Result<Decimal, Overflow> {
+pub fn tier_usage(
+    values: &[PriceValue],
+    basis: TierBasis,
+    volume: Decimal,
+) -> Result<Decimal, Overflow> {
     match basis {
         TierBasis::Unit => Ok(Decimal::ONE),
         TierBasis::Volume => Ok(volume),
@@ -246,10 +290,17 @@ pub fn compute<'v>(
     explain: bool,
 ) -> Result<Option<Computed<'v>>, Overflow> {
     let mut steps = Vec::new();
-    let Some(first) = values.first() else { return Ok(None) };
+    let Some(first) = values.first() else {
+        return Ok(None);
+    };
     if !shape.model.has_tiers() {
         let amount = value_amount(first, shape, volume, &mut steps, explain)?;
-        return Ok(Some(Computed { amount, value: first, usage: Decimal::ZERO, steps }));
+        return Ok(Some(Computed {
+            amount,
+            value: first,
+            usage: Decimal::ZERO,
+            steps,
+        }));
     }
     let usage = tier_usage(values, shape.basis, volume)?;
     let end = add(prior, usage)?;
@@ -285,7 +336,10 @@ pub fn compute<'v>(
                         let rate = tier.volume_rate.unwrap_or(Decimal::ZERO);
                         let amount = mul(portion, rate)?;
                         if explain {
-                            steps.push(format!("tier {}: {portion} packages × {rate} = {amount}", i + 1));
+                            steps.push(format!(
+                                "tier {}: {portion} packages × {rate} = {amount}",
+                                i + 1
+                            ));
                         }
                         amount
                     }
@@ -305,11 +359,19 @@ pub fn compute<'v>(
         }
         total
     };
-    Ok(Some(Computed { amount, value: reached, usage, steps }))
+    Ok(Some(Computed {
+        amount,
+        value: reached,
+        usage,
+        steps,
+    }))
 }
 
 fn bound_text(tiers: &[PriceValue], i: usize) -> String {
-    let lower = i.checked_sub(1).and_then(|p| tiers.get(p)).and_then(|t| t.up_to);
+    let lower = i
+        .checked_sub(1)
+        .and_then(|p| tiers.get(p))
+        .and_then(|t| t.up_to);
     let upper = tiers.get(i).and_then(|t| t.up_to);
     match (lower, upper) {
         (None, Some(u)) => format!("up to {u}"),

@@ -148,7 +148,19 @@ pub struct Entitlement {
 pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> {
     obj.known_fields(
         found,
-        &["name", "code", "prices", "entitlements", "publish", "id", "description", "status", "version", "created_at", "updated_at"],
+        &[
+            "name",
+            "code",
+            "prices",
+            "entitlements",
+            "publish",
+            "id",
+            "description",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
     );
     let name = obj.req_str(found, "name");
     let code = obj.req_str(found, "code");
@@ -165,9 +177,14 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
         for (i, price) in prices.iter().enumerate() {
             if let Some((_, first)) = names.iter().find(|(n, _)| *n == price.name) {
                 found.error(
-                    &prices.get(i).map_or(String::new(), |p| format!("{}.name", p.path)),
+                    &prices
+                        .get(i)
+                        .map_or(String::new(), |p| format!("{}.name", p.path)),
                     Code::DuplicatePriceName,
-                    format!("price name {:?} is already used by prices[{first}]", price.name),
+                    format!(
+                        "price name {:?} is already used by prices[{first}]",
+                        price.name
+                    ),
                 );
             } else {
                 names.push((&price.name, i));
@@ -193,8 +210,17 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
 }
 
 const PRICE_FIELDS: &[&str] = &[
-    "id", "name", "type", "billing_model", "usage_calculation", "pricing", "pricing_model", "tiering",
-    "collection", "funding_destination", "description",
+    "id",
+    "name",
+    "type",
+    "billing_model",
+    "usage_calculation",
+    "pricing",
+    "pricing_model",
+    "tiering",
+    "collection",
+    "funding_destination",
+    "description",
 ];
 
 fn read_price(found: &mut Found, obj: &Obj<'_>) -> Option<Price> {
@@ -209,18 +235,29 @@ fn read_price(found: &mut Found, obj: &Obj<'_>) -> Option<Price> {
         "fixed" => {
             for key in ["usage_calculation", "tiering"] {
                 if obj.get(key).is_some() {
-                    found.warn(&obj.at(key), Code::IgnoredField, format!("{key:?} has no effect on a fixed price"));
+                    found.warn(
+                        &obj.at(key),
+                        Code::IgnoredField,
+                        format!("{key:?} has no effect on a fixed price"),
+                    );
                 }
             }
             PriceKind::Fixed(read_fixed_pricing(found, obj))
         }
         _ => PriceKind::Usage(read_usage_price(found, obj)?),
     };
-    Some(Price { id, name: name?.to_string(), kind, path: obj.path.clone() })
+    Some(Price {
+        id,
+        name: name?.to_string(),
+        kind,
+        path: obj.path.clone(),
+    })
 }
 
 fn read_billing_model(found: &mut Found, obj: &Obj<'_>, price_type: Option<&str>) {
-    let Some(model) = obj.req_obj(found, "billing_model") else { return };
+    let Some(model) = obj.req_obj(found, "billing_model") else {
+        return;
+    };
     model.known_fields(found, &["type", "recurring", "one_time"]);
     let allowed: &[&str] = match price_type {
         Some("fixed") => &["one_time", "recurring"],
@@ -231,8 +268,18 @@ fn read_billing_model(found: &mut Found, obj: &Obj<'_>, price_type: Option<&str>
             if let Some(rec) = model.req_obj(found, "recurring") {
                 rec.known_fields(found, &["interval", "interval_count"]);
                 rec.req_enum(found, "interval", &["day", "week", "month", "year"]);
-                if rec.opt_uint(found, "interval_count", u64::from(u32::MAX), Code::InvalidValue) == Some(0) {
-                    found.error(&rec.at("interval_count"), Code::InvalidValue, "\"interval_count\" must be at least 1");
+                if rec.opt_uint(
+                    found,
+                    "interval_count",
+                    u64::from(u32::MAX),
+                    Code::InvalidValue,
+                ) == Some(0)
+                {
+                    found.error(
+                        &rec.at("interval_count"),
+                        Code::InvalidValue,
+                        "\"interval_count\" must be at least 1",
+                    );
                 }
             }
         }
@@ -241,7 +288,11 @@ fn read_billing_model(found: &mut Found, obj: &Obj<'_>, price_type: Option<&str>
                 one.known_fields(found, &["service_period"]);
                 if let Some(p) = one.opt_str(found, "service_period") {
                     if !is_iso_duration(p) {
-                        found.error(&one.at("service_period"), Code::InvalidValue, format!("{p:?} is not an ISO 8601 duration such as \"P3M\""));
+                        found.error(
+                            &one.at("service_period"),
+                            Code::InvalidValue,
+                            format!("{p:?} is not an ISO 8601 duration such as \"P3M\""),
+                        );
                     }
                 }
             }
@@ -252,7 +303,9 @@ fn read_billing_model(found: &mut Found, obj: &Obj<'_>, price_type: Option<&str>
 
 /// `P[nY][nM][nW][nD][T[nH][nM][nS]]` with at least one part.
 fn is_iso_duration(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('P') else { return false };
+    let Some(rest) = text.strip_prefix('P') else {
+        return false;
+    };
     let (date, time) = match rest.split_once('T') {
         Some((d, t)) => (d, Some(t)),
         None => (rest, None),
@@ -280,7 +333,9 @@ fn is_iso_duration(text: &str) -> bool {
 }
 
 fn read_collection(found: &mut Found, obj: &Obj<'_>) {
-    let Some(c) = obj.opt_obj(found, "collection") else { return };
+    let Some(c) = obj.opt_obj(found, "collection") else {
+        return;
+    };
     c.known_fields(found, &["type", "address", "timing"]);
     c.req_enum(found, "type", &["balance", "invoice"]);
     c.opt_str(found, "address");
@@ -288,7 +343,9 @@ fn read_collection(found: &mut Found, obj: &Obj<'_>) {
 }
 
 fn read_funding(found: &mut Found, obj: &Obj<'_>) {
-    let Some(f) = obj.opt_obj(found, "funding_destination") else { return };
+    let Some(f) = obj.opt_obj(found, "funding_destination") else {
+        return;
+    };
     f.known_fields(found, &["address", "currency", "exchange_rate"]);
     f.req_str(found, "address");
     f.opt_str(found, "currency");
@@ -304,10 +361,22 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
     if let Some(calc) = &calc {
         calc.known_fields(
             found,
-            &["event_type", "usage_type", "unit_aggregation", "volume_field", "volume_aggregation", "billable_dimensions", "source_reference_field"],
+            &[
+                "event_type",
+                "usage_type",
+                "unit_aggregation",
+                "volume_field",
+                "volume_aggregation",
+                "billable_dimensions",
+                "source_reference_field",
+            ],
         );
         event_type = calc.req_str(found, "event_type");
-        usage_type = match calc.req_enum(found, "usage_type", &["unit", "volume", "unit_and_volume", "custom"]) {
+        usage_type = match calc.req_enum(
+            found,
+            "usage_type",
+            &["unit", "volume", "unit_and_volume", "custom"],
+        ) {
             Some("unit") => Some(UsageType::Unit),
             Some("volume") => Some(UsageType::Volume),
             Some("unit_and_volume") => Some(UsageType::UnitAndVolume),
@@ -355,11 +424,19 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
                 );
             }
             if !u.has_volume() && volume_field.is_some() {
-                found.warn(&calc.at("volume_field"), Code::IgnoredField, "a unit price has no volume; volume_field is ignored");
+                found.warn(
+                    &calc.at("volume_field"),
+                    Code::IgnoredField,
+                    "a unit price has no volume; volume_field is ignored",
+                );
             }
         }
     }
-    let pricing_model = match obj.opt_enum(found, "pricing_model", &["flat", "tiered", "bulk", "package"]) {
+    let pricing_model = match obj.opt_enum(
+        found,
+        "pricing_model",
+        &["flat", "tiered", "bulk", "package"],
+    ) {
         Some("tiered") => PricingModel::Tiered,
         Some("bulk") => PricingModel::Bulk,
         Some("package") => PricingModel::Package,
@@ -367,7 +444,11 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
     };
     let (tier_basis, tier_period) = read_tiering(found, obj, usage_type, pricing_model);
     if pricing_model == PricingModel::Package && usage_type == Some(UsageType::Unit) {
-        found.warn(&obj.at("pricing_model"), Code::IgnoredField, "package pricing packs volume; a unit price has none");
+        found.warn(
+            &obj.at("pricing_model"),
+            Code::IgnoredField,
+            "package pricing packs volume; a unit price has none",
+        );
     }
     let pricing = read_pricing_list(found, obj, usage_type, pricing_model, &dims);
     Some(UsagePrice {
@@ -392,30 +473,52 @@ fn read_tiering(
         Some(u) if u.has_volume() => TierBasis::Volume,
         _ => TierBasis::Unit,
     };
-    let Some(t) = obj.opt_obj(found, "tiering") else { return (default_basis, TierPeriod::Monthly) };
+    let Some(t) = obj.opt_obj(found, "tiering") else {
+        return (default_basis, TierPeriod::Monthly);
+    };
     t.known_fields(found, &["basis", "period"]);
     if !model.has_tiers() {
-        found.warn(&t.path, Code::IgnoredField, format!("tiering has no effect on a {} price", model.as_str()));
+        found.warn(
+            &t.path,
+            Code::IgnoredField,
+            format!("tiering has no effect on a {} price", model.as_str()),
+        );
     }
     let basis = match t.opt_enum(found, "basis", &["unit", "volume", "package", "custom"]) {
         Some("unit") => TierBasis::Unit,
         Some("volume") => TierBasis::Volume,
         Some("package") => TierBasis::Package,
         Some(_) => {
-            found.error(&t.at("basis"), Code::UnsupportedTiering, "a custom tiering basis cannot be evaluated by ratecard yet");
+            found.error(
+                &t.at("basis"),
+                Code::UnsupportedTiering,
+                "a custom tiering basis cannot be evaluated by ratecard yet",
+            );
             default_basis
         }
         None => default_basis,
     };
     if basis != TierBasis::Unit && usage_type == Some(UsageType::Unit) {
-        found.error(&t.at("basis"), Code::InvalidValue, "a unit price has no volume to tier by; use basis \"unit\"");
+        found.error(
+            &t.at("basis"),
+            Code::InvalidValue,
+            "a unit price has no volume to tier by; use basis \"unit\"",
+        );
     }
-    let period = match t.opt_enum(found, "period", &["lifetime", "monthly", "quarterly", "yearly", "custom"]) {
+    let period = match t.opt_enum(
+        found,
+        "period",
+        &["lifetime", "monthly", "quarterly", "yearly", "custom"],
+    ) {
         Some("lifetime") => TierPeriod::Lifetime,
         Some("quarterly") => TierPeriod::Quarterly,
         Some("yearly") => TierPeriod::Yearly,
         Some("custom") => {
-            found.error(&t.at("period"), Code::UnsupportedTiering, "a custom tiering period cannot be evaluated by ratecard yet");
+            found.error(
+                &t.at("period"),
+                Code::UnsupportedTiering,
+                "a custom tiering period cannot be evaluated by ratecard yet",
+            );
             TierPeriod::Monthly
         }
         _ => TierPeriod::Monthly,
@@ -430,9 +533,15 @@ fn read_pricing_list(
     model: PricingModel,
     dims: &[String],
 ) -> Vec<Pricing> {
-    let Some(list) = obj.req_array(found, "pricing") else { return Vec::new() };
+    let Some(list) = obj.req_array(found, "pricing") else {
+        return Vec::new();
+    };
     if list.is_empty() {
-        found.error(&obj.at("pricing"), Code::EmptyList, "a price needs at least one pricing entry");
+        found.error(
+            &obj.at("pricing"),
+            Code::EmptyList,
+            "a price needs at least one pricing entry",
+        );
     }
     if list.len() > 1 {
         found.warn(
@@ -444,7 +553,9 @@ fn read_pricing_list(
     let mut out: Vec<Pricing> = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let path = index(&obj.at("pricing"), i);
-        let Some(p) = Obj::of(found, item, &path) else { continue };
+        let Some(p) = Obj::of(found, item, &path) else {
+            continue;
+        };
         p.known_fields(found, &["asset", "values"]);
         let asset = p.req_str(found, "asset");
         let values = p
@@ -452,11 +563,19 @@ fn read_pricing_list(
             .map(|v| read_values(found, v, &p.at("values"), usage_type, model, dims));
         if let Some(asset) = asset {
             if out.iter().any(|o| o.asset.eq_ignore_ascii_case(asset)) {
-                found.error(&p.at("asset"), Code::DuplicatePricingAsset, format!("asset {asset:?} is priced twice in this price"));
+                found.error(
+                    &p.at("asset"),
+                    Code::DuplicatePricingAsset,
+                    format!("asset {asset:?} is priced twice in this price"),
+                );
             }
         }
         if let (Some(asset), Some(values)) = (asset, values) {
-            out.push(Pricing { asset: asset.to_string(), values, path });
+            out.push(Pricing {
+                asset: asset.to_string(),
+                values,
+                path,
+            });
         }
     }
     out
@@ -471,12 +590,23 @@ fn read_values(
     dims: &[String],
 ) -> Values {
     if list.is_empty() {
-        found.warn(path, Code::UnmatchablePrice, "no values: no event can be priced by this entry");
+        found.warn(
+            path,
+            Code::UnmatchablePrice,
+            "no values: no event can be priced by this entry",
+        );
         return Values::Plain(Vec::new());
     }
-    let dimensional = list.iter().filter(|v| v.get("dimensions").is_some()).count();
+    let dimensional = list
+        .iter()
+        .filter(|v| v.get("dimensions").is_some())
+        .count();
     if dimensional > 0 && dimensional < list.len() {
-        found.error(path, Code::MixedValues, "a values list holds either price values or dimensional prices, not both");
+        found.error(
+            path,
+            Code::MixedValues,
+            "a values list holds either price values or dimensional prices, not both",
+        );
         return Values::Plain(Vec::new());
     }
     if dimensional == 0 {
@@ -485,7 +615,9 @@ fn read_values(
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let item_path = index(path, i);
-        let Some(obj) = Obj::of(found, item, &item_path) else { continue };
+        let Some(obj) = Obj::of(found, item, &item_path) else {
+            continue;
+        };
         obj.known_fields(found, &["name", "dimensions", "values"]);
         let name = obj.opt_str(found, "name").map(str::to_string);
         let mut pattern = Vec::new();
@@ -494,7 +626,11 @@ fn read_values(
                 match value.as_str() {
                     Some("*") => pattern.push((key.clone(), DimValue::Any)),
                     Some(s) => pattern.push((key.clone(), DimValue::Exact(s.to_string()))),
-                    None => found.error(&d.at(key), Code::InvalidType, "a dimension value is a string (\"*\" for any value)"),
+                    None => found.error(
+                        &d.at(key),
+                        Code::InvalidType,
+                        "a dimension value is a string (\"*\" for any value)",
+                    ),
                 }
                 if !dims.iter().any(|k| k == key) {
                     found.warn(
@@ -507,7 +643,11 @@ fn read_values(
         }
         let values = match obj.req_array(found, "values") {
             Some(v) if v.is_empty() => {
-                found.warn(&obj.at("values"), Code::UnmatchablePrice, "no values: events matching these dimensions get no fee");
+                found.warn(
+                    &obj.at("values"),
+                    Code::UnmatchablePrice,
+                    "no values: events matching these dimensions get no fee",
+                );
                 Vec::new()
             }
             Some(v) => read_value_list(found, v, &obj.at("values"), usage_type, model),
@@ -551,11 +691,23 @@ fn describe(pattern: &[(String, String)]) -> String {
     if pattern.is_empty() {
         return "any data".to_string();
     }
-    pattern.iter().map(|(k, v)| format!("{k}={v:?}")).collect::<Vec<_>>().join(", ")
+    pattern
+        .iter()
+        .map(|(k, v)| format!("{k}={v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-const VALUE_FIELDS: &[&str] =
-    &["name", "up_to", "unit_price", "volume_rate", "package_size", "max_amount", "min_amount", "description"];
+const VALUE_FIELDS: &[&str] = &[
+    "name",
+    "up_to",
+    "unit_price",
+    "volume_rate",
+    "package_size",
+    "max_amount",
+    "min_amount",
+    "description",
+];
 
 fn read_value_list(
     found: &mut Found,
@@ -567,7 +719,9 @@ fn read_value_list(
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let item_path = index(path, i);
-        let Some(obj) = Obj::of(found, item, &item_path) else { continue };
+        let Some(obj) = Obj::of(found, item, &item_path) else {
+            continue;
+        };
         if let Some(v) = read_value(found, &obj, usage_type, model) {
             out.push(v);
         }
@@ -578,13 +732,21 @@ fn read_value_list(
         found.error(
             path,
             Code::MultipleValues,
-            format!("a {} price takes one value; use pricing_model \"tiered\" or \"bulk\" for tiers", model.as_str()),
+            format!(
+                "a {} price takes one value; use pricing_model \"tiered\" or \"bulk\" for tiers",
+                model.as_str()
+            ),
         );
     }
     out
 }
 
-fn read_value(found: &mut Found, obj: &Obj<'_>, usage_type: Option<UsageType>, model: PricingModel) -> Option<PriceValue> {
+fn read_value(
+    found: &mut Found,
+    obj: &Obj<'_>,
+    usage_type: Option<UsageType>,
+    model: PricingModel,
+) -> Option<PriceValue> {
     obj.known_fields(found, VALUE_FIELDS);
     let before = found.errors.len();
     let name = obj.opt_str(found, "name").map(str::to_string);
@@ -596,33 +758,59 @@ fn read_value(found: &mut Found, obj: &Obj<'_>, usage_type: Option<UsageType>, m
     let max_amount = obj.opt_non_negative(found, "max_amount");
     if let (Some(min), Some(max)) = (min_amount, max_amount) {
         if min > max {
-            found.error(&obj.at("min_amount"), Code::MinExceedsMax, format!("min_amount {min} is greater than max_amount {max}"));
+            found.error(
+                &obj.at("min_amount"),
+                Code::MinExceedsMax,
+                format!("min_amount {min} is greater than max_amount {max}"),
+            );
         }
     }
     if up_to.is_some() && !model.has_tiers() {
-        found.warn(&obj.at("up_to"), Code::IgnoredField, format!("up_to bounds a tier; a {} price has none", model.as_str()));
+        found.warn(
+            &obj.at("up_to"),
+            Code::IgnoredField,
+            format!("up_to bounds a tier; a {} price has none", model.as_str()),
+        );
     }
     match usage_type {
         Some(UsageType::Unit) => {
             if obj.get("unit_price").is_none() {
-                found.error(&obj.at("unit_price"), Code::MissingPrice, "a unit price needs \"unit_price\"");
+                found.error(
+                    &obj.at("unit_price"),
+                    Code::MissingPrice,
+                    "a unit price needs \"unit_price\"",
+                );
             }
             for key in ["volume_rate", "package_size"] {
                 if obj.get(key).is_some() {
-                    found.warn(&obj.at(key), Code::IgnoredField, format!("{key} has no effect on a unit price"));
+                    found.warn(
+                        &obj.at(key),
+                        Code::IgnoredField,
+                        format!("{key} has no effect on a unit price"),
+                    );
                 }
             }
         }
         Some(UsageType::Volume) => {
             if obj.get("volume_rate").is_none() {
-                found.error(&obj.at("volume_rate"), Code::MissingPrice, "a volume price needs \"volume_rate\"");
+                found.error(
+                    &obj.at("volume_rate"),
+                    Code::MissingPrice,
+                    "a volume price needs \"volume_rate\"",
+                );
             }
             if obj.get("unit_price").is_some() {
                 found.warn(&obj.at("unit_price"), Code::IgnoredField, "unit_price has no effect on a volume price; use usage_type \"unit_and_volume\"");
             }
         }
-        Some(UsageType::UnitAndVolume) if obj.get("unit_price").is_none() && obj.get("volume_rate").is_none() => {
-            found.error(&obj.path, Code::MissingPrice, "a unit_and_volume price needs \"unit_price\", \"volume_rate\" or both");
+        Some(UsageType::UnitAndVolume)
+            if obj.get("unit_price").is_none() && obj.get("volume_rate").is_none() =>
+        {
+            found.error(
+                &obj.path,
+                Code::MissingPrice,
+                "a unit_and_volume price needs \"unit_price\", \"volume_rate\" or both",
+            );
         }
         _ => {}
     }
@@ -647,7 +835,11 @@ fn check_tiers(found: &mut Found, tiers: &[PriceValue]) {
     let mut unbounded_at: Option<&str> = None;
     for tier in tiers {
         if let Some(open) = unbounded_at {
-            found.warn(&tier.path, Code::UnreachableTier, format!("this tier follows the unbounded tier {open}, so no usage reaches it"));
+            found.warn(
+                &tier.path,
+                Code::UnreachableTier,
+                format!("this tier follows the unbounded tier {open}, so no usage reaches it"),
+            );
             continue;
         }
         match tier.up_to {
@@ -669,49 +861,92 @@ fn check_tiers(found: &mut Found, tiers: &[PriceValue]) {
 }
 
 fn read_fixed_pricing(found: &mut Found, obj: &Obj<'_>) -> Vec<FixedPricing> {
-    let Some(list) = obj.req_array(found, "pricing") else { return Vec::new() };
+    let Some(list) = obj.req_array(found, "pricing") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let path = index(&obj.at("pricing"), i);
-        let Some(p) = Obj::of(found, item, &path) else { continue };
+        let Some(p) = Obj::of(found, item, &path) else {
+            continue;
+        };
         p.known_fields(found, &["asset", "values"]);
         let asset = p.req_str(found, "asset");
         if let Some(values) = p.req_array(found, "values") {
             if values.is_empty() {
-                found.error(&p.at("values"), Code::EmptyList, "a fixed price needs at least one value");
+                found.error(
+                    &p.at("values"),
+                    Code::EmptyList,
+                    "a fixed price needs at least one value",
+                );
             }
             for (j, v) in values.iter().enumerate() {
-                let Some(v) = Obj::of(found, v, &index(&p.at("values"), j)) else { continue };
+                let Some(v) = Obj::of(found, v, &index(&p.at("values"), j)) else {
+                    continue;
+                };
                 v.known_fields(found, &["name", "unit_price", "quantity", "description"]);
                 v.opt_str(found, "name");
                 if v.get("unit_price").is_none() {
-                    found.error(&v.at("unit_price"), Code::MissingPrice, "a fixed price value needs \"unit_price\"");
+                    found.error(
+                        &v.at("unit_price"),
+                        Code::MissingPrice,
+                        "a fixed price value needs \"unit_price\"",
+                    );
                 }
                 v.opt_non_negative(found, "unit_price");
                 v.opt_positive(found, "quantity", Code::InvalidValue);
             }
         }
         if let Some(asset) = asset {
-            out.push(FixedPricing { asset: asset.to_string(), path });
+            out.push(FixedPricing {
+                asset: asset.to_string(),
+                path,
+            });
         }
     }
     out
 }
 
 fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
-    obj.known_fields(found, &["name", "asset", "amount", "purpose", "lifecycle", "accounting", "priority", "description"]);
+    obj.known_fields(
+        found,
+        &[
+            "name",
+            "asset",
+            "amount",
+            "purpose",
+            "lifecycle",
+            "accounting",
+            "priority",
+            "description",
+        ],
+    );
     let name = obj.req_str(found, "name");
     let asset = obj.req_str(found, "asset");
     if obj.get("amount").is_none() {
-        found.error(&obj.at("amount"), Code::MissingField, "\"amount\" is required");
+        found.error(
+            &obj.at("amount"),
+            Code::MissingField,
+            "\"amount\" is required",
+        );
     }
     let amount = obj.opt_non_negative(found, "amount");
     obj.req_enum(found, "purpose", &["bundled", "promotion"]);
     if let Some(life) = obj.req_obj(found, "lifecycle") {
         life.known_fields(found, &["duration", "duration_count", "refresh"]);
         life.req_enum(found, "duration", &["day", "week", "month", "year"]);
-        if life.opt_uint(found, "duration_count", u64::from(u32::MAX), Code::InvalidValue) == Some(0) {
-            found.error(&life.at("duration_count"), Code::InvalidValue, "\"duration_count\" must be at least 1");
+        if life.opt_uint(
+            found,
+            "duration_count",
+            u64::from(u32::MAX),
+            Code::InvalidValue,
+        ) == Some(0)
+        {
+            found.error(
+                &life.at("duration_count"),
+                Code::InvalidValue,
+                "\"duration_count\" must be at least 1",
+            );
         }
         if let Some(refresh) = life.opt_obj(found, "refresh") {
             refresh.known_fields(found, &["strategy"]);
@@ -723,7 +958,11 @@ fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
         acc.opt_decimal(found, "revenue_basis");
         if let Some(cb) = acc.get("cost_basis") {
             if !(cb.as_str() == Some("auto") || cb.is_number() || cb.is_string()) {
-                found.error(&acc.at("cost_basis"), Code::InvalidType, "cost_basis is \"auto\" or a decimal");
+                found.error(
+                    &acc.at("cost_basis"),
+                    Code::InvalidType,
+                    "cost_basis is \"auto\" or a decimal",
+                );
             }
         }
     }

@@ -48,7 +48,14 @@ pub struct QuoteOptions {
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        QuoteOptions { at: None, now: None, express_in: Vec::new(), products: None, prior_usage: Vec::new(), explain: true }
+        QuoteOptions {
+            at: None,
+            now: None,
+            express_in: Vec::new(),
+            products: None,
+            prior_usage: Vec::new(),
+            explain: true,
+        }
     }
 }
 
@@ -62,11 +69,14 @@ impl QuoteOptions {
             serde_json::Value::Null => return Ok(options),
             serde_json::Value::Object(map) => map,
             other => {
-                return Err(Error::new(ErrorKind::InvalidArgument, vec![Issue::new(
-                    "",
-                    Code::InvalidType,
-                    format!("options must be an object, found {}", type_name(other)),
-                )]))
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    vec![Issue::new(
+                        "",
+                        Code::InvalidType,
+                        format!("options must be an object, found {}", type_name(other)),
+                    )],
+                ))
             }
         };
         for (key, v) in map {
@@ -77,23 +87,42 @@ impl QuoteOptions {
                 "at" | "now" => match v.as_str().map(Instant::parse) {
                     Some(Ok(t)) if key == "at" => options.at = Some(t),
                     Some(Ok(t)) => options.now = Some(t),
-                    Some(Err(m)) => issues.push(Issue::new(key.as_str(), Code::InvalidTimestamp, m)),
-                    None => issues.push(Issue::new(key.as_str(), Code::InvalidType, "expected an RFC 3339 string")),
+                    Some(Err(m)) => {
+                        issues.push(Issue::new(key.as_str(), Code::InvalidTimestamp, m))
+                    }
+                    None => issues.push(Issue::new(
+                        key.as_str(),
+                        Code::InvalidType,
+                        "expected an RFC 3339 string",
+                    )),
                 },
                 "express_in" | "products" => {
                     let list = strings(v);
                     match list {
                         Some(list) if key == "express_in" => options.express_in = list,
                         Some(list) => options.products = Some(list),
-                        None => issues.push(Issue::new(key.as_str(), Code::InvalidType, "expected an array of strings")),
+                        None => issues.push(Issue::new(
+                            key.as_str(),
+                            Code::InvalidType,
+                            "expected an array of strings",
+                        )),
                     }
                 }
                 "explain" => match v.as_bool() {
                     Some(b) => options.explain = b,
-                    None => issues.push(Issue::new("explain", Code::InvalidType, "expected a boolean")),
+                    None => issues.push(Issue::new(
+                        "explain",
+                        Code::InvalidType,
+                        "expected a boolean",
+                    )),
                 },
                 "prior_usage" => read_prior(v, &mut options.prior_usage, &mut issues),
-                other => issues.push(bad(other, format!("unknown option {other:?} (at, express_in, products, prior_usage, explain)"))),
+                other => issues.push(bad(
+                    other,
+                    format!(
+                        "unknown option {other:?} (at, express_in, products, prior_usage, explain)"
+                    ),
+                )),
             }
         }
         if issues.is_empty() {
@@ -109,26 +138,43 @@ impl QuoteOptions {
 }
 
 fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
-    v.as_array()?.iter().map(|s| s.as_str().map(str::to_string)).collect()
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
 }
 
 fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec<Issue>) {
     let Some(products) = v.as_object() else {
-        issues.push(Issue::new("prior_usage", Code::InvalidType, "expected {product_code: {price_name: quantity}}"));
+        issues.push(Issue::new(
+            "prior_usage",
+            Code::InvalidType,
+            "expected {product_code: {price_name: quantity}}",
+        ));
         return;
     };
     for (product, prices) in products {
         let Some(prices) = prices.as_object() else {
-            issues.push(Issue::new(format!("prior_usage.{product}"), Code::InvalidType, "expected {price_name: quantity}"));
+            issues.push(Issue::new(
+                format!("prior_usage.{product}"),
+                Code::InvalidType,
+                "expected {price_name: quantity}",
+            ));
             continue;
         };
         for (price, q) in prices {
             let path = format!("prior_usage.{product}.{price}");
             match decimal_from_value(q, &path) {
-                Ok(d) if d.is_sign_negative() && !d.is_zero() => {
-                    issues.push(Issue::new(path, Code::NegativeAmount, "prior usage cannot be negative"))
-                }
-                Ok(quantity) => out.push(PriorUsage { product: product.clone(), price: price.clone(), quantity }),
+                Ok(d) if d.is_sign_negative() && !d.is_zero() => issues.push(Issue::new(
+                    path,
+                    Code::NegativeAmount,
+                    "prior usage cannot be negative",
+                )),
+                Ok(quantity) => out.push(PriorUsage {
+                    product: product.clone(),
+                    price: price.clone(),
+                    quantity,
+                }),
                 Err(issue) => issues.push(issue),
             }
         }
@@ -141,7 +187,10 @@ pub struct AmountMap<'a>(pub Vec<(&'a str, Amount)>);
 
 impl<'a> AmountMap<'a> {
     pub fn get(&self, code: &str) -> Option<Amount> {
-        self.0.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|(_, a)| *a)
+        self.0
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(code))
+            .map(|(_, a)| *a)
     }
 }
 
@@ -184,13 +233,25 @@ pub struct Fee<'a> {
     pub dimensions: Option<Dimensions<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_field: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     pub input_volume: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     pub unit_price: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     pub volume_rate: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     pub package_size: Option<Decimal>,
     /// The matched price value's (or tier's) name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,8 +313,18 @@ fn period_key(period: TierPeriod, at: Instant) -> i64 {
     }
 }
 
-fn rounding_text(before: Decimal, after: Decimal, code: &str, info: &AssetInfo, mode: crate::RoundingMode) -> String {
-    format!("{before} {code} rounded to {} places ({mode}): {}", info.precision, Amount::new(after, info.precision))
+fn rounding_text(
+    before: Decimal,
+    after: Decimal,
+    code: &str,
+    info: &AssetInfo,
+    mode: crate::RoundingMode,
+) -> String {
+    format!(
+        "{before} {code} rounded to {} places ({mode}): {}",
+        info.precision,
+        Amount::new(after, info.precision)
+    )
 }
 
 impl Engine {
@@ -266,12 +337,18 @@ impl Engine {
                 None => issues.push(Issue::new(
                     format!("express_in[{i}]"),
                     Code::UnknownAsset,
-                    format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"),
+                    format!(
+                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
+                    ),
                 )),
             }
         }
         let products = self.catalog().products.as_slice();
-        let find_product = |code: &str| products.iter().position(|p| p.code.eq_ignore_ascii_case(code));
+        let find_product = |code: &str| {
+            products
+                .iter()
+                .position(|p| p.code.eq_ignore_ascii_case(code))
+        };
         let selected = match &options.products {
             None => None,
             Some(codes) => {
@@ -293,39 +370,70 @@ impl Engine {
         for p in &options.prior_usage {
             let path = format!("prior_usage.{}.{}", p.product, p.price);
             let found = find_product(&p.product).and_then(|pi| {
-                let ri = products.get(pi)?.prices.iter().position(|r| r.name == p.price)?;
-                Some(PriceRef { product: pi, price: ri })
+                let ri = products
+                    .get(pi)?
+                    .prices
+                    .iter()
+                    .position(|r| r.name == p.price)?;
+                Some(PriceRef {
+                    product: pi,
+                    price: ri,
+                })
             });
             match found {
                 Some(r) => {
                     prior.insert(r, p.quantity);
                 }
-                None => issues.push(Issue::new(path, Code::UnknownProduct, "no such product and price")),
+                None => issues.push(Issue::new(
+                    path,
+                    Code::UnknownProduct,
+                    "no such product and price",
+                )),
             }
         }
         if issues.is_empty() {
-            Ok(Prepared { express, products: selected, prior })
+            Ok(Prepared {
+                express,
+                products: selected,
+                prior,
+            })
         } else {
             Err(Error::new(ErrorKind::InvalidArgument, issues))
         }
     }
 
     /// What `event` would cost. Tiered prices see only `options.prior_usage` as earlier usage.
-    pub fn quote<'a>(&'a self, event: &'a Event<'_>, options: &QuoteOptions) -> Result<Quote<'a>, Error> {
+    pub fn quote<'a>(
+        &'a self,
+        event: &'a Event<'_>,
+        options: &QuoteOptions,
+    ) -> Result<Quote<'a>, Error> {
         let prepared = self.prepare(options)?;
         self.quote_one(event, options, &prepared, &mut Ledger::default())
     }
 
     /// One quote per event, in order; tiered prices accumulate usage across the batch, per
     /// price and tiering period (UTC calendar months, quarters, years, or lifetime).
-    pub fn quote_many<'a>(&'a self, events: &'a [Event<'_>], options: &QuoteOptions) -> Result<Vec<Quote<'a>>, Error> {
+    pub fn quote_many<'a>(
+        &'a self,
+        events: &'a [Event<'_>],
+        options: &QuoteOptions,
+    ) -> Result<Vec<Quote<'a>>, Error> {
         let prepared = self.prepare(options)?;
         let mut ledger = Ledger::default();
         let mut out = Vec::with_capacity(events.len());
         for (i, event) in events.iter().enumerate() {
             let quote = self
                 .quote_one(event, options, &prepared, &mut ledger)
-                .map_err(|e| Error::new(e.kind, e.issues.into_iter().map(|x| x.prefixed(&format!("[{i}]"))).collect()))?;
+                .map_err(|e| {
+                    Error::new(
+                        e.kind,
+                        e.issues
+                            .into_iter()
+                            .map(|x| x.prefixed(&format!("[{i}]")))
+                            .collect(),
+                    )
+                })?;
             out.push(quote);
         }
         Ok(out)
@@ -338,9 +446,18 @@ impl Engine {
         prepared: &Prepared<'_>,
         ledger: &mut Ledger,
     ) -> Result<Quote<'a>, Error> {
-        let at = options.at.or(event.occurred_at).or(options.now).ok_or_else(|| {
-            Error::one(ErrorKind::InvalidEvent, "occurred_at", Code::MissingInstant, "no `at` option, no occurred_at and no current time to price at")
-        })?;
+        let at = options
+            .at
+            .or(event.occurred_at)
+            .or(options.now)
+            .ok_or_else(|| {
+                Error::one(
+                    ErrorKind::InvalidEvent,
+                    "occurred_at",
+                    Code::MissingInstant,
+                    "no `at` option, no occurred_at and no current time to price at",
+                )
+            })?;
         let explain = options.explain;
         let mut quote = Quote {
             event_id: event.id.as_deref(),
@@ -354,21 +471,40 @@ impl Engine {
         };
         let mut matched = false;
         for &r in self.prices_for(&event.event_type) {
-            if prepared.products.as_ref().is_some_and(|list| !list.contains(&r.product)) {
+            if prepared
+                .products
+                .as_ref()
+                .is_some_and(|list| !list.contains(&r.product))
+            {
                 continue;
             }
-            let Some(product) = self.catalog().products.get(r.product) else { continue };
-            let Some(price) = product.prices.get(r.price) else { continue };
-            let PriceKind::Usage(usage) = &price.kind else { continue };
+            let Some(product) = self.catalog().products.get(r.product) else {
+                continue;
+            };
+            let Some(price) = product.prices.get(r.price) else {
+                continue;
+            };
+            let PriceKind::Usage(usage) = &price.kind else {
+                continue;
+            };
             matched = true;
             if explain {
                 quote.explain.push(Step {
                     fee: None,
                     kind: "match",
-                    text: format!("{} / {} prices {:?} ({}, {})", product.code, price.name, usage.event_type, usage.usage_type.as_str(), usage.pricing_model.as_str()),
+                    text: format!(
+                        "{} / {} prices {:?} ({}, {})",
+                        product.code,
+                        price.name,
+                        usage.event_type,
+                        usage.usage_type.as_str(),
+                        usage.pricing_model.as_str()
+                    ),
                 });
             }
-            let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings) else { continue };
+            let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings) else {
+                continue;
+            };
             let key = (r, period_key(usage.tier_period, at));
             let seeded = *ledger.seeded.entry(r).or_insert(key.1);
             let prior = match ledger.used.get(&key) {
@@ -382,31 +518,61 @@ impl Engine {
                     quote.warnings.push(Issue::new(
                         "data",
                         Code::NoDimensionMatch,
-                        format!("{} / {}: no dimensional price in {} matches this event's data", product.code, price.name, pricing.asset),
+                        format!(
+                            "{} / {}: no dimensional price in {} matches this event's data",
+                            product.code, price.name, pricing.asset
+                        ),
                     ));
                     continue;
                 };
-                let shape = Shape { usage_type: usage.usage_type, model: usage.pricing_model, basis: usage.tier_basis };
-                let overflow = |o: crate::price::Overflow| {
-                    Error::one(ErrorKind::Overflow, &pricing.path, Code::DecimalOverflow, format!("{} overflows a decimal", o.0))
+                let shape = Shape {
+                    usage_type: usage.usage_type,
+                    model: usage.pricing_model,
+                    basis: usage.tier_basis,
                 };
-                let Some(computed) = compute(values, shape, volume, prior, explain).map_err(overflow)? else { continue };
+                let overflow = |o: crate::price::Overflow| {
+                    Error::one(
+                        ErrorKind::Overflow,
+                        &pricing.path,
+                        Code::DecimalOverflow,
+                        format!("{} overflows a decimal", o.0),
+                    )
+                };
+                let Some(computed) =
+                    compute(values, shape, volume, prior, explain).map_err(overflow)?
+                else {
+                    continue;
+                };
                 added = Some(computed.usage);
-                let Some(info) = self.asset_info(&pricing.asset) else { continue };
+                let Some(info) = self.asset_info(&pricing.asset) else {
+                    continue;
+                };
                 let fee_index = quote.fees.len();
                 if explain {
                     if let Some(d) = dim {
-                        quote.explain.push(Step { fee: Some(fee_index), kind: "dimension", text: format!("dimensions matched {} ({})", d.describe(), d.path) });
+                        quote.explain.push(Step {
+                            fee: Some(fee_index),
+                            kind: "dimension",
+                            text: format!("dimensions matched {} ({})", d.describe(), d.path),
+                        });
                     }
                     for text in computed.steps {
-                        quote.explain.push(Step { fee: Some(fee_index), kind: "amount", text });
+                        quote.explain.push(Step {
+                            fee: Some(fee_index),
+                            kind: "amount",
+                            text,
+                        });
                     }
                 }
                 let (clamped, clamp_text) = clamp(computed.amount, computed.value);
                 let amount = info.rounding.round(clamped, info.precision);
                 if explain {
                     if let Some(text) = clamp_text {
-                        quote.explain.push(Step { fee: Some(fee_index), kind: "clamp", text });
+                        quote.explain.push(Step {
+                            fee: Some(fee_index),
+                            kind: "clamp",
+                            text,
+                        });
                     }
                     quote.explain.push(Step {
                         fee: Some(fee_index),
@@ -423,12 +589,21 @@ impl Engine {
                     event_type: &usage.event_type,
                     usage_type: usage.usage_type,
                     dimensions: self.dimensions_of(event, usage),
-                    volume_field: usage.usage_type.has_volume().then_some(usage.volume_field.as_deref()).flatten(),
+                    volume_field: usage
+                        .usage_type
+                        .has_volume()
+                        .then_some(usage.volume_field.as_deref())
+                        .flatten(),
                     input_volume: usage.usage_type.has_volume().then_some(volume),
-                    unit_price: value.unit_price.filter(|_| usage.usage_type != UsageType::Volume),
+                    unit_price: value
+                        .unit_price
+                        .filter(|_| usage.usage_type != UsageType::Volume),
                     volume_rate: value.volume_rate.filter(|_| usage.usage_type.has_volume()),
                     package_size: value.package_size.filter(|_| usage.usage_type.has_volume()),
-                    description: value.name.as_deref().or(dim.and_then(|d| d.name.as_deref())),
+                    description: value
+                        .name
+                        .as_deref()
+                        .or(dim.and_then(|d| d.name.as_deref())),
                     amount: Amount::new(amount, info.precision),
                     equivalents: AmountMap::default(),
                 });
@@ -436,7 +611,12 @@ impl Engine {
             if let Some(q) = added {
                 if usage.pricing_model.has_tiers() {
                     let total = prior.checked_add(q).ok_or_else(|| {
-                        Error::one(ErrorKind::Overflow, "", Code::DecimalOverflow, "tier usage overflows a decimal")
+                        Error::one(
+                            ErrorKind::Overflow,
+                            "",
+                            Code::DecimalOverflow,
+                            "tier usage overflows a decimal",
+                        )
                     })?;
                     ledger.used.insert(key, total);
                 }
@@ -446,7 +626,10 @@ impl Engine {
             quote.warnings.push(Issue::new(
                 "event_type",
                 Code::NoPriceMatched,
-                format!("no usage price of the selected products prices event type {:?}", event.event_type),
+                format!(
+                    "no usage price of the selected products prices event type {:?}",
+                    event.event_type
+                ),
             ));
         }
         self.total(&mut quote);
@@ -472,37 +655,63 @@ impl Engine {
         })
     }
 
-    fn volume(&self, event: &Event<'_>, usage: &UsagePrice, price: &str, warnings: &mut Vec<Issue>) -> Option<Decimal> {
+    fn volume(
+        &self,
+        event: &Event<'_>,
+        usage: &UsagePrice,
+        price: &str,
+        warnings: &mut Vec<Issue>,
+    ) -> Option<Decimal> {
         if !usage.usage_type.has_volume() {
             return Some(Decimal::ZERO);
         }
         let field = usage.volume_field.as_deref().unwrap_or_default();
         let path = format!("data.{field}");
         let Some(raw) = event.get(field) else {
-            warnings.push(Issue::new(path, Code::MissingVolume, format!("{price}: the event has no {field:?}, so this price yields no fee")));
+            warnings.push(Issue::new(
+                path,
+                Code::MissingVolume,
+                format!("{price}: the event has no {field:?}, so this price yields no fee"),
+            ));
             return None;
         };
         match volume_of(raw) {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => {
-                warnings.push(Issue::new(path, Code::InvalidVolume, format!("{price}: volume {v} is negative, so this price yields no fee")));
+                warnings.push(Issue::new(
+                    path,
+                    Code::InvalidVolume,
+                    format!("{price}: volume {v} is negative, so this price yields no fee"),
+                ));
                 None
             }
             Ok(v) => Some(v),
             Err(why) => {
-                warnings.push(Issue::new(path, Code::InvalidVolume, format!("{price}: {why}, so this price yields no fee")));
+                warnings.push(Issue::new(
+                    path,
+                    Code::InvalidVolume,
+                    format!("{price}: {why}, so this price yields no fee"),
+                ));
                 None
             }
         }
     }
 
-    fn dimensions_of<'a>(&self, event: &'a Event<'_>, usage: &'a UsagePrice) -> Option<Dimensions<'a>> {
+    fn dimensions_of<'a>(
+        &self,
+        event: &'a Event<'_>,
+        usage: &'a UsagePrice,
+    ) -> Option<Dimensions<'a>> {
         if usage.billable_dimensions.is_empty() {
             return None;
         }
         let list = usage
             .billable_dimensions
             .iter()
-            .filter_map(|k| event.dimension(k).map(|v| (k.as_str(), Cow::Owned(v.into_owned()))))
+            .filter_map(|k| {
+                event
+                    .dimension(k)
+                    .map(|v| (k.as_str(), Cow::Owned(v.into_owned())))
+            })
             .collect();
         Some(Dimensions(list))
     }
@@ -517,21 +726,44 @@ impl Engine {
         }
     }
 
-    fn express<'a>(&'a self, quote: &mut Quote<'a>, prepared: &Prepared<'_>, at: Instant, explain: bool) -> Result<(), Error> {
+    fn express<'a>(
+        &'a self,
+        quote: &mut Quote<'a>,
+        prepared: &Prepared<'_>,
+        at: Instant,
+        explain: bool,
+    ) -> Result<(), Error> {
         for (xi, target) in prepared.express.iter().enumerate() {
             let code: &'a str = self.express_code(target, xi, prepared);
             let mut exact = Vec::with_capacity(quote.fees.len());
             for (fi, fee) in quote.fees.iter().enumerate() {
-                let from = self.asset_info(fee.currency).ok_or_else(|| crate::convert::unknown(fee.currency, "fees"))?;
+                let from = self
+                    .asset_info(fee.currency)
+                    .ok_or_else(|| crate::convert::unknown(fee.currency, "fees"))?;
                 let route = self.route(&from, target, at).map_err(|e| {
-                    Error::new(e.kind, e.issues.into_iter().map(|i| i.prefixed(&format!("express_in[{xi}]"))).collect())
+                    Error::new(
+                        e.kind,
+                        e.issues
+                            .into_iter()
+                            .map(|i| i.prefixed(&format!("express_in[{xi}]")))
+                            .collect(),
+                    )
                 })?;
                 let value = route.apply(fee.amount.value).ok_or_else(|| {
-                    Error::one(ErrorKind::Overflow, &format!("express_in[{xi}]"), Code::DecimalOverflow, "equivalent overflows a decimal")
+                    Error::one(
+                        ErrorKind::Overflow,
+                        &format!("express_in[{xi}]"),
+                        Code::DecimalOverflow,
+                        "equivalent overflows a decimal",
+                    )
                 })?;
                 if explain && !route.via.is_empty() {
                     for via in &route.via {
-                        quote.explain.push(Step { fee: Some(fi), kind: "rate", text: via.clone() });
+                        quote.explain.push(Step {
+                            fee: Some(fi),
+                            kind: "rate",
+                            text: via.clone(),
+                        });
                     }
                     quote.explain.push(Step {
                         fee: Some(fi),
@@ -541,7 +773,9 @@ impl Engine {
                 }
                 exact.push(value);
             }
-            let sum = exact.iter().fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
+            let sum = exact
+                .iter()
+                .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
             let total = target.rounding.round(sum, target.precision);
             let parts = allocate(total, &exact, target.precision);
             if explain && !exact.is_empty() {
@@ -556,16 +790,26 @@ impl Engine {
                 });
             }
             for (fee, part) in quote.fees.iter_mut().zip(parts) {
-                fee.equivalents.0.push((code, Amount::new(part, target.precision)));
+                fee.equivalents
+                    .0
+                    .push((code, Amount::new(part, target.precision)));
             }
-            quote.equivalents.0.push((code, Amount::new(total, target.precision)));
+            quote
+                .equivalents
+                .0
+                .push((code, Amount::new(total, target.precision)));
         }
         Ok(())
     }
 
     /// A code for an `express_in` target that lives as long as the engine: the catalog's own
     /// spelling, or the caller's (upper-cased fiat) when the catalog does not mention it.
-    fn express_code<'a>(&'a self, target: &AssetInfo, _xi: usize, _prepared: &Prepared<'_>) -> &'a str {
+    fn express_code<'a>(
+        &'a self,
+        target: &AssetInfo,
+        _xi: usize,
+        _prepared: &Prepared<'_>,
+    ) -> &'a str {
         if let Some(asset) = target.custom.and_then(|i| self.catalog().assets.get(i)) {
             return &asset.code;
         }

@@ -65,7 +65,9 @@ impl Schedule {
     /// The entry in force at `t`, if any.
     pub fn at(&self, t: Instant) -> Option<&RateEntry> {
         // Entries are sorted by start; the candidate is the last one starting at or before t.
-        let after = self.entries.partition_point(|e| e.valid_from.is_none_or(|from| from <= t));
+        let after = self
+            .entries
+            .partition_point(|e| e.valid_from.is_none_or(|from| from <= t));
         let candidate = self.entries.get(after.checked_sub(1)?)?;
         candidate.holds_at(t).then_some(candidate)
     }
@@ -87,24 +89,39 @@ pub(crate) fn read_rates(found: &mut Found, list: &[Value], path: &str) -> Vec<S
     let mut drafts = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let item_path = index(path, i);
-        let Some(obj) = Obj::of(found, item, &item_path) else { continue };
+        let Some(obj) = Obj::of(found, item, &item_path) else {
+            continue;
+        };
         let source = read_source(found, &obj);
         if let Some(schedule) = obj.get("schedule") {
             obj.known_fields(found, &["source", "schedule"]);
-            let Some(entries) = obj.opt_array(found, "schedule") else { continue };
+            let Some(entries) = obj.opt_array(found, "schedule") else {
+                continue;
+            };
             let _ = schedule;
             for (j, entry) in entries.iter().enumerate() {
                 let entry_path = index(&obj.at("schedule"), j);
-                let Some(entry) = Obj::of(found, entry, &entry_path) else { continue };
+                let Some(entry) = Obj::of(found, entry, &entry_path) else {
+                    continue;
+                };
                 entry.known_fields(found, &["valid_from", "valid_to", "rate", "inverse_rate"]);
                 if let (Some(source), Some(d)) = (&source, read_entry(found, &entry)) {
-                    drafts.push(Draft { source: source.clone(), ..d });
+                    drafts.push(Draft {
+                        source: source.clone(),
+                        ..d
+                    });
                 }
             }
         } else {
-            obj.known_fields(found, &["source", "rate", "inverse_rate", "valid_from", "valid_to"]);
+            obj.known_fields(
+                found,
+                &["source", "rate", "inverse_rate", "valid_from", "valid_to"],
+            );
             if let (Some(source), Some(d)) = (&source, read_entry(found, &obj)) {
-                drafts.push(Draft { source: source.clone(), ..d });
+                drafts.push(Draft {
+                    source: source.clone(),
+                    ..d
+                });
             }
         }
     }
@@ -117,7 +134,9 @@ fn read_source(found: &mut Found, obj: &Obj<'_>) -> Option<String> {
         found.error(
             &obj.at("source"),
             Code::UnknownCurrency,
-            format!("rate source {source:?} is not an ISO 4217 currency (only currencies are sources)"),
+            format!(
+                "rate source {source:?} is not an ISO 4217 currency (only currencies are sources)"
+            ),
         );
         return None;
     }
@@ -131,20 +150,30 @@ fn read_entry(found: &mut Found, obj: &Obj<'_>) -> Option<Draft> {
     let valid_from = obj.opt_instant(found, "valid_from");
     let valid_to = obj.opt_instant(found, "valid_to");
     if obj.get("rate").is_none() && obj.get("inverse_rate").is_none() {
-        found.error(&obj.path, Code::MissingRate, "a rate entry needs `rate` or `inverse_rate`");
+        found.error(
+            &obj.path,
+            Code::MissingRate,
+            "a rate entry needs `rate` or `inverse_rate`",
+        );
     }
     if let (Some(r), Some(inv)) = (rate, inverse_rate) {
         if r.checked_mul(inv) != Some(Decimal::ONE) {
             found.error(
                 &obj.at("inverse_rate"),
                 Code::ConflictingRates,
-                format!("rate {r} and inverse_rate {inv} disagree: their product must be exactly 1"),
+                format!(
+                    "rate {r} and inverse_rate {inv} disagree: their product must be exactly 1"
+                ),
             );
         }
     }
     if let (Some(from), Some(to)) = (valid_from, valid_to) {
         if to <= from {
-            found.error(&obj.at("valid_to"), Code::InvalidInterval, format!("valid_to {to} is not after valid_from {from}"));
+            found.error(
+                &obj.at("valid_to"),
+                Code::InvalidInterval,
+                format!("valid_to {to} is not after valid_from {from}"),
+            );
         }
     }
     if found.errors.len() > errors_before {
@@ -177,7 +206,9 @@ fn assemble(found: &mut Found, drafts: Vec<Draft>) -> Vec<Schedule> {
             let next_from = mine.get(k + 1).map(|n| n.valid_from);
             if let Some(next) = mine.get(k + 1) {
                 if next.valid_from == d.valid_from {
-                    let when = d.valid_from.map_or("the beginning of time".to_string(), |t| t.to_string());
+                    let when = d
+                        .valid_from
+                        .map_or("the beginning of time".to_string(), |t| t.to_string());
                     found.error(
                         &next.path,
                         Code::OverlappingRates,
@@ -199,7 +230,12 @@ fn assemble(found: &mut Found, drafts: Vec<Draft>) -> Vec<Schedule> {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            entries.push(RateEntry { value: d.value, valid_from: d.valid_from, valid_to: end, path: d.path.clone() });
+            entries.push(RateEntry {
+                value: d.value,
+                valid_from: d.valid_from,
+                valid_to: end,
+                path: d.path.clone(),
+            });
         }
         schedules.push(Schedule { source, entries });
     }
@@ -211,7 +247,8 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Instant {
-        Instant::parse(s).unwrap_or_else(|_| Instant::from_unix_millis(0).unwrap_or_else(|| unreachable!()))
+        Instant::parse(s)
+            .unwrap_or_else(|_| Instant::from_unix_millis(0).unwrap_or_else(|| unreachable!()))
     }
 
     fn schedule(json: &str) -> (Vec<Schedule>, Found) {
@@ -228,7 +265,11 @@ mod tests {
         );
         assert!(found.errors.is_empty(), "{:?}", found.errors);
         let usd = &s[0];
-        let rate_at = |x: &str| usd.at(t(x)).and_then(|e| e.value.rate).map(|r| r.to_string());
+        let rate_at = |x: &str| {
+            usd.at(t(x))
+                .and_then(|e| e.value.rate)
+                .map(|r| r.to_string())
+        };
         assert_eq!(rate_at("2026-02-26T15:51:28.070Z").as_deref(), Some("0.1"));
         assert_eq!(rate_at("2026-02-26T15:51:28.071Z").as_deref(), Some("0.12"));
         assert_eq!(rate_at("2030-01-01T00:00:00Z").as_deref(), Some("0.12"));
@@ -242,8 +283,14 @@ mod tests {
                 {"valid_from":"2026-01-01T00:00:00Z","valid_to":"2026-02-01T00:00:00Z","rate":"0.1"}]}]"#,
         );
         assert!(found.errors.is_empty());
-        assert!(s[0].at(t("2026-02-15T00:00:00Z")).is_none(), "gap has no rate");
-        assert!(s[0].at(t("2025-12-31T00:00:00Z")).is_none(), "nothing before the first entry");
+        assert!(
+            s[0].at(t("2026-02-15T00:00:00Z")).is_none(),
+            "gap has no rate"
+        );
+        assert!(
+            s[0].at(t("2025-12-31T00:00:00Z")).is_none(),
+            "nothing before the first entry"
+        );
         assert!(s[0].at(t("2026-01-15T00:00:00Z")).is_some());
     }
 

@@ -38,9 +38,16 @@ impl<'v> Obj<'v> {
     /// `value` as an object, or an `invalid_type` error.
     pub fn of(found: &mut Found, value: &'v Value, path: &str) -> Option<Obj<'v>> {
         match value {
-            Value::Object(map) => Some(Obj { map, path: path.to_string() }),
+            Value::Object(map) => Some(Obj {
+                map,
+                path: path.to_string(),
+            }),
             other => {
-                found.error(path, Code::InvalidType, format!("expected an object, found {}", type_name(other)));
+                found.error(
+                    path,
+                    Code::InvalidType,
+                    format!("expected an object, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -62,7 +69,11 @@ impl<'v> Obj<'v> {
     pub fn known_fields(&self, found: &mut Found, known: &[&str]) {
         for key in self.map.keys() {
             if !known.contains(&key.as_str()) {
-                found.warn(&self.at(key), Code::UnknownField, format!("unknown field {key:?} is ignored"));
+                found.warn(
+                    &self.at(key),
+                    Code::UnknownField,
+                    format!("unknown field {key:?} is ignored"),
+                );
             }
         }
     }
@@ -71,7 +82,11 @@ impl<'v> Obj<'v> {
         match self.get(key)? {
             Value::String(s) => Some(s.as_str()),
             other => {
-                found.error(&self.at(key), Code::InvalidType, format!("expected a string, found {}", type_name(other)));
+                found.error(
+                    &self.at(key),
+                    Code::InvalidType,
+                    format!("expected a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -80,12 +95,20 @@ impl<'v> Obj<'v> {
     /// A required, non-empty string.
     pub fn req_str(&self, found: &mut Found, key: &str) -> Option<&'v str> {
         if self.get(key).is_none() {
-            found.error(&self.at(key), Code::MissingField, format!("{key:?} is required"));
+            found.error(
+                &self.at(key),
+                Code::MissingField,
+                format!("{key:?} is required"),
+            );
             return None;
         }
         let s = self.opt_str(found, key)?;
         if s.trim().is_empty() {
-            found.error(&self.at(key), Code::InvalidValue, format!("{key:?} must not be empty"));
+            found.error(
+                &self.at(key),
+                Code::InvalidValue,
+                format!("{key:?} must not be empty"),
+            );
             return None;
         }
         Some(s)
@@ -95,7 +118,11 @@ impl<'v> Obj<'v> {
         match self.get(key)? {
             Value::Bool(b) => Some(*b),
             other => {
-                found.error(&self.at(key), Code::InvalidType, format!("expected a boolean, found {}", type_name(other)));
+                found.error(
+                    &self.at(key),
+                    Code::InvalidType,
+                    format!("expected a boolean, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -116,7 +143,11 @@ impl<'v> Obj<'v> {
     pub fn opt_non_negative(&self, found: &mut Found, key: &str) -> Option<Decimal> {
         let d = self.opt_decimal(found, key)?;
         if d.is_sign_negative() && !d.is_zero() {
-            found.error(&self.at(key), Code::NegativeAmount, format!("{key:?} must not be negative, got {d}"));
+            found.error(
+                &self.at(key),
+                Code::NegativeAmount,
+                format!("{key:?} must not be negative, got {d}"),
+            );
             return None;
         }
         Some(d)
@@ -126,7 +157,11 @@ impl<'v> Obj<'v> {
     pub fn opt_positive(&self, found: &mut Found, key: &str, code: Code) -> Option<Decimal> {
         let d = self.opt_decimal(found, key)?;
         if d <= Decimal::ZERO {
-            found.error(&self.at(key), code, format!("{key:?} must be greater than zero, got {d}"));
+            found.error(
+                &self.at(key),
+                code,
+                format!("{key:?} must be greater than zero, got {d}"),
+            );
             return None;
         }
         Some(d)
@@ -149,21 +184,34 @@ impl<'v> Obj<'v> {
         let n = match value {
             Value::Number(n) => n,
             other => {
-                found.error(&self.at(key), Code::InvalidType, format!("expected an integer, found {}", type_name(other)));
+                found.error(
+                    &self.at(key),
+                    Code::InvalidType,
+                    format!("expected an integer, found {}", type_name(other)),
+                );
                 return None;
             }
         };
         match n.as_u64() {
             Some(u) if u <= max => Some(u),
             _ => {
-                found.error(&self.at(key), code, format!("{key:?} must be an integer from 0 to {max}, got {n}"));
+                found.error(
+                    &self.at(key),
+                    code,
+                    format!("{key:?} must be an integer from 0 to {max}, got {n}"),
+                );
                 None
             }
         }
     }
 
     /// One of `allowed`, or `invalid_value`.
-    pub fn opt_enum(&self, found: &mut Found, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    pub fn opt_enum(
+        &self,
+        found: &mut Found,
+        key: &str,
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
         let s = self.opt_str(found, key)?;
         match allowed.iter().find(|a| **a == s) {
             Some(a) => Some(a),
@@ -178,9 +226,18 @@ impl<'v> Obj<'v> {
         }
     }
 
-    pub fn req_enum(&self, found: &mut Found, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    pub fn req_enum(
+        &self,
+        found: &mut Found,
+        key: &str,
+        allowed: &[&'static str],
+    ) -> Option<&'static str> {
         if self.get(key).is_none() {
-            found.error(&self.at(key), Code::MissingField, format!("{key:?} is required ({})", allowed.join(", ")));
+            found.error(
+                &self.at(key),
+                Code::MissingField,
+                format!("{key:?} is required ({})", allowed.join(", ")),
+            );
             return None;
         }
         self.opt_enum(found, key, allowed)
@@ -190,7 +247,11 @@ impl<'v> Obj<'v> {
         match self.get(key)? {
             Value::Array(list) => Some(list),
             other => {
-                found.error(&self.at(key), Code::InvalidType, format!("expected an array, found {}", type_name(other)));
+                found.error(
+                    &self.at(key),
+                    Code::InvalidType,
+                    format!("expected an array, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -198,7 +259,11 @@ impl<'v> Obj<'v> {
 
     pub fn req_array(&self, found: &mut Found, key: &str) -> Option<&'v Vec<Value>> {
         if self.get(key).is_none() {
-            found.error(&self.at(key), Code::MissingField, format!("{key:?} is required"));
+            found.error(
+                &self.at(key),
+                Code::MissingField,
+                format!("{key:?} is required"),
+            );
             return None;
         }
         self.opt_array(found, key)
@@ -211,7 +276,11 @@ impl<'v> Obj<'v> {
 
     pub fn req_obj(&self, found: &mut Found, key: &str) -> Option<Obj<'v>> {
         if self.get(key).is_none() {
-            found.error(&self.at(key), Code::MissingField, format!("{key:?} is required"));
+            found.error(
+                &self.at(key),
+                Code::MissingField,
+                format!("{key:?} is required"),
+            );
             return None;
         }
         self.opt_obj(found, key)

@@ -96,13 +96,20 @@ pub fn ulp(places: u32) -> Decimal {
 /// would show $0.33 each under a total of $1.00.
 pub fn allocate(total: Decimal, parts: &[Decimal], places: u32) -> Vec<Decimal> {
     let unit = ulp(places);
-    let floors: Vec<Decimal> = parts.iter().map(|p| RoundingMode::Floor.round(*p, places)).collect();
-    let floor_sum: Decimal = floors.iter().fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
+    let floors: Vec<Decimal> = parts
+        .iter()
+        .map(|p| RoundingMode::Floor.round(*p, places))
+        .collect();
+    let floor_sum: Decimal = floors
+        .iter()
+        .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
     let mut left = total.saturating_sub(floor_sum);
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by(|&a, &b| {
-        let ra = parts.get(a).copied().unwrap_or_default() - floors.get(a).copied().unwrap_or_default();
-        let rb = parts.get(b).copied().unwrap_or_default() - floors.get(b).copied().unwrap_or_default();
+        let ra =
+            parts.get(a).copied().unwrap_or_default() - floors.get(a).copied().unwrap_or_default();
+        let rb =
+            parts.get(b).copied().unwrap_or_default() - floors.get(b).copied().unwrap_or_default();
         rb.cmp(&ra).then(a.cmp(&b))
     });
     let mut out = floors;

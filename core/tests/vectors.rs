@@ -1,5 +1,10 @@
 //! Runs every conformance vector in `tests/vectors/` (see its README) through the Rust core.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ratecard::{Engine, Event, Instant, QuoteOptions};
 use serde_json::{json, Value};
@@ -20,9 +25,13 @@ fn load_vectors() -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let list: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let list: Vec<Value> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for v in list {
-            let name = v["name"].as_str().unwrap_or_else(|| panic!("{}: vector without name", file.display())).to_string();
+            let name = v["name"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}: vector without name", file.display()))
+                .to_string();
             out.push((name, v));
         }
     }
@@ -42,7 +51,11 @@ fn matches(expected: &Value, actual: &Value, path: &str, errors: &mut Vec<String
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                errors.push(format!("{path}: expected {} items, got {}: {actual}", e.len(), a.len()));
+                errors.push(format!(
+                    "{path}: expected {} items, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
                 return;
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
@@ -68,14 +81,18 @@ fn catalog_text(v: &Value) -> String {
     if let Some(file) = v.get("catalog_file").and_then(Value::as_str) {
         return std::fs::read_to_string(root().join(file)).unwrap();
     }
-    v.get("catalog").map(Value::to_string).unwrap_or_else(|| "{}".into())
+    v.get("catalog")
+        .map(Value::to_string)
+        .unwrap_or_else(|| "{}".into())
 }
 
 fn input_text(v: &Value) -> String {
     if let Some(text) = v.get("input_json").and_then(Value::as_str) {
         return text.to_string();
     }
-    v.get("input").map(Value::to_string).unwrap_or_else(|| "null".into())
+    v.get("input")
+        .map(Value::to_string)
+        .unwrap_or_else(|| "null".into())
 }
 
 fn run(v: &Value) -> Result<Value, ratecard::Error> {
@@ -102,17 +119,28 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
         }
         "convert" => {
             let i: Value = serde_json::from_str(&input).unwrap();
-            let amount = ratecard::number::decimal_from_value(&i["amount"], "amount")
-                .map_err(|issue| ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue]))?;
+            let amount =
+                ratecard::number::decimal_from_value(&i["amount"], "amount").map_err(|issue| {
+                    ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue])
+                })?;
             let at = Instant::parse(i["at"].as_str().expect("convert vectors give at")).unwrap();
-            let c = engine.convert(amount, i["from"].as_str().unwrap(), i["to"].as_str().unwrap(), at)?;
+            let c = engine.convert(
+                amount,
+                i["from"].as_str().unwrap(),
+                i["to"].as_str().unwrap(),
+                at,
+            )?;
             Ok(serde_json::to_value(c).unwrap())
         }
         "format" => {
             let i: Value = serde_json::from_str(&input).unwrap();
-            let amount = ratecard::number::decimal_from_value(&i["amount"], "amount")
-                .map_err(|issue| ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue]))?;
-            Ok(Value::String(engine.format(amount, i["asset"].as_str().unwrap())?))
+            let amount =
+                ratecard::number::decimal_from_value(&i["amount"], "amount").map_err(|issue| {
+                    ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue])
+                })?;
+            Ok(Value::String(
+                engine.format(amount, i["asset"].as_str().unwrap())?,
+            ))
         }
         other => panic!("unknown op {other}"),
     }
@@ -131,7 +159,9 @@ fn every_vector_passes() {
         match (v.get("expect"), v.get("expect_error"), outcome) {
             (Some(e), _, Ok(actual)) => matches(e, &actual, "", &mut errors),
             (_, Some(e), Err(err)) => matches(e, &error_value(&err), "error", &mut errors),
-            (Some(_), _, Err(err)) => errors.push(format!("unexpected error: {err} {}", error_value(&err))),
+            (Some(_), _, Err(err)) => {
+                errors.push(format!("unexpected error: {err} {}", error_value(&err)))
+            }
             (_, Some(_), Ok(actual)) => errors.push(format!("expected an error, got {actual}")),
             (None, None, _) => errors.push("vector has neither expect nor expect_error".into()),
         }
@@ -139,7 +169,13 @@ fn every_vector_passes() {
             failures.push(format!("{name}:\n  {}", errors.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
     println!("{} vectors passed", vectors.len());
 }
 

@@ -57,10 +57,21 @@ struct Args {
 }
 
 fn parse_args(raw: &[String]) -> Result<Args, Failure> {
-    let mut args = Args { positional: Vec::new(), at: None, express_in: Vec::new(), products: Vec::new(), explain: true, format: Format::Json };
+    let mut args = Args {
+        positional: Vec::new(),
+        at: None,
+        express_in: Vec::new(),
+        products: Vec::new(),
+        explain: true,
+        format: Format::Json,
+    };
     let mut it = raw.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| Failure::Usage(format!("{name} needs a value")));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
+        };
         match arg.as_str() {
             "--at" => args.at = Some(value("--at")?),
             "--in" => args.express_in.push(value("--in")?),
@@ -70,7 +81,11 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
                 args.format = match value("--format")?.as_str() {
                     "json" => Format::Json,
                     "table" => Format::Table,
-                    other => return Err(Failure::Usage(format!("--format is json or table, not {other:?}"))),
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "--format is json or table, not {other:?}"
+                        )))
+                    }
                 }
             }
             "-" => args.positional.push(arg.clone()),
@@ -103,19 +118,24 @@ fn read_input(path: &str) -> Result<String, Failure> {
 }
 
 fn now() -> Option<Instant> {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
     Instant::from_unix_nanos(i128::try_from(since.as_nanos()).ok()?)
 }
 
 fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
     match at {
         None => Ok(None),
-        Some(text) => Instant::parse(text).map(Some).map_err(|m| Failure::Usage(format!("--at: {m}"))),
+        Some(text) => Instant::parse(text)
+            .map(Some)
+            .map_err(|m| Failure::Usage(format!("--at: {m}"))),
     }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
     println!("{text}");
     Ok(())
 }
@@ -138,22 +158,47 @@ fn validate(args: &Args) -> Result<(), Failure> {
 
 fn quote(args: &Args) -> Result<(), Failure> {
     let Some((catalog, event_files)) = args.positional.split_first() else {
-        return Err(Failure::Usage("quote takes a CATALOG and at least one EVENTS file".into()));
+        return Err(Failure::Usage(
+            "quote takes a CATALOG and at least one EVENTS file".into(),
+        ));
     };
     if event_files.is_empty() {
-        return Err(Failure::Usage("quote takes a CATALOG and at least one EVENTS file".into()));
+        return Err(Failure::Usage(
+            "quote takes a CATALOG and at least one EVENTS file".into(),
+        ));
     }
     if event_files.iter().filter(|f| *f == "-").count() + usize::from(catalog == "-") > 1 {
-        return Err(Failure::Usage("standard input (-) can be read only once".into()));
+        return Err(Failure::Usage(
+            "standard input (-) can be read only once".into(),
+        ));
     }
     let engine = Engine::from_json(&read_input(catalog)?)?;
-    let texts = event_files.iter().map(|f| read_input(f)).collect::<Result<Vec<_>, _>>()?;
+    let texts = event_files
+        .iter()
+        .map(|f| read_input(f))
+        .collect::<Result<Vec<_>, _>>()?;
     let single = texts.len() == 1 && texts.iter().all(|t| t.trim_start().starts_with('{'));
     let mut events: Vec<Event<'_>> = Vec::new();
     for (file, text) in event_files.iter().zip(&texts) {
         let batch = Event::many_from_json(text).map_err(|e| {
-            let prefix = if texts.len() > 1 { format!("{file}") } else { String::new() };
-            Error::new(e.kind, e.issues.into_iter().map(|i| if prefix.is_empty() { i } else { i.prefixed(&prefix) }).collect())
+            let prefix = if texts.len() > 1 {
+                format!("{file}")
+            } else {
+                String::new()
+            };
+            Error::new(
+                e.kind,
+                e.issues
+                    .into_iter()
+                    .map(|i| {
+                        if prefix.is_empty() {
+                            i
+                        } else {
+                            i.prefixed(&prefix)
+                        }
+                    })
+                    .collect(),
+            )
         })?;
         events.extend(batch);
     }
@@ -179,15 +224,23 @@ fn quote(args: &Args) -> Result<(), Failure> {
 
 fn convert(args: &Args) -> Result<(), Failure> {
     let [catalog, amount, from, to] = args.positional.as_slice() else {
-        return Err(Failure::Usage("convert takes CATALOG AMOUNT FROM TO".into()));
+        return Err(Failure::Usage(
+            "convert takes CATALOG AMOUNT FROM TO".into(),
+        ));
     };
     let engine = Engine::from_json(&read_input(catalog)?)?;
     let value = ratecard::parse_decimal(amount).map_err(|(code, message)| {
-        Error::one(ratecard::ErrorKind::InvalidArgument, "amount", code, message)
+        Error::one(
+            ratecard::ErrorKind::InvalidArgument,
+            "amount",
+            code,
+            message,
+        )
     })?;
     let at = match parse_at(&args.at)? {
         Some(t) => t,
-        None => now().ok_or_else(|| Failure::Usage("the system clock is before 1970; pass --at".into()))?,
+        None => now()
+            .ok_or_else(|| Failure::Usage("the system clock is before 1970; pass --at".into()))?,
     };
     let conversion = engine.convert(value, from, to, at)?;
     match args.format {

@@ -47,9 +47,18 @@ pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
     let mut totals: Vec<(String, ratecard::Amount)> = Vec::new();
     let mut grand: Vec<(String, ratecard::Amount)> = Vec::new();
     for (i, q) in quotes.iter().enumerate() {
-        let id = q.event_id.map_or_else(|| format!("#{}", i + 1), str::to_string);
+        let id = q
+            .event_id
+            .map_or_else(|| format!("#{}", i + 1), str::to_string);
         if q.fees.is_empty() {
-            let mut row = vec![id.clone(), q.event_type.to_string(), "-".into(), "(no fee)".into(), String::new(), String::new()];
+            let mut row = vec![
+                id.clone(),
+                q.event_type.to_string(),
+                "-".into(),
+                "(no fee)".into(),
+                String::new(),
+                String::new(),
+            ];
             row.extend(express_in.iter().map(|_| String::new()));
             rows.push(row);
         }
@@ -63,7 +72,12 @@ pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
                 fee.amount.to_string(),
             ];
             for code in express_in {
-                row.push(fee.equivalents.get(code).map(|a| a.to_string()).unwrap_or_default());
+                row.push(
+                    fee.equivalents
+                        .get(code)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
+                );
             }
             rows.push(row);
         }
