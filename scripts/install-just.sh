@@ -55,16 +55,21 @@ installed=""
 if command -v "$PYTHON" >/dev/null 2>&1 && "$PYTHON" -m pip --version >/dev/null 2>&1; then
     log "pip install $spec (with $("$PYTHON" -m pip --version | cut -d' ' -f1-2), $(command -v "$PYTHON"))"
     pip_ok=0
-    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --no-input --quiet "$spec" && pip_ok=1 || {
+    if PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore \
+        "$PYTHON" -m pip install --no-input --quiet "$spec"; then
+        pip_ok=1
+    else
         # Debian's system python refuses plain pip installs (PEP 668).
         log "pip install failed; retrying with --break-system-packages"
-        PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --no-input --quiet \
-            --break-system-packages "$spec" && pip_ok=1 || true
-    }
+        if PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore \
+            "$PYTHON" -m pip install --no-input --quiet --break-system-packages "$spec"; then
+            pip_ok=1
+        fi
+    fi
     if [[ $pip_ok == 1 ]]; then
         scripts_dir="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
         # pyenv shims only appear after a rehash
-        command -v pyenv >/dev/null 2>&1 && pyenv rehash 2>/dev/null || true
+        if command -v pyenv >/dev/null 2>&1; then pyenv rehash 2>/dev/null || true; fi
         if [[ -x "$scripts_dir/just" ]]; then
             log "pip put the binary at $scripts_dir/just"
             link_onto_path "$scripts_dir/just"

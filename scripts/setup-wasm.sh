@@ -15,14 +15,16 @@
 #   WASM_BINDGEN_VERSION  wasm-bindgen(-cli) version (default below)
 #   BINARYEN_VERSION      npm binaryen version providing wasm-opt (default below)
 #   WASM_ROUTE            auto (default) | rustup | debian   -- force a toolchain route
-#   RUSTUP_TARGET_TIMEOUT seconds to let `rustup target add` try (default 300)
+#   RUSTUP_TARGET_TIMEOUT seconds to let `rustup target add` try (default 120)
 #   SKIP_WASM_OPT=1       do not warm binaryen/wasm-opt
+#   WASM_BINDGEN_CLI_LOCKED=0  install wasm-bindgen-cli without --locked (needed for 0.2.130,
+#                         whose Cargo.lock pins webpki-roots 1.0.11, which crates.io does not serve)
 set -euo pipefail
 
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.129}"
 BINARYEN_VERSION="${BINARYEN_VERSION:-132.0.0}"
 WASM_ROUTE="${WASM_ROUTE:-auto}"
-RUSTUP_TARGET_TIMEOUT="${RUSTUP_TARGET_TIMEOUT:-300}"
+RUSTUP_TARGET_TIMEOUT="${RUSTUP_TARGET_TIMEOUT:-120}"
 TARGET=wasm32-unknown-unknown
 DEBIAN_PKGS=(rustc-web cargo-web rust-web-src lld)
 
@@ -92,8 +94,10 @@ if [[ "$have" == "$want" ]]; then
     log "wasm-bindgen-cli $WASM_BINDGEN_VERSION already installed at $(command -v wasm-bindgen)"
 else
     [[ -n "$have" ]] && log "found '$have' at $(command -v wasm-bindgen), want $WASM_BINDGEN_VERSION"
-    log "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION --locked (with $(cargo --version); ~2-4 min cold)"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked --force
+    locked=(--locked)
+    [[ "${WASM_BINDGEN_CLI_LOCKED:-1}" == 0 ]] && locked=()
+    log "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION ${locked[*]} (with $(cargo --version); ~2-4 min cold)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" "${locked[@]}" --force
     hash -r
     have="$(wasm-bindgen --version 2>/dev/null || true)"
     [[ "$have" == "$want" ]] || die "after install, 'wasm-bindgen --version' prints '$have' (is ~/.cargo/bin on PATH?)"

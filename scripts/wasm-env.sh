@@ -33,7 +33,9 @@ _rc_wasm_env() {
 
     # Pull the pinned versions out of setup-wasm.sh so there is one place to change them.
     local wbv bnv
+    # shellcheck disable=SC2016  # the $ in these patterns is literal text to match
     wbv="${WASM_BINDGEN_VERSION:-$(sed -n 's/^WASM_BINDGEN_VERSION="\${WASM_BINDGEN_VERSION:-\([^}]*\)}"$/\1/p' "$script_dir/setup-wasm.sh")}"
+    # shellcheck disable=SC2016
     bnv="${BINARYEN_VERSION:-$(sed -n 's/^BINARYEN_VERSION="\${BINARYEN_VERSION:-\([^}]*\)}"$/\1/p' "$script_dir/setup-wasm.sh")}"
 
     route="${WASM_ROUTE:-auto}"
