@@ -1,1 +1,197 @@
-fn main() {}
+//! Criterion benchmarks of the core's hot paths. `just bench-core` runs them; BENCHMARKS.md
+//! records the results.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use ratecard::{Decimal, Engine, Event, Instant, QuoteOptions, Scalar};
+use serde_json::{json, Value};
+use std::hint::black_box;
+
+fn usage(name: &str, event: &str, usage: Value, extra: Value, pricing: Value) -> Value {
+    let mut price = json!({
+        "name": name, "type": "usage_based", "billing_model": {"type": "real_time"},
+        "usage_calculation": usage, "pricing": pricing
+    });
+    if let (Some(p), Some(e)) = (price.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    let _ = event;
+    price
+}
+
+fn catalog() -> Value {
+    let dims: Vec<Value> = ["gen4", "gen4_turbo", "*"]
+        .iter()
+        .flat_map(|m| {
+            ["hd", "*"].iter().flat_map(move |q| {
+                ["1080p", "*"].iter().map(move |r| {
+                    let exact = [m, q, r].iter().filter(|x| ***x != "*").count() as i64;
+                    json!({"dimensions": {"model": m, "quality": q, "resolution": r},
+                           "values": [{"volume_rate": 5 + exact * 3}]})
+                })
+            })
+        })
+        .collect();
+    json!({
+        "assets": [
+            {"code": "CREDIT", "name": "Credits", "precision": 0, "rates": [{"source": "USD", "inverse_rate": 100}]},
+            {"code": "IMG", "name": "Image credits", "precision": 2, "symbol": "📸", "label": "image",
+             "rates": [{"source": "USD", "rate": 0.10}, {"source": "USD", "rate": 0.12, "valid_from": "2026-02-26T15:51:28.071Z"}]}
+        ],
+        "products": [{"code": "bench", "name": "Bench", "prices": [
+            usage("unit", "image_generated", json!({"event_type": "image_generated", "usage_type": "unit"}), json!({}),
+                  json!([{"asset": "IMG", "values": [{"unit_price": 1}]}])),
+            usage("video", "video_generated",
+                  json!({"event_type": "video_generated", "usage_type": "volume", "volume_field": "seconds",
+                         "billable_dimensions": ["model", "quality", "resolution"]}), json!({}),
+                  json!([{"asset": "CREDIT", "values": dims}])),
+            usage("tokens", "response_completed",
+                  json!({"event_type": "response_completed", "usage_type": "volume", "volume_field": "tokens"}),
+                  json!({"pricing_model": "package"}),
+                  json!([{"asset": "USD", "values": [{"volume_rate": "0.002", "package_size": 1000}]}])),
+            usage("storage", "file_stored",
+                  json!({"event_type": "file_stored", "usage_type": "volume", "volume_field": "gb"}),
+                  json!({"pricing_model": "tiered", "tiering": {"basis": "volume", "period": "monthly"}}),
+                  json!([{"asset": "USD", "values": [
+                      {"up_to": 100, "volume_rate": "0.10"}, {"up_to": 1000, "volume_rate": "0.08"},
+                      {"up_to": 10000, "volume_rate": "0.05"}, {"volume_rate": "0.02"}]}])),
+        ]}]
+    })
+}
+
+fn big_catalog(prices: usize) -> Value {
+    let list: Vec<Value> = (0..prices)
+        .map(|i| {
+            usage(
+                &format!("price {i}"),
+                "",
+                json!({"event_type": format!("event_{}", i % 100), "usage_type": "volume", "volume_field": "n",
+                       "billable_dimensions": ["model"]}),
+                json!({}),
+                json!([{"asset": "USD", "values": [
+                    {"dimensions": {"model": "a"}, "values": [{"volume_rate": "0.01", "min_amount": "0.05"}]},
+                    {"dimensions": {"model": "*"}, "values": [{"volume_rate": "0.02"}]}]}]),
+            )
+        })
+        .collect();
+    let products: Vec<Value> = list
+        .chunks(10)
+        .enumerate()
+        .map(|(i, chunk)| json!({"code": format!("p{i}"), "name": format!("Product {i}"), "prices": chunk}))
+        .collect();
+    json!({"assets": [], "products": products})
+}
+
+fn bench(c: &mut Criterion) {
+    let engine = Engine::new(&catalog()).unwrap();
+    let at = Instant::parse("2026-03-01T12:00:00Z").unwrap();
+    let lean = QuoteOptions {
+        at: Some(at),
+        explain: false,
+        ..QuoteOptions::default()
+    };
+    let explained = QuoteOptions {
+        at: Some(at),
+        ..QuoteOptions::default()
+    };
+    let in_usd = QuoteOptions {
+        express_in: vec!["USD".into()],
+        ..lean.clone()
+    };
+
+    let unit = Event::new("image_generated");
+    let video = Event::new("video_generated")
+        .with("model", Scalar::Str("gen4".into()))
+        .with("quality", Scalar::Str("hd".into()))
+        .with("resolution", Scalar::Str("720p".into()))
+        .with("seconds", Scalar::Num(Decimal::new(45, 1)));
+    let tokens =
+        Event::new("response_completed").with("tokens", Scalar::Num(Decimal::from(12_345)));
+    let storage = Event::new("file_stored").with("gb", Scalar::Num(Decimal::new(15_05, 1)));
+
+    let mut g = c.benchmark_group("quote");
+    g.bench_function("unit", |b| {
+        b.iter(|| engine.quote(black_box(&unit), &lean).unwrap())
+    });
+    g.bench_function("dimensional_3way", |b| {
+        b.iter(|| engine.quote(black_box(&video), &lean).unwrap())
+    });
+    g.bench_function("package_volume", |b| {
+        b.iter(|| engine.quote(black_box(&tokens), &lean).unwrap())
+    });
+    g.bench_function("tiered", |b| {
+        b.iter(|| engine.quote(black_box(&storage), &lean).unwrap())
+    });
+    g.bench_function("dimensional_3way_in_usd", |b| {
+        b.iter(|| engine.quote(black_box(&video), &in_usd).unwrap())
+    });
+    g.bench_function("dimensional_3way_explained", |b| {
+        b.iter(|| engine.quote(black_box(&video), &explained).unwrap())
+    });
+    g.bench_function("dimensional_3way_from_json", |b| {
+        let text = r#"{"event_type":"video_generated","data":{"model":"gen4","quality":"hd","resolution":"720p","seconds":4.5}}"#;
+        b.iter(|| {
+            let event = Event::from_json(black_box(text)).unwrap();
+            serde_json::to_string(&engine.quote(&event, &lean).unwrap()).unwrap()
+        })
+    });
+    g.finish();
+
+    let models = ["gen4", "gen4_turbo", "veo"];
+    let events: Vec<Event<'_>> = (0..100_000)
+        .map(|i| {
+            Event::new("video_generated")
+                .with("model", Scalar::Str(models[i % 3].into()))
+                .with(
+                    "quality",
+                    Scalar::Str(if i % 2 == 0 { "hd" } else { "sd" }.into()),
+                )
+                .with("resolution", Scalar::Str("1080p".into()))
+                .with("seconds", Scalar::Num(Decimal::from(i % 60)))
+        })
+        .collect();
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("quote_many_100k", |b| {
+        b.iter(|| engine.quote_many(black_box(&events), &lean).unwrap())
+    });
+    g.finish();
+
+    let big = big_catalog(1000);
+    let mut g = c.benchmark_group("catalog");
+    g.sample_size(20);
+    g.bench_function("validate_1000_prices", |b| {
+        b.iter(|| ratecard::validate(black_box(&big)))
+    });
+    g.bench_function("engine_1000_prices", |b| {
+        b.iter_batched(
+            || big.clone(),
+            |v| Engine::new(&v).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("convert");
+    let amount = Decimal::new(12_345, 2);
+    g.bench_function("usd_to_img", |b| {
+        b.iter(|| engine.convert(black_box(amount), "USD", "IMG", at).unwrap())
+    });
+    g.bench_function("credit_to_img", |b| {
+        b.iter(|| {
+            engine
+                .convert(black_box(amount), "CREDIT", "IMG", at)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

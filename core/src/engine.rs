@@ -16,15 +16,50 @@ pub(crate) struct PriceRef {
     pub price: usize,
 }
 
+/// A usage price as the quote loop wants it: where it is, and the asset slot of each of its
+/// pricing entries (resolved once here instead of hashing asset codes per event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Indexed {
+    pub at: PriceRef,
+    pub slots: Vec<usize>,
+}
+
+/// FNV-1a: event types are short strings from trusted catalogs, so a fast non-keyed hash is
+/// enough for this lookup (SipHash costs more than the rest of a unit quote).
+#[derive(Default, Clone, Copy, Debug)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// A validated catalog, indexed for quoting. Cheap to share across threads (`Sync`).
 #[derive(Debug, Clone)]
 pub struct Engine {
     catalog: Catalog,
     warnings: Vec<Issue>,
-    /// Every asset the catalog mentions, custom and fiat, by upper-case code.
-    assets: HashMap<String, AssetInfo>,
+    /// Every asset the catalog mentions, custom and fiat.
+    infos: Vec<AssetInfo>,
+    /// Slots in `infos` by upper-case code.
+    slots: FnvMap<String, usize>,
     /// Usage prices by event type, in catalog order.
-    by_event_type: HashMap<String, Vec<PriceRef>>,
+    by_event_type: FnvMap<String, Vec<Indexed>>,
 }
 
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
@@ -70,35 +105,68 @@ impl Engine {
         let mut engine = Engine {
             catalog,
             warnings,
-            assets: HashMap::new(),
-            by_event_type: HashMap::new(),
+            infos: Vec::new(),
+            slots: FnvMap::default(),
+            by_event_type: FnvMap::default(),
         };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {
             codes.push(asset.code.clone());
             codes.extend(asset.schedules.iter().map(|s| s.source.clone()));
         }
-        for (pi, product) in engine.catalog.products.iter().enumerate() {
-            for (ri, price) in product.prices.iter().enumerate() {
+        for product in &engine.catalog.products {
+            for price in &product.prices {
                 if let PriceKind::Usage(usage) = &price.kind {
                     codes.extend(usage.pricing.iter().map(|p| p.asset.clone()));
-                    engine
-                        .by_event_type
-                        .entry(usage.event_type.clone())
-                        .or_default()
-                        .push(PriceRef {
-                            product: pi,
-                            price: ri,
-                        });
                 }
             }
         }
         for code in codes {
+            let key = code.to_ascii_uppercase();
+            if engine.slots.contains_key(&key) {
+                continue;
+            }
             if let Some(info) = engine.describe_asset(&code) {
-                engine.assets.insert(code.to_ascii_uppercase(), info);
+                engine.slots.insert(key, engine.infos.len());
+                engine.infos.push(info);
             }
         }
+        let mut by_event_type: FnvMap<String, Vec<Indexed>> = FnvMap::default();
+        for (pi, product) in engine.catalog.products.iter().enumerate() {
+            for (ri, price) in product.prices.iter().enumerate() {
+                if let PriceKind::Usage(usage) = &price.kind {
+                    // Validation guarantees every pricing asset is known, so every slot resolves.
+                    let slots = usage
+                        .pricing
+                        .iter()
+                        .filter_map(|p| engine.slot(&p.asset))
+                        .collect();
+                    by_event_type
+                        .entry(usage.event_type.clone())
+                        .or_default()
+                        .push(Indexed {
+                            at: PriceRef {
+                                product: pi,
+                                price: ri,
+                            },
+                            slots,
+                        });
+                }
+            }
+        }
+        engine.by_event_type = by_event_type;
         engine
+    }
+
+    pub(crate) fn slot(&self, code: &str) -> Option<usize> {
+        match self.slots.get(code) {
+            Some(s) => Some(*s),
+            None => self.slots.get(&code.to_ascii_uppercase()).copied(),
+        }
+    }
+
+    pub(crate) fn info(&self, slot: usize) -> Option<&AssetInfo> {
+        self.infos.get(slot)
     }
 
     fn describe_asset(&self, code: &str) -> Option<AssetInfo> {
@@ -123,13 +191,10 @@ impl Engine {
     /// What the engine knows of an asset code (case-insensitive): a custom asset or any ISO 4217
     /// currency.
     pub fn asset_info(&self, code: &str) -> Option<Cow<'_, AssetInfo>> {
-        if let Some(info) = self.assets.get(code) {
-            return Some(Cow::Borrowed(info));
+        match self.slot(code).and_then(|s| self.infos.get(s)) {
+            Some(info) => Some(Cow::Borrowed(info)),
+            None => self.describe_asset(code).map(Cow::Owned),
         }
-        if let Some(info) = self.assets.get(&code.to_ascii_uppercase()) {
-            return Some(Cow::Borrowed(info));
-        }
-        self.describe_asset(code).map(Cow::Owned)
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -141,7 +206,7 @@ impl Engine {
         &self.warnings
     }
 
-    pub(crate) fn prices_for(&self, event_type: &str) -> &[PriceRef] {
+    pub(crate) fn prices_for(&self, event_type: &str) -> &[Indexed] {
         self.by_event_type
             .get(event_type)
             .map(Vec::as_slice)

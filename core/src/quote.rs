@@ -289,7 +289,8 @@ pub struct Quote<'a> {
 
 /// Options resolved against the catalog once per call.
 struct Prepared<'e> {
-    express: Vec<Cow<'e, AssetInfo>>,
+    /// Each target with a spelling of its code that lives as long as the engine.
+    express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
     products: Option<Vec<usize>>,
     prior: HashMap<PriceRef, Decimal>,
 }
@@ -333,7 +334,7 @@ impl Engine {
         let mut express = Vec::with_capacity(options.express_in.len());
         for (i, code) in options.express_in.iter().enumerate() {
             match self.asset_info(code) {
-                Some(info) => express.push(info),
+                Some(info) => express.push((self.lasting_code(&info), info)),
                 None => issues.push(Issue::new(
                     format!("express_in[{i}]"),
                     Code::UnknownAsset,
@@ -443,7 +444,7 @@ impl Engine {
         &'a self,
         event: &'a Event<'_>,
         options: &QuoteOptions,
-        prepared: &Prepared<'_>,
+        prepared: &Prepared<'a>,
         ledger: &mut Ledger,
     ) -> Result<Quote<'a>, Error> {
         let at = options
@@ -470,7 +471,10 @@ impl Engine {
             explain: Vec::new(),
         };
         let mut matched = false;
-        for &r in self.prices_for(&event.event_type) {
+        // The asset of each fee, for `express`.
+        let mut fee_assets: Vec<&'a AssetInfo> = Vec::new();
+        for indexed in self.prices_for(&event.event_type) {
+            let r = indexed.at;
             if prepared
                 .products
                 .as_ref()
@@ -505,15 +509,21 @@ impl Engine {
             let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings) else {
                 continue;
             };
+            let tiered = usage.pricing_model.has_tiers();
             let key = (r, period_key(usage.tier_period, at));
-            let seeded = *ledger.seeded.entry(r).or_insert(key.1);
-            let prior = match ledger.used.get(&key) {
-                Some(q) => *q,
-                None if seeded == key.1 => prepared.prior.get(&r).copied().unwrap_or_default(),
-                None => Decimal::ZERO,
+            // Only tiered prices carry usage; the others skip the ledger entirely.
+            let prior = if tiered {
+                let seeded = *ledger.seeded.entry(r).or_insert(key.1);
+                match ledger.used.get(&key) {
+                    Some(q) => *q,
+                    None if seeded == key.1 => prepared.prior.get(&r).copied().unwrap_or_default(),
+                    None => Decimal::ZERO,
+                }
+            } else {
+                Decimal::ZERO
             };
             let mut added = None;
-            for pricing in &usage.pricing {
+            for (pricing, slot) in usage.pricing.iter().zip(&indexed.slots) {
                 let Some((values, dim)) = pricing.values.select(event) else {
                     quote.warnings.push(Issue::new(
                         "data",
@@ -544,7 +554,7 @@ impl Engine {
                     continue;
                 };
                 added = Some(computed.usage);
-                let Some(info) = self.asset_info(&pricing.asset) else {
+                let Some(info) = self.info(*slot) else {
                     continue;
                 };
                 let fee_index = quote.fees.len();
@@ -577,15 +587,16 @@ impl Engine {
                     quote.explain.push(Step {
                         fee: Some(fee_index),
                         kind: "round",
-                        text: rounding_text(clamped, amount, &info.code, &info, info.rounding),
+                        text: rounding_text(clamped, amount, &info.code, info, info.rounding),
                     });
                 }
                 let value = computed.value;
+                fee_assets.push(info);
                 quote.fees.push(Fee {
                     product_code: &product.code,
                     price_id: price.id.as_deref(),
                     price_name: &price.name,
-                    currency: self.code_of(&info, &pricing.asset),
+                    currency: &info.code,
                     event_type: &usage.event_type,
                     usage_type: usage.usage_type,
                     dimensions: self.dimensions_of(event, usage),
@@ -609,7 +620,7 @@ impl Engine {
                 });
             }
             if let Some(q) = added {
-                if usage.pricing_model.has_tiers() {
+                if tiered {
                     let total = prior.checked_add(q).ok_or_else(|| {
                         Error::one(
                             ErrorKind::Overflow,
@@ -633,26 +644,17 @@ impl Engine {
             ));
         }
         self.total(&mut quote);
-        self.express(&mut quote, prepared, at, explain)?;
+        self.express(&mut quote, &fee_assets, prepared, at, explain)?;
         Ok(quote)
     }
 
-    /// The catalog's spelling of an asset code, borrowed from the engine.
-    fn code_of<'a>(&'a self, info: &AssetInfo, written: &'a str) -> &'a str {
-        match info.custom.and_then(|i| self.catalog().assets.get(i)) {
-            Some(asset) => &asset.code,
-            None => match self.assets_key(&info.code) {
-                Some(code) => code,
-                None => written,
-            },
+    /// A spelling of an asset's code that lives as long as the engine: the catalog's own, or the
+    /// upper-case ISO code of a currency the catalog does not mention.
+    fn lasting_code(&self, info: &AssetInfo) -> &str {
+        match self.slot(&info.code).and_then(|s| self.info(s)) {
+            Some(known) => &known.code,
+            None => crate::fiat::static_code(&info.code).unwrap_or_default(),
         }
-    }
-
-    fn assets_key(&self, code: &str) -> Option<&str> {
-        self.asset_info(code).and_then(|c| match c {
-            Cow::Borrowed(info) => Some(info.code.as_str()),
-            Cow::Owned(_) => None,
-        })
     }
 
     fn volume(
@@ -707,11 +709,7 @@ impl Engine {
         let list = usage
             .billable_dimensions
             .iter()
-            .filter_map(|k| {
-                event
-                    .dimension(k)
-                    .map(|v| (k.as_str(), Cow::Owned(v.into_owned())))
-            })
+            .filter_map(|k| event.dimension(k).map(|v| (k.as_str(), v)))
             .collect();
         Some(Dimensions(list))
     }
@@ -729,18 +727,16 @@ impl Engine {
     fn express<'a>(
         &'a self,
         quote: &mut Quote<'a>,
-        prepared: &Prepared<'_>,
+        fee_assets: &[&AssetInfo],
+        prepared: &Prepared<'a>,
         at: Instant,
         explain: bool,
     ) -> Result<(), Error> {
-        for (xi, target) in prepared.express.iter().enumerate() {
-            let code: &'a str = self.express_code(target, xi, prepared);
+        for (xi, (code, target)) in prepared.express.iter().enumerate() {
+            let code: &'a str = code;
             let mut exact = Vec::with_capacity(quote.fees.len());
-            for (fi, fee) in quote.fees.iter().enumerate() {
-                let from = self
-                    .asset_info(fee.currency)
-                    .ok_or_else(|| crate::convert::unknown(fee.currency, "fees"))?;
-                let route = self.route(&from, target, at).map_err(|e| {
+            for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
+                let route = self.route(from, target, at).map_err(|e| {
                     Error::new(
                         e.kind,
                         e.issues
@@ -800,22 +796,5 @@ impl Engine {
                 .push((code, Amount::new(total, target.precision)));
         }
         Ok(())
-    }
-
-    /// A code for an `express_in` target that lives as long as the engine: the catalog's own
-    /// spelling, or the caller's (upper-cased fiat) when the catalog does not mention it.
-    fn express_code<'a>(
-        &'a self,
-        target: &AssetInfo,
-        _xi: usize,
-        _prepared: &Prepared<'_>,
-    ) -> &'a str {
-        if let Some(asset) = target.custom.and_then(|i| self.catalog().assets.get(i)) {
-            return &asset.code;
-        }
-        match self.assets_key(&target.code) {
-            Some(code) => code,
-            None => crate::fiat::static_code(&target.code).unwrap_or("?"),
-        }
     }
 }

@@ -1,5 +1,10 @@
 //! Invariants that must hold for every input, checked with proptest.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use proptest::prelude::*;
 use ratecard::{Decimal, Engine, Event, Instant, QuoteOptions, Scalar};
@@ -151,26 +156,73 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
         "[a-zA-Z0-9_*. -]{0,12}".prop_map(Value::String),
         prop::sample::select(vec![
-            "USD", "IMG", "usage_based", "unit", "volume", "tiered", "bulk", "package", "*", "real_time",
-            "1e400", "NaN", "-0", "2026-02-26T15:51:28.071Z", "99999999999999999999999999999",
+            "USD",
+            "IMG",
+            "usage_based",
+            "unit",
+            "volume",
+            "tiered",
+            "bulk",
+            "package",
+            "*",
+            "real_time",
+            "1e400",
+            "NaN",
+            "-0",
+            "2026-02-26T15:51:28.071Z",
+            "99999999999999999999999999999",
         ])
         .prop_map(|s| Value::String(s.to_string())),
     ];
     leaf.prop_recursive(6, 64, 8, |inner| {
         let keys = prop::sample::select(vec![
-            "assets", "products", "code", "name", "precision", "rates", "source", "rate", "inverse_rate",
-            "valid_from", "valid_to", "schedule", "prices", "type", "billing_model", "usage_calculation",
-            "event_type", "usage_type", "volume_field", "pricing", "asset", "values", "unit_price",
-            "volume_rate", "package_size", "up_to", "min_amount", "max_amount", "dimensions",
-            "pricing_model", "tiering", "billable_dimensions", "symbol", "settings", "rounding", "data",
+            "assets",
+            "products",
+            "code",
+            "name",
+            "precision",
+            "rates",
+            "source",
+            "rate",
+            "inverse_rate",
+            "valid_from",
+            "valid_to",
+            "schedule",
+            "prices",
+            "type",
+            "billing_model",
+            "usage_calculation",
+            "event_type",
+            "usage_type",
+            "volume_field",
+            "pricing",
+            "asset",
+            "values",
+            "unit_price",
+            "volume_rate",
+            "package_size",
+            "up_to",
+            "min_amount",
+            "max_amount",
+            "dimensions",
+            "pricing_model",
+            "tiering",
+            "billable_dimensions",
+            "symbol",
+            "settings",
+            "rounding",
+            "data",
         ]);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(keys, inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| Value::Object(
+                m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
         ]
     })
 }
@@ -207,7 +259,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let err = ratecard::validate_json(&deep).unwrap_err();
     assert_eq!(err.code(), "invalid_json");
-    let deep_event = format!("{{\"event_type\":\"e\",\"data\":{{\"x\":{}{}}}}}", "[".repeat(50_000), "]".repeat(50_000));
+    let deep_event = format!(
+        "{{\"event_type\":\"e\",\"data\":{{\"x\":{}{}}}}}",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
     // The nested value is skipped without recursion and reported as the wrong type.
     let err = Event::from_json(&deep_event).unwrap_err();
     assert_eq!(err.code(), "invalid_event");
@@ -216,11 +272,13 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn huge_catalog_validates() {
-    let price = |i: usize| json!({
-        "name": format!("p{i}"), "type": "usage_based", "billing_model": {"type": "real_time"},
-        "usage_calculation": {"event_type": format!("e{}", i % 50), "usage_type": "unit"},
-        "pricing": [{"asset": "USD", "values": [{"unit_price": "0.01"}]}]
-    });
+    let price = |i: usize| {
+        json!({
+            "name": format!("p{i}"), "type": "usage_based", "billing_model": {"type": "real_time"},
+            "usage_calculation": {"event_type": format!("e{}", i % 50), "usage_type": "unit"},
+            "pricing": [{"asset": "USD", "values": [{"unit_price": "0.01"}]}]
+        })
+    };
     let catalog = json!({"products": [{"code": "big", "name": "Big", "prices": (0..5000).map(price).collect::<Vec<_>>()}]});
     let report = ratecard::validate(&catalog);
     assert!(report.valid, "{:?}", report.errors.first());

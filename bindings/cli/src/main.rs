@@ -182,7 +182,7 @@ fn quote(args: &Args) -> Result<(), Failure> {
     for (file, text) in event_files.iter().zip(&texts) {
         let batch = Event::many_from_json(text).map_err(|e| {
             let prefix = if texts.len() > 1 {
-                format!("{file}")
+                file.to_string()
             } else {
                 String::new()
             };
