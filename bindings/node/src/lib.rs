@@ -1,0 +1,300 @@
+//! The Node.js face of ratecard: a napi-rs addon that only translates.
+//!
+//! Everything crosses as JSON text, once per call and once per batch: performance.md measured
+//! a string each way at about the cost of direct property reads for one event, and far cheaper
+//! than converting object graphs for a batch. The JavaScript wrapper in `packages/node` owns
+//! the rest of the contract: camelCase options, `Date`s, and the `RatecardError` class.
+//!
+//! Errors leave as a JavaScript `Error` whose message is [`ERROR_PREFIX`] followed by the core
+//! error serialized in the wire format (`{code, message, issues}`); the wrapper turns it into a
+//! `RatecardError`. Every entry point runs inside [`guard`], so a panic anywhere below becomes an
+//! `internal` error instead of taking the host process down.
+//!
+//! This crate writes no `unsafe` of its own; the lint is relaxed only for napi-derive's glue.
+
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task};
+use napi_derive::napi;
+use ratecard::{Code, Engine, Event, Instant, Issue, QuoteOptions};
+use serde::Serialize;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Marks a thrown message as a ratecard error payload, for the JavaScript wrapper.
+pub const ERROR_PREFIX: &str = "RATECARD_ERROR:";
+
+/// What an entry point fails with before it becomes a JavaScript exception.
+enum Failure {
+    Core(ratecard::Error),
+    /// A panic or a serializer failure: a bug in ratecard, never the caller's input.
+    Internal(String),
+}
+
+impl From<ratecard::Error> for Failure {
+    fn from(e: ratecard::Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl Failure {
+    fn into_napi(self) -> napi::Error {
+        let payload = match self {
+            Failure::Core(e) => serde_json::to_string(&e).ok(),
+            Failure::Internal(message) => {
+                let issue = Issue::new("", Code::Internal, message.clone());
+                serde_json::to_string(&serde_json::json!({
+                    "code": "internal",
+                    "message": format!("internal error: {message}"),
+                    "issues": [issue],
+                }))
+                .ok()
+            }
+        };
+        // Serializing a plain error cannot fail in practice; if it did, the wrapper still sees
+        // the prefix and reports `internal`.
+        napi::Error::from_reason(format!(
+            "{ERROR_PREFIX}{}",
+            payload.unwrap_or_else(|| "{}".into())
+        ))
+    }
+}
+
+/// Runs `f`, turning a panic into an `internal` failure: a server must never die of one.
+fn guard<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".into());
+            Err(Failure::Internal(format!(
+                "ratecard panicked ({what}); please report it with the input"
+            )))
+        }
+    }
+}
+
+/// [`guard`] for a synchronous entry point, converting to the exception napi throws.
+fn entry<T>(f: impl FnOnce() -> Result<T, Failure>) -> napi::Result<T> {
+    guard(f).map_err(Failure::into_napi)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value)
+        .map_err(|e| Failure::Internal(format!("could not serialize the result: {e}")))
+}
+
+/// The host's current time: the core reads no clock, so the binding supplies it.
+fn host_now() -> Option<Instant> {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    Instant::from_unix_nanos(i128::try_from(since.as_nanos()).ok()?)
+}
+
+fn invalid_argument(path: &str, code: Code, message: String) -> ratecard::Error {
+    ratecard::Error::one(ratecard::ErrorKind::InvalidArgument, path, code, message)
+}
+
+/// A decimal argument given as JSON text (`"\"0.10\""` or `0.1`), read like any wire decimal.
+fn decimal_arg(json: &str, path: &str) -> Result<ratecard::Decimal, Failure> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        invalid_argument(
+            path,
+            Code::InvalidDecimal,
+            format!("expected a decimal string or number: {e}"),
+        )
+    })?;
+    ratecard::number::decimal_from_value(&value, path)
+        .map_err(|issue| ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue]))
+        .map_err(Failure::from)
+}
+
+/// The options of the last quote call, kept with their text: a server quoting with the same
+/// options thousands of times a second parses them once. `now` is filled per call.
+#[derive(Default)]
+struct OptionsCache {
+    text: String,
+    options: QuoteOptions,
+    explicit_now: bool,
+}
+
+impl OptionsCache {
+    fn get(&mut self, text: Option<&str>) -> Result<QuoteOptions, Failure> {
+        let text = text.unwrap_or("");
+        if text != self.text || self.text.is_empty() {
+            let options = if text.is_empty() {
+                QuoteOptions::default()
+            } else {
+                QuoteOptions::from_json(text)?
+            };
+            self.explicit_now = options.now.is_some();
+            self.options = options;
+            self.text.clear();
+            self.text.push_str(text);
+        }
+        let mut options = self.options.clone();
+        if !self.explicit_now {
+            options.now = host_now();
+        }
+        Ok(options)
+    }
+}
+
+/// A validated, indexed catalog (the raw addon; JavaScript code uses the `Engine` wrapper).
+#[napi]
+pub struct NativeEngine {
+    engine: Arc<Engine>,
+    options: OptionsCache,
+}
+
+#[napi]
+impl NativeEngine {
+    /// Builds an engine from catalog JSON text; throws `invalid_json` or `invalid_catalog`.
+    #[napi(constructor)]
+    pub fn new(catalog_json: String) -> napi::Result<Self> {
+        entry(|| {
+            Ok(NativeEngine {
+                engine: Arc::new(Engine::from_json(&catalog_json)?),
+                options: OptionsCache::default(),
+            })
+        })
+    }
+
+    /// The catalog's warnings as a JSON array of issues.
+    #[napi]
+    pub fn warnings(&self) -> napi::Result<String> {
+        entry(|| to_json(&self.engine.warnings()))
+    }
+
+    /// One event (JSON text) quoted; options in the wire form (JSON text), or none.
+    #[napi]
+    pub fn quote(&mut self, event_json: String, options_json: Option<String>) -> napi::Result<String> {
+        entry(|| {
+            let options = self.options.get(options_json.as_deref())?;
+            let event = Event::from_json(&event_json)?;
+            to_json(&self.engine.quote(&event, &options)?)
+        })
+    }
+
+    /// A JSON array of events (or one event) quoted in one crossing; a JSON array of quotes.
+    #[napi]
+    pub fn quote_many(
+        &mut self,
+        events_json: String,
+        options_json: Option<String>,
+    ) -> napi::Result<String> {
+        entry(|| {
+            let options = self.options.get(options_json.as_deref())?;
+            quote_many_json(&self.engine, &events_json, &options)
+        })
+    }
+
+    /// [`NativeEngine::quote_many`] on a libuv worker thread; resolves to the same JSON text.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn quote_many_async(
+        &mut self,
+        events_json: String,
+        options_json: Option<String>,
+    ) -> napi::Result<AsyncTask<QuoteManyTask>> {
+        // Options are read here, on the calling thread, so that their errors and the host
+        // clock are those of the call, not of whenever the worker runs.
+        let options = entry(|| self.options.get(options_json.as_deref()))?;
+        Ok(AsyncTask::new(QuoteManyTask {
+            engine: Arc::clone(&self.engine),
+            events_json,
+            options,
+        }))
+    }
+
+    /// Converts an amount (JSON text of a string or number) from one asset to another, at an
+    /// RFC 3339 instant or, when none is given, now.
+    #[napi]
+    pub fn convert(
+        &self,
+        amount_json: String,
+        from: String,
+        to: String,
+        at: Option<String>,
+    ) -> napi::Result<String> {
+        entry(|| {
+            let amount = decimal_arg(&amount_json, "amount")?;
+            let at = match at {
+                Some(text) => Instant::parse(&text)
+                    .map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
+                None => host_now().ok_or_else(|| {
+                    invalid_argument(
+                        "at",
+                        Code::MissingInstant,
+                        "the host clock is before 1970".into(),
+                    )
+                })?,
+            };
+            to_json(&self.engine.convert(amount, &from, &to, at)?)
+        })
+    }
+
+    /// Display text for an amount (JSON text of a string or number) of an asset.
+    #[napi]
+    pub fn format(&self, amount_json: String, asset: String) -> napi::Result<String> {
+        entry(|| {
+            let amount = decimal_arg(&amount_json, "amount")?;
+            Ok(self.engine.format(amount, &asset)?)
+        })
+    }
+}
+
+fn quote_many_json(engine: &Engine, events_json: &str, options: &QuoteOptions) -> Result<String, Failure> {
+    let events = Event::many_from_json(events_json)?;
+    to_json(&engine.quote_many(&events, options)?)
+}
+
+/// A batch priced off the main thread. The engine is shared (`Arc`), never copied.
+pub struct QuoteManyTask {
+    engine: Arc<Engine>,
+    events_json: String,
+    options: QuoteOptions,
+}
+
+impl Task for QuoteManyTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<String> {
+        entry(|| quote_many_json(&self.engine, &self.events_json, &self.options))
+    }
+
+    fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+}
+
+/// Validates catalog JSON text; the report as JSON. Throws only for text that is not JSON.
+#[napi]
+pub fn validate(catalog_json: String) -> napi::Result<String> {
+    entry(|| to_json(&ratecard::validate_json(&catalog_json)?))
+}
+
+/// The JSON Schema of a catalog, as JSON text.
+#[napi]
+pub fn schema() -> napi::Result<String> {
+    entry(|| Ok(ratecard::schema_json().to_string()))
+}
+
+/// The version of the ratecard core inside.
+#[napi]
+pub fn version() -> String {
+    ratecard::VERSION.to_string()
+}
+
+/// Panics inside the boundary guard, so tests can prove a panic becomes an `internal` error
+/// and leaves the process alive. Not part of the public JavaScript API.
+#[napi(js_name = "__panicForTests")]
+pub fn panic_for_tests() -> napi::Result<String> {
+    entry(|| {
+        let nothing: Option<String> = None;
+        #[allow(clippy::expect_used)]
+        Ok(nothing.expect("deliberate panic for the boundary test"))
+    })
+}
