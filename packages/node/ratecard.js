@@ -46,171 +46,187 @@ function call(fn) {
   }
 }
 
-/**
- * JSON text for a value the caller handed in. Strings are taken as JSON text already (the
- * contract lets callers pass raw JSON), anything else is serialized; what JSON cannot express
- * (a BigInt, a cycle) is an `invalid_json` error rather than a TypeError from deep inside.
- */
-function jsonOf(value, what) {
-  if (typeof value === 'string') return value
+function fail(code, path, issueCode, message) {
+  const where = path ? `${path}: ` : ''
+  return new RatecardError(code, `${code.replace(/_/g, ' ')}: ${where}${issueCode}: ${message}`, [issue(path, issueCode, message)])
+}
+
+// JSON cannot carry NaN, ±Infinity or BigInt: JSON.stringify would silently write `null` (or
+// throw). In catalogs and decimal-valued options they become strings, so the core reports them
+// as `invalid_decimal` at their path, and a BigInt keeps its exact digits.
+function replacer(_key, value) {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
+  if (typeof value === 'bigint') return value.toString()
+  return value
+}
+
+/** JSON text for a value the caller handed in; a cycle is `invalid_json`, not a TypeError. */
+function stringify(value) {
   let text
   try {
-    text = JSON.stringify(value)
+    text = JSON.stringify(value, replacer)
   } catch (err) {
-    throw new RatecardError('invalid_json', `${what} cannot be written as JSON: ${err.message}`, [
-      issue('', 'invalid_json', `${what} cannot be written as JSON: ${err.message}`),
-    ])
+    throw fail('invalid_json', '', 'invalid_json', `cannot be written as JSON: ${err && err.message}`)
   }
   return text === undefined ? 'null' : text
 }
 
-/**
- * JSON.stringify writes NaN and ±Infinity as null, which would quietly drop a volume. An event's
- * `data` is the only place where a number decides an amount, so it is checked here (a few keys
- * per event) and reported as the core reports a value it cannot read.
- */
-function checkFinite(event, prefix, issues) {
-  const data = event !== null && typeof event === 'object' ? event.data : undefined
-  if (data === null || typeof data !== 'object') return
+/** Catalog input: a string is JSON text already (the contract allows raw JSON), else written. */
+function catalogText(catalog) {
+  return typeof catalog === 'string' ? catalog : stringify(catalog)
+}
+
+// Events are the hot path: plain JSON.stringify (a replacer makes it several times slower),
+// after a cheap scan of each event's few data values for what JSON.stringify would silently
+// turn into null. Returns false when a BigInt needs the slow path.
+function checkEvent(event, prefix) {
+  if (event === null || typeof event !== 'object') return true
+  const at = event.occurred_at
+  if (at instanceof Date && Number.isNaN(at.getTime())) {
+    throw fail('invalid_event', `${prefix}occurred_at`, 'invalid_timestamp', 'an invalid Date')
+  }
+  const data = event.data
+  if (data === null || typeof data !== 'object') return true
+  let plain = true
   for (const key in data) {
     const v = data[key]
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      issues.push(issue(`${prefix}data.${key}`, 'invalid_type', `${v} is not a finite number`))
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) {
+        // The issue the core raises for a non-finite double in event data.
+        throw fail('invalid_event', `${prefix}data.${key}`, 'invalid_type', `${v} is not a finite number`)
+      }
+    } else if (typeof v === 'bigint') {
+      plain = false
     }
   }
+  return plain
 }
 
-function throwIfAny(issues) {
-  if (issues.length > 0) {
-    const first = issues[0]
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
-    throw new RatecardError('invalid_event', `invalid event: ${first.path}: ${first.code}: ${first.message}${more}`, issues)
+function eventText(event) {
+  if (typeof event === 'string') return event
+  const text = checkEvent(event, '') ? JSON.stringify(event) : stringify(event)
+  return text === undefined ? 'null' : text
+}
+
+function eventsText(events) {
+  if (typeof events === 'string') return events
+  if (!Array.isArray(events)) return eventText(events)
+  let plain = true
+  for (let i = 0; i < events.length; i++) {
+    if (!checkEvent(events[i], `[${i}].`)) plain = false
   }
+  return plain ? JSON.stringify(events) : stringify(events)
 }
 
-function timeText(value) {
-  return value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : value
+function timeText(value, path) {
+  if (value instanceof Date) {
+    const ms = value.getTime()
+    if (Number.isNaN(ms)) throw fail('invalid_argument', path, 'invalid_timestamp', 'an invalid Date')
+    return value.toISOString()
+  }
+  return value
 }
 
-const OPTION_NAMES = { at: 'at', now: 'now', expressIn: 'express_in', products: 'products', priorUsage: 'prior_usage', explain: 'explain' }
+/** Whether to give the core the host clock: `now: null` asks for none (as in @ratecard/wasm). */
+function clock(options) {
+  return !(options !== undefined && options !== null && options.now === null)
+}
+
+const OPTION_KEYS = { expressIn: 'express_in', priorUsage: 'prior_usage' }
 
 /**
- * camelCase options to the wire form, as JSON text (null for none). Unknown keys, including
- * the snake_case spellings, pass through under their own name so that the core reports them
- * as `invalid_options` instead of ignoring a typo.
+ * camelCase options to the wire form's JSON text (null for the defaults). Other keys pass
+ * through under their own name, so the core reports a typo as `invalid_options` rather than
+ * ignoring it (and the wire spellings, `express_in`, keep working, as in @ratecard/wasm).
  */
-function optionsJson(options) {
+function optionsText(options) {
   if (options === undefined || options === null) return null
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new RatecardError('invalid_argument', 'invalid argument: options must be an object', [
-      issue('', 'invalid_type', 'options must be an object'),
-    ])
+    throw fail('invalid_argument', '', 'invalid_type', 'options must be an object')
   }
   const wire = {}
-  for (const key of Object.keys(options)) {
+  let any = false
+  for (const key in options) {
     const value = options[key]
-    if (value === undefined) continue
-    const name = Object.prototype.hasOwnProperty.call(OPTION_NAMES, key) ? OPTION_NAMES[key] : key
-    wire[name] = name === 'at' || name === 'now' ? timeText(value) : value
+    if (value === undefined || (key === 'now' && value === null)) continue
+    any = true
+    if (key === 'at' || key === 'now') wire[key] = timeText(value, key)
+    else wire[OPTION_KEYS[key] ?? key] = value
   }
-  return jsonOf(wire, 'options')
+  return any ? stringify(wire) : null
 }
 
 /** A decimal argument as JSON text: a string stays exact, a number is read by its shortest text. */
-function amountJson(amount) {
-  if (typeof amount === 'string') return JSON.stringify(amount)
-  if (typeof amount === 'number') {
-    if (!Number.isFinite(amount)) {
-      throw new RatecardError('invalid_argument', `invalid argument: amount: invalid_decimal: ${amount} is not a finite number`, [
-        issue('amount', 'invalid_decimal', `${amount} is not a finite number`),
-      ])
-    }
-    return String(amount)
-  }
+function amountText(amount) {
+  if (typeof amount === 'number' && !Number.isFinite(amount)) return JSON.stringify(String(amount))
   if (typeof amount === 'bigint') return JSON.stringify(amount.toString())
-  const type = amount === null ? 'null' : Array.isArray(amount) ? 'an array' : typeof amount
-  throw new RatecardError('invalid_argument', `invalid argument: amount: invalid_type: expected a decimal string or number, found ${type}`, [
-    issue('amount', 'invalid_type', `expected a decimal string or number, found ${type}`),
-  ])
+  if (typeof amount === 'string' || typeof amount === 'number') return JSON.stringify(amount)
+  // Anything else goes through as JSON so that the core names its type.
+  return stringify(amount ?? null)
 }
 
-function stringArg(value, name) {
-  if (typeof value === 'string') return value
-  const type = value === null ? 'null' : typeof value
-  throw new RatecardError('invalid_argument', `invalid argument: ${name}: invalid_type: expected an asset code string, found ${type}`, [
-    issue(name, 'invalid_type', `expected an asset code string, found ${type}`),
-  ])
-}
-
-function eventsJson(events) {
-  if (typeof events === 'string') return events
-  if (Array.isArray(events)) {
-    const issues = []
-    for (let i = 0; i < events.length; i++) checkFinite(events[i], `[${i}].`, issues)
-    throwIfAny(issues)
+function codeArg(value, path) {
+  if (typeof value !== 'string') {
+    throw fail('invalid_argument', path, 'invalid_type', `expected an asset code string, found ${value === null ? 'null' : typeof value}`)
   }
-  return jsonOf(events, 'events')
+  return value
 }
 
 const FREED = 'this Engine was freed'
 
-/** A validated, indexed catalog. Build once, quote many times; safe to share in one thread. */
+/** A validated, indexed catalog. Build once, quote many times. */
 class Engine {
+  #native
+  #warnings
+
   constructor(catalog) {
-    const native = call(() => new binding.NativeEngine(jsonOf(catalog, 'catalog')))
-    Object.defineProperty(this, '_native', { value: native, writable: true, enumerable: false })
-    this._warnings = undefined
+    const text = catalogText(catalog)
+    this.#native = call(() => new binding.NativeEngine(text))
   }
 
-  _engine() {
-    if (this._native === null) {
-      throw new RatecardError('invalid_argument', `invalid argument: ${FREED}`, [issue('', 'invalid_value', FREED)])
-    }
-    return this._native
+  #engine() {
+    if (this.#native === undefined) throw fail('invalid_argument', '', 'invalid_value', FREED)
+    return this.#native
   }
 
   /** The catalog's warnings (legal but suspicious). */
   get warnings() {
-    if (this._warnings === undefined) {
-      const native = this._engine()
-      this._warnings = JSON.parse(call(() => native.warnings()))
+    if (this.#warnings === undefined) {
+      const native = this.#engine()
+      this.#warnings = JSON.parse(call(() => native.warnings()))
     }
-    return this._warnings.map((w) => ({ ...w }))
+    return this.#warnings
   }
 
   quote(event, options) {
-    const native = this._engine()
-    let text
-    if (typeof event === 'string') {
-      text = event
-    } else {
-      const issues = []
-      checkFinite(event, '', issues)
-      throwIfAny(issues)
-      text = jsonOf(event, 'event')
-    }
-    const opts = optionsJson(options)
-    return JSON.parse(call(() => native.quote(text, opts)))
+    const native = this.#engine()
+    const o = optionsText(options)
+    const e = eventText(event)
+    const c = clock(options)
+    return JSON.parse(call(() => native.quote(e, o, c)))
   }
 
   quoteMany(events, options) {
-    const native = this._engine()
-    const text = eventsJson(events)
-    const opts = optionsJson(options)
-    return JSON.parse(call(() => native.quoteMany(text, opts)))
+    const native = this.#engine()
+    const o = optionsText(options)
+    const e = eventsText(events)
+    const c = clock(options)
+    return JSON.parse(call(() => native.quoteMany(e, o, c)))
   }
 
   /**
    * quoteMany on a worker thread of libuv's pool: the event loop stays free while a large batch
-   * is priced. Input errors in the options reject; so do errors in the events.
+   * is priced (the events are written to JSON on the calling thread first). Every error
+   * rejects the promise, none is thrown synchronously.
    */
   async quoteManyAsync(events, options) {
-    const native = this._engine()
-    const text = eventsJson(events)
-    const opts = optionsJson(options)
+    const native = this.#engine()
+    const o = optionsText(options)
+    const e = eventsText(events)
+    const c = clock(options)
     let out
     try {
-      out = await native.quoteManyAsync(text, opts)
+      out = await native.quoteManyAsync(e, o, c)
     } catch (err) {
       throw translate(err)
     }
@@ -218,35 +234,34 @@ class Engine {
   }
 
   convert(amount, from, to, at) {
-    const native = this._engine()
-    const amountText = amountJson(amount)
-    const fromCode = stringArg(from, 'from')
-    const toCode = stringArg(to, 'to')
-    const when = at === undefined || at === null ? null : timeText(at)
-    if (when !== null && typeof when !== 'string') {
-      throw new RatecardError('invalid_argument', 'invalid argument: at: invalid_type: expected a Date or an RFC 3339 string', [
-        issue('at', 'invalid_type', 'expected a Date or an RFC 3339 string'),
-      ])
+    const native = this.#engine()
+    const a = amountText(amount)
+    const f = codeArg(from, 'from')
+    const t = codeArg(to, 'to')
+    let when = null
+    if (at !== undefined && at !== null) {
+      when = timeText(at, 'at')
+      if (typeof when !== 'string') throw fail('invalid_argument', 'at', 'invalid_type', 'expected a Date or an RFC 3339 string')
     }
-    return JSON.parse(call(() => native.convert(amountText, fromCode, toCode, when)))
+    return JSON.parse(call(() => native.convert(a, f, t, when)))
   }
 
   format(amount, asset) {
-    const native = this._engine()
-    const amountText = amountJson(amount)
-    const code = stringArg(asset, 'asset')
-    return call(() => native.format(amountText, code))
+    const native = this.#engine()
+    const a = amountText(amount)
+    const code = codeArg(asset, 'asset')
+    return call(() => native.format(a, code))
   }
 
   /** Drops the native engine now rather than at garbage collection; later calls throw. */
   free() {
-    this._native = null
+    this.#native = undefined
   }
 }
 
 /** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
 function validate(catalog) {
-  const text = jsonOf(catalog, 'catalog')
+  const text = catalogText(catalog)
   return JSON.parse(call(() => binding.validate(text)))
 }
 

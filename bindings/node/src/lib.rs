@@ -87,10 +87,12 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
         .map_err(|e| Failure::Internal(format!("could not serialize the result: {e}")))
 }
 
-/// The host's current time: the core reads no clock, so the binding supplies it.
+/// The host's current time: the core reads no clock, so the binding supplies it. Whole
+/// milliseconds, like JavaScript's `Date.now()` and @ratecard/wasm, so both packages print the
+/// same kind of instant.
 fn host_now() -> Option<Instant> {
     let since = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
-    Instant::from_unix_nanos(i128::try_from(since.as_nanos()).ok()?)
+    Instant::from_unix_millis(i64::try_from(since.as_millis()).ok()?)
 }
 
 fn invalid_argument(path: &str, code: Code, message: String) -> ratecard::Error {
@@ -121,9 +123,11 @@ struct OptionsCache {
 }
 
 impl OptionsCache {
-    fn get(&mut self, text: Option<&str>) -> Result<QuoteOptions, Failure> {
+    /// The options for `text`; `clock` is false when the caller asked for no host clock
+    /// (`now: null`), so that an event without an instant is a `missing_instant` error.
+    fn get(&mut self, text: Option<&str>, clock: bool) -> Result<QuoteOptions, Failure> {
         let text = text.unwrap_or("");
-        if text != self.text || self.text.is_empty() {
+        if text != self.text {
             let options = if text.is_empty() {
                 QuoteOptions::default()
             } else {
@@ -135,7 +139,7 @@ impl OptionsCache {
             self.text.push_str(text);
         }
         let mut options = self.options.clone();
-        if !self.explicit_now {
+        if !self.explicit_now && clock {
             options.now = host_now();
         }
         Ok(options)
@@ -170,9 +174,14 @@ impl NativeEngine {
 
     /// One event (JSON text) quoted; options in the wire form (JSON text), or none.
     #[napi]
-    pub fn quote(&mut self, event_json: String, options_json: Option<String>) -> napi::Result<String> {
+    pub fn quote(
+        &mut self,
+        event_json: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<String> {
         entry(|| {
-            let options = self.options.get(options_json.as_deref())?;
+            let options = self.options.get(options_json.as_deref(), clock)?;
             let event = Event::from_json(&event_json)?;
             to_json(&self.engine.quote(&event, &options)?)
         })
@@ -184,9 +193,10 @@ impl NativeEngine {
         &mut self,
         events_json: String,
         options_json: Option<String>,
+        clock: bool,
     ) -> napi::Result<String> {
         entry(|| {
-            let options = self.options.get(options_json.as_deref())?;
+            let options = self.options.get(options_json.as_deref(), clock)?;
             quote_many_json(&self.engine, &events_json, &options)
         })
     }
@@ -197,10 +207,11 @@ impl NativeEngine {
         &mut self,
         events_json: String,
         options_json: Option<String>,
+        clock: bool,
     ) -> napi::Result<AsyncTask<QuoteManyTask>> {
         // Options are read here, on the calling thread, so that their errors and the host
         // clock are those of the call, not of whenever the worker runs.
-        let options = entry(|| self.options.get(options_json.as_deref()))?;
+        let options = entry(|| self.options.get(options_json.as_deref(), clock))?;
         Ok(AsyncTask::new(QuoteManyTask {
             engine: Arc::clone(&self.engine),
             events_json,
