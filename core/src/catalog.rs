@@ -145,7 +145,11 @@ fn read_settings(found: &mut Found, obj: &Obj<'_>, catalog: &Catalog) -> Setting
                 );
                 continue;
             }
-            let Some(mode) = mode.as_str().and_then(RoundingMode::from_name) else {
+            let Some(name) = mode.as_str() else {
+                found.error(&path, Code::InvalidType, "a rounding mode is a string");
+                continue;
+            };
+            let Some(mode) = RoundingMode::from_name(name) else {
                 let names: Vec<&str> = RoundingMode::ALL.iter().map(|m| m.as_str()).collect();
                 found.error(
                     &path,

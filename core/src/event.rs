@@ -249,7 +249,7 @@ pub fn scalar_from_double(v: f64) -> Scalar<'static> {
     }
     // Rust prints a double with its shortest round-trip digits and never in exponent form.
     match parse_decimal(&v.to_string()) {
-        Ok(d) => Scalar::Num(d),
+        Ok(d) => Scalar::Num(d.normalize()),
         Err((_, message)) => Scalar::Invalid(message),
     }
 }

@@ -286,7 +286,12 @@ pub(crate) fn from_serde(kind: ErrorKind, err: &serde_json::Error, path: String)
         Category::Syntax | Category::Eof | Category::Io => {
             (ErrorKind::InvalidJson, Code::InvalidJson, text)
         }
-        Category::Data if bare.starts_with("missing field") => (kind, Code::MissingField, bare),
+        Category::Data if bare.starts_with("missing field") => {
+            // serde names the object; the issue points at the field, as catalog issues do.
+            let field = bare.split('`').nth(1).unwrap_or_default();
+            let path = join_path(&path, field);
+            return Error::one(kind, &path, Code::MissingField, bare);
+        }
         Category::Data if bare.starts_with("invalid type") => (kind, Code::InvalidType, bare),
         Category::Data => {
             let code = bare

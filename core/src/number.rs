@@ -84,8 +84,9 @@ pub fn decimal_from_number(n: &serde_json::Number) -> Result<Decimal, (Code, Str
     if let Some(u) = n.as_u64() {
         return Ok(Decimal::from(u));
     }
-    // serde_json prints a double with its shortest round-trip digits (ryu), e.g. `0.1`, `1e21`.
-    parse_decimal(&n.to_string())
+    // serde_json prints a double with its shortest round-trip digits (ryu), e.g. `0.1`, `1e21`,
+    // `10.0`; a double has no scale, so `10.0` means 10, exactly as an event's number does.
+    parse_decimal(&n.to_string()).map(|d| d.normalize())
 }
 
 /// A JSON value that should hold a decimal: a string or a number.

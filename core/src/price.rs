@@ -175,7 +175,8 @@ pub struct Computed<'v> {
     pub value: &'v PriceValue,
     /// How much tier usage this event adds, in the tiering basis.
     pub usage: Decimal,
-    pub steps: Vec<String>,
+    /// `(kind, text)`: `tier` for tiers reached and crossed, `amount` for the arithmetic.
+    pub steps: Vec<(&'static str, String)>,
 }
 
 /// Why a computation could not finish: arithmetic left the decimal range.
@@ -202,7 +203,7 @@ fn volume_part(
     value: &PriceValue,
     volume: Decimal,
     model: PricingModel,
-    steps: &mut Vec<String>,
+    steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Result<Decimal, Overflow> {
     let rate = value.volume_rate.unwrap_or(Decimal::ZERO);
@@ -211,8 +212,11 @@ fn volume_part(
         let packages = div(volume, size)?.ceil();
         let amount = mul(packages, rate)?;
         if explain {
-            steps.push(format!(
-                "{volume} ÷ {size} rounded up = {packages} whole packages × {rate} = {amount}"
+            steps.push((
+                "amount",
+                format!(
+                    "{volume} ÷ {size} rounded up = {packages} whole packages × {rate} = {amount}"
+                ),
             ));
         }
         return Ok(amount);
@@ -221,18 +225,25 @@ fn volume_part(
     let amount = div(mul(volume, rate)?, size)?;
     if explain {
         if size == Decimal::ONE {
-            steps.push(format!("volume {volume} × {rate} = {amount}"));
+            steps.push(("amount", format!("volume {volume} × {rate} = {amount}")));
         } else {
-            steps.push(format!("volume {volume} × {rate} per {size} = {amount}"));
+            steps.push((
+                "amount",
+                format!("volume {volume} × {rate} per {size} = {amount}"),
+            ));
         }
     }
     Ok(amount)
 }
 
-fn unit_part(value: &PriceValue, steps: &mut Vec<String>, explain: bool) -> Decimal {
+fn unit_part(
+    value: &PriceValue,
+    steps: &mut Vec<(&'static str, String)>,
+    explain: bool,
+) -> Decimal {
     let price = value.unit_price.unwrap_or(Decimal::ZERO);
     if explain {
-        steps.push(format!("unit price {price} per event"));
+        steps.push(("amount", format!("unit price {price} per event")));
     }
     price
 }
@@ -242,7 +253,7 @@ fn value_amount(
     value: &PriceValue,
     shape: Shape,
     volume: Decimal,
-    steps: &mut Vec<String>,
+    steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Result<Decimal, Overflow> {
     match shape.usage_type {
@@ -307,16 +318,27 @@ pub fn compute<'v>(
     let reached_at = tier_index(values, end);
     let reached = values.get(reached_at).unwrap_or(first);
     if explain {
-        steps.push(format!(
-            "{} usage {prior} before this event, {end} after it: tier {} ({})",
-            shape.basis_name(),
-            reached_at + 1,
-            bound_text(values, reached_at)
+        steps.push((
+            "tier",
+            format!(
+                "{} usage {prior} before this event, {end} after it: tier {} ({})",
+                shape.basis_name(),
+                reached_at + 1,
+                bound_text(values, reached_at)
+            ),
         ));
     }
     let graduated_volume = shape.model == PricingModel::Tiered && shape.basis != TierBasis::Unit;
     let amount = if !graduated_volume {
-        // bulk, or a unit basis where one event is one unit and falls in one tier.
+        // bulk, or a unit basis where one event is one unit and falls in one tier. A package
+        // basis bills whole packages, as graduated package tiers do.
+        let shape = match shape.basis {
+            TierBasis::Package => Shape {
+                model: PricingModel::Package,
+                ..shape
+            },
+            _ => shape,
+        };
         value_amount(reached, shape, volume, &mut steps, explain)?
     } else {
         let mut total = Decimal::ZERO;
@@ -336,16 +358,17 @@ pub fn compute<'v>(
                         let rate = tier.volume_rate.unwrap_or(Decimal::ZERO);
                         let amount = mul(portion, rate)?;
                         if explain {
-                            steps.push(format!(
-                                "tier {}: {portion} packages × {rate} = {amount}",
-                                i + 1
+                            steps.push((
+                                "tier",
+                                format!("tier {}: {portion} packages × {rate} = {amount}", i + 1),
                             ));
                         }
                         amount
                     }
                     _ => {
                         if explain {
-                            steps.push(format!("tier {}: {portion} of the volume", i + 1));
+                            steps
+                                .push(("tier", format!("tier {}: {portion} of the volume", i + 1)));
                         }
                         volume_part(tier, portion, PricingModel::Tiered, &mut steps, explain)?
                     }

@@ -405,12 +405,18 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
         calc.opt_str(found, "source_reference_field");
         if let Some(list) = calc.opt_array(found, "billable_dimensions") {
             for (i, d) in list.iter().enumerate() {
+                let path = index(&calc.at("billable_dimensions"), i);
                 match d.as_str() {
                     Some(s) if !s.is_empty() => dims.push(s.to_string()),
-                    _ => found.error(
-                        &index(&calc.at("billable_dimensions"), i),
+                    Some(_) => found.error(
+                        &path,
+                        Code::InvalidValue,
+                        "a billable dimension must not be empty",
+                    ),
+                    None => found.error(
+                        &path,
                         Code::InvalidType,
-                        "a billable dimension is a non-empty string (a key of the event's data)",
+                        "a billable dimension is a string (a key of the event's data)",
                     ),
                 }
             }

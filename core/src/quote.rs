@@ -266,7 +266,7 @@ pub struct Step {
     /// The index of the fee this step belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fee: Option<usize>,
-    /// `match`, `dimension`, `volume`, `tier`, `amount`, `clamp`, `round`, `rate`, `equivalent`.
+    /// `match`, `dimension`, `tier`, `amount`, `clamp`, `round`, `rate`, `equivalent`.
     pub kind: &'static str,
     pub text: String,
 }
@@ -334,6 +334,11 @@ impl Engine {
         let mut express = Vec::with_capacity(options.express_in.len());
         for (i, code) in options.express_in.iter().enumerate() {
             match self.asset_info(code) {
+                // Asking twice for one asset (`USD`, `usd`) expresses it once.
+                Some(info)
+                    if express
+                        .iter()
+                        .any(|(_, x): &(&str, Cow<'_, AssetInfo>)| x.code == info.code) => {}
                 Some(info) => express.push((self.lasting_code(&info), info)),
                 None => issues.push(Issue::new(
                     format!("express_in[{i}]"),
@@ -566,10 +571,10 @@ impl Engine {
                             text: format!("dimensions matched {} ({})", d.describe(), d.path),
                         });
                     }
-                    for text in computed.steps {
+                    for (kind, text) in computed.steps {
                         quote.explain.push(Step {
                             fee: Some(fee_index),
-                            kind: "amount",
+                            kind,
                             text,
                         });
                     }

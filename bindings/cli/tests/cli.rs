@@ -1,0 +1,221 @@
+//! The `ratecard` command line as a user runs it: outputs, exit codes, stdin, bad input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ratecard"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default().as_bytes())
+        .unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn validates_every_bundled_example() {
+    for file in [
+        "examples/catalog.json",
+        "examples/tutorial-catalog.json",
+        "examples/seed-custom-assets.json",
+    ] {
+        let out = run(&["validate", file], None);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", stderr(&out));
+        assert_eq!(json(&out)["valid"], Value::Bool(true));
+    }
+}
+
+#[test]
+fn an_invalid_catalog_exits_1_with_every_error() {
+    let catalog =
+        r#"{"assets":[{"code":"IMG","name":"x","precision":40,"rates":[{"source":"USD"}]}]}"#;
+    let out = run(&["validate", "-"], Some(catalog));
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let codes: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["precision_out_of_range", "missing_rate"]);
+}
+
+#[test]
+fn quoting_one_event_prints_one_quote_with_scaled_amounts() {
+    let event = r#"{"event_type":"image_generated","occurred_at":"2026-03-01T00:00:00Z"}"#;
+    let out = run(
+        &[
+            "quote",
+            "examples/seed-custom-assets.json",
+            "-",
+            "--in",
+            "USD",
+        ],
+        Some(event),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let quote = json(&out);
+    assert_eq!(quote["fees"][0]["amount"], "1.00");
+    assert_eq!(quote["fees"][0]["currency"], "IMG");
+    // After the scheduled change on 2026-02-26 one image costs $0.12.
+    assert_eq!(quote["equivalents"]["USD"], "0.12");
+}
+
+#[test]
+fn at_overrides_occurred_at_and_an_array_prints_an_array() {
+    let events = r#"[{"event_type":"image_generated","occurred_at":"2026-03-01T00:00:00Z"}]"#;
+    let out = run(
+        &[
+            "quote",
+            "examples/seed-custom-assets.json",
+            "-",
+            "--in",
+            "USD",
+            "--at",
+            "2026-01-01T00:00:00Z",
+        ],
+        Some(events),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let quotes = json(&out);
+    assert_eq!(quotes.as_array().map(Vec::len), Some(1));
+    assert_eq!(quotes[0]["equivalents"]["USD"], "0.10");
+}
+
+#[test]
+fn the_main_job_prints_a_table_of_the_bundled_events() {
+    let out = run(
+        &[
+            "quote",
+            "examples/catalog.json",
+            "examples/events.json",
+            "--in",
+            "USD",
+            "--format",
+            "table",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let gb_2 = text.lines().find(|l| l.starts_with("gb_2")).unwrap();
+    // 80 GB already used this month: 20 GB at 0.10 and 30 GB at 0.08.
+    assert!(gb_2.contains("4.40"), "{gb_2}");
+    assert!(text.contains("total in USD: 25.62"), "{text}");
+    assert!(text.contains("no_price_matched"), "{text}");
+}
+
+#[test]
+fn converts_with_rounding_down_into_units() {
+    let out = run(
+        &[
+            "convert",
+            "examples/catalog.json",
+            "1.00",
+            "USD",
+            "IMG",
+            "--at",
+            "2026-03-01T00:00:00Z",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let c = json(&out);
+    // $1.00 / $0.12 = 8.333… images, rounded down.
+    assert_eq!(c["destination_amount"], "8.33");
+    assert_eq!(c["rounding"], "down");
+    assert_eq!(c["valid_from"], "2026-02-26T15:51:28.071Z");
+}
+
+#[test]
+fn malformed_input_is_one_line_and_exit_1() {
+    let out = run(&["validate", "-"], Some("{not json"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("invalid_json"), "{err}");
+
+    let out = run(
+        &["quote", "examples/catalog.json", "-"],
+        Some(r#"[{"event_type": 5}]"#),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("[0].event_type: invalid_type"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(
+        &["convert", "examples/catalog.json", "NaN", "USD", "IMG"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid_decimal"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_wrong_command_line_exits_2() {
+    for args in [
+        vec![],
+        vec!["frobnicate"],
+        vec!["quote", "examples/catalog.json"],
+        vec!["validate", "no/such/file.json"],
+        vec![
+            "quote",
+            "examples/catalog.json",
+            "examples/events.json",
+            "--bogus",
+        ],
+        vec!["convert", "examples/catalog.json", "1"],
+        vec!["quote", "-", "-"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn schema_is_json_schema() {
+    let out = run(&["schema"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let schema = json(&out);
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(schema["$defs"]["PriceValue"].is_object());
+}
