@@ -13,7 +13,7 @@ const USAGE: &str = "\
 ratecard: exact quotes for usage-based prices
 
 usage:
-  ratecard validate CATALOG [--format json|table]
+  ratecard validate CATALOG [--format json|table|problem]
   ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain] [--format json|table]
   ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
   ratecard schema
@@ -45,6 +45,8 @@ impl From<Error> for Failure {
 enum Format {
     Json,
     Table,
+    /// The billing API's ValidationProblem shape (`validate` only).
+    Problem,
 }
 
 struct Args {
@@ -56,6 +58,17 @@ struct Args {
     format: Format,
 }
 
+fn parse_format(name: &str) -> Result<Format, Failure> {
+    match name {
+        "json" => Ok(Format::Json),
+        "table" => Ok(Format::Table),
+        "problem" => Ok(Format::Problem),
+        other => Err(Failure::Usage(format!(
+            "--format is json, table or problem, not {other:?}"
+        ))),
+    }
+}
+
 fn parse_args(raw: &[String]) -> Result<Args, Failure> {
     let mut args = Args {
         positional: Vec::new(),
@@ -65,11 +78,18 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
         explain: true,
         format: Format::Json,
     };
-    let mut it = raw.iter();
+    // `--in=USD` is `--in USD`.
+    let words: Vec<String> = raw
+        .iter()
+        .flat_map(|a| match a.split_once('=') {
+            Some((flag, v)) if flag.starts_with("--") => vec![flag.to_string(), v.to_string()],
+            _ => vec![a.clone()],
+        })
+        .collect();
+    let mut it = words.into_iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| {
             it.next()
-                .cloned()
                 .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
         };
         match arg.as_str() {
@@ -77,30 +97,11 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
             "--in" => args.express_in.push(value("--in")?),
             "--product" => args.products.push(value("--product")?),
             "--no-explain" => args.explain = false,
-            "--format" => {
-                args.format = match value("--format")?.as_str() {
-                    "json" => Format::Json,
-                    "table" => Format::Table,
-                    other => {
-                        return Err(Failure::Usage(format!(
-                            "--format is json or table, not {other:?}"
-                        )))
-                    }
-                }
-            }
-            "-" => args.positional.push(arg.clone()),
+            "--format" => args.format = parse_format(&value("--format")?)?,
             flag if flag.starts_with("--") => {
-                // --in=USD style
-                match flag.split_once('=') {
-                    Some(("--at", v)) => args.at = Some(v.to_string()),
-                    Some(("--in", v)) => args.express_in.push(v.to_string()),
-                    Some(("--product", v)) => args.products.push(v.to_string()),
-                    Some(("--format", "json")) => args.format = Format::Json,
-                    Some(("--format", "table")) => args.format = Format::Table,
-                    _ => return Err(Failure::Usage(format!("unknown option {flag}"))),
-                }
+                return Err(Failure::Usage(format!("unknown option {flag}")))
             }
-            _ => args.positional.push(arg.clone()),
+            _ => args.positional.push(arg),
         }
     }
     Ok(args)
@@ -148,6 +149,7 @@ fn validate(args: &Args) -> Result<(), Failure> {
     match args.format {
         Format::Json => print_json(&report)?,
         Format::Table => print!("{}", table::report(catalog, &report)),
+        Format::Problem => print_json(&report.to_problem())?,
     }
     if report.valid {
         Ok(())
@@ -213,11 +215,11 @@ fn quote(args: &Args) -> Result<(), Failure> {
     let quotes = engine.quote_many(&events, &options)?;
     match (args.format, single) {
         (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)),
-        (Format::Json, true) => match quotes.first() {
+        (_, true) => match quotes.first() {
             Some(q) => print_json(q)?,
             None => print_json(&quotes)?,
         },
-        (Format::Json, false) => print_json(&quotes)?,
+        (_, false) => print_json(&quotes)?,
     }
     Ok(())
 }
@@ -244,7 +246,7 @@ fn convert(args: &Args) -> Result<(), Failure> {
     };
     let conversion = engine.convert(value, from, to, at)?;
     match args.format {
-        Format::Json => print_json(&conversion)?,
+        Format::Json | Format::Problem => print_json(&conversion)?,
         Format::Table => println!(
             "{} {} = {} {}  (1 {} = {} {}, {} rounding)",
             conversion.source_amount,
@@ -287,8 +289,17 @@ fn run(raw: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         "validate" => validate(&parse_args(rest)?),
-        "quote" => quote(&parse_args(rest)?),
-        "convert" => convert(&parse_args(rest)?),
+        "quote" | "convert" => {
+            let args = parse_args(rest)?;
+            if args.format == Format::Problem {
+                return Err(Failure::Usage("--format problem is for validate".into()));
+            }
+            if command == "quote" {
+                quote(&args)
+            } else {
+                convert(&args)
+            }
+        }
         other => Err(Failure::Usage(format!("unknown command {other:?}"))),
     }
 }

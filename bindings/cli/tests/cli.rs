@@ -74,6 +74,16 @@ fn an_invalid_catalog_exits_1_with_every_error() {
 }
 
 #[test]
+fn problem_format_is_the_billing_apis_validation_problem() {
+    let catalog = r#"{"assets":[{"code":"IMG","name":"x","precision":40}]}"#;
+    let out = run(&["validate", "-", "--format=problem"], Some(catalog));
+    assert_eq!(out.status.code(), Some(1));
+    let problem = json(&out);
+    assert_eq!(problem["status"], 422);
+    assert!(problem["errors"]["assets[0].precision"][0].is_string());
+}
+
+#[test]
 fn quoting_one_event_prints_one_quote_with_scaled_amounts() {
     let event = r#"{"event_type":"image_generated","occurred_at":"2026-03-01T00:00:00Z"}"#;
     let out = run(
