@@ -71,7 +71,9 @@ pub(crate) fn read_asset(found: &mut Found, obj: &Obj<'_>) -> Option<Asset> {
     };
     Some(Asset {
         code: code?.to_string(),
-        name: name?.to_string(),
+        // A missing name is already an error; the asset stays registered so that its references
+        // and duplicates are still checked.
+        name: name.unwrap_or_default().to_string(),
         precision: precision.map_or(DEFAULT_PRECISION, |p| p as u32),
         label: label.map(str::to_string),
         symbol: symbol.map(str::to_string),

@@ -104,7 +104,7 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
             if let Some(first) = catalog
                 .products
                 .iter()
-                .position(|p| p.code.eq_ignore_ascii_case(&product.code))
+                .position(|p| !p.code.is_empty() && p.code.eq_ignore_ascii_case(&product.code))
             {
                 found.error(
                     &format!("{path}.code"),
@@ -171,7 +171,8 @@ fn read_settings(found: &mut Found, obj: &Obj<'_>, catalog: &Catalog) -> Setting
 
 fn check_asset_references(found: &mut Found, catalog: &Catalog) {
     let unknown = |found: &mut Found, code: &str, path: String| {
-        if !catalog.knows(code) {
+        // An empty code was already reported where it was read.
+        if !code.is_empty() && !catalog.knows(code) {
             found.error(
                 &path,
                 Code::UnknownAsset,

@@ -175,6 +175,9 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
         }
         let mut names: Vec<(&str, usize)> = Vec::new();
         for (i, price) in prices.iter().enumerate() {
+            if price.name.is_empty() {
+                continue;
+            }
             if let Some((_, first)) = names.iter().find(|(n, _)| *n == price.name) {
                 found.error(
                     &prices
@@ -200,9 +203,10 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
             }
         }
     }
+    // A missing code or name is already an error; the product's prices are still checked.
     Some(Product {
-        code: code?.to_string(),
-        name: name?.to_string(),
+        code: code.unwrap_or_default().to_string(),
+        name: name.unwrap_or_default().to_string(),
         prices,
         entitlements,
         path: obj.path.clone(),
@@ -244,11 +248,11 @@ fn read_price(found: &mut Found, obj: &Obj<'_>) -> Option<Price> {
             }
             PriceKind::Fixed(read_fixed_pricing(found, obj))
         }
-        _ => PriceKind::Usage(read_usage_price(found, obj)?),
+        _ => PriceKind::Usage(read_usage_price(found, obj)),
     };
     Some(Price {
         id,
-        name: name?.to_string(),
+        name: name.unwrap_or_default().to_string(),
         kind,
         path: obj.path.clone(),
     })
@@ -352,7 +356,7 @@ fn read_funding(found: &mut Found, obj: &Obj<'_>) {
     f.opt_positive(found, "exchange_rate", Code::InvalidRate);
 }
 
-fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
+fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     let calc = obj.req_obj(found, "usage_calculation");
     let mut event_type = None;
     let mut usage_type = None;
@@ -457,16 +461,18 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> Option<UsagePrice> {
         );
     }
     let pricing = read_pricing_list(found, obj, usage_type, pricing_model, &dims);
-    Some(UsagePrice {
-        event_type: event_type?.to_string(),
-        usage_type: usage_type?,
+    // Missing parts are already errors; the placeholders let the pricing and the references be
+    // checked too (an invalid catalog never reaches an engine).
+    UsagePrice {
+        event_type: event_type.unwrap_or_default().to_string(),
+        usage_type: usage_type.unwrap_or(UsageType::Unit),
         volume_field: volume_field.map(str::to_string),
         billable_dimensions: dims,
         pricing_model,
         tier_basis,
         tier_period,
         pricing,
-    })
+    }
 }
 
 fn read_tiering(
@@ -974,9 +980,9 @@ fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
     }
     obj.opt_uint(found, "priority", u64::from(u32::MAX), Code::InvalidValue);
     Some(Entitlement {
-        name: name?.to_string(),
-        asset: asset?.to_string(),
-        amount: amount?,
+        name: name.unwrap_or_default().to_string(),
+        asset: asset.unwrap_or_default().to_string(),
+        amount: amount.unwrap_or_default(),
         path: obj.path.clone(),
     })
 }

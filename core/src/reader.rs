@@ -192,7 +192,14 @@ impl<'v> Obj<'v> {
                 return None;
             }
         };
-        match n.as_u64() {
+        // `2.0` is the integer 2 (JavaScript cannot tell them apart); `2.5` is not an integer.
+        let integral = n.as_u64().or_else(|| {
+            crate::number::decimal_from_number(n)
+                .ok()
+                .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
+                .and_then(|d| u64::try_from(d).ok())
+        });
+        match integral {
             Some(u) if u <= max => Some(u),
             _ => {
                 found.error(
