@@ -102,10 +102,20 @@ function checkEvent(event, prefix) {
   return plain
 }
 
+/** JSON.stringify without a replacer; a cycle or a too-deep value is `invalid_json`. */
+function plainStringify(value) {
+  let text
+  try {
+    text = JSON.stringify(value)
+  } catch (err) {
+    throw fail('invalid_json', '', 'invalid_json', `cannot be written as JSON: ${err && err.message}`)
+  }
+  return text === undefined ? 'null' : text
+}
+
 function eventText(event) {
   if (typeof event === 'string') return event
-  const text = checkEvent(event, '') ? JSON.stringify(event) : stringify(event)
-  return text === undefined ? 'null' : text
+  return checkEvent(event, '') ? plainStringify(event) : stringify(event)
 }
 
 function eventsText(events) {
@@ -115,7 +125,7 @@ function eventsText(events) {
   for (let i = 0; i < events.length; i++) {
     if (!checkEvent(events[i], `[${i}].`)) plain = false
   }
-  return plain ? JSON.stringify(events) : stringify(events)
+  return plain ? plainStringify(events) : stringify(events)
 }
 
 function timeText(value, path) {

@@ -17,6 +17,7 @@ use napi::{Env, Task};
 use napi_derive::napi;
 use ratecard::{Code, Engine, Event, Instant, Issue, QuoteOptions};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -150,7 +151,18 @@ impl OptionsCache {
 #[napi]
 pub struct NativeEngine {
     engine: Arc<Engine>,
-    options: OptionsCache,
+    /// Interior mutability: methods take `&self`, because napi keeps a method's borrow of the
+    /// object while its async task is pending, and batches may overlap.
+    options: RefCell<OptionsCache>,
+}
+
+impl NativeEngine {
+    fn options(&self, text: Option<&str>, clock: bool) -> Result<QuoteOptions, Failure> {
+        let mut cache = self.options.try_borrow_mut().map_err(|_| {
+            Failure::Internal("the options cache is in use (re-entrant call)".into())
+        })?;
+        cache.get(text, clock)
+    }
 }
 
 #[napi]
@@ -161,7 +173,7 @@ impl NativeEngine {
         entry(|| {
             Ok(NativeEngine {
                 engine: Arc::new(Engine::from_json(&catalog_json)?),
-                options: OptionsCache::default(),
+                options: RefCell::new(OptionsCache::default()),
             })
         })
     }
@@ -175,13 +187,13 @@ impl NativeEngine {
     /// One event (JSON text) quoted; options in the wire form (JSON text), or none.
     #[napi]
     pub fn quote(
-        &mut self,
+        &self,
         event_json: String,
         options_json: Option<String>,
         clock: bool,
     ) -> napi::Result<String> {
         entry(|| {
-            let options = self.options.get(options_json.as_deref(), clock)?;
+            let options = self.options(options_json.as_deref(), clock)?;
             let event = Event::from_json(&event_json)?;
             to_json(&self.engine.quote(&event, &options)?)
         })
@@ -190,13 +202,13 @@ impl NativeEngine {
     /// A JSON array of events (or one event) quoted in one crossing; a JSON array of quotes.
     #[napi]
     pub fn quote_many(
-        &mut self,
+        &self,
         events_json: String,
         options_json: Option<String>,
         clock: bool,
     ) -> napi::Result<String> {
         entry(|| {
-            let options = self.options.get(options_json.as_deref(), clock)?;
+            let options = self.options(options_json.as_deref(), clock)?;
             quote_many_json(&self.engine, &events_json, &options)
         })
     }
@@ -204,14 +216,14 @@ impl NativeEngine {
     /// [`NativeEngine::quote_many`] on a libuv worker thread; resolves to the same JSON text.
     #[napi(ts_return_type = "Promise<string>")]
     pub fn quote_many_async(
-        &mut self,
+        &self,
         events_json: String,
         options_json: Option<String>,
         clock: bool,
     ) -> napi::Result<AsyncTask<QuoteManyTask>> {
         // Options are read here, on the calling thread, so that their errors and the host
         // clock are those of the call, not of whenever the worker runs.
-        let options = entry(|| self.options.get(options_json.as_deref(), clock))?;
+        let options = entry(|| self.options(options_json.as_deref(), clock))?;
         Ok(AsyncTask::new(QuoteManyTask {
             engine: Arc::clone(&self.engine),
             events_json,
