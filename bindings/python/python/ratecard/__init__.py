@@ -1,0 +1,116 @@
+"""ratecard: exact, offline quotes for usage-based prices in custom assets and fiat.
+
+>>> import ratecard
+>>> engine = ratecard.Engine(pathlib.Path("catalog.json"))          # doctest: +SKIP
+>>> quote = engine.quote({"event_type": "image_generated", "data": {"model": "gli-1-0"}},
+...                      express_in=["USD"])                         # doctest: +SKIP
+>>> quote.fees[0].amount, quote.equivalents["USD"]                   # doctest: +SKIP
+(Decimal('0.05'), Decimal('0.05'))
+
+Every amount is a :class:`decimal.Decimal` at its asset's scale; pricing happens in the Rust
+core, the same one behind the WASM, Node and command-line faces.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
+
+from . import _frame
+from ._errors import (
+    ArgumentError,
+    CatalogError,
+    DecimalOverflowError,
+    EventError,
+    InternalError,
+    InvalidJsonError,
+    NoRateError,
+    RatecardError,
+)
+from ._ratecard import (
+    Conversion,
+    Fee,
+    Issue,
+    Quote,
+    Report,
+    Step,
+    __version__,
+    codes,
+    schema_json,
+    validate,
+)
+from ._ratecard import Engine as _Engine
+
+if TYPE_CHECKING:
+    from ._frame import Frame, TimeLike
+
+__all__ = [
+    "Engine",
+    "Quote",
+    "Fee",
+    "Step",
+    "Issue",
+    "Conversion",
+    "Report",
+    "validate",
+    "schema",
+    "schema_json",
+    "codes",
+    "RatecardError",
+    "InvalidJsonError",
+    "CatalogError",
+    "EventError",
+    "ArgumentError",
+    "NoRateError",
+    "DecimalOverflowError",
+    "InternalError",
+    "__version__",
+]
+
+
+class Engine(_Engine):
+    """A validated, indexed catalog: build it once, quote as often as you like.
+
+    ``Engine(catalog)`` takes a dict, JSON text (``str`` or ``bytes``) or a path
+    (``pathlib.Path``) to a JSON file, and raises :class:`CatalogError` (a ``ValueError``)
+    carrying every issue when the catalog is invalid.
+    """
+
+    __slots__ = ()
+
+    def quote_frame(
+        self,
+        frame: Frame,
+        *,
+        express_in: Optional[Sequence[str]] = None,
+        at: Optional[TimeLike] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        now: Optional[TimeLike] = None,
+    ) -> Frame:
+        """Prices every row of a pandas or polars DataFrame or a pyarrow Table.
+
+        Input columns: ``event_type`` (required), ``id`` and ``occurred_at`` (optional), and
+        every other column is the event's ``data`` (a null cell is an absent key). The result
+        is a frame of the same library with one row per fee: ``row`` (the event's position),
+        ``id`` (when the input has one), ``event_type``, ``at``, ``product_code``,
+        ``price_name``, ``currency``, ``amount`` and one column per ``express_in`` asset, named
+        by its code. Amounts are Arrow ``decimal128(38, s)``: ``amount`` at the largest
+        precision of any asset the catalog prices in, each ``express_in`` column at its
+        asset's precision. Tier usage accumulates down the frame, as in :meth:`quote_many`.
+        """
+        return _frame.quote_frame(
+            self,
+            frame,
+            express_in=express_in,
+            at=at,
+            products=products,
+            prior_usage=prior_usage,
+            now=now,
+        )
+
+
+def schema() -> Dict[str, Any]:
+    """The catalog's JSON Schema (draft 2020-12), as a dict."""
+    result: Dict[str, Any] = json.loads(schema_json())
+    return result

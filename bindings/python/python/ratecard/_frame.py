@@ -1,0 +1,193 @@
+"""``Engine.quote_frame``: pricing a whole DataFrame in one call.
+
+Every input is brought to Arrow (pandas and polars convert without a Python object per row),
+each column becomes plain little-endian buffers that the Rust half reads in place, and the
+result comes back as buffers that become Arrow arrays without copying row by row. pyarrow is
+needed for this path only; pandas and polars are used only when the caller passes their frames.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Sequence, Tuple, Union
+
+from ._errors import ArgumentError
+from ._ratecard import Issue, _quote_columns
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+    from . import Engine
+
+    Frame = Union["pandas.DataFrame", "polars.DataFrame", "pyarrow.Table"]
+else:
+    Frame = Any
+
+TimeLike = Union[str, _dt.datetime]
+
+_Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int]
+
+
+def _argument_error(path: str, code: str, message: str) -> ArgumentError:
+    return ArgumentError(f"invalid argument: {path}: {code}: {message}", "invalid_argument", [Issue(path, code, message)])
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError as e:  # pragma: no cover - exercised only without the extra
+        raise ImportError("quote_frame needs pyarrow: pip install 'ratecard[arrow]'") from e
+    return pyarrow
+
+
+def _to_arrow(frame: Any) -> Tuple[str, Any]:
+    pa = _pyarrow()
+    if isinstance(frame, pa.Table):
+        return "arrow", frame
+    if isinstance(frame, pa.RecordBatch):
+        return "arrow", pa.Table.from_batches([frame])
+    module = type(frame).__module__.split(".")[0]
+    if module == "pandas":
+        return "pandas", pa.Table.from_pandas(frame, preserve_index=False)
+    if module == "polars":
+        return "polars", frame.to_arrow()
+    raise TypeError(
+        f"quote_frame takes a pandas DataFrame, a polars DataFrame or a pyarrow Table, not {type(frame).__name__}"
+    )
+
+
+def _fixed(arr: Any, width: int) -> bytes:
+    """The value buffer of a fixed-width array, from its offset, as bytes."""
+    buf = arr.buffers()[1]
+    if buf is None or len(arr) == 0:
+        return b""
+    return bytes(buf.slice(arr.offset * width, len(arr) * width).to_pybytes())
+
+
+def _validity(arr: Any) -> Optional[bytes]:
+    if arr.null_count == 0:
+        return None
+    pa = _pyarrow()
+    mask = arr.is_valid().cast(pa.uint8())
+    return _fixed(mask, 1)
+
+
+def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
+    pa = _pyarrow()
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.dictionary_decode()
+        t = arr.type
+    valid = _validity(arr)
+    if pa.types.is_null(t):
+        return ("null", None, None, None, 0)
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or str(t) in ("string_view", "utf8_view"):
+        arr = arr.cast(pa.large_string())
+        offsets = arr.buffers()[1]
+        data = arr.buffers()[2]
+        off = b"" if offsets is None else bytes(offsets.slice(arr.offset * 8, (len(arr) + 1) * 8).to_pybytes())
+        if not off:
+            off = bytes(8 * (len(arr) + 1))
+        return ("str", off, b"" if data is None else bytes(data.to_pybytes()), valid, 0)
+    if pa.types.is_timestamp(t):
+        if t.tz is None:
+            raise _argument_error(
+                name,
+                "invalid_timestamp",
+                f"column {name!r} holds naive timestamps (no time zone); "
+                "localize it first, e.g. df[col].dt.tz_localize('UTC')",
+            )
+        arr = arr.cast(pa.timestamp("us", tz="UTC"))
+        return ("ts" if time else "ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
+    if time:
+        raise _argument_error(
+            name,
+            "invalid_type",
+            f"column {name!r} must hold RFC 3339 strings or time-zone-aware timestamps, not {t}",
+        )
+    if pa.types.is_boolean(t):
+        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, valid, 0)
+    if pa.types.is_integer(t):
+        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
+    if pa.types.is_floating(t):
+        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, valid, 0)
+    if pa.types.is_decimal(t):
+        if t.precision > 38:
+            arr = arr.cast(pa.decimal128(38, t.scale))
+        elif not isinstance(t, pa.Decimal128Type):
+            arr = arr.cast(pa.decimal128(t.precision, t.scale))
+        return ("dec", _fixed(arr, 16), None, valid, int(t.scale))
+    raise _argument_error(
+        name,
+        "invalid_type",
+        f"column {name!r} has type {t}; event data must be strings, numbers or booleans",
+    )
+
+
+def quote_frame(
+    engine: Engine,
+    frame: Frame,
+    *,
+    express_in: Optional[Sequence[str]] = None,
+    at: Optional[TimeLike] = None,
+    products: Optional[Sequence[str]] = None,
+    prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    now: Optional[TimeLike] = None,
+) -> Frame:
+    pa = _pyarrow()
+    kind, table = _to_arrow(frame)
+    names: List[str] = list(table.column_names)
+    if "event_type" not in names:
+        raise _argument_error("event_type", "missing_field", "the frame has no 'event_type' column")
+    n = table.num_rows
+    event_type = _encode("event_type", table.column("event_type"))
+    if event_type[0] not in ("str", "null"):
+        raise _argument_error("event_type", "invalid_type", "the 'event_type' column must hold strings")
+    occurred = None
+    if "occurred_at" in names:
+        occurred = _encode("occurred_at", table.column("occurred_at"), time=True)
+    data = [(name, _encode(name, table.column(name))) for name in names if name not in ("event_type", "id", "occurred_at")]
+    (m, rows, at_us, product, price, currency, amount, equivalents) = _quote_columns(
+        engine,
+        n,
+        event_type,
+        occurred,
+        data,
+        at=at,
+        express_in=list(express_in) if express_in is not None else None,
+        products=list(products) if products is not None else None,
+        prior_usage=prior_usage,
+        now=now,
+    )
+
+    def fixed(type_: Any, payload: bytes) -> Any:
+        return pa.Array.from_buffers(type_, m, [None, pa.py_buffer(payload)])
+
+    def dictionary(pair: Tuple[bytes, List[str]]) -> Any:
+        indices, values = pair
+        return pa.DictionaryArray.from_arrays(fixed(pa.int32(), indices), pa.array(values, pa.string()))
+
+    row_array = fixed(pa.int64(), rows)
+    columns = {"row": row_array}
+    if "id" in names:
+        columns["id"] = table.column("id").take(row_array)
+    columns["event_type"] = table.column("event_type").take(row_array)
+    columns["at"] = fixed(pa.timestamp("us", tz="UTC"), at_us)
+    columns["product_code"] = dictionary(product)
+    columns["price_name"] = dictionary(price)
+    columns["currency"] = dictionary(currency)
+    scale, amounts = amount
+    columns["amount"] = fixed(pa.decimal128(38, scale), amounts)
+    for code, eq_scale, payload in equivalents:
+        columns[code] = fixed(pa.decimal128(38, eq_scale), payload)
+    out = pa.table(columns)
+    if kind == "pandas":
+        return out.to_pandas()
+    if kind == "polars":
+        import polars
+
+        return polars.from_arrow(out)
+    return out
