@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use ratecard::event::scalar_from_double;
-use ratecard::{parse_decimal, Code, Decimal, Error, ErrorKind, Event, Instant, Issue, Scalar};
+use ratecard::{parse_decimal, Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
@@ -631,7 +631,9 @@ pub fn quote_options(
             Err(other) => return Err(other),
         },
     };
-    for (name, v) in [("at", args.at), ("now", args.now)] {
+    let no_clock = args.now.is_some_and(is_false);
+    let now_arg = if no_clock { None } else { args.now };
+    for (name, v) in [("at", args.at), ("now", now_arg)] {
         if let Some(v) = given(v) {
             let t = instant_from_py(v, c, ErrorKind::InvalidArgument, name)?;
             map.insert(name.into(), Value::String(t.to_rfc3339()));
@@ -656,16 +658,21 @@ pub fn quote_options(
         map.insert("explain".into(), Value::Bool(default_explain));
     }
     let mut options = ratecard::QuoteOptions::from_value(&Value::Object(map))?;
-    if options.now.is_none() {
+    if options.now.is_none() && !no_clock {
         options.now = now();
     }
     Ok(options)
 }
 
+/// `now=False`: the caller forbids reading the host clock (reproducible runs, the vectors).
+pub fn is_false(v: &Bound<'_, PyAny>) -> bool {
+    v.cast::<PyBool>().is_ok_and(|b| !b.is_true())
+}
+
 /// Options for the common call with no keywords at all, without building a JSON map.
 pub fn default_options(explain: bool) -> ratecard::QuoteOptions {
     ratecard::QuoteOptions {
-        now: now(),
+        now: self::now(),
         explain,
         ..ratecard::QuoteOptions::default()
     }
