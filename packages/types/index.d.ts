@@ -205,8 +205,11 @@ export interface Event {
 export interface QuoteOptions {
   /** The instant to price at; default each event's `occurred_at`, else now. */
   at?: TimeInput;
-  /** The current time to use instead of the host clock (tests, replays). */
-  now?: TimeInput;
+  /**
+   * The current time to use instead of the host clock (tests, replays); `null` uses no clock at
+   * all, so an event without `occurred_at` and no `at` fails with `missing_instant`.
+   */
+  now?: TimeInput | null;
   /** Asset codes to express every fee and the totals in, e.g. `["USD"]`. */
   expressIn?: string[];
   /** Only these product codes, as a customer's subscriptions would. */

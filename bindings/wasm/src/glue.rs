@@ -1,0 +1,278 @@
+//! The binding's logic, free of wasm-bindgen so that it runs (and is tested) natively.
+//!
+//! Every function takes JSON text and gives JSON text; an `Err` is the core error serialized
+//! as `{code, message, issues}`.
+
+use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions};
+
+/// The core error as the JSON the JavaScript side rebuilds a `RatecardError` from.
+pub fn error_json(error: &Error) -> String {
+    serde_json::to_string(error).unwrap_or_else(|_| {
+        // Unreachable in practice (an Error is strings and codes), but never panic.
+        r#"{"code":"invalid_argument","message":"unserializable error","issues":[]}"#.into()
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string(value).map_err(|e| {
+        error_json(&Error::one(
+            ErrorKind::InvalidArgument,
+            "",
+            Code::Internal,
+            format!("could not serialize the result: {e}"),
+        ))
+    })
+}
+
+fn invalid_argument(path: &str, code: Code, message: impl Into<String>) -> String {
+    error_json(&Error::one(ErrorKind::InvalidArgument, path, code, message))
+}
+
+/// The host's clock, as the core takes it; `None` when the host sent no usable time.
+fn instant_from_millis(now_ms: f64) -> Option<Instant> {
+    if now_ms.is_finite() {
+        // Milliseconds from `Date.now()` are integral; dropping a fraction loses nothing real.
+        #[allow(clippy::cast_possible_truncation)]
+        Instant::from_unix_millis(now_ms.trunc() as i64)
+    } else {
+        None
+    }
+}
+
+/// A decimal argument given as JSON text (a string or a number), read like any decimal input.
+fn decimal_arg(amount_json: &str, path: &str) -> Result<ratecard::Decimal, String> {
+    let value = ratecard::parse_json(amount_json).map_err(|e| error_json(&e))?;
+    ratecard::number::decimal_from_value(&value, path)
+        .map_err(|issue| error_json(&Error::new(ErrorKind::InvalidArgument, vec![issue])))
+}
+
+/// Catalog JSON text's validation report.
+pub fn validate(catalog_json: &str) -> Result<String, String> {
+    let report = ratecard::validate_json(catalog_json).map_err(|e| error_json(&e))?;
+    to_json(&report)
+}
+
+/// The options of the last call, parsed: callers tend to pass the same options every time.
+struct CachedOptions {
+    text: String,
+    options: QuoteOptions,
+    /// Whether the caller gave `now` (then the host clock is not used).
+    explicit_now: bool,
+}
+
+impl CachedOptions {
+    /// The options for this call: parsed from `text` (empty means the defaults) unless they are
+    /// the last call's, with `now` set to the host's clock when the caller gave none.
+    fn get(&mut self, text: &str, now_ms: f64) -> Result<&QuoteOptions, String> {
+        if self.text != text {
+            let options = if text.is_empty() {
+                QuoteOptions::default()
+            } else {
+                QuoteOptions::from_json(text).map_err(|e| error_json(&e))?
+            };
+            *self = CachedOptions {
+                text: text.to_string(),
+                explicit_now: options.now.is_some(),
+                options,
+            };
+        }
+        if !self.explicit_now {
+            self.options.now = instant_from_millis(now_ms);
+        }
+        Ok(&self.options)
+    }
+
+}
+
+/// An engine plus the binding's per-engine state.
+pub struct Glue {
+    engine: Engine,
+    options: CachedOptions,
+}
+
+impl Glue {
+    pub fn new(catalog_json: &str) -> Result<Glue, String> {
+        let engine = Engine::from_json(catalog_json).map_err(|e| error_json(&e))?;
+        Ok(Glue {
+            engine,
+            options: CachedOptions {
+                text: String::new(),
+                options: QuoteOptions::default(),
+                explicit_now: false,
+            },
+        })
+    }
+
+    pub fn warnings(&self) -> String {
+        to_json(&self.engine.warnings()).unwrap_or_else(|_| "[]".into())
+    }
+
+    pub fn quote(
+        &mut self,
+        event_json: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Result<String, String> {
+        // Options first, as the core's own vector runner reads them.
+        let options = self.options.get(options_json, now_ms)?;
+        let event = Event::from_json(event_json).map_err(|e| error_json(&e))?;
+        let quote = self
+            .engine
+            .quote(&event, options)
+            .map_err(|e| error_json(&e))?;
+        to_json(&quote)
+    }
+
+    pub fn quote_many(
+        &mut self,
+        events_json: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Result<String, String> {
+        let options = self.options.get(options_json, now_ms)?;
+        let events = Event::many_from_json(events_json).map_err(|e| error_json(&e))?;
+        let quotes = self
+            .engine
+            .quote_many(&events, options)
+            .map_err(|e| error_json(&e))?;
+        to_json(&quotes)
+    }
+
+    pub fn convert(
+        &self,
+        amount_json: &str,
+        from: &str,
+        to: &str,
+        at: &str,
+        now_ms: f64,
+    ) -> Result<String, String> {
+        let amount = decimal_arg(amount_json, "amount")?;
+        let at = if at.is_empty() {
+            instant_from_millis(now_ms).ok_or_else(|| {
+                invalid_argument("at", Code::MissingInstant, "no `at` and no current time")
+            })?
+        } else {
+            Instant::parse(at).map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?
+        };
+        let conversion = self
+            .engine
+            .convert(amount, from, to, at)
+            .map_err(|e| error_json(&e))?;
+        to_json(&conversion)
+    }
+
+    pub fn format(&self, amount_json: &str, asset: &str) -> Result<String, String> {
+        let amount = decimal_arg(amount_json, "amount")?;
+        self.engine
+            .format(amount, asset)
+            .map_err(|e| error_json(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use serde_json::Value;
+
+    const CATALOG: &str = r#"{
+      "assets": [{"code": "IMG", "name": "Image credits", "precision": 2, "label": "image", "symbol": "📸",
+                  "rates": [{"source": "USD", "rate": 0.10},
+                            {"source": "USD", "valid_from": "2026-02-26T15:51:28.071Z", "rate": 0.12}]}],
+      "products": [{"name": "Images", "code": "images", "prices": [{
+        "name": "Image", "type": "usage_based", "billing_model": {"type": "real_time"},
+        "usage_calculation": {"event_type": "image_generated", "usage_type": "unit"},
+        "pricing": [{"asset": "IMG", "values": [{"unit_price": 1}]}]}]}]
+    }"#;
+
+    fn parse(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn quotes_with_the_host_clock_when_the_event_has_no_time() {
+        let mut glue = Glue::new(CATALOG).unwrap();
+        // 2026-03-01T12:00:00Z, after the rate change to 0.12.
+        let q = glue
+            .quote(
+                r#"{"event_type":"image_generated"}"#,
+                r#"{"express_in":["USD"]}"#,
+                1_772_366_400_000.0,
+            )
+            .unwrap();
+        let q = parse(&q);
+        assert_eq!(q["at"], "2026-03-01T12:00:00Z");
+        assert_eq!(q["totals"]["IMG"], "1.00");
+        assert_eq!(q["equivalents"]["USD"], "0.12");
+    }
+
+    #[test]
+    fn an_explicit_now_beats_the_host_clock_and_the_cache_tracks_the_text() {
+        let mut glue = Glue::new(CATALOG).unwrap();
+        let event = r#"{"event_type":"image_generated"}"#;
+        let early = r#"{"express_in":["USD"],"now":"2026-01-01T00:00:00Z"}"#;
+        let q = parse(&glue.quote(event, early, 1_772_366_400_000.0).unwrap());
+        assert_eq!(q["equivalents"]["USD"], "0.10");
+        let q = parse(&glue.quote(event, "", 1_772_366_400_000.0).unwrap());
+        assert_eq!(q["equivalents"], serde_json::json!({}));
+        assert_eq!(q["at"], "2026-03-01T12:00:00Z");
+    }
+
+    #[test]
+    fn errors_are_the_core_error_as_json() {
+        let err = Glue::new(r#"{"assets": 5}"#).err().unwrap();
+        let err = parse(&err);
+        assert_eq!(err["code"], "invalid_catalog");
+        assert_eq!(err["issues"][0]["path"], "assets");
+
+        let err = Glue::new("{").err().unwrap();
+        assert_eq!(parse(&err)["code"], "invalid_json");
+
+        let mut glue = Glue::new(CATALOG).unwrap();
+        let err = glue.quote(r#"{"data":{}}"#, "", 0.0).err().unwrap();
+        let err = parse(&err);
+        assert_eq!(err["code"], "invalid_event");
+        assert_eq!(err["issues"][0]["code"], "missing_field");
+
+        let err = glue
+            .quote(r#"{"event_type":"x"}"#, r#"{"bogus":1}"#, 0.0)
+            .err()
+            .unwrap();
+        assert_eq!(parse(&err)["code"], "invalid_argument");
+        // The engine still works after bad input.
+        assert!(glue.quote(r#"{"event_type":"x"}"#, "", 0.0).is_ok());
+    }
+
+    #[test]
+    fn nesting_deeper_than_serde_json_allows_is_invalid_json_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&Glue::new(&deep).err().unwrap());
+        assert_eq!(err["code"], "invalid_json");
+        let mut glue = Glue::new(CATALOG).unwrap();
+        let event = format!(r#"[{{"event_type":"x","data":{{"a":{deep}}}}}]"#);
+        // serde_json skips an unwanted value without recursing: a plain invalid_type.
+        let err = parse(&glue.quote_many(&event, "", 0.0).err().unwrap());
+        assert_eq!(err["issues"][0]["path"], "[0].data.a");
+        assert_eq!(err["issues"][0]["code"], "invalid_type");
+        let err = parse(&validate(&deep).err().unwrap());
+        assert_eq!(err["code"], "invalid_json");
+    }
+
+    #[test]
+    fn convert_and_format_read_decimals_like_the_core() {
+        let glue = Glue::new(CATALOG).unwrap();
+        let c = parse(
+            &glue
+                .convert("0.1", "USD", "IMG", "2026-01-01T00:00:00Z", 0.0)
+                .unwrap(),
+        );
+        assert_eq!(c["destination_amount"], "1.00");
+        assert_eq!(glue.format(r#""1.5""#, "IMG").unwrap(), "📸 1.50 image");
+        let err = parse(&glue.format(r#""NaN""#, "IMG").err().unwrap());
+        assert_eq!(err["issues"][0]["code"], "invalid_decimal");
+        let err = parse(&glue.convert("1", "USD", "IMG", "soon", 0.0).err().unwrap());
+        assert_eq!(err["issues"][0]["code"], "invalid_timestamp");
+        let err = parse(&glue.convert("1", "USD", "IMG", "", f64::NAN).err().unwrap());
+        assert_eq!(err["issues"][0]["code"], "missing_instant");
+    }
+}

@@ -1,0 +1,414 @@
+// Shared TypeScript declarations for ratecard's JavaScript faces (@ratecard/wasm, @ratecard/node).
+//
+// Both packages export exactly this surface, so one can replace the other. Data keeps the
+// billing API's wire format (snake_case keys such as `price_name`, `express_in`); only option
+// objects passed to methods are camelCase, as JavaScript callers expect. Decimals go in as a
+// string (exact) or a number (read by its shortest round-trip text: 0.1 is 0.1) and always come
+// out as strings that keep the asset's scale ("1.50"). Self-contained on purpose: no imports.
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+/** A decimal going in: a string (exact, `"0.10"`, `"1E-7"`) or a finite number (`0.1` is 0.1). */
+export type DecimalInput = string | number;
+
+/** A decimal coming out: its exact text, keeping the asset's scale (`"1.50"`, never `"1.5"`). */
+export type DecimalString = string;
+
+/** An RFC 3339 timestamp with an offset (`"2026-03-01T12:00:00Z"`); outputs are always UTC. */
+export type Timestamp = string;
+
+/** A time going in: a `Date` or an RFC 3339 string. */
+export type TimeInput = Date | Timestamp;
+
+/** Any JSON value (for schema output and the free-form parts of a catalog). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** How an amount is rounded to its asset's precision. */
+export type RoundingMode =
+  | "half_even"
+  | "half_away_from_zero"
+  | "half_toward_zero"
+  | "down"
+  | "up"
+  | "floor"
+  | "ceiling";
+
+// ---------------------------------------------------------------------------------------------
+// Catalog (input): the billing API's create shapes, plus the read-back rate schedule
+
+export interface Catalog {
+  $schema?: string;
+  assets?: Asset[];
+  products?: Product[];
+  settings?: Settings;
+}
+
+export interface Settings {
+  /** Rounding of fees, totals and equivalents per asset code. */
+  rounding?: Record<string, RoundingMode>;
+  /** Rounding of conversions into an asset, per asset code. */
+  conversion_rounding?: Record<string, RoundingMode>;
+}
+
+export interface Asset {
+  /** Unique, case-insensitive; must not be an ISO 4217 code. */
+  code: string;
+  name: string;
+  /** Decimal places, 0..=18 (default 2). */
+  precision?: number;
+  /** Display label; defaults to the code. */
+  label?: string;
+  /** One grapheme cluster: a character or an emoji. */
+  symbol?: string;
+  rates?: Array<RateEntry | RateSchedule>;
+}
+
+/** Create shape: several entries for one source form its schedule. */
+export interface RateEntry {
+  /** An ISO 4217 currency code. */
+  source: string;
+  /** Source units one unit of the asset costs. */
+  rate?: DecimalInput;
+  /** Units of the asset one source unit buys. */
+  inverse_rate?: DecimalInput;
+  valid_from?: Timestamp | null;
+  valid_to?: Timestamp | null;
+}
+
+/** Read-back shape (`GET /assets/{code}`). */
+export interface RateSchedule {
+  source: string;
+  schedule: RateScheduleEntry[];
+}
+
+export interface RateScheduleEntry {
+  valid_from?: Timestamp | null;
+  valid_to?: Timestamp | null;
+  rate?: DecimalInput;
+  inverse_rate?: DecimalInput | null;
+}
+
+export interface Product {
+  name: string;
+  code: string;
+  prices: Price[];
+  entitlements?: Entitlement[];
+  publish?: boolean;
+}
+
+export type UsageType = "unit" | "volume" | "unit_and_volume";
+export type PricingModel = "flat" | "tiered" | "bulk" | "package";
+
+export interface Price {
+  id?: string;
+  name: string;
+  type: "usage_based" | "fixed";
+  billing_model: BillingModel;
+  /** Required for `usage_based` prices. */
+  usage_calculation?: UsageCalculation;
+  pricing: Pricing[];
+  pricing_model?: PricingModel;
+  tiering?: {
+    basis?: "unit" | "volume" | "package" | "custom";
+    period?: "lifetime" | "monthly" | "quarterly" | "yearly" | "custom";
+  };
+  collection?: {
+    type: "balance" | "invoice";
+    address?: string;
+    timing?: "in_advance" | "in_arrears";
+  };
+  funding_destination?: {
+    address: string;
+    currency?: string;
+    exchange_rate?: DecimalInput;
+  };
+}
+
+export type BillingModel =
+  | { type: "real_time" }
+  | {
+      type: "recurring";
+      recurring: { interval: "day" | "week" | "month" | "year"; interval_count?: number };
+    }
+  | { type: "one_time"; one_time?: { service_period?: string } };
+
+export interface UsageCalculation {
+  event_type: string;
+  usage_type: UsageType | "custom";
+  unit_aggregation?: string;
+  volume_field?: string;
+  volume_aggregation?: string;
+  billable_dimensions?: string[];
+  source_reference_field?: string;
+}
+
+export interface Pricing {
+  /** A custom asset's code or an ISO 4217 currency. */
+  asset: string;
+  values: PriceValue[] | DimensionalPrice[];
+}
+
+export interface PriceValue {
+  name?: string;
+  /** Upper bound of a tier, inclusive. */
+  up_to?: DecimalInput;
+  unit_price?: DecimalInput;
+  volume_rate?: DecimalInput;
+  package_size?: DecimalInput;
+  min_amount?: DecimalInput;
+  max_amount?: DecimalInput;
+  /** Fixed prices only. */
+  quantity?: DecimalInput;
+}
+
+export interface DimensionalPrice {
+  name?: string;
+  /** Event data key → exact value, or `"*"` for any value. */
+  dimensions: Record<string, string>;
+  values: PriceValue[];
+}
+
+export interface Entitlement {
+  name: string;
+  asset: string;
+  amount: DecimalInput;
+  purpose: "bundled" | "promotion";
+  lifecycle: {
+    duration: "day" | "week" | "month" | "year";
+    duration_count?: number;
+    refresh?: { strategy: "expire_and_replace" | "rollover" };
+  };
+  accounting?: { revenue_basis?: DecimalInput; cost_basis?: "auto" | DecimalInput };
+  priority?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events and options (input)
+
+/** A value of an event's `data`. Numbers must be finite. */
+export type EventValue = string | number | boolean | null;
+
+/** The billing API's UsageEvent; `id` and `occurred_at` are optional for a preview. */
+export interface Event {
+  id?: string | null;
+  event_type: string;
+  occurred_at?: TimeInput | null;
+  subject?: string;
+  description?: string;
+  data?: Record<string, EventValue> | null;
+  /** Accepted and ignored, like any other field the engine does not use. */
+  costs?: JsonValue[];
+}
+
+/** Quote options, camelCase. */
+export interface QuoteOptions {
+  /** The instant to price at; default each event's `occurred_at`, else now. */
+  at?: TimeInput;
+  /**
+   * The current time to use instead of the host clock (tests, replays); `null` uses no clock at
+   * all, so an event without `occurred_at` and no `at` fails with `missing_instant`.
+   */
+  now?: TimeInput | null;
+  /** Asset codes to express every fee and the totals in, e.g. `["USD"]`. */
+  expressIn?: string[];
+  /** Only these product codes, as a customer's subscriptions would. */
+  products?: string[];
+  /** Usage already consumed in the current tiering period: `{product_code: {price_name: quantity}}`. */
+  priorUsage?: Record<string, Record<string, DecimalInput>>;
+  /** Whether each quote lists the steps that produced it (default true). */
+  explain?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+/** Issue codes: stable, snake_case, the same in every runtime. */
+export type IssueCode =
+  | "invalid_json"
+  | "missing_field"
+  | "invalid_type"
+  | "invalid_value"
+  | "unknown_field"
+  | "invalid_decimal"
+  | "decimal_overflow"
+  | "negative_amount"
+  | "invalid_timestamp"
+  | "duplicate_asset"
+  | "reserved_code"
+  | "precision_out_of_range"
+  | "invalid_symbol"
+  | "missing_rate"
+  | "invalid_rate"
+  | "conflicting_rates"
+  | "overlapping_rates"
+  | "invalid_interval"
+  | "unknown_currency"
+  | "duplicate_product"
+  | "duplicate_price_name"
+  | "duplicate_pricing_asset"
+  | "unknown_asset"
+  | "missing_volume_field"
+  | "missing_price"
+  | "mixed_values"
+  | "ambiguous_dimensions"
+  | "tier_order"
+  | "multiple_values"
+  | "min_exceeds_max"
+  | "empty_list"
+  | "unsupported_usage_type"
+  | "unsupported_expression"
+  | "unsupported_tiering"
+  | "unlisted_dimension"
+  | "unreachable_tier"
+  | "unmatchable_price"
+  | "ignored_field"
+  | "alternative_pricing"
+  | "invalid_options"
+  | "unknown_product"
+  | "missing_instant"
+  | "no_rate"
+  | "no_price_matched"
+  | "no_dimension_match"
+  | "missing_volume"
+  | "invalid_volume"
+  | "internal";
+
+/** One problem: where (`products[0].prices[1].pricing[0].asset`), what kind, and a sentence. */
+export interface Issue {
+  /** A path into the input; empty for the whole input. */
+  path: string;
+  code: IssueCode;
+  message: string;
+}
+
+/** What `validate()` found: every error and warning at once. */
+export interface Report {
+  valid: boolean;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** Asset code → amount. */
+export type AmountMap = Record<string, DecimalString>;
+
+/** One fee: the billing API's CalculatedFee fields, plus `product_code` and `equivalents`. */
+export interface Fee {
+  product_code: string;
+  price_id?: string;
+  price_name: string;
+  /** The asset code the fee is charged in. */
+  currency: string;
+  event_type: string;
+  usage_type: UsageType;
+  /** The event's values for the price's billable dimensions. */
+  dimensions?: Record<string, string>;
+  volume_field?: string;
+  input_volume?: DecimalString;
+  unit_price?: DecimalString;
+  volume_rate?: DecimalString;
+  package_size?: DecimalString;
+  /** The matched price value's (or tier's) name. */
+  description?: string;
+  amount: DecimalString;
+  /** This fee in each `expressIn` asset. */
+  equivalents: AmountMap;
+}
+
+export type StepKind =
+  | "match"
+  | "dimension"
+  | "volume"
+  | "tier"
+  | "amount"
+  | "clamp"
+  | "round"
+  | "rate"
+  | "equivalent";
+
+/** One step of a quote's explanation. */
+export interface Step {
+  /** The index of the fee this step belongs to, if any. */
+  fee?: number;
+  kind: StepKind;
+  text: string;
+}
+
+/** What one event would cost. */
+export interface Quote {
+  event_id?: string;
+  event_type: string;
+  /** The instant priced at (UTC). */
+  at: Timestamp;
+  fees: Fee[];
+  /** The sum of the fees, per asset charged. */
+  totals: AmountMap;
+  /** Every fee expressed in each `expressIn` asset, summed. */
+  equivalents: AmountMap;
+  warnings: Issue[];
+  /** Empty when the `explain` option is false. */
+  explain: Step[];
+}
+
+/** Like the billing API's asset quote: how much `destination` this much `source` is. */
+export interface Conversion {
+  source: string;
+  source_amount: DecimalString;
+  destination: string;
+  destination_amount: DecimalString;
+  /** How many `source` units one `destination` unit costs. */
+  rate: DecimalString;
+  /** How many `destination` units one `source` unit buys. */
+  inverse_rate: DecimalString;
+  /** Since when the rates used are in force; null: since the beginning of time. */
+  valid_from: Timestamp | null;
+  /** How the destination amount was rounded. */
+  rounding: RoundingMode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and operations
+
+/** The machine code of a thrown error. */
+export type ErrorCode =
+  | "invalid_json"
+  | "invalid_catalog"
+  | "invalid_event"
+  | "invalid_argument"
+  | "no_rate"
+  | "decimal_overflow";
+
+/** Every error ratecard throws. `issues` lists each problem with its path and code. */
+export declare class RatecardError extends Error {
+  constructor(code: ErrorCode, message: string, issues?: Issue[]);
+  readonly name: "RatecardError";
+  readonly code: ErrorCode;
+  readonly issues: Issue[];
+}
+
+/** A validated, indexed catalog. Build once, quote many times. */
+export declare class Engine {
+  /** Throws a `RatecardError` (`invalid_catalog`, with every issue) for a bad catalog. */
+  constructor(catalog: Catalog | string);
+  /** The catalog's warnings (legal but suspicious). */
+  readonly warnings: Issue[];
+  /** What one event would cost. */
+  quote(event: Event | string, options?: QuoteOptions): Quote;
+  /** One quote per event, in order; tiered prices accumulate usage across the batch. */
+  quoteMany(events: Event[] | string, options?: QuoteOptions): Quote[];
+  /** Converts `amount` of `from` into `to` at `at` (default now). */
+  convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
+  /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */
+  format(amount: DecimalInput, asset: string): string;
+  /** Frees the engine's memory now instead of at garbage collection; the engine is unusable after. */
+  free(): void;
+}
+
+/** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
+export declare function validate(catalog: Catalog | string | JsonValue): Report;
+
+/** The JSON Schema (draft 2020-12) of a catalog. */
+export declare function schema(): { [key: string]: JsonValue };
+
+/** The version of the ratecard core inside. */
+export declare const version: string;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Build @ratecard/wasm into packages/wasm (ready for `npm install ./packages/wasm`).
+#
+#   1. scripts/setup-wasm.sh: a wasm32 toolchain (rustup target, else Debian rustc-web with
+#      build-std), the exactly matching wasm-bindgen-cli, wasm-opt from npm binaryen. Idempotent.
+#   2. cargo build of bindings/wasm in a wasm-only size profile, passed with --config so the
+#      workspace's native profiles (Python, Node, CLI builds) stay untouched:
+#      opt-level "z", fat LTO, one codegen unit, panic = "abort".
+#   3. wasm-bindgen --target web into packages/wasm/pkg/ (generated, not committed).
+#   4. wasm-opt -Oz over the module.
+#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts (committed copy; the
+#      test run fails if they drift).
+#
+# Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+log() { echo "[build-wasm] $*"; }
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+if [[ "${SKIP_SETUP:-0}" != 1 ]]; then
+    bash scripts/setup-wasm.sh
+fi
+# shellcheck source=scripts/wasm-env.sh
+source scripts/wasm-env.sh
+
+crate=ratecard_wasm
+pkg="$root/packages/wasm/pkg"
+profile=wasm
+out="$RATECARD_WASM_TARGET_DIR/$RATECARD_WASM_TARGET/$profile/$crate.wasm"
+
+log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile)"
+# shellcheck disable=SC2086  # RATECARD_WASM_ENV / _FLAGS are word lists by design
+env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" \
+    --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS \
+    --target-dir "$RATECARD_WASM_TARGET_DIR" -p ratecard-wasm --lib \
+    --profile "$profile" \
+    --config "profile.$profile.inherits=\"release\"" \
+    --config "profile.$profile.opt-level=\"z\"" \
+    --config "profile.$profile.lto=true" \
+    --config "profile.$profile.codegen-units=1" \
+    --config "profile.$profile.panic=\"abort\"" \
+    --config "profile.$profile.debug=false"
+
+final="$pkg/${crate}_bg.wasm"
+if [[ -f "$final" && "$final" -nt "$out" && "$final" -nt "$0" ]]; then
+    log "packages/wasm/pkg is up to date"
+else
+    log "wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2) --target web"
+    rm -rf "$pkg"
+    wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$crate" "$out"
+    if [[ "${WASM_OPT:-1}" != 0 ]]; then
+        log "wasm-opt -Oz"
+        # shellcheck disable=SC2086
+        $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS -Oz --strip-debug --strip-producers \
+            -o "$final.opt" "$final" </dev/null
+        mv "$final.opt" "$final"
+    fi
+fi
+
+cp packages/types/index.d.ts packages/wasm/index.d.ts
+raw=$(wc -c <"$final")
+gz=$(gzip -9 -c "$final" | wc -c)
+log "done: packages/wasm/pkg/${crate}_bg.wasm $raw bytes, $gz gzipped"
