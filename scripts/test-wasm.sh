@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Test @ratecard/wasm end to end (builds it first when needed):
+#   1. the glue crate's native unit tests (cargo test -p ratecard-wasm)
+#   2. the shared declarations: packages/wasm/index.d.ts must equal packages/types/index.d.ts,
+#      and `tsc --noEmit` checks a typed usage example against them
+#   3. node:test over the built package: every conformance vector in tests/vectors/*.json,
+#      plus the JavaScript-specific API tests
+#   4. the price-preview page (examples/web) in headless Chromium (SKIP_BROWSER=1 skips it)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+log() { echo "[test-wasm] $*"; }
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+bash scripts/build-wasm.sh
+
+# npm install only when the lock file changed since the last install.
+npm_install() {
+    local dir="$1"
+    if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+        log "npm ci in $dir"
+        (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error)
+    fi
+}
+
+log "1/4 cargo test -p ratecard-wasm (native)"
+cargo test -j "${CARGO_BUILD_JOBS:-2}" --target-dir target/wasm/host -p ratecard-wasm --quiet
+
+log "2/4 TypeScript declarations"
+cmp packages/types/index.d.ts packages/wasm/index.d.ts ||
+    { echo "packages/wasm/index.d.ts differs from packages/types/index.d.ts: run scripts/build-wasm.sh and commit" >&2; exit 1; }
+npm_install packages/wasm
+(cd packages/wasm && npx --no-install tsc -p test)
+
+log "3/4 node --test (conformance vectors + API)"
+(cd packages/wasm && node --test test/)
+
+if [[ "${SKIP_BROWSER:-0}" == 1 ]]; then
+    log "4/4 browser test skipped (SKIP_BROWSER=1)"
+else
+    log "4/4 price-preview page in headless Chromium"
+    bash scripts/setup-chromium.sh
+    npm_install examples/web
+    (cd examples/web && node --test test/)
+fi
+log "all passed"
