@@ -14,7 +14,6 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 import ratecard
-
 from conftest import ROOT, load_vectors, mismatches, wire
 
 VECTORS = load_vectors()

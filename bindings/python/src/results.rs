@@ -118,6 +118,11 @@ impl Issue {
         }
     }
 
+    /// Lets issues (and the errors carrying them) be pickled, e.g. across multiprocessing.
+    fn __getnewargs__(&self) -> (String, String, String) {
+        (self.path.clone(), self.code.clone(), self.message.clone())
+    }
+
     /// `{"path", "code", "message"}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);

@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from ._ratecard import Issue
 
 __all__ = [
-    "RatecardError",
-    "InvalidJsonError",
-    "CatalogError",
-    "EventError",
     "ArgumentError",
-    "NoRateError",
+    "CatalogError",
     "DecimalOverflowError",
+    "EventError",
     "InternalError",
+    "InvalidJsonError",
+    "NoRateError",
+    "RatecardError",
 ]
 
 

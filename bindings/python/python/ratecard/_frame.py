@@ -15,15 +15,11 @@ from ._errors import ArgumentError
 from ._ratecard import Issue, _quote_columns
 
 if TYPE_CHECKING:
-    import pandas
-    import polars
-    import pyarrow
-
     from . import Engine
 
-    Frame = Union["pandas.DataFrame", "polars.DataFrame", "pyarrow.Table"]
-else:
-    Frame = Any
+# A pandas DataFrame, a polars DataFrame or a pyarrow Table (all optional dependencies, so the
+# alias cannot name them without importing them).
+Frame = Any
 
 TimeLike = Union[str, _dt.datetime]
 
@@ -31,12 +27,13 @@ _Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int]
 
 
 def _argument_error(path: str, code: str, message: str) -> ArgumentError:
-    return ArgumentError(f"invalid argument: {path}: {code}: {message}", "invalid_argument", [Issue(path, code, message)])
+    summary = f"invalid argument: {path}: {code}: {message}"
+    return ArgumentError(summary, "invalid_argument", [Issue(path, code, message)])
 
 
 def _pyarrow() -> Any:
     try:
-        import pyarrow
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]
     except ImportError as e:  # pragma: no cover - exercised only without the extra
         raise ImportError("quote_frame needs pyarrow: pip install 'ratecard[arrow]'") from e
     return pyarrow
@@ -101,7 +98,7 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
                 "localize it first, e.g. df[col].dt.tz_localize('UTC')",
             )
         arr = arr.cast(pa.timestamp("us", tz="UTC"))
-        return ("ts" if time else "ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
+        return ("ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
     if time:
         raise _argument_error(
             name,
@@ -149,7 +146,8 @@ def quote_frame(
     occurred = None
     if "occurred_at" in names:
         occurred = _encode("occurred_at", table.column("occurred_at"), time=True)
-    data = [(name, _encode(name, table.column(name))) for name in names if name not in ("event_type", "id", "occurred_at")]
+    reserved = ("event_type", "id", "occurred_at")
+    data = [(name, _encode(name, table.column(name))) for name in names if name not in reserved]
     (m, rows, at_us, product, price, currency, amount, equivalents) = _quote_columns(
         engine,
         n,
