@@ -4,4 +4,4 @@
 import ratecard from './ratecard.js'
 
 export const { Engine, RatecardError, validate, schema, version } = ratecard
-export default ratecard
+
