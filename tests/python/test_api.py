@@ -206,7 +206,7 @@ def test_results_round_trip_to_dict_and_json(engine: ratecard.Engine) -> None:
     assert d["at"] == AT
     wire = json.loads(q.to_json())
     assert wire["fees"][0]["amount"] == "24.00" and wire["at"] == "2026-03-01T12:00:00Z"
-    assert [s.kind for s in q.explain][0] == "match"
+    assert q.explain[0].kind == "match"
     assert engine.quote(video(2), explain=False).explain == []
     assert "Decimal('24.00')" in repr(q)
 

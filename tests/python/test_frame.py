@@ -1,0 +1,154 @@
+"""`Engine.quote_frame` over pandas, polars and pyarrow: the same fees as `quote_many`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+import ratecard
+from conftest import ROOT
+
+pa = pytest.importorskip("pyarrow")
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+
+CATALOG = ROOT / "examples" / "catalog.json"
+EVENTS: List[Dict[str, Any]] = json.loads((ROOT / "examples" / "events.json").read_text())
+
+
+def rows_of(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    keys: List[str] = []
+    for e in events:
+        for k in e.get("data") or {}:
+            if k not in keys:
+                keys.append(k)
+    out = []
+    for e in events:
+        row = {"id": e.get("id"), "event_type": e["event_type"], "occurred_at": e.get("occurred_at")}
+        data = e.get("data") or {}
+        for k in keys:
+            v = data.get(k)
+            # A frame column has one type: numbers as floats (as pandas would), text as text.
+            row[k] = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        out.append(row)
+    return out
+
+
+def expected(engine: ratecard.Engine, events: List[Dict[str, Any]]) -> List[Tuple[Any, ...]]:
+    out = []
+    for i, q in enumerate(engine.quote_many(events, express_in=["USD"], explain=False)):
+        for f in q.fees:
+            out.append((i, q.event_id, f.product_code, f.price_name, f.currency, f.amount, f.equivalents["USD"]))
+    return out
+
+
+def table_rows(t: Any) -> List[Tuple[Any, ...]]:
+    d = t.to_pydict()
+    return list(zip(d["row"], d["id"], d["product_code"], d["price_name"], d["currency"], d["amount"], d["USD"]))
+
+
+@pytest.fixture(scope="module")
+def engine() -> ratecard.Engine:
+    return ratecard.Engine(CATALOG)
+
+
+def test_arrow_frame_matches_quote_many(engine: ratecard.Engine) -> None:
+    table = pa.Table.from_pylist(rows_of(EVENTS))
+    out = engine.quote_frame(table, express_in=["USD"])
+    assert isinstance(out, pa.Table)
+    want = expected(engine, EVENTS)
+    assert len(want) > 0
+    got = table_rows(out)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g[:5] == w[:5]
+        assert g[5] == w[5] and g[6] == w[6]
+    assert out.schema.field("USD").type == pa.decimal128(38, 2)
+    assert pa.types.is_decimal(out.schema.field("amount").type)
+    assert out.schema.field("at").type == pa.timestamp("us", tz="UTC")
+
+
+def test_pandas_and_polars_give_the_same_fees(engine: ratecard.Engine) -> None:
+    rows = rows_of(EVENTS)
+    arrow = engine.quote_frame(pa.Table.from_pylist(rows), express_in=["USD"])
+    df = pd.DataFrame(rows)
+    df["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
+    out_pd = engine.quote_frame(df, express_in=["USD"])
+    assert isinstance(out_pd, pd.DataFrame)
+    assert list(out_pd["USD"]) == arrow.column("USD").to_pylist()
+    assert list(out_pd["amount"]) == arrow.column("amount").to_pylist()
+    assert isinstance(out_pd["USD"].iloc[0], Decimal)
+    out_pl = engine.quote_frame(pl.DataFrame(rows), express_in=["USD"])
+    assert isinstance(out_pl, pl.DataFrame)
+    assert out_pl["USD"].to_list() == arrow.column("USD").to_pylist()
+    assert out_pl["product_code"].to_list() == arrow.column("product_code").to_pylist()
+
+
+def test_tiers_accumulate_down_the_frame(engine: ratecard.Engine) -> None:
+    events = [{"event_type": "file_stored", "occurred_at": "2026-03-01T00:00:00Z", "data": {"gb": 60}}] * 3
+    out = engine.quote_frame(pa.Table.from_pylist(rows_of(events)))
+    many = [q.fees[0].amount for q in engine.quote_many(events)]
+    assert out.column("amount").to_pylist() == many
+    assert many[0] != many[2], "the second 60 GB crosses the 100 GB tier"
+
+
+def test_nulls_are_absent_keys_and_no_fee_rows_are_dropped(engine: ratecard.Engine) -> None:
+    table = pa.table({
+        "event_type": ["video_rendered", "video_rendered", "nothing_prices_this"],
+        "seconds": [61, None, 5],
+        "occurred_at": ["2026-03-01T00:00:00Z"] * 3,
+    })
+    out = engine.quote_frame(table)
+    assert out.column("row").to_pylist() == [0]
+    single = engine.quote({"event_type": "video_rendered", "occurred_at": "2026-03-01T00:00:00Z",
+                           "data": {"seconds": 61}})
+    assert out.column("amount").to_pylist() == [single.fees[0].amount]
+
+
+def test_at_and_timestamps(engine: ratecard.Engine) -> None:
+    when = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+    table = pa.table({"event_type": ["image_generated"], "occurred_at": pa.array([when], pa.timestamp("ms", "UTC"))})
+    out = engine.quote_frame(table)
+    assert out.column("at").to_pylist() == [when]
+    naive = pa.table({"event_type": ["image_generated"], "occurred_at": pa.array([when.replace(tzinfo=None)])})
+    with pytest.raises(ratecard.ArgumentError) as info:
+        engine.quote_frame(naive)
+    assert info.value.issues[0].code == "invalid_timestamp"
+    out = engine.quote_frame(pa.table({"event_type": ["image_generated"]}), at="2026-03-01T00:00:00Z")
+    assert out.column("at").to_pylist() == [when]
+
+
+def test_frame_errors(engine: ratecard.Engine) -> None:
+    with pytest.raises(ratecard.ArgumentError):
+        engine.quote_frame(pa.table({"kind": ["x"]}))
+    with pytest.raises(ratecard.EventError) as info:
+        two = ["2026-03-01T00:00:00Z"] * 2
+        engine.quote_frame(pa.table({"event_type": ["image_generated", None], "occurred_at": two}))
+    assert [(i.path, i.code) for i in info.value.issues] == [("[1].event_type", "missing_field")]
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_frame(pa.table({"event_type": ["image_generated"], "occurred_at": ["yesterday"]}))
+    assert info.value.issues[0].path == "[0].occurred_at"
+    with pytest.raises(ratecard.ArgumentError) as info2:
+        engine.quote_frame(pa.table({"event_type": ["image_generated"]}), express_in=["NOPE"])
+    assert info2.value.issues[0].path == "express_in[0]"
+    with pytest.raises(TypeError):
+        engine.quote_frame([{"event_type": "x"}])
+    empty = engine.quote_frame(pa.table({"event_type": pa.array([], pa.string())}), express_in=["USD"])
+    assert empty.num_rows == 0 and "USD" in empty.column_names
+
+
+def test_sliced_and_chunked_inputs(engine: ratecard.Engine) -> None:
+    rows = rows_of(EVENTS)
+    table = pa.Table.from_pylist(rows)
+    chunked = pa.concat_tables([table.slice(0, 3), table.slice(3)])
+    sliced = table.slice(2)
+    a = engine.quote_frame(chunked, express_in=["USD"]).column("USD").to_pylist()
+    b = engine.quote_frame(table, express_in=["USD"]).column("USD").to_pylist()
+    assert a == b
+    c = engine.quote_frame(sliced, express_in=["USD"])
+    d = [w[6] for w in expected(engine, EVENTS[2:])]
+    assert c.column("USD").to_pylist() == d
