@@ -268,7 +268,11 @@ impl NativeEngine {
     }
 }
 
-fn quote_many_json(engine: &Engine, events_json: &str, options: &QuoteOptions) -> Result<String, Failure> {
+fn quote_many_json(
+    engine: &Engine,
+    events_json: &str,
+    options: &QuoteOptions,
+) -> Result<String, Failure> {
     let events = Event::many_from_json(events_json)?;
     to_json(&engine.quote_many(&events, options)?)
 }
@@ -315,9 +319,10 @@ pub fn version() -> String {
 /// and leaves the process alive. Not part of the public JavaScript API.
 #[napi(js_name = "__panicForTests")]
 pub fn panic_for_tests() -> napi::Result<String> {
-    entry(|| {
-        let nothing: Option<String> = None;
-        #[allow(clippy::expect_used)]
-        Ok(nothing.expect("deliberate panic for the boundary test"))
-    })
+    entry(deliberate_panic)
+}
+
+#[allow(clippy::panic)]
+fn deliberate_panic() -> Result<String, Failure> {
+    panic!("deliberate panic for the boundary test")
 }

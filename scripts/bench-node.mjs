@@ -1,0 +1,161 @@
+// Speed of @ratecard/node against a hand-rolled decimal.js quoter and @ratecard/wasm, in one Node
+// process, on performance.md's scenario: a two-way dimensional volume price ("gen4" 12 credits a
+// second, anything else 5). Prints a Markdown table of times and ratios.
+//
+//   node scripts/bench-node.mjs            (after scripts/build-node.sh; wasm is optional)
+//   BENCH_MS=400 node scripts/bench-node.mjs   time budget per measurement (default 300 ms)
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import os from 'node:os'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(join(root, 'packages', 'node', 'package.json'))
+const Decimal = require('decimal.js')
+const native = require(join(root, 'packages', 'node', 'ratecard.js'))
+let wasm = null
+let wasmWhy = ''
+try {
+  wasm = await import(pathToFileURL(join(root, 'packages', 'wasm', 'node.js')).href)
+} catch (err) {
+  wasmWhy = `@ratecard/wasm not built (${err.code ?? err.message})`
+}
+
+const BUDGET_MS = Number(process.env.BENCH_MS ?? 300)
+const BATCH = 10_000
+
+const CATALOG = {
+  assets: [{ code: 'CR', name: 'Credits', precision: 2, rates: [{ source: 'USD', rate: '0.01' }] }],
+  products: [
+    {
+      name: 'Video',
+      code: 'video',
+      prices: [
+        {
+          name: 'Render',
+          type: 'usage_based',
+          billing_model: { type: 'real_time' },
+          usage_calculation: { event_type: 'render', usage_type: 'volume', volume_field: 'seconds', billable_dimensions: ['model'] },
+          pricing: [
+            {
+              asset: 'CR',
+              values: [
+                { dimensions: { model: 'gen4' }, values: [{ volume_rate: '12' }] },
+                { dimensions: { model: '*' }, values: [{ volume_rate: '5' }] },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+}
+
+const models = ['gen4', 'gen3', 'gen4', 'turbo']
+const event = (i) => ({
+  id: `evt_${i}`,
+  event_type: 'render',
+  occurred_at: '2026-03-01T12:00:00Z',
+  data: { model: models[i % 4], seconds: (i % 50) + 0.25 },
+})
+const events = Array.from({ length: BATCH }, (_, i) => event(i))
+const one = event(0)
+
+// What a user would write instead: match the event type, pick the dimensional value, multiply,
+// clamp at zero, round to the asset's 2 places, and hand back one fee.
+const TWELVE = new Decimal(12)
+const FIVE = new Decimal(5)
+function handQuote(e) {
+  if (e.event_type !== 'render') return { fees: [] }
+  const d = e.data
+  const rate = d.model === 'gen4' ? TWELVE : FIVE
+  let amount = new Decimal(d.seconds).times(rate)
+  if (amount.isNegative()) amount = new Decimal(0)
+  amount = amount.toDecimalPlaces(2, Decimal.ROUND_HALF_UP)
+  return { fees: [{ price_name: 'Render', currency: 'CR', amount: amount.toFixed(2) }], totals: { CR: amount.toFixed(2) } }
+}
+const handMany = (list) => list.map(handQuote)
+
+/** Median nanoseconds per `unit` over repeated timed rounds, within the time budget. */
+function measure(fn, unit) {
+  for (let i = 0; i < 3; i++) fn() // warm up
+  const samples = []
+  const end = performance.now() + BUDGET_MS
+  let reps = 1
+  // Size a round to take ~10 ms, then sample rounds until the budget is spent.
+  for (;;) {
+    const t = performance.now()
+    for (let i = 0; i < reps; i++) fn()
+    if (performance.now() - t > 10 || reps > 1e6) break
+    reps *= 2
+  }
+  while (performance.now() < end || samples.length < 5) {
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < reps; i++) fn()
+    samples.push(Number(process.hrtime.bigint() - t) / reps / unit)
+  }
+  samples.sort((a, b) => a - b)
+  return samples[samples.length >> 1]
+}
+
+async function measureAsync(fn, unit) {
+  for (let i = 0; i < 2; i++) await fn()
+  const samples = []
+  const end = performance.now() + BUDGET_MS
+  while (performance.now() < end || samples.length < 5) {
+    const t = process.hrtime.bigint()
+    await fn()
+    samples.push(Number(process.hrtime.bigint() - t) / unit)
+  }
+  samples.sort((a, b) => a - b)
+  return samples[samples.length >> 1]
+}
+
+// Everyone must agree before anyone is timed.
+const nodeEngine = new native.Engine(CATALOG)
+const wasmEngine = wasm ? new wasm.Engine(CATALOG) : null
+for (const e of events.slice(0, 200)) {
+  const want = handQuote(e).fees[0].amount
+  if (nodeEngine.quote(e).fees[0].amount !== want) throw new Error(`@ratecard/node disagrees on ${JSON.stringify(e)}`)
+  if (wasmEngine && wasmEngine.quote(e).fees[0].amount !== want) throw new Error(`@ratecard/wasm disagrees on ${JSON.stringify(e)}`)
+}
+
+const noExplain = { explain: false }
+const rows = []
+const hand1 = measure(() => handQuote(one), 1)
+const handN = measure(() => handMany(events), BATCH)
+rows.push(['decimal.js hand-rolled', 'quote', hand1, hand1])
+rows.push(['decimal.js hand-rolled', `10k batch, per event`, handN, handN])
+
+function suite(label, engine) {
+  const q = measure(() => engine.quote(one), 1)
+  const qx = measure(() => engine.quote(one, noExplain), 1)
+  const m = measure(() => engine.quoteMany(events), BATCH)
+  const mx = measure(() => engine.quoteMany(events, noExplain), BATCH)
+  rows.push([label, 'quote (explain on, the default)', q, hand1])
+  rows.push([label, 'quote (explain: false)', qx, hand1])
+  rows.push([label, 'quoteMany 10k, per event (explain on)', m, handN])
+  rows.push([label, 'quoteMany 10k, per event (explain: false)', mx, handN])
+  return { q, qx, m, mx }
+}
+
+const n = suite('@ratecard/node', nodeEngine)
+const a = await measureAsync(() => nodeEngine.quoteManyAsync(events, noExplain), BATCH)
+rows.push(['@ratecard/node', 'quoteManyAsync 10k, per event (explain: false)', a, handN])
+const w = wasmEngine ? suite('@ratecard/wasm', wasmEngine) : null
+
+const us = (ns) => `${(ns / 1000).toFixed(2)} µs`
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+console.log(`Node ${process.version}, ${os.cpus().length} × ${cpu}; ${BUDGET_MS} ms per measurement, median of rounds.\n`)
+console.log('| package | what | time | × decimal.js (lower is faster) |')
+console.log('|---|---|---|---|')
+for (const [pkg, what, t, base] of rows) console.log(`| ${pkg} | ${what} | ${us(t)} | ${(t / base).toFixed(2)} |`)
+console.log('')
+console.log(`- single quote vs decimal.js: ${(n.q / hand1).toFixed(2)}× its time with explain, ${(n.qx / hand1).toFixed(2)}× without (target ≤ 1.5×)`)
+console.log(`- quoteMany vs decimal.js: ${(handN / n.m).toFixed(2)}× faster with explain, ${(handN / n.mx).toFixed(2)}× without (target ≥ 3×)`)
+if (w) {
+  console.log(`- quoteMany vs @ratecard/wasm: ${(w.m / n.m).toFixed(2)}× faster with explain, ${(w.mx / n.mx).toFixed(2)}× without (target > 1×)`)
+  console.log(`- quote vs @ratecard/wasm: ${(w.q / n.q).toFixed(2)}× faster with explain, ${(w.qx / n.qx).toFixed(2)}× without`)
+} else {
+  console.log(`- ${wasmWhy}: no comparison`)
+}
