@@ -11,7 +11,9 @@
 #   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts (committed copy; the
 #      test run fails if they drift).
 #
-# Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4.
+# Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
+# WASM_OPT_LEVEL=z (default: smallest, ~148 KB gzipped) | s | 2 | 3 (about 2x faster quotes, ~185 KB
+# gzipped; see BENCHMARKS.md) picks rustc's opt-level and the matching wasm-opt level.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -27,35 +29,40 @@ source scripts/wasm-env.sh
 crate=ratecard_wasm
 pkg="$root/packages/wasm/pkg"
 profile=wasm
+level="${WASM_OPT_LEVEL:-z}"
+case "$level" in z|s|2|3) ;; *) echo "WASM_OPT_LEVEL must be z, s, 2 or 3" >&2; exit 2;; esac
+[[ "$level" == z || "$level" == s ]] && rustc_level="\"$level\"" || rustc_level="$level"
 out="$RATECARD_WASM_TARGET_DIR/$RATECARD_WASM_TARGET/$profile/$crate.wasm"
 
-log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile)"
+log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile, opt-level $level)"
 # shellcheck disable=SC2086  # RATECARD_WASM_ENV / _FLAGS are word lists by design
 env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" \
     --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS \
     --target-dir "$RATECARD_WASM_TARGET_DIR" -p ratecard-wasm --lib \
     --profile "$profile" \
     --config "profile.$profile.inherits=\"release\"" \
-    --config "profile.$profile.opt-level=\"z\"" \
+    --config "profile.$profile.opt-level=$rustc_level" \
     --config "profile.$profile.lto=true" \
     --config "profile.$profile.codegen-units=1" \
     --config "profile.$profile.panic=\"abort\"" \
     --config "profile.$profile.debug=false"
 
 final="$pkg/${crate}_bg.wasm"
-if [[ -f "$final" && "$final" -nt "$out" && "$final" -nt "$0" ]]; then
+stamp="$pkg/.opt-level"
+if [[ -f "$final" && "$final" -nt "$out" && "$final" -nt "$0" && "$(cat "$stamp" 2>/dev/null)" == "$level" ]]; then
     log "packages/wasm/pkg is up to date"
 else
     log "wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2) --target web"
     rm -rf "$pkg"
     wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$crate" "$out"
     if [[ "${WASM_OPT:-1}" != 0 ]]; then
-        log "wasm-opt -Oz"
+        log "wasm-opt -O$level"
         # shellcheck disable=SC2086
-        $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS -Oz --strip-debug --strip-producers \
+        $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS "-O$level" --strip-debug --strip-producers \
             -o "$final.opt" "$final" </dev/null
         mv "$final.opt" "$final"
     fi
+    echo "$level" >"$stamp"
 fi
 
 cp packages/types/index.d.ts packages/wasm/index.d.ts
