@@ -144,12 +144,34 @@ const a = await measureAsync(() => nodeEngine.quoteManyAsync(events, noExplain),
 rows.push(['@ratecard/node', 'quoteManyAsync 10k, per event (explain: false)', a, handN])
 const w = wasmEngine ? suite('@ratecard/wasm', wasmEngine) : null
 
+// Where @ratecard/node's time goes (explain: false): the wrapper's JSON.stringify, the addon call
+// (string in, parse, price, serialize, string out), and JSON.parse of the result.
+const raw = require(join(root, 'packages', 'node', 'index.js'))
+const rawEngine = new raw.NativeEngine(JSON.stringify(CATALOG))
+const opts = JSON.stringify(noExplain)
+const oneText = JSON.stringify(one)
+const oneOut = rawEngine.quote(oneText, opts, true)
+const manyText = JSON.stringify(events)
+const manyOut = rawEngine.quoteMany(manyText, opts, true)
+const parts = [
+  ['quote: JSON.stringify(event)', measure(() => JSON.stringify(one), 1)],
+  ['quote: addon call (JSON text in and out)', measure(() => rawEngine.quote(oneText, opts, true), 1)],
+  [`quote: JSON.parse(result, ${oneOut.length} bytes)`, measure(() => JSON.parse(oneOut), 1)],
+  ['quoteMany 10k: JSON.stringify, per event', measure(() => JSON.stringify(events), BATCH)],
+  ['quoteMany 10k: addon call, per event', measure(() => rawEngine.quoteMany(manyText, opts, true), BATCH)],
+  [`quoteMany 10k: JSON.parse, per event (${(manyOut.length / BATCH).toFixed(0)} bytes each)`, measure(() => JSON.parse(manyOut), BATCH)],
+]
+
 const us = (ns) => `${(ns / 1000).toFixed(2)} µs`
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 console.log(`Node ${process.version}, ${os.cpus().length} × ${cpu}; ${BUDGET_MS} ms per measurement, median of rounds.\n`)
 console.log('| package | what | time | × decimal.js (lower is faster) |')
 console.log('|---|---|---|---|')
 for (const [pkg, what, t, base] of rows) console.log(`| ${pkg} | ${what} | ${us(t)} | ${(t / base).toFixed(2)} |`)
+console.log('')
+console.log('| @ratecard/node, explain: false, broken down | time |')
+console.log('|---|---|')
+for (const [what, t] of parts) console.log(`| ${what} | ${us(t)} |`)
 console.log('')
 console.log(`- single quote vs decimal.js: ${(n.q / hand1).toFixed(2)}× its time with explain, ${(n.qx / hand1).toFixed(2)}× without (target ≤ 1.5×)`)
 console.log(`- quoteMany vs decimal.js: ${(handN / n.m).toFixed(2)}× faster with explain, ${(handN / n.mx).toFixed(2)}× without (target ≥ 3×)`)
