@@ -7,6 +7,8 @@
 # Non-interactive and idempotent: the venv is created when missing (or always, with
 # RATECARD_FRESH_VENV=1), the wheel is always rebuilt and reinstalled.
 #
+# Usage: scripts/test-python.sh [--install-only]   (--install-only: stop after installing the wheel)
+#
 # Env:
 #   PYTHON               interpreter for the venv (default: python3, 3.9 or newer)
 #   RATECARD_FRESH_VENV  1 = delete and recreate the venv first
@@ -40,6 +42,10 @@ wheel="$(ls -1 "$root"/target/wheels/ratecard-*.whl | head -n 1)"
 log "installing $wheel with the test extras"
 "$vpy" -m pip install --quiet "${wheel}[test]"
 "$vpy" -m pip install --quiet --force-reinstall --no-deps "$wheel"
+if [[ "${1:-}" == "--install-only" ]]; then
+    log "installed into $venv"
+    exit 0
+fi
 
 log "ruff"
 "$venv/bin/ruff" check --config bindings/python/pyproject.toml \
