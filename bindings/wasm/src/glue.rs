@@ -81,7 +81,6 @@ impl CachedOptions {
         }
         Ok(&self.options)
     }
-
 }
 
 /// An engine plus the binding's per-engine state.
