@@ -139,14 +139,16 @@ impl fmt::Display for Amount {
     }
 }
 
-/// Writes `value` with at least `scale` decimal places (more if it already has more).
+/// Writes `value` with at least `scale` decimal places (more if it already has more), without
+/// allocating: amounts are printed once per fee, in batches of millions.
 pub(crate) fn write_scaled(f: &mut impl fmt::Write, value: Decimal, scale: u32) -> fmt::Result {
-    let text = value.to_string();
-    let have = match text.find('.') {
-        Some(dot) => (text.len() - dot - 1) as u32,
-        None => 0,
-    };
-    f.write_str(&text)?;
+    let mut padded = value;
+    if padded.scale() < scale {
+        // Raises the scale by multiplying the mantissa; stops short if that would overflow.
+        padded.rescale(scale);
+    }
+    write!(f, "{padded}")?;
+    let have = padded.scale();
     if have < scale {
         if have == 0 {
             f.write_char('.')?;
@@ -255,5 +257,11 @@ mod tests {
         assert_eq!(Amount::new(d("3"), 2).to_string(), "3.00");
         assert_eq!(Amount::new(d("7"), 0).to_string(), "7");
         assert_eq!(Amount::new(d("0.125"), 2).to_string(), "0.125");
+        assert_eq!(Amount::new(d("-0.5"), 3).to_string(), "-0.500");
+        // Too large to rescale: the value is kept and zeros are appended as text.
+        assert_eq!(
+            Amount::new(Decimal::MAX, 2).to_string(),
+            format!("{}.00", Decimal::MAX)
+        );
     }
 }

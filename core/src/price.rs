@@ -54,6 +54,8 @@ pub struct DimensionalPrice {
     pub values: Vec<PriceValue>,
     pub path: String,
     exact: usize,
+    /// The exact keys as `(index into the list's keys, value)`, set by [`Values::dimensional`].
+    slots: Vec<(usize, String)>,
 }
 
 impl DimensionalPrice {
@@ -73,6 +75,7 @@ impl DimensionalPrice {
             values,
             path,
             exact,
+            slots: Vec::new(),
         }
     }
 
@@ -88,9 +91,14 @@ impl DimensionalPrice {
         })
     }
 
-    pub fn matches(&self, event: &Event<'_>) -> bool {
-        self.exact_keys()
-            .all(|(k, want)| event.dimension(k).is_some_and(|have| have == want))
+    /// Whether the event's values (resolved once per list, by key index) fit this price.
+    fn matches(&self, resolved: &[Option<Cow<'_, str>>]) -> bool {
+        self.slots.iter().all(|(i, want)| {
+            resolved
+                .get(*i)
+                .and_then(Option::as_deref)
+                .is_some_and(|have| have == want)
+        })
     }
 
     /// Whether some event can match both.
@@ -135,10 +143,35 @@ impl DimensionalPrice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Values {
     Plain(Vec<PriceValue>),
-    Dimensional(Vec<DimensionalPrice>),
+    Dimensional {
+        prices: Vec<DimensionalPrice>,
+        /// Every key the prices match exactly on, so an event's values are looked up once.
+        keys: Vec<String>,
+    },
 }
 
 impl Values {
+    /// Dimensional values, with each price's exact keys indexed into one shared key list.
+    pub fn dimensional(mut prices: Vec<DimensionalPrice>) -> Values {
+        let mut keys: Vec<String> = Vec::new();
+        for price in &mut prices {
+            let mut slots = Vec::with_capacity(price.exact);
+            for (k, v) in &price.pattern {
+                let DimValue::Exact(v) = v else { continue };
+                let i = match keys.iter().position(|x| x == k) {
+                    Some(i) => i,
+                    None => {
+                        keys.push(k.clone());
+                        keys.len() - 1
+                    }
+                };
+                slots.push((i, v.clone()));
+            }
+            price.slots = slots;
+        }
+        Values::Dimensional { prices, keys }
+    }
+
     /// The values that apply to `event`, and the dimensional price that supplied them.
     pub fn select<'v>(
         &'v self,
@@ -146,10 +179,14 @@ impl Values {
     ) -> Option<(&'v [PriceValue], Option<&'v DimensionalPrice>)> {
         match self {
             Values::Plain(list) => Some((list, None)),
-            Values::Dimensional(list) => {
+            Values::Dimensional { prices, keys } => {
+                let resolved: Vec<Option<Cow<'_, str>>> =
+                    keys.iter().map(|k| event.dimension(k)).collect();
                 let mut best: Option<&DimensionalPrice> = None;
-                for d in list {
-                    if d.matches(event) && best.is_none_or(|b| d.specificity() > b.specificity()) {
+                for d in prices {
+                    if d.matches(&resolved)
+                        && best.is_none_or(|b| d.specificity() > b.specificity())
+                    {
                         best = Some(d);
                     }
                 }

@@ -668,7 +668,7 @@ fn read_values(
         out.push(DimensionalPrice::new(name, pattern, values, item_path));
     }
     check_ties(found, &out);
-    Values::Dimensional(out)
+    Values::dimensional(out)
 }
 
 /// Two dimensional prices tie when an event can match both with the same number of exact
