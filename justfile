@@ -6,7 +6,7 @@ demo:
     cargo run --quiet --release -p ratecard-cli -- quote examples/catalog.json examples/events.json --in USD --in CREDIT --format table
 
 # Everything CI runs: formatting, lints, generated-file drift, every test suite of every face.
-test: check test-core test-wasm test-python test-node test-js-shared
+test: check test-core test-wasm test-python test-node
     @echo "all suites passed"
 
 # Format check and clippy with warnings as errors, on the whole workspace.
@@ -36,16 +36,13 @@ test-python:
 build-python:
     bash scripts/build-python.sh
 
-# Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift.
+# Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift,
+# and tests/js/interchangeable.test.mjs run against both @ratecard/node and @ratecard/wasm.
 test-node:
     bash scripts/test-node.sh
 
 build-node:
     bash scripts/build-node.sh
-
-# One JavaScript test file run against both @ratecard/wasm and @ratecard/node.
-test-js-shared:
-    bash scripts/test-js-shared.sh
 
 # Benchmarks (not part of `just test`): see BENCHMARKS.md.
 bench-core:
@@ -58,7 +55,7 @@ bench-python:
     bash scripts/bench-python.sh
 
 bench-node:
-    bash scripts/bench-node.sh
+    bash scripts/build-node.sh && node scripts/bench-node.mjs
 
 bench: bench-core bench-wasm bench-python bench-node
 
