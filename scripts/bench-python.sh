@@ -7,4 +7,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/test-python.sh" --install-only
+# numpy (via pandas/pyarrow) would otherwise keep OpenBLAS threads spinning on these 2 cores.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec "$root/target/python/venv/bin/python" "$root/scripts/bench-python.py" "$@"

@@ -23,7 +23,7 @@ Frame = Any
 
 TimeLike = Union[str, _dt.datetime]
 
-_Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int]
+_Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int, Any]
 
 
 def _argument_error(path: str, code: str, message: str) -> ArgumentError:
@@ -71,24 +71,52 @@ def _validity(arr: Any) -> Optional[bytes]:
     return _fixed(mask, 1)
 
 
+def _is_text(t: Any) -> bool:
+    pa = _pyarrow()
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or str(t) in ("string_view", "utf8_view"))
+
+
+def _strings(arr: Any) -> _Spec:
+    """A string array as Arrow large_utf8 buffers: offsets and bytes."""
+    pa = _pyarrow()
+    arr = arr.cast(pa.large_string())
+    offsets = arr.buffers()[1]
+    data = arr.buffers()[2]
+    off = b"" if offsets is None else bytes(offsets.slice(arr.offset * 8, (len(arr) + 1) * 8).to_pybytes())
+    if not off:
+        off = bytes(8 * (len(arr) + 1))
+    return ("str", off, b"" if data is None else bytes(data.to_pybytes()), _validity(arr), 0, None)
+
+
+def _combine(column: Any) -> Any:
+    pa = _pyarrow()
+    if not isinstance(column, pa.ChunkedArray):
+        return column
+    if column.num_chunks == 1:
+        return column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        # Chunks may carry different dictionaries: unify them before concatenating.
+        column = column.unify_dictionaries()
+    return column.combine_chunks()
+
+
 def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
     pa = _pyarrow()
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    arr = _combine(column)
     t = arr.type
-    if pa.types.is_dictionary(t):
+    if pa.types.is_dictionary(t) and not _is_text(t.value_type):
         arr = arr.dictionary_decode()
+        t = arr.type
+    elif _is_text(t):
+        # Strings go as a dictionary: each distinct value is read (and, for times, parsed) once.
+        arr = arr.dictionary_encode()
         t = arr.type
     valid = _validity(arr)
     if pa.types.is_null(t):
-        return ("null", None, None, None, 0)
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or str(t) in ("string_view", "utf8_view"):
-        arr = arr.cast(pa.large_string())
-        offsets = arr.buffers()[1]
-        data = arr.buffers()[2]
-        off = b"" if offsets is None else bytes(offsets.slice(arr.offset * 8, (len(arr) + 1) * 8).to_pybytes())
-        if not off:
-            off = bytes(8 * (len(arr) + 1))
-        return ("str", off, b"" if data is None else bytes(data.to_pybytes()), valid, 0)
+        return ("null", None, None, None, 0, None)
+    if pa.types.is_dictionary(t):
+        indices = arr.indices.cast(pa.int32())
+        return ("dict", _fixed(indices, 4), None, valid, 0, _strings(arr.dictionary))
     if pa.types.is_timestamp(t):
         if t.tz is None:
             raise _argument_error(
@@ -98,7 +126,7 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
                 "localize it first, e.g. df[col].dt.tz_localize('UTC')",
             )
         arr = arr.cast(pa.timestamp("us", tz="UTC"))
-        return ("ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
+        return ("ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0, None)
     if time:
         raise _argument_error(
             name,
@@ -106,17 +134,17 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
             f"column {name!r} must hold RFC 3339 strings or time-zone-aware timestamps, not {t}",
         )
     if pa.types.is_boolean(t):
-        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, valid, 0)
+        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, valid, 0, None)
     if pa.types.is_integer(t):
-        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, valid, 0)
+        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, valid, 0, None)
     if pa.types.is_floating(t):
-        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, valid, 0)
+        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, valid, 0, None)
     if pa.types.is_decimal(t):
         if t.precision > 38:
             arr = arr.cast(pa.decimal128(38, t.scale))
         elif not isinstance(t, pa.Decimal128Type):
             arr = arr.cast(pa.decimal128(t.precision, t.scale))
-        return ("dec", _fixed(arr, 16), None, valid, int(t.scale))
+        return ("dec", _fixed(arr, 16), None, valid, int(t.scale), None)
     raise _argument_error(
         name,
         "invalid_type",
@@ -141,7 +169,7 @@ def quote_frame(
         raise _argument_error("event_type", "missing_field", "the frame has no 'event_type' column")
     n = table.num_rows
     event_type = _encode("event_type", table.column("event_type"))
-    if event_type[0] not in ("str", "null"):
+    if event_type[0] not in ("str", "dict", "null"):
         raise _argument_error("event_type", "invalid_type", "the 'event_type' column must hold strings")
     occurred = None
     if "occurred_at" in names:
