@@ -26,9 +26,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
 
 fn raise(py: Python<'_>, class: &str, message: String, code: &str, issues: Vec<Issue>) -> PyErr {
     let made = ERRORS
-        .get_or_try_init(py, || {
-            py.import("ratecard._errors").map(Bound::unbind)
-        })
+        .get_or_try_init(py, || py.import("ratecard._errors").map(Bound::unbind))
         .and_then(|module| module.bind(py).getattr(class))
         .and_then(|cls| cls.call1((message.clone(), code, issues)));
     match made {

@@ -24,7 +24,10 @@ use std::collections::HashMap;
 /// One input column's values, as the Python half encodes them.
 enum Data<'a> {
     /// Arrow large_utf8: `n + 1` i64 offsets into the UTF-8 bytes.
-    Str { offsets: &'a [u8], bytes: &'a [u8] },
+    Str {
+        offsets: &'a [u8],
+        bytes: &'a [u8],
+    },
     /// i32 indices into a dictionary column (strings).
     Dict(&'a [u8], Box<Column<'a>>),
     I64(&'a [u8]),
@@ -93,7 +96,11 @@ fn word<const N: usize>(bytes: &[u8], i: usize) -> Option<[u8; N]> {
 impl<'a> Column<'a> {
     fn read(name: String, spec: &'a Spec<'_>, n: usize) -> PyResult<Column<'a>> {
         let kind = spec.kind.as_str();
-        let values: &'a [u8] = spec.values.as_ref().map(|b| b.as_bytes()).unwrap_or_default();
+        let values: &'a [u8] = spec
+            .values
+            .as_ref()
+            .map(|b| b.as_bytes())
+            .unwrap_or_default();
         let extra: Option<&'a [u8]> = spec.extra.as_ref().map(|b| b.as_bytes());
         let valid: Option<&'a [u8]> = spec.valid.as_ref().map(|b| b.as_bytes());
         let width = match kind {
@@ -125,7 +132,10 @@ impl<'a> Column<'a> {
                 let Some(dictionary) = spec.dictionary.as_deref() else {
                     return Err(short("dictionary"));
                 };
-                let size = dictionary.values.as_ref().map_or(0, |b| b.as_bytes().len() / 8);
+                let size = dictionary
+                    .values
+                    .as_ref()
+                    .map_or(0, |b| b.as_bytes().len() / 8);
                 let inner = Column::read(name.clone(), dictionary, size.saturating_sub(1))?;
                 Data::Dict(values, Box::new(inner))
             }
@@ -393,7 +403,9 @@ impl Out {
             };
             let mut eqs = Vec::with_capacity(self.scales.len());
             for (scale, (_, eq)) in self.scales.iter().zip(&fee.equivalents.0) {
-                eqs.push(scaled(eq.value, *scale).ok_or_else(|| overflow(row, "equivalent", *scale))?);
+                eqs.push(
+                    scaled(eq.value, *scale).ok_or_else(|| overflow(row, "equivalent", *scale))?,
+                );
             }
             self.emit(row, micros(quote.at), &fee_row, &eqs);
             if remember {
@@ -488,9 +500,19 @@ impl<'c, 'a> Factor<'c, 'a> {
                     Data::Str { offsets, .. } => (offsets.len() / 8).saturating_sub(1),
                     _ => 0,
                 };
-                return Some(Factor { column, built: Vec::new(), radix: size as u64 + 1 });
+                return Some(Factor {
+                    column,
+                    built: Vec::new(),
+                    radix: size as u64 + 1,
+                });
             }
-            Data::Null => return Some(Factor { column, built: Vec::new(), radix: 1 }),
+            Data::Null => {
+                return Some(Factor {
+                    column,
+                    built: Vec::new(),
+                    radix: 1,
+                })
+            }
             Data::I64(b) | Data::F64(b) | Data::Micros(b) => (*b, 8),
             Data::Dec(b, _) => (*b, 16),
             Data::Bool(b) => (*b, 1),
@@ -511,7 +533,11 @@ impl<'c, 'a> Factor<'c, 'a> {
             }
         }
         let radix = seen.len() as u64 + 1;
-        Some(Factor { column, built, radix })
+        Some(Factor {
+            column,
+            built,
+            radix,
+        })
     }
 
     fn code(&self, i: usize) -> u64 {
@@ -653,7 +679,9 @@ pub fn _quote_columns<'py>(
                 None => issues.push(ratecard::Issue::new(
                     format!("express_in[{i}]"),
                     Code::UnknownAsset,
-                    format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"),
+                    format!(
+                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
+                    ),
                 )),
             }
         }
@@ -665,7 +693,11 @@ pub fn _quote_columns<'py>(
             let event_type = match types.str_at(i) {
                 Some(Ok(s)) => s,
                 Some(Err(m)) => {
-                    issues.push(ratecard::Issue::new(format!("[{i}].event_type"), Code::InvalidType, m));
+                    issues.push(ratecard::Issue::new(
+                        format!("[{i}].event_type"),
+                        Code::InvalidType,
+                        m,
+                    ));
                     ""
                 }
                 None => {
@@ -747,13 +779,18 @@ pub fn _quote_columns<'py>(
             let fixed_at = options.at.map(|t| (t, micros(t)));
             let now_at = options.now.map(|t| (t, micros(t)));
             // Row keys: event type, rate period (only when converting), then every data column.
-            let periods = if boundaries.is_empty() { 1 } else { boundaries.len() as u64 * 2 + 2 };
+            let periods = if boundaries.is_empty() {
+                1
+            } else {
+                boundaries.len() as u64 * 2 + 2
+            };
             let factors: Option<Vec<Factor<'_, '_>>> = std::iter::once(&types)
                 .chain(columns.iter())
                 .map(|c| Factor::new(c, n))
                 .collect();
             let space = factors.as_ref().and_then(|f| {
-                f.iter().try_fold(periods, |acc, x| acc.checked_mul(x.radix))
+                f.iter()
+                    .try_fold(periods, |acc, x| acc.checked_mul(x.radix))
             });
             let mut memo = match space {
                 Some(size) if size <= (1 << 22).min(4 * n as u64 + 4096) => {
@@ -778,8 +815,14 @@ pub fn _quote_columns<'py>(
                 };
                 let mut key = None;
                 if let (Some(m), Some((t, us))) = (memo.as_ref(), instant) {
-                    let period = if boundaries.is_empty() { 0 } else { period(&boundaries, t) };
-                    let k = factors.iter().fold(period, |acc, f| acc * f.radix + f.code(i));
+                    let period = if boundaries.is_empty() {
+                        0
+                    } else {
+                        period(&boundaries, t)
+                    };
+                    let k = factors
+                        .iter()
+                        .fold(period, |acc, f| acc * f.radix + f.code(i));
                     if let Some(range) = m.get(k).and_then(|slot| ranges.get(slot)).copied() {
                         hits += 1;
                         out.replay(i, us, range);
@@ -830,12 +873,9 @@ pub fn _quote_columns<'py>(
                 le_bytes(py, &out.currency, i32::to_le_bytes)?,
                 out.currencies.values.clone(),
             ),
-            (
-                amount_scale,
-                le_bytes(py, &out.amount, i128::to_le_bytes)?,
-            ),
+            (amount_scale, le_bytes(py, &out.amount, i128::to_le_bytes)?),
             equivalents,
         );
-        result.into_pyobject(py).map_err(PyErr::from)
+        result.into_pyobject(py)
     })
 }

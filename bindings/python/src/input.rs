@@ -5,9 +5,12 @@
 //! `json.load` produced them), `Decimal`, `int` and `str` are exact, datetimes must be aware.
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
+};
 use ratecard::event::scalar_from_double;
 use ratecard::{parse_decimal, Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
 use serde_json::{Map, Number, Value};
@@ -30,7 +33,10 @@ static CACHED: PyOnceLock<Cached> = PyOnceLock::new();
 
 pub fn cached(py: Python<'_>) -> PyResult<&Cached> {
     CACHED.get_or_try_init(py, || {
-        let decimal = py.import("decimal")?.getattr("Decimal")?.cast_into::<PyType>()?;
+        let decimal = py
+            .import("decimal")?
+            .getattr("Decimal")?
+            .cast_into::<PyType>()?;
         let dt = py.import("datetime")?;
         let datetime = dt.getattr("datetime")?.cast_into::<PyType>()?;
         let timedelta = dt.getattr("timedelta")?.cast_into::<PyType>()?;
@@ -43,7 +49,10 @@ pub fn cached(py: Python<'_>) -> PyResult<&Cached> {
             .import("collections.abc")?
             .getattr("Mapping")?
             .cast_into::<PyType>()?;
-        let pathlike = py.import("os")?.getattr("PathLike")?.cast_into::<PyType>()?;
+        let pathlike = py
+            .import("os")?
+            .getattr("PathLike")?
+            .cast_into::<PyType>()?;
         Ok::<_, PyErr>(Cached {
             decimal: decimal.unbind(),
             datetime: datetime.unbind(),
@@ -157,13 +166,17 @@ pub fn instant_from_py(
         return Ok(t);
     }
     match v.cast::<PyString>() {
-        Ok(s) => Instant::parse(&s.to_cow()?)
-            .map_err(|m| one(kind, path, Code::InvalidTimestamp, m)),
+        Ok(s) => {
+            Instant::parse(&s.to_cow()?).map_err(|m| one(kind, path, Code::InvalidTimestamp, m))
+        }
         Err(_) => Err(one(
             kind,
             path,
             Code::InvalidType,
-            format!("expected an RFC 3339 string or an aware datetime, found {}", py_type_name(v)),
+            format!(
+                "expected an RFC 3339 string or an aware datetime, found {}",
+                py_type_name(v)
+            ),
         )),
     }
 }
@@ -306,6 +319,65 @@ fn json_type_of(v: &Bound<'_, PyAny>) -> &'static str {
 /// Reads one event from a dict (any mapping). Structural problems fail at once, in key order,
 /// as the core's JSON reader does; the caller runs [`Event::check`] for the rest.
 pub fn event_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Event<'static>, Fail> {
+    if let Ok(dict) = v.cast::<PyDict>() {
+        if let Some(event) = event_fast(dict, c)? {
+            return Ok(event);
+        }
+    }
+    event_in_order(v, c)
+}
+
+/// The common case, by four lookups with interned keys instead of reading every key's text.
+/// `None` when some field is malformed: the in-order reader then finds the first problem,
+/// exactly where the core's JSON reader would.
+fn event_fast(dict: &Bound<'_, PyDict>, c: &Cached) -> Result<Option<Event<'static>>, Fail> {
+    let py = dict.py();
+    let Some(event_type) = dict.get_item(intern!(py, "event_type"))? else {
+        return Ok(None);
+    };
+    let Ok(event_type) = event_type.cast::<PyString>() else {
+        return Ok(None);
+    };
+    let mut event = Event::new(Cow::Owned(event_type.to_cow()?.into_owned()));
+    if let Some(id) = dict.get_item(intern!(py, "id"))? {
+        if let Ok(s) = id.cast::<PyString>() {
+            event.id = Some(Cow::Owned(s.to_cow()?.into_owned()));
+        } else if !id.is_none() {
+            return Ok(None);
+        }
+    }
+    if let Some(t) = dict.get_item(intern!(py, "occurred_at"))? {
+        if let Ok(s) = t.cast::<PyString>() {
+            match Instant::parse(&s.to_cow()?) {
+                Ok(t) => event.occurred_at = Some(t),
+                Err(_) => return Ok(None),
+            }
+        } else if !t.is_none() {
+            match instant_from_datetime(&t, c, ErrorKind::InvalidEvent, "occurred_at") {
+                Ok(Some(t)) => event.occurred_at = Some(t),
+                _ => return Ok(None),
+            }
+        }
+    }
+    if let Some(data) = dict.get_item(intern!(py, "data"))? {
+        if let Ok(data) = data.cast::<PyDict>() {
+            let mut list = Vec::with_capacity(data.len());
+            for (k, x) in data.iter() {
+                let Ok(k) = k.cast::<PyString>() else {
+                    return Ok(None);
+                };
+                list.push((Cow::Owned(k.to_cow()?.into_owned()), scalar_from_py(&x, c)?));
+            }
+            event.data = list;
+        } else if !data.is_none() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(event))
+}
+
+/// Reads every key in order, failing at the first structural problem as serde does.
+fn event_in_order(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Event<'static>, Fail> {
     let Some(dict) = as_dict(v, c)? else {
         return Err(event_issue(
             "",
@@ -559,7 +631,10 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
                     ErrorKind::InvalidJson,
                     path,
                     Code::InvalidJson,
-                    format!("not valid JSON: a key is {}, not a string", py_type_name(&k)),
+                    format!(
+                        "not valid JSON: a key is {}, not a string",
+                        py_type_name(&k)
+                    ),
                 ));
             };
             let key = key.to_cow()?.into_owned();
@@ -584,7 +659,10 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
         ErrorKind::InvalidJson,
         path,
         Code::InvalidJson,
-        format!("not valid JSON: {} cannot be written as JSON", py_type_name(v)),
+        format!(
+            "not valid JSON: {} cannot be written as JSON",
+            py_type_name(v)
+        ),
     ))
 }
 
@@ -627,7 +705,9 @@ pub fn quote_options(
                     "options must be an object (a dict)",
                 ))
             }
-            Err(Fail::Core(e)) => return Err(Fail::Core(Error::new(ErrorKind::InvalidArgument, e.issues))),
+            Err(Fail::Core(e)) => {
+                return Err(Fail::Core(Error::new(ErrorKind::InvalidArgument, e.issues)))
+            }
             Err(other) => return Err(other),
         },
     };

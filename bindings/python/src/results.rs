@@ -25,7 +25,10 @@ fn decimal_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> 
     py_decimal(py, &d.to_string())
 }
 
-fn opt_decimal_py<'py>(py: Python<'py>, d: &Option<Decimal>) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn opt_decimal_py<'py>(
+    py: Python<'py>,
+    d: &Option<Decimal>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     d.as_ref().map(|d| decimal_py(py, d)).transpose()
 }
 
@@ -217,17 +220,32 @@ pub struct Fee {
     currency: String,
     event_type: String,
     usage_type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_pairs")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_pairs"
+    )]
     dimensions: Option<Vec<(String, String)>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     volume_field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     input_volume: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     unit_price: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     volume_rate: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_opt_decimal")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_decimal"
+    )]
     package_size: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
