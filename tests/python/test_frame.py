@@ -96,6 +96,17 @@ def test_tiers_accumulate_down_the_frame(engine: ratecard.Engine) -> None:
     assert many[0] != many[2], "the second 60 GB crosses the 100 GB tier"
 
 
+def test_frame_options_match_quote_many(engine: ratecard.Engine) -> None:
+    events = [{"event_type": "file_stored", "occurred_at": "2026-03-01T00:00:00Z", "data": {"gb": 30}}] * 2
+    prior = {"video_studio": {"Storage": 90}}
+    out = engine.quote_frame(pa.Table.from_pylist(rows_of(events)), prior_usage=prior, express_in=["CREDIT"])
+    many = engine.quote_many(events, prior_usage=prior, express_in=["CREDIT"])
+    assert out.column("amount").to_pylist() == [q.fees[0].amount for q in many]
+    assert out.column("CREDIT").to_pylist() == [q.fees[0].equivalents["CREDIT"] for q in many]
+    only = engine.quote_frame(pa.Table.from_pylist(rows_of(EVENTS)), products=["glitch_images_std"])
+    assert set(only.column("product_code").to_pylist()) == {"glitch_images_std"}
+
+
 def test_nulls_are_absent_keys_and_no_fee_rows_are_dropped(engine: ratecard.Engine) -> None:
     table = pa.table({
         "event_type": ["video_rendered", "video_rendered", "nothing_prices_this"],
@@ -152,3 +163,27 @@ def test_sliced_and_chunked_inputs(engine: ratecard.Engine) -> None:
     c = engine.quote_frame(sliced, express_in=["USD"])
     d = [w[6] for w in expected(engine, EVENTS[2:])]
     assert c.column("USD").to_pylist() == d
+
+
+def test_reused_rows_respect_rate_periods() -> None:
+    catalog = {
+        "assets": [{"code": "CREDIT", "name": "Credits", "precision": 2, "rates": [
+            {"source": "USD", "rate": "0.10", "valid_to": "2026-03-15T00:00:00Z"},
+            {"source": "USD", "rate": "0.12", "valid_from": "2026-03-15T00:00:00Z"},
+        ]}],
+        "products": [{"name": "Video", "code": "video", "prices": [{
+            "name": "Video", "type": "usage_based", "billing_model": {"type": "real_time"},
+            "usage_calculation": {"event_type": "video", "usage_type": "volume", "volume_field": "seconds"},
+            "pricing": [{"asset": "CREDIT", "values": [{"volume_rate": 12}]}],
+        }]}],
+    }
+    engine = ratecard.Engine(catalog)
+    times = ["2026-03-14T23:59:59Z", "2026-03-15T00:00:00Z", "2026-03-16T00:00:00Z"]
+    # Enough identical rows that quote_frame reuses them, spread over both rate periods.
+    events = [{"event_type": "video", "occurred_at": times[i % 3], "data": {"seconds": (i % 7) / 2}}
+              for i in range(10_000)]
+    out = engine.quote_frame(pa.Table.from_pylist(rows_of(events)), express_in=["USD"])
+    many = engine.quote_many(events, express_in=["USD"], explain=False)
+    assert out.column("USD").to_pylist() == [q.fees[0].equivalents["USD"] for q in many]
+    assert out.column("amount").to_pylist() == [q.fees[0].amount for q in many]
+    assert len({str(v) for v in out.column("USD").to_pylist()[:6]}) > 3
