@@ -133,6 +133,14 @@ fn bench(c: &mut Criterion) {
     g.bench_function("dimensional_3way_explained", |b| {
         b.iter(|| engine.quote(black_box(&video), &explained).unwrap())
     });
+    let quote = engine.quote(&video, &lean).unwrap();
+    g.bench_function("serialize_dimensional_quote", |b| {
+        b.iter(|| serde_json::to_string(black_box(&quote)).unwrap())
+    });
+    let event_text = r#"{"event_type":"video_generated","data":{"model":"gen4","quality":"hd","resolution":"720p","seconds":4.5}}"#;
+    g.bench_function("parse_event", |b| {
+        b.iter(|| Event::from_json(black_box(event_text)).unwrap())
+    });
     g.bench_function("dimensional_3way_from_json", |b| {
         let text = r#"{"event_type":"video_generated","data":{"model":"gen4","quality":"hd","resolution":"720p","seconds":4.5}}"#;
         b.iter(|| {

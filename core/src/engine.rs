@@ -3,6 +3,7 @@
 use crate::asset::{default_rounding, AssetInfo};
 use crate::catalog::{read_catalog, Catalog};
 use crate::fiat;
+use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue, Report};
 use crate::product::PriceKind;
 use serde_json::Value;
@@ -60,6 +61,9 @@ pub struct Engine {
     slots: FnvMap<String, usize>,
     /// Usage prices by event type, in catalog order.
     by_event_type: FnvMap<String, Vec<Indexed>>,
+    /// Every instant at which a rate entry starts or ends, sorted and distinct.
+    rate_boundaries: Vec<Instant>,
+    tiered: bool,
 }
 
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
@@ -108,6 +112,8 @@ impl Engine {
             infos: Vec::new(),
             slots: FnvMap::default(),
             by_event_type: FnvMap::default(),
+            rate_boundaries: Vec::new(),
+            tiered: false,
         };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {
@@ -155,6 +161,24 @@ impl Engine {
             }
         }
         engine.by_event_type = by_event_type;
+        let mut boundaries: Vec<Instant> = engine
+            .catalog
+            .assets
+            .iter()
+            .flat_map(|a| &a.schedules)
+            .flat_map(|s| &s.entries)
+            .flat_map(|e| [e.valid_from, e.valid_to])
+            .flatten()
+            .collect();
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        engine.rate_boundaries = boundaries;
+        engine.tiered = engine
+            .catalog
+            .products
+            .iter()
+            .flat_map(|p| &p.prices)
+            .any(|p| matches!(&p.kind, PriceKind::Usage(u) if u.pricing_model.has_tiers()));
         engine
     }
 
@@ -195,6 +219,30 @@ impl Engine {
             Some(info) => Some(Cow::Borrowed(info)),
             None => self.describe_asset(code).map(Cow::Owned),
         }
+    }
+
+    /// Whether any usage price is tiered: only then does a fee depend on earlier usage and on
+    /// the tiering period of the quote's instant.
+    pub fn has_tiered_prices(&self) -> bool {
+        self.tiered
+    }
+
+    /// Every instant at which a rate entry starts or ends, sorted. Fees never depend on rates;
+    /// equivalents and conversions depend on the quote's instant only through which rate
+    /// entries are in force, which changes only at these instants. So, with no tiered prices,
+    /// two events that differ only in their instants quote alike (but for `at`) when
+    /// [`Engine::rate_period`] gives both the same number. Batch paths may use this to quote
+    /// repeated rows once.
+    pub fn rate_boundaries(&self) -> &[Instant] {
+        &self.rate_boundaries
+    }
+
+    /// The rate period of `t`: the same number means the same rate entries are in force. An
+    /// instant exactly on a boundary is a period of its own.
+    pub fn rate_period(&self, t: Instant) -> u64 {
+        let below = self.rate_boundaries.partition_point(|b| *b < t);
+        let on = self.rate_boundaries.get(below) == Some(&t);
+        (below as u64) * 2 + u64::from(on)
     }
 
     pub fn catalog(&self) -> &Catalog {

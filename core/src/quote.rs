@@ -673,10 +673,11 @@ impl Engine {
             return Some(Decimal::ZERO);
         }
         let field = usage.volume_field.as_deref().unwrap_or_default();
-        let path = format!("data.{field}");
+        // Built only when there is something to report: this runs once per price per event.
+        let path = || format!("data.{field}");
         let Some(raw) = event.get(field) else {
             warnings.push(Issue::new(
-                path,
+                path(),
                 Code::MissingVolume,
                 format!("{price}: the event has no {field:?}, so this price yields no fee"),
             ));
@@ -685,7 +686,7 @@ impl Engine {
         match volume_of(raw) {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                 warnings.push(Issue::new(
-                    path,
+                    path(),
                     Code::InvalidVolume,
                     format!("{price}: volume {v} is negative, so this price yields no fee"),
                 ));
@@ -694,7 +695,7 @@ impl Engine {
             Ok(v) => Some(v),
             Err(why) => {
                 warnings.push(Issue::new(
-                    path,
+                    path(),
                     Code::InvalidVolume,
                     format!("{price}: {why}, so this price yields no fee"),
                 ));

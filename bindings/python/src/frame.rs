@@ -581,30 +581,6 @@ impl Memo {
     }
 }
 
-/// Every instant at which some conversion rate starts or stops: between two of them, the same
-/// rates are in force, so equivalents cannot differ.
-fn rate_boundaries(engine: &ratecard::Engine) -> Vec<Instant> {
-    let mut out: Vec<Instant> = engine
-        .catalog()
-        .assets
-        .iter()
-        .flat_map(|a| &a.schedules)
-        .flat_map(|s| &s.entries)
-        .flat_map(|e| [e.valid_from, e.valid_to])
-        .flatten()
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The rate period an instant falls in; an instant on a boundary is a period of its own.
-fn period(boundaries: &[Instant], t: Instant) -> u64 {
-    let below = boundaries.partition_point(|b| *b < t);
-    let on = boundaries.get(below) == Some(&t);
-    (below as u64) * 2 + u64::from(on)
-}
-
 /// Rows looked at before deciding whether memoizing pays, and the hit rate it must reach.
 const MEMO_PROBE: usize = 4096;
 const MEMO_ENTRIES: usize = 1 << 20;
@@ -658,11 +634,10 @@ pub fn _quote_columns<'py>(
         // Amounts share one column, so it takes the largest precision of any asset a price
         // charges in (every fee amount is rounded to its own, smaller or equal, one).
         let mut amount_scale = 0;
-        let mut tiered = false;
+        let tiered = engine.has_tiered_prices();
         for product in &engine.catalog().products {
             for price in &product.prices {
                 if let PriceKind::Usage(usage) = &price.kind {
-                    tiered |= usage.pricing_model.has_tiers();
                     for p in &usage.pricing {
                         if let Some(info) = engine.asset_info(&p.asset) {
                             amount_scale = amount_scale.max(info.precision);
@@ -771,10 +746,12 @@ pub fn _quote_columns<'py>(
                 out.push(i, q, false).or_raise(py)?;
             }
         } else {
-            let boundaries = if targets.is_empty() {
-                Vec::new()
+            // Fees never depend on rates; equivalents do, and only through the core's rate
+            // periods (`Engine::rate_period`).
+            let boundaries: &[Instant] = if targets.is_empty() {
+                &[]
             } else {
-                rate_boundaries(engine)
+                engine.rate_boundaries()
             };
             let fixed_at = options.at.map(|t| (t, micros(t)));
             let now_at = options.now.map(|t| (t, micros(t)));
@@ -818,7 +795,7 @@ pub fn _quote_columns<'py>(
                     let period = if boundaries.is_empty() {
                         0
                     } else {
-                        period(&boundaries, t)
+                        engine.rate_period(t)
                     };
                     let k = factors
                         .iter()
