@@ -82,11 +82,14 @@ impl Engine {
         custom.schedules.iter().find(|s| s.source == source)?.at(at)
     }
 
+    /// The route from one asset to another at `at`; `explain` also describes the rates used
+    /// (formatting them costs more than the arithmetic, so it is done only when asked).
     pub(crate) fn route(
         &self,
         from: &AssetInfo,
         to: &AssetInfo,
         at: Instant,
+        explain: bool,
     ) -> Result<Route, Error> {
         if from.code.eq_ignore_ascii_case(&to.code) {
             return Ok(Route::identity());
@@ -103,14 +106,14 @@ impl Engine {
                     .entry(to, &from.code, at)
                     .ok_or_else(|| no_rate(format!("{} has no {} rate in force at {at}", to.code, from.code)))?;
                 let (n, d) = e.value.fraction();
-                Ok(Route { num: d, den: n, valid_from: e.valid_from, via: vec![describe(e, &to.code, &from.code)] })
+                Ok(Route { num: d, den: n, valid_from: e.valid_from, via: if explain { vec![describe(e, &to.code, &from.code)] } else { Vec::new() } })
             }
             (false, true) => {
                 let e = self
                     .entry(from, &to.code, at)
                     .ok_or_else(|| no_rate(format!("{} has no {} rate in force at {at}", from.code, to.code)))?;
                 let (n, d) = e.value.fraction();
-                Ok(Route { num: n, den: d, valid_from: e.valid_from, via: vec![describe(e, &from.code, &to.code)] })
+                Ok(Route { num: n, den: d, valid_from: e.valid_from, via: if explain { vec![describe(e, &from.code, &to.code)] } else { Vec::new() } })
             }
             (false, false) => {
                 let a = from.custom.and_then(|i| self.catalog().assets.get(i));
@@ -123,7 +126,11 @@ impl Engine {
                         num: na.checked_mul(db).ok_or_else(overflow)?,
                         den: da.checked_mul(nb).ok_or_else(overflow)?,
                         valid_from: later(ea.valid_from, eb.valid_from),
-                        via: vec![describe(ea, &from.code, &schedule.source), describe(eb, &to.code, &schedule.source)],
+                        via: if explain {
+                            vec![describe(ea, &from.code, &schedule.source), describe(eb, &to.code, &schedule.source)]
+                        } else {
+                            Vec::new()
+                        },
                     });
                 }
                 Err(no_rate(format!(
@@ -144,7 +151,7 @@ impl Engine {
     ) -> Result<Conversion, Error> {
         let source = self.asset_info(from).ok_or_else(|| unknown(from, "from"))?;
         let destination = self.asset_info(to).ok_or_else(|| unknown(to, "to"))?;
-        let route = self.route(&source, &destination, at)?;
+        let route = self.route(&source, &destination, at, false)?;
         let overflow = || {
             Error::one(
                 ErrorKind::Overflow,

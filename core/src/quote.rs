@@ -742,7 +742,7 @@ impl Engine {
             let code: &'a str = code;
             let mut exact = Vec::with_capacity(quote.fees.len());
             for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
-                let route = self.route(from, target, at).map_err(|e| {
+                let route = self.route(from, target, at, explain).map_err(|e| {
                     Error::new(
                         e.kind,
                         e.issues
