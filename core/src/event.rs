@@ -87,6 +87,12 @@ impl<'a> Event<'a> {
             Ok(e) => e,
             Err(err) => return Err(with_path::<Vec<Event<'_>>>(text, &err, "")),
         };
+        Event::check_all(&events)?;
+        Ok(events)
+    }
+
+    /// [`Event::check`] for a batch: every issue of every event, paths prefixed `[i]`.
+    pub fn check_all(events: &[Event<'_>]) -> Result<(), Error> {
         let mut issues = Vec::new();
         for (i, event) in events.iter().enumerate() {
             if let Err(e) = event.check(&format!("[{i}]")) {
@@ -94,7 +100,7 @@ impl<'a> Event<'a> {
             }
         }
         if issues.is_empty() {
-            Ok(events)
+            Ok(())
         } else {
             Err(Error::new(ErrorKind::InvalidEvent, issues))
         }

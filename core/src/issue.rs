@@ -235,6 +235,19 @@ impl Error {
         }
     }
 
+    /// The same error seen from one level up: every issue's path gets `prefix` in front
+    /// (`[3]` + `data.x` = `[3].data.x`), as a batch reports the event an issue is in.
+    pub fn prefixed(self, prefix: &str) -> Error {
+        Error {
+            kind: self.kind,
+            issues: self
+                .issues
+                .into_iter()
+                .map(|i| i.prefixed(prefix))
+                .collect(),
+        }
+    }
+
     /// The error's machine code (`invalid_catalog`, `invalid_event`, ...).
     pub fn code(&self) -> &'static str {
         self.kind.code()

@@ -431,15 +431,7 @@ impl Engine {
         for (i, event) in events.iter().enumerate() {
             let quote = self
                 .quote_one(event, options, &prepared, &mut ledger)
-                .map_err(|e| {
-                    Error::new(
-                        e.kind,
-                        e.issues
-                            .into_iter()
-                            .map(|x| x.prefixed(&format!("[{i}]")))
-                            .collect(),
-                    )
-                })?;
+                .map_err(|e| e.prefixed(&format!("[{i}]")))?;
             out.push(quote);
         }
         Ok(out)
@@ -742,15 +734,9 @@ impl Engine {
             let code: &'a str = code;
             let mut exact = Vec::with_capacity(quote.fees.len());
             for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
-                let route = self.route(from, target, at, explain).map_err(|e| {
-                    Error::new(
-                        e.kind,
-                        e.issues
-                            .into_iter()
-                            .map(|i| i.prefixed(&format!("express_in[{xi}]")))
-                            .collect(),
-                    )
-                })?;
+                let route = self
+                    .route(from, target, at, explain)
+                    .map_err(|e| e.prefixed(&format!("express_in[{xi}]")))?;
                 let value = route.apply(fee.amount.value).ok_or_else(|| {
                     Error::one(
                         ErrorKind::Overflow,

@@ -188,19 +188,7 @@ fn quote(args: &Args) -> Result<(), Failure> {
             } else {
                 String::new()
             };
-            Error::new(
-                e.kind,
-                e.issues
-                    .into_iter()
-                    .map(|i| {
-                        if prefix.is_empty() {
-                            i
-                        } else {
-                            i.prefixed(&prefix)
-                        }
-                    })
-                    .collect(),
-            )
+            e.prefixed(&prefix)
         })?;
         events.extend(batch);
     }

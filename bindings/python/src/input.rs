@@ -504,27 +504,12 @@ pub fn events_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Vec<Event<'sta
         })?;
         events.push(event);
     }
-    let mut issues = Vec::new();
-    for (i, event) in events.iter().enumerate() {
-        if let Err(e) = event.check(&format!("[{i}]")) {
-            issues.extend(e.issues);
-        }
-    }
-    if issues.is_empty() {
-        Ok(events)
-    } else {
-        Err(Fail::Core(Error::new(ErrorKind::InvalidEvent, issues)))
-    }
+    Event::check_all(&events).map_err(Fail::Core)?;
+    Ok(events)
 }
 
 pub fn prefixed(e: Error, i: usize) -> Error {
-    Error::new(
-        e.kind,
-        e.issues
-            .into_iter()
-            .map(|x| x.prefixed(&format!("[{i}]")))
-            .collect(),
-    )
+    e.prefixed(&format!("[{i}]"))
 }
 
 // ---------------------------------------------------------------------------------------
