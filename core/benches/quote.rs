@@ -166,6 +166,16 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch");
     g.sample_size(10);
     g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("quote_each_100k", |b| {
+        b.iter(|| {
+            engine
+                .quote_each(black_box(&events), &lean, |_, q| drop(black_box(q)))
+                .unwrap()
+        })
+    });
+    g.bench_function("quote_many_json_100k", |b| {
+        b.iter(|| engine.quote_many_json(black_box(&events), &lean).unwrap())
+    });
     g.bench_function("quote_many_100k", |b| {
         b.iter(|| engine.quote_many(black_box(&events), &lean).unwrap())
     });

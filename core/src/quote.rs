@@ -425,16 +425,70 @@ impl Engine {
         events: &'a [Event<'_>],
         options: &QuoteOptions,
     ) -> Result<Vec<Quote<'a>>, Error> {
+        let mut out = Vec::with_capacity(events.len());
+        self.quote_each(events, options, |_, quote| out.push(quote))?;
+        Ok(out)
+    }
+
+    /// [`Engine::quote_many`] without keeping the quotes: `each` receives every quote in order.
+    /// Memory stays flat however long the batch, which matters more than the arithmetic for
+    /// millions of events (holding them all costs page faults and frees).
+    pub fn quote_each<'a>(
+        &'a self,
+        events: &'a [Event<'_>],
+        options: &QuoteOptions,
+        mut each: impl FnMut(usize, Quote<'a>),
+    ) -> Result<(), Error> {
         let prepared = self.prepare(options)?;
         let mut ledger = Ledger::default();
-        let mut out = Vec::with_capacity(events.len());
         for (i, event) in events.iter().enumerate() {
             let quote = self
                 .quote_one(event, options, &prepared, &mut ledger)
                 .map_err(|e| e.prefixed(&format!("[{i}]")))?;
-            out.push(quote);
+            each(i, quote);
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// A batch as the JSON text of an array of Quotes, written as it is priced (for the JSON
+    /// faces: one string crosses the boundary, and no quote outlives its serialization).
+    pub fn quote_many_json(
+        &self,
+        events: &[Event<'_>],
+        options: &QuoteOptions,
+    ) -> Result<String, Error> {
+        let mut out: Vec<u8> =
+            Vec::with_capacity(events.len().saturating_mul(400).saturating_add(2));
+        out.push(b'[');
+        let mut failed = None;
+        self.quote_each(events, options, |i, quote| {
+            if failed.is_some() {
+                return;
+            }
+            if i > 0 {
+                out.push(b',');
+            }
+            if let Err(e) = serde_json::to_writer(&mut out, &quote) {
+                failed = Some(e.to_string());
+            }
+        })?;
+        if let Some(why) = failed {
+            return Err(Error::one(
+                ErrorKind::InvalidArgument,
+                "",
+                Code::Internal,
+                why,
+            ));
+        }
+        out.push(b']');
+        String::from_utf8(out).map_err(|e| {
+            Error::one(
+                ErrorKind::InvalidArgument,
+                "",
+                Code::Internal,
+                e.to_string(),
+            )
+        })
     }
 
     fn quote_one<'a>(

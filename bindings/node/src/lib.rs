@@ -274,7 +274,7 @@ fn quote_many_json(
     options: &QuoteOptions,
 ) -> Result<String, Failure> {
     let events = Event::many_from_json(events_json)?;
-    to_json(&engine.quote_many(&events, options)?)
+    Ok(engine.quote_many_json(&events, options)?)
 }
 
 /// A batch priced off the main thread. The engine is shared (`Arc`), never copied.

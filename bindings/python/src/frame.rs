@@ -741,9 +741,19 @@ pub fn _quote_columns<'py>(
             if !issues.is_empty() {
                 return Err(Error::new(ErrorKind::InvalidEvent, issues)).or_raise(py);
             }
-            let quotes = engine.quote_many(&events, &options).or_raise(py)?;
-            for (i, q) in quotes.iter().enumerate() {
-                out.push(i, q, false).or_raise(py)?;
+            // Streamed: rows are taken from each quote as it is priced, so memory stays flat.
+            let mut failed = None;
+            engine
+                .quote_each(&events, &options, |i, q| {
+                    if failed.is_none() {
+                        if let Err(e) = out.push(i, &q, false) {
+                            failed = Some(e);
+                        }
+                    }
+                })
+                .or_raise(py)?;
+            if let Some(e) = failed {
+                return Err(e).or_raise(py);
             }
         } else {
             // Fees never depend on rates; equivalents do, and only through the core's rate

@@ -130,11 +130,9 @@ impl Glue {
     ) -> Result<String, String> {
         let options = self.options.get(options_json, now_ms)?;
         let events = Event::many_from_json(events_json).map_err(|e| error_json(&e))?;
-        let quotes = self
-            .engine
-            .quote_many(&events, options)
-            .map_err(|e| error_json(&e))?;
-        to_json(&quotes)
+        self.engine
+            .quote_many_json(&events, options)
+            .map_err(|e| error_json(&e))
     }
 
     pub fn convert(
