@@ -18,9 +18,11 @@ check:
 test-core:
     cargo test -p ratecard -p ratecard-cli
 
-# WebAssembly: toolchain, build into packages/wasm, vectors and browser tests.
+# WebAssembly: toolchain, build into packages/wasm, vectors, the page in headless Chromium,
+# and a Vite production build of an app that uses the package.
 test-wasm:
     bash scripts/test-wasm.sh
+    bash scripts/test-vite.sh
 
 build-wasm:
     bash scripts/build-wasm.sh

@@ -1,7 +1,6 @@
 // Proves that @ratecard/wasm works through Vite: `vite build` this app (vite.config.js), serve
 // dist/ from 127.0.0.1, open it in headless Chromium (Debian's, through playwright-core) and read
-// the quote off the page. A `todo` test does the same with packages/wasm/README.md's settings
-// alone (see vite.config.js for the workaround they still need).
+// the quote off the page; then the same with packages/wasm/README.md's settings alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -123,8 +122,10 @@ test("the built page quotes through the bundled wasm: 60 CREDIT, $3.00", async (
   await page.close();
 });
 
+// The package declares its entry's side effect (`"sideEffects": ["./index.js", "./node.js"]`): with
+// `"sideEffects": false` a production build dropped index.js and its `await init(...)`, and the
+// first call threw. This builds with the README's settings alone, no config file at all.
 test("packages/wasm/README.md's Vite settings alone give a working bundle",
-  { todo: "@ratecard/wasm declares \"sideEffects\": false, so the build drops index.js and its `await init(...)`; see vite.config.js" },
   async () => {
     const outDir = join(scratch, "readme-only");
     await build({
