@@ -140,16 +140,21 @@ impl fmt::Display for Issue {
 }
 
 /// `a` + `b` as a path: `a.b`, or `a[0]` when `b` is an index, or either alone when the other is empty.
+/// (Built with `push_str`, not `format!`: validation builds one path per object it reads.)
 pub fn join_path(a: &str, b: &str) -> String {
     if a.is_empty() {
-        b.to_string()
-    } else if b.is_empty() {
-        a.to_string()
-    } else if b.starts_with('[') {
-        format!("{a}{b}")
-    } else {
-        format!("{a}.{b}")
+        return b.to_string();
     }
+    if b.is_empty() {
+        return a.to_string();
+    }
+    let mut out = String::with_capacity(a.len() + b.len() + 1);
+    out.push_str(a);
+    if !b.starts_with('[') {
+        out.push('.');
+    }
+    out.push_str(b);
+    out
 }
 
 /// What [`crate::validate`] found: every error and warning at once.

@@ -167,8 +167,9 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
     obj.opt_bool(found, "publish");
     let mut prices = Vec::new();
     if let Some(list) = obj.req_array(found, "prices") {
+        let base = obj.at("prices");
         for (i, item) in list.iter().enumerate() {
-            let path = index(&obj.at("prices"), i);
+            let path = index(&base, i);
             if let Some(price) = Obj::of(found, item, &path).and_then(|p| read_price(found, &p)) {
                 prices.push(price);
             }
@@ -196,8 +197,9 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
     }
     let mut entitlements = Vec::new();
     if let Some(list) = obj.opt_array(found, "entitlements") {
+        let base = obj.at("entitlements");
         for (i, item) in list.iter().enumerate() {
-            let path = index(&obj.at("entitlements"), i);
+            let path = index(&base, i);
             if let Some(e) = Obj::of(found, item, &path).and_then(|e| read_entitlement(found, &e)) {
                 entitlements.push(e);
             }
@@ -563,8 +565,9 @@ fn read_pricing_list(
         );
     }
     let mut out: Vec<Pricing> = Vec::new();
+    let base = obj.at("pricing");
     for (i, item) in list.iter().enumerate() {
-        let path = index(&obj.at("pricing"), i);
+        let path = index(&base, i);
         let Some(p) = Obj::of(found, item, &path) else {
             continue;
         };
@@ -877,8 +880,9 @@ fn read_fixed_pricing(found: &mut Found, obj: &Obj<'_>) -> Vec<FixedPricing> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let base = obj.at("pricing");
     for (i, item) in list.iter().enumerate() {
-        let path = index(&obj.at("pricing"), i);
+        let path = index(&base, i);
         let Some(p) = Obj::of(found, item, &path) else {
             continue;
         };

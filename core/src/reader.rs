@@ -296,5 +296,9 @@ impl<'v> Obj<'v> {
 
 /// `path[i]`
 pub(crate) fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(path.len() + 6);
+    out.push_str(path);
+    let _ = write!(out, "[{i}]");
+    out
 }
