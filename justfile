@@ -18,12 +18,12 @@ check:
 test-core:
     cargo test -p ratecard -p ratecard-cli
 
-# WebAssembly: toolchain, build into packages/wasm, vectors, the page in headless Chromium,
-# and a Vite production build of an app that uses the package.
+# WebAssembly: build into packages/wasm, vectors, the page in Chromium, a Vite production build.
 test-wasm:
     bash scripts/test-wasm.sh
     bash scripts/test-vite.sh
 
+# Build @ratecard/wasm into packages/wasm (sets up the wasm toolchain first).
 build-wasm:
     bash scripts/build-wasm.sh
 
@@ -35,30 +35,37 @@ demo-web:
 test-python:
     bash scripts/test-python.sh
 
+# Build the wheel into target/wheels (installs maturin if missing).
 build-python:
     bash scripts/build-python.sh
 
-# Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift,
-# and tests/js/interchangeable.test.mjs run against both @ratecard/node and @ratecard/wasm.
+# (also runs tests/js/interchangeable.test.mjs against both @ratecard/node and @ratecard/wasm)
+# Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift.
 test-node:
     bash scripts/test-node.sh
 
+# Build @ratecard/node into packages/node.
 build-node:
     bash scripts/build-node.sh
 
-# Benchmarks (not part of `just test`): see BENCHMARKS.md.
+# Benchmarks are not part of `just test`; BENCHMARKS.md records them.
+# Criterion benchmarks of the Rust core.
 bench-core:
     cargo bench -p ratecard --bench quote
 
+# @ratecard/wasm against a hand-rolled decimal.js quoter.
 bench-wasm:
     bash scripts/bench-wasm.sh
 
+# The wheel against a pure-Python decimal quoter.
 bench-python:
     bash scripts/bench-python.sh
 
+# @ratecard/node against decimal.js and @ratecard/wasm.
 bench-node:
     bash scripts/build-node.sh && node scripts/bench-node.mjs
 
+# Every benchmark.
 bench: bench-core bench-wasm bench-python bench-node
 
 # Fuzz parse, validate and quote with cargo-fuzz (nightly; not in CI). SECONDS bounds the run.
