@@ -359,11 +359,7 @@ mod tests {
     fn reads_the_tutorial_event_borrowing_strings() {
         let text = r#"{"id":"evt_1","event_type":"image_generated","occurred_at":"2026-03-01T12:00:00Z",
             "subject":"img_1","data":{"model":"gli-1-0","seconds":4.5,"hd":true,"n":3}}"#;
-        let e = Event::from_json(text).map_err(|e| e.to_string());
-        let e = match e {
-            Ok(e) => e,
-            Err(m) => panic!("{m}"),
-        };
+        let e = Event::from_json(text).unwrap();
         assert!(matches!(e.event_type, Cow::Borrowed("image_generated")));
         assert_eq!(e.get("seconds"), Some(&Scalar::Num(Decimal::new(45, 1))));
         assert_eq!(e.get("hd"), Some(&Scalar::Bool(true)));

@@ -42,6 +42,21 @@ pub(crate) fn options_for(
     }
 }
 
+impl Engine {
+    /// A batch's quotes as owned result objects, taken one by one as the core prices them, so
+    /// the core's borrowed quotes never pile up beside their copies.
+    fn owned_quotes(
+        &self,
+        events: &[Event<'_>],
+        options: &ratecard::QuoteOptions,
+    ) -> Result<Vec<Quote>, ratecard::Error> {
+        let mut out = Vec::with_capacity(events.len());
+        self.inner
+            .quote_each(events, options, |_, q| out.push(Quote::from(&q)))?;
+        Ok(out)
+    }
+}
+
 #[pymethods]
 impl Engine {
     /// `catalog`: a dict, JSON text (`str` or `bytes`) or a `pathlib.Path` to a JSON file.
@@ -130,13 +145,11 @@ impl Engine {
             let options = options_for(py, &args, true)?;
             if let Some(text) = json_text(events).or_fail(py)? {
                 let events = Event::many_from_json(&text).or_raise(py)?;
-                let quotes = self.inner.quote_many(&events, &options).or_raise(py)?;
-                return Ok(quotes.iter().map(Quote::from).collect());
+                return self.owned_quotes(&events, &options).or_raise(py);
             }
             let c = cached(py)?;
             let events = events_from_py(events, c).or_fail(py)?;
-            let quotes = self.inner.quote_many(&events, &options).or_raise(py)?;
-            Ok(quotes.iter().map(Quote::from).collect())
+            self.owned_quotes(&events, &options).or_raise(py)
         })
     }
 
