@@ -148,6 +148,22 @@ fn bench(c: &mut Criterion) {
             serde_json::to_string(&engine.quote(&event, &lean).unwrap()).unwrap()
         })
     });
+    // The tape (what the JavaScript faces use): record in, compact quote out.
+    let record =
+        "video_generated\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n4.5\u{1f}sgen4\u{1f}shd\u{1f}s720p";
+    let fields = engine.data_fields("video_generated").join(",");
+    assert_eq!(fields, "seconds,model,quality,resolution");
+    let mut tape = ratecard::Tape::new();
+    g.bench_function("dimensional_3way_tape", |b| {
+        b.iter(|| {
+            engine
+                .quote_tape(&mut tape, black_box(record), &lean)
+                .unwrap()
+        })
+    });
+    g.bench_function("read_event_tape", |b| {
+        b.iter(|| ratecard::tape::read_event(&engine, black_box(record)).unwrap())
+    });
     g.finish();
 
     let models = ["gen4", "gen4_turbo", "veo"];
@@ -175,6 +191,20 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("quote_many_json_100k", |b| {
         b.iter(|| engine.quote_many_json(black_box(&events), &lean).unwrap())
+    });
+    let records: Vec<String> = (0..100_000)
+        .map(|i| {
+            format!(
+                "video_generated\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n{}\u{1f}s{}\u{1f}s{}\u{1f}s1080p",
+                i % 60,
+                models[i % 3],
+                if i % 2 == 0 { "hd" } else { "sd" }
+            )
+        })
+        .collect();
+    let records = records.join("\u{1e}");
+    g.bench_function("quote_many_tape_100k", |b| {
+        b.iter(|| engine.quote_many_tape(black_box(&records), &lean).unwrap())
     });
     g.bench_function("quote_many_100k", |b| {
         b.iter(|| engine.quote_many(black_box(&events), &lean).unwrap())

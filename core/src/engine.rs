@@ -48,7 +48,7 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// A validated catalog, indexed for quoting. Cheap to share across threads (`Sync`).
 #[derive(Debug, Clone)]
@@ -64,6 +64,8 @@ pub struct Engine {
     /// Every instant at which a rate entry starts or ends, sorted and distinct.
     rate_boundaries: Vec<Instant>,
     tiered: bool,
+    /// The data keys the usage prices of each event type read, for the tape (`tape.rs`).
+    fields: FnvMap<String, Vec<String>>,
 }
 
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
@@ -114,6 +116,7 @@ impl Engine {
             by_event_type: FnvMap::default(),
             rate_boundaries: Vec::new(),
             tiered: false,
+            fields: FnvMap::default(),
         };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {
@@ -161,6 +164,7 @@ impl Engine {
             }
         }
         engine.by_event_type = by_event_type;
+        engine.fields = engine.read_fields();
         let mut boundaries: Vec<Instant> = engine
             .catalog
             .assets
@@ -180,6 +184,52 @@ impl Engine {
             .flat_map(|p| &p.prices)
             .any(|p| matches!(&p.kind, PriceKind::Usage(u) if u.pricing_model.has_tiers()));
         engine
+    }
+
+    /// Per event type, every data key a price reads: the volume field, the billable
+    /// dimensions and the keys of dimensional prices, first-seen order.
+    fn read_fields(&self) -> FnvMap<String, Vec<String>> {
+        let mut fields: FnvMap<String, Vec<String>> = FnvMap::default();
+        for product in &self.catalog.products {
+            for price in &product.prices {
+                let PriceKind::Usage(usage) = &price.kind else {
+                    continue;
+                };
+                let list = fields.entry(usage.event_type.clone()).or_default();
+                let mut add = |key: &str| {
+                    if !list.iter().any(|k| k == key) {
+                        list.push(key.to_string());
+                    }
+                };
+                if usage.usage_type.has_volume() {
+                    if let Some(field) = &usage.volume_field {
+                        add(field);
+                    }
+                }
+                for key in &usage.billable_dimensions {
+                    add(key);
+                }
+                for pricing in &usage.pricing {
+                    if let crate::price::Values::Dimensional { prices, .. } = &pricing.values {
+                        for d in prices {
+                            for (key, _) in &d.pattern {
+                                add(key);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        fields
+    }
+
+    /// The data keys that the prices of `event_type` read: an event's other data cannot change
+    /// its quote (once it has been checked to be scalars), so a binding need send only these.
+    pub fn data_fields(&self, event_type: &str) -> &[String] {
+        self.fields
+            .get(event_type)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     pub(crate) fn slot(&self, code: &str) -> Option<usize> {

@@ -53,6 +53,7 @@ mod rate;
 mod reader;
 pub mod rounding;
 pub mod schema;
+pub mod tape;
 
 pub use catalog::{Catalog, Settings};
 pub use convert::Conversion;
@@ -66,6 +67,7 @@ pub use rate::{RateEntry, RateValue, Schedule};
 pub use rounding::RoundingMode;
 pub use rust_decimal::Decimal;
 pub use schema::{schema, schema_json};
+pub use tape::Tape;
 
 /// The crate version, for `--version` and the bindings.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

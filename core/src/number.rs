@@ -160,6 +160,67 @@ pub(crate) fn write_scaled(f: &mut impl fmt::Write, value: Decimal, scale: u32) 
     Ok(())
 }
 
+/// Appends `d` as its `Display` text would, without going through the formatter: amounts are
+/// written once per fee by the tape, and this is several times faster. Mantissas above 64 bits
+/// and a negative zero take the `Display` route.
+pub fn push_decimal(out: &mut String, d: Decimal) {
+    let m = d.mantissa();
+    let Ok(mut v) = u64::try_from(m.unsigned_abs()) else {
+        let _ = fmt::Write::write_fmt(out, format_args!("{d}"));
+        return;
+    };
+    if m == 0 && d.is_sign_negative() {
+        let _ = fmt::Write::write_fmt(out, format_args!("{d}"));
+        return;
+    }
+    let scale = d.scale();
+    // Digits from the last; 20 digits of a u64, 28 places, a point and a sign fit in 64.
+    let mut buf = [0u8; 64];
+    let mut len = 0usize;
+    let mut digits = 0u32;
+    loop {
+        if let Some(slot) = buf.get_mut(len) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        len += 1;
+        v /= 10;
+        digits += 1;
+        if digits == scale {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = b'.';
+            }
+            len += 1;
+        }
+        if v == 0 && digits > scale {
+            break;
+        }
+    }
+    if m < 0 {
+        out.push('-');
+    }
+    for b in buf.iter().take(len).rev() {
+        out.push(char::from(*b));
+    }
+}
+
+/// Appends an [`Amount`] as its `Display` text (see [`push_decimal`]).
+pub fn push_amount(out: &mut String, amount: Amount) {
+    let mut padded = amount.value;
+    if padded.scale() < amount.scale {
+        padded.rescale(amount.scale);
+    }
+    push_decimal(out, padded);
+    let have = padded.scale();
+    if have < amount.scale {
+        if have == 0 {
+            out.push('.');
+        }
+        for _ in have..amount.scale {
+            out.push('0');
+        }
+    }
+}
+
 /// `value` as text with at least `scale` decimal places.
 pub fn scaled_string(value: Decimal, scale: u32) -> String {
     let mut out = String::new();

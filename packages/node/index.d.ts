@@ -21,6 +21,21 @@ export declare class NativeEngine {
   quoteMany(eventsJson: string, optionsJson: string | undefined | null, clock: boolean): string
   /** [`NativeEngine::quote_many`] on a libuv worker thread; resolves to the same JSON text. */
   quoteManyAsync(eventsJson: string, optionsJson: string | undefined | null, clock: boolean): Promise<string>
+  /** The data keys the prices of an event type read, joined by U+001F (the tape's fields). */
+  dataFields(eventType: string): string
+  /** Whether any usage price is tiered (then a batch's explanations are computed at once). */
+  hasTieredPrices(): boolean
+  /** One event record quoted as a tape quote; `null` means "use the JSON path". */
+  quoteTape(record: string, optionsJson: string | undefined | null, clock: boolean): string | null
+  /** Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path. */
+  quoteManyTape(records: string, optionsJson: string | undefined | null, clock: boolean): string | null
+  /** [`NativeEngine::quote_many_tape`] on a libuv worker thread. */
+  quoteManyTapeAsync(records: string, optionsJson: string | undefined | null, clock: boolean): Promise<string | null>
+  /**
+   * The explanation steps (JSON) of one event record quoted at `at`, the instant its tape
+   * quote was priced at: what `quote.explain` reads when first asked for.
+   */
+  explainTape(record: string, optionsJson: string | undefined | null, at: string): string
   /**
    * Converts an amount (JSON text of a string or number) from one asset to another, at an
    * RFC 3339 instant or, when none is given, now.

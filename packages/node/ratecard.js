@@ -6,6 +6,7 @@
 // (packages/types/index.d.ts) so that one package can replace the other.
 
 const binding = require('./index.js')
+const tape = require('./tape.js')
 
 const ERROR_PREFIX = 'RATECARD_ERROR:'
 
@@ -144,6 +145,35 @@ function clock(options) {
 
 const OPTION_KEYS = { expressIn: 'express_in', priorUsage: 'prior_usage' }
 
+// The tape path (packages/types/tape.mjs, core/src/tape.rs) needs the options split into the
+// explanation flag, which it handles itself, and the rest as wire JSON text. null: use the
+// JSON path, which reports what is wrong with them.
+const DEFAULTS = { text: null, explain: true, clock: true }
+const DEFAULTS_QUIET = { text: null, explain: false, clock: true }
+
+function tapeOptions(options) {
+  if (options === undefined || options === null) return DEFAULTS
+  if (typeof options !== 'object' || Array.isArray(options)) return null
+  let explain = true
+  let rest = false
+  for (const key in options) {
+    const value = options[key]
+    if (value === undefined) continue
+    if (key === 'explain') {
+      if (typeof value !== 'boolean') return null
+      explain = value
+    } else rest = true
+  }
+  if (!rest) return explain ? DEFAULTS : DEFAULTS_QUIET
+  let text
+  try {
+    text = optionsText({ ...options, explain: undefined })
+  } catch {
+    return null
+  }
+  return { text, explain, clock: clock(options) }
+}
+
 /**
  * camelCase options to the wire form's JSON text (null for the defaults). Other keys pass
  * through under their own name, so the core reports a typo as `invalid_options` rather than
@@ -188,6 +218,18 @@ const FREED = 'this Engine was freed'
 class Engine {
   #native
   #warnings
+  #fields = new Map()
+  #templates = []
+  #tiered
+  #fieldsFor = (type) => {
+    let list = this.#fields.get(type)
+    if (list === undefined) {
+      const text = this.#native.dataFields(type)
+      list = text === '' ? [] : text.split('\x1f')
+      this.#fields.set(type, list)
+    }
+    return list
+  }
 
   constructor(catalog) {
     const text = catalogText(catalog)
@@ -208,8 +250,58 @@ class Engine {
     return this.#warnings
   }
 
+  /** The tape path for one event object; undefined when only the JSON path can answer. */
+  #quoteTape(native, event, options) {
+    const o = tapeOptions(options)
+    if (o === null) return undefined
+    const record = tape.eventRecord(event, this.#fieldsFor)
+    if (record === null) return undefined
+    const occurred = tape.recordOccurred()
+    const out = call(() => native.quoteTape(record, o.text, o.clock))
+    if (out === null) return undefined
+    const explainOf = o.explain ? (q) => JSON.parse(call(() => native.explainTape(record, o.text, q.at))) : null
+    return tape.decodeQuote(out, this.#templates, event.event_type, occurred, explainOf)
+  }
+
+  /** The tape path for an array of event objects: [records, options] or undefined. */
+  #batchTape(native, events, options) {
+    if (!Array.isArray(events)) return undefined
+    const o = tapeOptions(options)
+    if (o === null) return undefined
+    // Explanations are computed per event when first read, which a tiered price's usage
+    // carried through the batch would make wrong: then the JSON path explains at once.
+    if (o.explain) {
+      if (this.#tiered === undefined) this.#tiered = native.hasTieredPrices()
+      if (this.#tiered) return undefined
+    }
+    const n = events.length
+    const records = new Array(n)
+    const types = new Array(n)
+    const occurred = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const record = tape.eventRecord(events[i], this.#fieldsFor)
+      if (record === null) return undefined
+      records[i] = record
+      types[i] = events[i].event_type
+      occurred[i] = tape.recordOccurred()
+    }
+    return { records, types, occurred, o }
+  }
+
+  #decodeBatch(native, out, batch) {
+    const { records, types, occurred, o } = batch
+    const explainOf = o.explain
+      ? (i) => (q) => JSON.parse(call(() => native.explainTape(records[i], o.text, q.at)))
+      : null
+    return tape.decodeBatch(out, types, occurred, explainOf)
+  }
+
   quote(event, options) {
     const native = this.#engine()
+    if (typeof event === 'object') {
+      const fast = this.#quoteTape(native, event, options)
+      if (fast !== undefined) return fast
+    }
     const o = optionsText(options)
     const e = eventText(event)
     const c = clock(options)
@@ -218,6 +310,11 @@ class Engine {
 
   quoteMany(events, options) {
     const native = this.#engine()
+    const batch = this.#batchTape(native, events, options)
+    if (batch !== undefined) {
+      const out = call(() => native.quoteManyTape(tape.batchRecords(batch.records), batch.o.text, batch.o.clock))
+      if (out !== null) return this.#decodeBatch(native, out, batch)
+    }
     const o = optionsText(options)
     const e = eventsText(events)
     const c = clock(options)
@@ -231,6 +328,16 @@ class Engine {
    */
   async quoteManyAsync(events, options) {
     const native = this.#engine()
+    const batch = this.#batchTape(native, events, options)
+    if (batch !== undefined) {
+      let out
+      try {
+        out = await native.quoteManyTapeAsync(tape.batchRecords(batch.records), batch.o.text, batch.o.clock)
+      } catch (err) {
+        throw translate(err)
+      }
+      if (out !== null) return this.#decodeBatch(native, out, batch)
+    }
     const o = optionsText(options)
     const e = eventsText(events)
     const c = clock(options)

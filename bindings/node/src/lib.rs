@@ -15,7 +15,7 @@
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
-use ratecard::{Code, Engine, Event, Instant, Issue, QuoteOptions};
+use ratecard::{Code, Engine, Event, Instant, Issue, QuoteOptions, Tape};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -154,9 +154,19 @@ pub struct NativeEngine {
     /// Interior mutability: methods take `&self`, because napi keeps a method's borrow of the
     /// object while its async task is pending, and batches may overlap.
     options: RefCell<OptionsCache>,
+    /// The fee templates the JavaScript decoder holds for single quotes (`core/src/tape.rs`).
+    tape: RefCell<Tape>,
 }
 
 impl NativeEngine {
+    /// Options for the tape path: explanation off (the wrapper asks for it lazily); `None` when
+    /// they do not read, so that the JSON path reports why.
+    fn tape_options(&self, text: Option<&str>, clock: bool) -> Option<QuoteOptions> {
+        let mut options = self.options(text, clock).ok()?;
+        options.explain = false;
+        Some(options)
+    }
+
     fn options(&self, text: Option<&str>, clock: bool) -> Result<QuoteOptions, Failure> {
         let mut cache = self.options.try_borrow_mut().map_err(|_| {
             Failure::Internal("the options cache is in use (re-entrant call)".into())
@@ -174,6 +184,7 @@ impl NativeEngine {
             Ok(NativeEngine {
                 engine: Arc::new(Engine::from_json(&catalog_json)?),
                 options: RefCell::new(OptionsCache::default()),
+                tape: RefCell::new(Tape::new()),
             })
         })
     }
@@ -229,6 +240,92 @@ impl NativeEngine {
             events_json,
             options,
         }))
+    }
+
+    /// The data keys the prices of an event type read, joined by U+001F (the tape's fields).
+    #[napi]
+    pub fn data_fields(&self, event_type: String) -> String {
+        self.engine.data_fields(&event_type).join("\u{1f}")
+    }
+
+    /// Whether any usage price is tiered (then a batch's explanations are computed at once).
+    #[napi]
+    pub fn has_tiered_prices(&self) -> bool {
+        self.engine.has_tiered_prices()
+    }
+
+    /// One event record quoted as a tape quote; `null` means "use the JSON path".
+    #[napi]
+    pub fn quote_tape(
+        &self,
+        record: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<Option<String>> {
+        entry(|| {
+            let Some(options) = self.tape_options(options_json.as_deref(), clock) else {
+                return Ok(None);
+            };
+            let mut tape = self
+                .tape
+                .try_borrow_mut()
+                .map_err(|_| Failure::Internal("the tape is in use (re-entrant call)".into()))?;
+            Ok(self.engine.quote_tape(&mut tape, &record, &options))
+        })
+    }
+
+    /// Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path.
+    #[napi]
+    pub fn quote_many_tape(
+        &self,
+        records: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<Option<String>> {
+        entry(|| {
+            Ok(self
+                .tape_options(options_json.as_deref(), clock)
+                .and_then(|options| self.engine.quote_many_tape(&records, &options)))
+        })
+    }
+
+    /// [`NativeEngine::quote_many_tape`] on a libuv worker thread.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn quote_many_tape_async(
+        &self,
+        records: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<AsyncTask<QuoteManyTapeTask>> {
+        let options = entry(|| Ok(self.tape_options(options_json.as_deref(), clock)))?;
+        Ok(AsyncTask::new(QuoteManyTapeTask {
+            engine: Arc::clone(&self.engine),
+            records,
+            options,
+        }))
+    }
+
+    /// The explanation steps (JSON) of one event record quoted at `at`, the instant its tape
+    /// quote was priced at: what `quote.explain` reads when first asked for.
+    #[napi]
+    pub fn explain_tape(
+        &self,
+        record: String,
+        options_json: Option<String>,
+        at: String,
+    ) -> napi::Result<String> {
+        entry(|| {
+            let mut options = self.options(options_json.as_deref(), false)?;
+            options.explain = true;
+            options.at = Some(
+                Instant::parse(&at)
+                    .map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
+            );
+            let event = ratecard::tape::read_event(&self.engine, &record).ok_or_else(|| {
+                invalid_argument("", Code::InvalidValue, "not an event record".into())
+            })?;
+            to_json(&self.engine.quote(&event, &options)?.explain)
+        })
     }
 
     /// Converts an amount (JSON text of a string or number) from one asset to another, at an
@@ -293,6 +390,31 @@ impl Task for QuoteManyTask {
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> napi::Result<String> {
+        Ok(output)
+    }
+}
+
+/// A tape batch priced off the main thread.
+pub struct QuoteManyTapeTask {
+    engine: Arc<Engine>,
+    records: String,
+    options: Option<QuoteOptions>,
+}
+
+impl Task for QuoteManyTapeTask {
+    type Output = Option<String>;
+    type JsValue = Option<String>;
+
+    fn compute(&mut self) -> napi::Result<Option<String>> {
+        entry(|| {
+            Ok(self
+                .options
+                .as_ref()
+                .and_then(|options| self.engine.quote_many_tape(&self.records, options)))
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Option<String>) -> napi::Result<Option<String>> {
         Ok(output)
     }
 }

@@ -1,0 +1,269 @@
+// The tape (core/src/tape.rs, packages/types/tape.mjs) is a faster way to the same answer:
+// for every conformance vector, and for inputs chosen to stress the framing, a quote of an
+// event object (the tape path) must equal, key for key and in the same order, the quote of the
+// same event as JSON text (the JSON path, the reference). Runs against @ratecard/node and
+// @ratecard/wasm (RATECARD_PACKAGES picks, as in interchangeable.test.mjs), and counts the calls
+// that really went through the tape, so that a silently disabled tape fails the test.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const require = createRequire(import.meta.url)
+const PACKAGES = {
+  node: {
+    entry: 'packages/node/ratecard.mjs',
+    raw: async () => require(join(root, 'packages/node/index.js')).NativeEngine.prototype,
+  },
+  wasm: {
+    entry: 'packages/wasm/node.js',
+    raw: async () => (await import(pathToFileURL(join(root, 'packages/wasm/pkg/ratecard_wasm.js')).href)).RawEngine.prototype,
+  },
+}
+const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
+
+/** Wraps the raw tape entry points to count the answers that came by tape (not null). */
+function counting(proto) {
+  const counts = { quoteTape: 0, quoteManyTape: 0 }
+  for (const name of Object.keys(counts)) {
+    const original = proto[name]
+    proto[name] = function (...args) {
+      const out = original.apply(this, args)
+      if (out !== null && out !== undefined) counts[name]++
+      return out
+    }
+  }
+  return counts
+}
+
+function jsOptions(wire) {
+  const out = { now: null }
+  for (const [k, v] of Object.entries(wire ?? {})) {
+    if (k === 'express_in') out.expressIn = v
+    else if (k === 'prior_usage') out.priorUsage = v
+    else out[k] = v
+  }
+  return out
+}
+
+function catalogOf(v) {
+  if (v.catalog_file) return readFileSync(join(root, v.catalog_file), 'utf8')
+  return v.catalog_json ?? JSON.stringify(v.catalog)
+}
+
+function vectors() {
+  const dir = join(root, 'tests', 'vectors')
+  const out = []
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const v of JSON.parse(readFileSync(join(dir, file), 'utf8'))) {
+      if ((v.op === 'quote' || v.op === 'quote_many') && v.input !== undefined) out.push(v)
+    }
+  }
+  return out
+}
+
+/** The outcome of a call: its value as JSON text (getters read), or its error's code and issues. */
+function outcome(fn) {
+  try {
+    return JSON.stringify(fn())
+  } catch (e) {
+    return `error ${e.code} ${JSON.stringify(e.issues)}`
+  }
+}
+
+const VIDEO = {
+  assets: [{ code: 'CR', name: 'Credits', precision: 2, rates: [{ source: 'USD', rate: '0.01' }] }],
+  products: [
+    {
+      name: 'Video',
+      code: 'video',
+      prices: [
+        {
+          name: 'Render',
+          type: 'usage_based',
+          billing_model: { type: 'real_time' },
+          usage_calculation: { event_type: 'render', usage_type: 'volume', volume_field: 'seconds', billable_dimensions: ['model'] },
+          pricing: [
+            {
+              asset: 'CR',
+              values: [
+                { dimensions: { model: 'gen4' }, values: [{ volume_rate: '12' }] },
+                { dimensions: { model: '*' }, values: [{ volume_rate: '5' }] },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+}
+const AT = '2026-03-01T12:00:00Z'
+
+for (const name of wanted) {
+  const spec = PACKAGES[name]
+  if (!spec) throw new Error(`RATECARD_PACKAGES: unknown package ${name}`)
+  let ratecard
+  let counts
+  try {
+    ratecard = await import(pathToFileURL(join(root, spec.entry)).href)
+    counts = counting(await spec.raw())
+  } catch (err) {
+    if (process.env.CI) throw err
+    test(`@ratecard/${name}: tape`, { skip: `not built (${err.code ?? err.message})` }, () => {})
+    continue
+  }
+  const { Engine } = ratecard
+
+  describe(`@ratecard/${name}: the tape gives what the JSON path gives`, () => {
+    test('every quote and quote_many vector', () => {
+      const before = counts.quoteTape + counts.quoteManyTape
+      let compared = 0
+      for (const v of vectors()) {
+        let engine
+        try {
+          engine = new Engine(catalogOf(v))
+        } catch {
+          continue
+        }
+        const options = jsOptions(v.options)
+        const text = JSON.stringify(v.input)
+        const fast = v.op === 'quote' ? () => engine.quote(v.input, options) : () => engine.quoteMany(v.input, options)
+        const slow = v.op === 'quote' ? () => engine.quote(text, options) : () => engine.quoteMany(text, options)
+        assert.equal(outcome(fast), outcome(slow), v.name)
+        compared++
+      }
+      assert.ok(compared > 100, `only ${compared} vectors compared`)
+      // Most vectors are plain events: if the tape were silently off, this would be near 0.
+      const used = counts.quoteTape + counts.quoteManyTape - before
+      assert.ok(used > compared / 2, `only ${used} of ${compared} vectors went through the tape`)
+    })
+
+    test('inputs that stress the framing, the numbers and the fallbacks', () => {
+      const engine = new Engine(VIDEO)
+      class Custom {
+        constructor() {
+          this.event_type = 'render'
+          this.data = { model: 'gen4', seconds: 2 }
+        }
+      }
+      const cases = [
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 4.25 } },
+        { event_type: 'render', id: 'evt_1', occurred_at: AT, data: { model: 'x', seconds: 0.1 + 0.2 } },
+        { event_type: 'render', occurred_at: '2026-03-01T12:00:00+01:00', data: { model: 'gen4', seconds: 1e21 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 2 ** 60 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: -0 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 1e-7 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: '7.500' } },
+        { event_type: 'render', occurred_at: AT, data: { model: true, seconds: 3 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 12, seconds: 3 } },
+        { event_type: 'render', occurred_at: AT, data: { model: null, seconds: null } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: -3 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4' } },
+        { event_type: 'render', occurred_at: AT, data: null },
+        { event_type: 'render', occurred_at: AT },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen\x1f4', seconds: 1 } },
+        { event_type: 'render', id: 'a\x1eb', occurred_at: AT, data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'ünïcødé 🎬', seconds: 1 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 1, extra: { nested: true } } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 1, f: () => 1 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 10n } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: NaN } },
+        { event_type: 'render', occurred_at: new Date(AT), data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', occurred_at: new Date(NaN), data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', occurred_at: 'soon', data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', occurred_at: 5, data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', id: 7, occurred_at: AT, data: { model: 'gen4', seconds: 1 } },
+        { event_type: '', occurred_at: AT },
+        { event_type: 'other', occurred_at: AT, data: { model: 'gen4' } },
+        { event_type: 5 },
+        { data: {} },
+        { event_type: 'render', data: { model: 'gen4', seconds: 1 } },
+        { event_type: 'render', occurred_at: AT, data: [1, 2] },
+        new Custom(),
+      ]
+      const optionSets = [undefined, { explain: false }, { expressIn: ['USD'] }, { expressIn: ['usd', 'CR'], explain: false }, { at: AT, now: null }, { at: new Date(AT) }, { products: ['video'] }, { products: ['nope'] }, { explain: 'yes' }]
+      for (const options of optionSets) {
+        for (const e of cases) {
+          const text = (() => {
+            try {
+              return JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+            } catch {
+              return null
+            }
+          })()
+          if (text === null) continue
+          // Events without an instant are priced at the host clock: compare all but `at`.
+          const strip = (s) => s.replace(/"at":"[^"]*"/g, '"at":_')
+          const fast = outcome(() => engine.quote(e, options))
+          // NaN and an invalid Date have no JSON text of their own: errors, as documented.
+          // (A BigInt is read by its digits, as the text above writes it.)
+          const invalidDate = e.occurred_at instanceof Date && Number.isNaN(e.occurred_at.getTime())
+          if (Number.isNaN(e.data?.seconds) || invalidDate) {
+            assert.match(fast, /^error invalid_event/)
+            continue
+          }
+          assert.equal(strip(fast), strip(outcome(() => engine.quote(text, options))), `${text} ${JSON.stringify(options)}`)
+        }
+      }
+      // And the same events as one batch, with and without explanations.
+      const plainCases = cases.filter((e) => e instanceof Object && !(e instanceof Custom) && typeof e.data?.seconds !== 'bigint' && !Number.isNaN(e.data?.seconds) && !(e.occurred_at instanceof Date))
+      for (const options of [undefined, { explain: false, expressIn: ['USD'] }]) {
+        const strip = (s) => s.replace(/"at":"[^"]*"/g, '"at":_')
+        assert.equal(strip(outcome(() => engine.quoteMany(plainCases, options))), strip(outcome(() => engine.quoteMany(JSON.stringify(plainCases), options))))
+      }
+    })
+
+    test('a template for every wildcard value, past the cap, still decodes exactly', () => {
+      const engine = new Engine(VIDEO)
+      const events = Array.from({ length: 4200 }, (_, i) => ({ event_type: 'render', occurred_at: AT, data: { model: `m${i}`, seconds: i / 4 } }))
+      const before = counts.quoteTape
+      for (const e of events) {
+        const got = engine.quote(e, { explain: false })
+        assert.equal(got.fees[0].dimensions.model, e.data.model)
+        assert.equal(got.fees[0].amount, (Math.round(e.data.seconds * 5 * 100) / 100).toFixed(2))
+      }
+      assert.equal(counts.quoteTape - before, events.length)
+      // Templates first sent long ago are still right.
+      assert.equal(JSON.stringify(engine.quote(events[3], { explain: false })), JSON.stringify(engine.quote(JSON.stringify(events[3]), { explain: false })))
+      assert.equal(JSON.stringify(engine.quoteMany(events, { explain: false })), JSON.stringify(engine.quoteMany(JSON.stringify(events), { explain: false })))
+    })
+
+    test('explain is computed when first read, from the event as it was quoted', () => {
+      const engine = new Engine(VIDEO)
+      const event = { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 4 } }
+      const reference = engine.quote(JSON.stringify(event))
+      const before = counts.quoteTape
+      const q = engine.quote(event)
+      assert.equal(counts.quoteTape - before, 1)
+      event.data.seconds = 99 // the caller's object changes afterwards
+      event.data.model = 'other'
+      assert.ok(q.explain.length > 0)
+      assert.deepStrictEqual(q, reference)
+      assert.deepStrictEqual(Object.keys(q), Object.keys(reference))
+      assert.equal(JSON.stringify({ ...q }), JSON.stringify(reference))
+      q.explain = ['replaced']
+      assert.deepStrictEqual(q.explain, ['replaced'])
+      // No instant anywhere: priced at the host clock, explained at that same instant.
+      const now = engine.quote({ event_type: 'render', data: { model: 'gen4', seconds: 1 } })
+      assert.deepStrictEqual(now.explain, engine.quote(JSON.stringify({ event_type: 'render', data: { model: 'gen4', seconds: 1 } }), { at: now.at }).explain)
+    })
+
+    test('quoteMany explains each event lazily, and tiered batches at once', () => {
+      const engine = new Engine(VIDEO)
+      const events = [1, 2, 3].map((s) => ({ event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: s } }))
+      const before = counts.quoteManyTape
+      const many = engine.quoteMany(events)
+      assert.equal(counts.quoteManyTape - before, 1)
+      assert.equal(JSON.stringify(many), JSON.stringify(engine.quoteMany(JSON.stringify(events))))
+      const tiered = JSON.parse(readFileSync(join(root, 'examples', 'catalog.json'), 'utf8'))
+      const tieredEngine = new Engine(tiered)
+      const b = counts.quoteManyTape
+      const list = [{ event_type: 'tokens_used', occurred_at: AT, data: { tokens: 1000 } }]
+      tieredEngine.quoteMany(list)
+      assert.equal(counts.quoteManyTape - b, 0, 'a tiered catalog explains through the JSON path')
+    })
+  })
+}
