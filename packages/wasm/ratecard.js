@@ -7,6 +7,7 @@
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
 import { RawEngine, validate as rawValidate, schema as rawSchema } from "./pkg/ratecard_wasm.js";
+import { eventRecord, recordOccurred, batchRecords, decodeQuote, decodeBatch } from "./tape.js";
 
 /** Every error ratecard throws: `code` is the core error's code, `issues` every problem. */
 export class RatecardError extends Error {
@@ -150,6 +151,35 @@ function optionsText(options) {
   return any ? stringify(wire) : "";
 }
 
+// The tape path (tape.js, core/src/tape.rs) takes the explanation flag apart from the rest of
+// the options, which go as wire JSON text. null: use the JSON path, which reports what is
+// wrong with them.
+const DEFAULTS = { text: "", explain: true, now: null };
+const DEFAULTS_QUIET = { text: "", explain: false, now: null };
+
+function tapeOptions(options) {
+  if (options === undefined || options === null) return DEFAULTS;
+  if (typeof options !== "object" || Array.isArray(options)) return null;
+  let explain = true;
+  let rest = false;
+  for (const key in options) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (key === "explain") {
+      if (typeof value !== "boolean") return null;
+      explain = value;
+    } else rest = true;
+  }
+  if (!rest) return explain ? DEFAULTS : DEFAULTS_QUIET;
+  let text;
+  try {
+    text = optionsText({ ...options, explain: undefined });
+  } catch {
+    return null;
+  }
+  return { text, explain, now: options };
+}
+
 function amountText(amount) {
   if (typeof amount === "number" && !Number.isFinite(amount)) return JSON.stringify(String(amount));
   if (typeof amount === "bigint") return JSON.stringify(amount.toString());
@@ -169,6 +199,20 @@ function codeArg(value, path) {
 export class Engine {
   #raw;
   #warnings;
+  #fields = new Map();
+  #templates = [];
+  #tiered;
+  /** Whether a quote with a lazy `explain` was handed out (it holds the raw engine). */
+  #lent = false;
+  #fieldsFor = (type) => {
+    let list = this.#fields.get(type);
+    if (list === undefined) {
+      const text = this.#raw.dataFields(type);
+      list = text === "" ? [] : text.split("\x1f");
+      this.#fields.set(type, list);
+    }
+    return list;
+  };
 
   constructor(catalog) {
     const text = catalogText(catalog);
@@ -184,7 +228,71 @@ export class Engine {
     return this.#warnings;
   }
 
+  /** The tape path for one event object; undefined when only the JSON path can answer. */
+  #quoteTape(event, options) {
+    const o = tapeOptions(options);
+    if (o === null) return undefined;
+    const record = eventRecord(event, this.#fieldsFor);
+    if (record === null) return undefined;
+    const occurred = recordOccurred();
+    const raw = this.#raw;
+    const out = raw.quoteTape(record, o.text, clock(o.now));
+    if (out === undefined || out === null) return undefined;
+    const explainOf = o.explain ? this.#explainer(raw, o.text, () => record) : null;
+    return decodeQuote(out, this.#templates, event.event_type, occurred, explainOf);
+  }
+
+  /**
+   * `explain` of a tape quote, computed when first read. It holds the raw engine, so a quote
+   * stays whole after `free()` (which then leaves the memory to the garbage collector).
+   */
+  #explainer(raw, text, recordOf) {
+    this.#lent = true;
+    return (q) => {
+      let out;
+      try {
+        out = raw.explainTape(recordOf(), text, q.at);
+      } catch (err) {
+        rethrow(err);
+      }
+      return JSON.parse(out);
+    };
+  }
+
+  /** The tape path for an array of event objects; undefined when only JSON can answer. */
+  #quoteManyTape(events, options) {
+    if (!Array.isArray(events)) return undefined;
+    const o = tapeOptions(options);
+    if (o === null) return undefined;
+    // Explanations are computed per event when first read, which a tiered price's usage
+    // carried through the batch would make wrong: then the JSON path explains at once.
+    if (o.explain) {
+      if (this.#tiered === undefined) this.#tiered = this.#raw.hasTieredPrices();
+      if (this.#tiered) return undefined;
+    }
+    const n = events.length;
+    const records = new Array(n);
+    const types = new Array(n);
+    const occurred = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const record = eventRecord(events[i], this.#fieldsFor);
+      if (record === null) return undefined;
+      records[i] = record;
+      types[i] = events[i].event_type;
+      occurred[i] = recordOccurred();
+    }
+    const out = this.#raw.quoteManyTape(batchRecords(records), o.text, clock(o.now));
+    if (out === undefined || out === null) return undefined;
+    const raw = this.#raw;
+    const explainOf = o.explain ? (i) => this.#explainer(raw, o.text, () => records[i]) : null;
+    return decodeBatch(out, types, occurred, explainOf);
+  }
+
   quote(event, options) {
+    if (typeof event === "object") {
+      const fast = this.#quoteTape(event, options);
+      if (fast !== undefined) return fast;
+    }
     const o = optionsText(options);
     const e = eventText(event);
     let out;
@@ -197,6 +305,8 @@ export class Engine {
   }
 
   quoteMany(events, options) {
+    const fast = this.#quoteManyTape(events, options);
+    if (fast !== undefined) return fast;
     const o = optionsText(options);
     const e = eventsText(events);
     let out;
@@ -239,7 +349,9 @@ export class Engine {
   }
 
   free() {
-    this.#raw?.free();
+    // Quotes whose `explain` was not read yet still need the engine: they keep it alive, and
+    // the garbage collector frees it with the last of them.
+    if (!this.#lent) this.#raw?.free();
     this.#raw = undefined;
   }
 }

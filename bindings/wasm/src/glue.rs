@@ -3,7 +3,7 @@
 //! Every function takes JSON text and gives JSON text; an `Err` is the core error serialized
 //! as `{code, message, issues}`.
 
-use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions};
+use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions, Tape};
 
 /// The core error as the JSON the JavaScript side rebuilds a `RatecardError` from.
 pub fn error_json(error: &Error) -> String {
@@ -87,6 +87,8 @@ impl CachedOptions {
 pub struct Glue {
     engine: Engine,
     options: CachedOptions,
+    /// The fee templates the JavaScript decoder holds for single quotes (`core/src/tape.rs`).
+    tape: Tape,
 }
 
 impl Glue {
@@ -99,7 +101,63 @@ impl Glue {
                 options: QuoteOptions::default(),
                 explicit_now: false,
             },
+            tape: Tape::new(),
         })
+    }
+
+    /// The data keys the prices of an event type read, joined by U+001F.
+    pub fn data_fields(&self, event_type: &str) -> String {
+        self.engine.data_fields(event_type).join("\u{1f}")
+    }
+
+    pub fn has_tiered_prices(&self) -> bool {
+        self.engine.has_tiered_prices()
+    }
+
+    /// Options for the tape path, explanation off; `None` when they do not read (the JSON
+    /// path then says why).
+    fn tape_options(&mut self, options_json: &str, now_ms: f64) -> Option<QuoteOptions> {
+        let mut options = self.options.get(options_json, now_ms).ok()?.clone();
+        options.explain = false;
+        Some(options)
+    }
+
+    /// One event record as a tape quote; `None`: use the JSON path.
+    pub fn quote_tape(&mut self, record: &str, options_json: &str, now_ms: f64) -> Option<String> {
+        let options = self.tape_options(options_json, now_ms)?;
+        self.engine.quote_tape(&mut self.tape, record, &options)
+    }
+
+    /// Event records (separated by U+001E) as one tape batch; `None`: use the JSON path.
+    pub fn quote_many_tape(
+        &mut self,
+        records: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Option<String> {
+        let options = self.tape_options(options_json, now_ms)?;
+        self.engine.quote_many_tape(records, &options)
+    }
+
+    /// The explanation steps (JSON) of an event record quoted at `at`.
+    pub fn explain_tape(
+        &mut self,
+        record: &str,
+        options_json: &str,
+        at: &str,
+    ) -> Result<String, String> {
+        let mut options = self.options.get(options_json, f64::NAN)?.clone();
+        options.explain = true;
+        options.at = Some(
+            Instant::parse(at).map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
+        );
+        let event = ratecard::tape::read_event(&self.engine, record)
+            .ok_or_else(|| invalid_argument("", Code::InvalidValue, "not an event record"))?;
+        let quote = self
+            .engine
+            .quote(&event, &options)
+            .map_err(|e| error_json(&e))?;
+        to_json(&quote.explain)
     }
 
     pub fn warnings(&self) -> String {

@@ -60,6 +60,46 @@ impl RawEngine {
         js(self.0.quote_many(events_json, options_json, now_ms))
     }
 
+    /// The data keys the prices of an event type read (the tape's fields), joined by U+001F.
+    #[wasm_bindgen(js_name = dataFields)]
+    pub fn data_fields(&self, event_type: &str) -> String {
+        self.0.data_fields(event_type)
+    }
+
+    #[wasm_bindgen(js_name = hasTieredPrices)]
+    pub fn has_tiered_prices(&self) -> bool {
+        self.0.has_tiered_prices()
+    }
+
+    /// One event record quoted as a tape quote (`core/src/tape.rs`); `undefined`: use the JSON
+    /// path.
+    #[wasm_bindgen(js_name = quoteTape)]
+    pub fn quote_tape(&mut self, record: &str, options_json: &str, now_ms: f64) -> Option<String> {
+        self.0.quote_tape(record, options_json, now_ms)
+    }
+
+    /// Event records (separated by U+001E) as one tape batch; `undefined`: use the JSON path.
+    #[wasm_bindgen(js_name = quoteManyTape)]
+    pub fn quote_many_tape(
+        &mut self,
+        records: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Option<String> {
+        self.0.quote_many_tape(records, options_json, now_ms)
+    }
+
+    /// The explanation steps (JSON) of an event record quoted at `at`.
+    #[wasm_bindgen(js_name = explainTape)]
+    pub fn explain_tape(
+        &mut self,
+        record: &str,
+        options_json: &str,
+        at: &str,
+    ) -> Result<String, JsValue> {
+        js(self.0.explain_tape(record, options_json, at))
+    }
+
     /// `amount_json` is a JSON string or number; `at` is RFC 3339 or empty for `now_ms`.
     pub fn convert(
         &self,
