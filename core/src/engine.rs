@@ -50,6 +50,24 @@ impl std::hash::Hasher for Fnv {
 
 pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
+/// Tells engines apart for caches that key on an engine's addresses (the tape's templates):
+/// fresh for every engine and every clone, never reused while the process runs.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct EngineId(pub u64);
+
+impl EngineId {
+    fn fresh() -> EngineId {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        EngineId(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for EngineId {
+    fn clone(&self) -> EngineId {
+        EngineId::fresh()
+    }
+}
+
 /// A validated catalog, indexed for quoting. Cheap to share across threads (`Sync`).
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -66,6 +84,7 @@ pub struct Engine {
     tiered: bool,
     /// The data keys the usage prices of each event type read, for the tape (`tape.rs`).
     fields: FnvMap<String, Vec<String>>,
+    pub(crate) id: EngineId,
 }
 
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
@@ -117,6 +136,7 @@ impl Engine {
             rate_boundaries: Vec::new(),
             tiered: false,
             fields: FnvMap::default(),
+            id: EngineId::fresh(),
         };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {

@@ -180,12 +180,21 @@ impl Values {
         match self {
             Values::Plain(list) => Some((list, None)),
             Values::Dimensional { prices, keys } => {
-                let resolved: Vec<Option<Cow<'_, str>>> =
-                    keys.iter().map(|k| event.dimension(k)).collect();
+                // A few keys on the stack: this runs once per price per event.
+                let mut small: [Option<Cow<'_, str>>; 4] = Default::default();
+                let spilled: Vec<Option<Cow<'_, str>>>;
+                let resolved: &[Option<Cow<'_, str>>] = if keys.len() <= small.len() {
+                    for (slot, k) in small.iter_mut().zip(keys) {
+                        *slot = event.dimension(k);
+                    }
+                    small.get(..keys.len()).unwrap_or_default()
+                } else {
+                    spilled = keys.iter().map(|k| event.dimension(k)).collect();
+                    &spilled
+                };
                 let mut best: Option<&DimensionalPrice> = None;
                 for d in prices {
-                    if d.matches(&resolved)
-                        && best.is_none_or(|b| d.specificity() > b.specificity())
+                    if d.matches(resolved) && best.is_none_or(|b| d.specificity() > b.specificity())
                     {
                         best = Some(d);
                     }
@@ -259,7 +268,14 @@ fn volume_part(
         return Ok(amount);
     }
     // Multiply before dividing: 1,000,000 × 1.25 ÷ 1,000,000 is exact, 1.25 ÷ 1,000,000 × … may not be.
-    let amount = div(mul(volume, rate)?, size)?;
+    // Most volume prices are per one unit, and dividing by one is the identity (a test below
+    // checks it keeps the scale too), so the division is skipped: it is the costliest step.
+    let product = mul(volume, rate)?;
+    let amount = if size == Decimal::ONE {
+        product
+    } else {
+        div(product, size)?
+    };
     if explain {
         if size == Decimal::ONE {
             steps.push(("amount", format!("volume {volume} × {rate} = {amount}")));
@@ -474,6 +490,20 @@ impl<'a> Event<'a> {
             Scalar::Num(d) => Some(Cow::Owned(d.to_string())),
             Scalar::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             Scalar::Null | Scalar::Invalid(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn dividing_by_a_package_of_one_is_the_identity(lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY, hi in 0u32..1000, neg in proptest::bool::ANY, scale in 0u32..=28) {
+            let x = Decimal::from_parts(lo, mid, hi, neg, scale);
+            let q = x.checked_div(Decimal::ONE).unwrap();
+            proptest::prop_assert_eq!(q.serialize(), x.serialize());
         }
     }
 }

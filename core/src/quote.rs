@@ -258,6 +258,10 @@ pub struct Fee<'a> {
     pub description: Option<&'a str>,
     pub amount: Amount,
     pub equivalents: AmountMap<'a>,
+    /// Where in the engine the fee's price value lives: with the dimensions, it fixes every
+    /// field above but the volume and the amounts, which is what the tape's templates key on.
+    #[serde(skip)]
+    pub(crate) origin: usize,
 }
 
 /// One step of a quote's explanation.
@@ -668,6 +672,7 @@ impl Engine {
                         .or(dim.and_then(|d| d.name.as_deref())),
                     amount: Amount::new(amount, info.precision),
                     equivalents: AmountMap::default(),
+                    origin: std::ptr::from_ref(value) as usize,
                 });
             }
             if let Some(q) = added {

@@ -57,9 +57,12 @@ const MAX_TEMPLATES: usize = 4096;
 /// answer before the next call); a batch uses its own, so concurrent batches never interleave.
 #[derive(Debug, Default, Clone)]
 pub struct Tape {
-    /// Templates by a hash of their content; each is compared in full before it is reused, so
-    /// a hash collision costs a comparison, never a wrong fee.
-    templates: FnvMap<u64, Vec<(Key, u32)>>,
+    /// The engine whose addresses `templates` holds (see [`Fee::origin`]).
+    engine: u64,
+    /// Templates by the fee's origin (its price value's address in the engine) and a hash of
+    /// its dimension values; the values are compared in full before a template is reused, so a
+    /// hash collision costs a comparison, never a wrong fee.
+    templates: FnvMap<(usize, u64), Vec<(Vec<String>, u32)>>,
     count: usize,
     def: String,
     /// The last instant written and its text: a batch's events often share one.
@@ -68,15 +71,6 @@ pub struct Tape {
     parsed: Option<(String, Instant)>,
     /// Scratch space for a quote's body.
     body: String,
-}
-
-/// A fee template's content, kept to tell templates with equal hashes apart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
-    mask: u32,
-    strs: Vec<String>,
-    /// `Decimal::serialize` of unit_price, volume_rate, package_size: `12` and `12.0` differ.
-    nums: [Option<[u8; 16]>; 3],
 }
 
 fn mask_of(fee: &Fee<'_>) -> u32 {
@@ -118,20 +112,18 @@ fn strs_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
     .chain(fee.description)
 }
 
-fn nums_of(fee: &Fee<'_>) -> [Option<[u8; 16]>; 3] {
-    [fee.unit_price, fee.volume_rate, fee.package_size].map(|d| d.map(|d| d.serialize()))
+fn dims_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
+    fee.dimensions
+        .iter()
+        .flat_map(|d| d.0.iter().map(|(_, v)| v.as_ref()))
 }
 
-fn hash_of(fee: &Fee<'_>, mask: u32, nums: &[Option<[u8; 16]>; 3]) -> u64 {
+fn dims_hash(fee: &Fee<'_>) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::engine::Fnv::default();
-    h.write(&mask.to_le_bytes());
-    for s in strs_of(fee) {
-        h.write(s.as_bytes());
+    for v in dims_of(fee) {
+        h.write(v.as_bytes());
         h.write(&[0x1f]);
-    }
-    for n in nums.iter().flatten() {
-        h.write(n);
     }
     h.finish()
 }
@@ -220,6 +212,11 @@ fn read_with<'t>(
     Some(event)
 }
 
+/// Whether a record carries its own instant (else a quote needs `at` or the host's clock).
+pub fn has_instant(record: &str) -> bool {
+    !occurred_text(record).is_empty()
+}
+
 /// The text of the record's `occurred_at`, to tell the decoder "the instant you sent".
 fn occurred_text(record: &str) -> &str {
     record.split(US).nth(2).unwrap_or_default()
@@ -286,15 +283,13 @@ impl Tape {
     }
 
     fn fee(&mut self, out: &mut String, fee: &Fee<'_>) -> bool {
-        let mask = mask_of(fee);
-        let nums = nums_of(fee);
-        let hash = hash_of(fee, mask, &nums);
-        let known = self.templates.get(&hash).and_then(|bucket| {
-            bucket.iter().find_map(|(key, k)| {
-                (key.mask == mask
-                    && key.nums == nums
-                    && key.strs.iter().map(String::as_str).eq(strs_of(fee)))
-                .then_some(*k)
+        let key = (fee.origin, dims_hash(fee));
+        let known = self.templates.get(&key).and_then(|bucket| {
+            bucket.iter().find_map(|(dims, k)| {
+                dims.iter()
+                    .map(String::as_str)
+                    .eq(dims_of(fee))
+                    .then_some(*k)
             })
         });
         out.push(US);
@@ -304,18 +299,14 @@ impl Tape {
                 put_count(out, k as usize);
             }
             None => {
-                if !self.define(fee, mask) {
+                if !self.define(fee, mask_of(fee)) {
                     return false;
                 }
                 if self.count < MAX_TEMPLATES {
                     let k = self.count as u32;
                     self.count += 1;
-                    let key = Key {
-                        mask,
-                        strs: strs_of(fee).map(str::to_string).collect(),
-                        nums,
-                    };
-                    self.templates.entry(hash).or_default().push((key, k));
+                    let dims = dims_of(fee).map(str::to_string).collect();
+                    self.templates.entry(key).or_default().push((dims, k));
                     let _ = write!(out, "+{k}");
                 } else {
                     out.push('!');
@@ -442,6 +433,12 @@ impl Engine {
         record: &str,
         options: &QuoteOptions,
     ) -> Option<String> {
+        if tape.engine != self.id.0 {
+            // Another engine's addresses mean nothing here: start over (the decoder's copies
+            // are redefined as the new templates are sent).
+            *tape = Tape::new();
+            tape.engine = self.id.0;
+        }
         let event = read_with(self, record, &mut tape.parsed)?;
         let quote = self.quote(&event, options).ok()?;
         let mut out = String::with_capacity(64);
@@ -472,6 +469,7 @@ impl Engine {
         out.push('M');
         put_count(&mut out, texts.len());
         let mut tape = Tape::new();
+        tape.engine = self.id.0;
         let mut parsed = None;
         if self.has_tiered_prices() {
             let mut events = Vec::with_capacity(texts.len());

@@ -25,8 +25,8 @@ export declare class NativeEngine {
   dataFields(eventType: string): string
   /** Whether any usage price is tiered (then a batch's explanations are computed at once). */
   hasTieredPrices(): boolean
-  /** One event record quoted as a tape quote; `null` means "use the JSON path". */
-  quoteTape(record: string, optionsJson: string | undefined | null, clock: boolean): string | null
+  /** This engine's handle for the `quoteTape` function. */
+  get handle(): number
   /** Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path. */
   quoteManyTape(records: string, optionsJson: string | undefined | null, clock: boolean): string | null
   /** [`NativeEngine::quote_many_tape`] on a libuv worker thread. */
@@ -50,6 +50,13 @@ export declare class NativeEngine {
  * and leaves the process alive. Not part of the public JavaScript API.
  */
 export declare function __panicForTests(): string
+
+/**
+ * One event record quoted as a tape quote by the engine with this handle (see
+ * `NativeEngine.handle`); `null` means "use the JSON path". Options other than the defaults
+ * come as wire JSON text, as for the methods.
+ */
+export declare function quoteTape(handle: number, record: string, optionsJson: string | undefined | null, clock: boolean): string | null
 
 /** The JSON Schema of a catalog, as JSON text. */
 export declare function schema(): string

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeEngine = nativeBinding.NativeEngine
 module.exports.__panicForTests = nativeBinding.__panicForTests
+module.exports.quoteTape = nativeBinding.quoteTape
 module.exports.schema = nativeBinding.schema
 module.exports.validate = nativeBinding.validate
 module.exports.version = nativeBinding.version

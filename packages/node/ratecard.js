@@ -221,6 +221,7 @@ class Engine {
   #fields = new Map()
   #templates = []
   #tiered
+  #handle
   #fieldsFor = (type) => {
     let list = this.#fields.get(type)
     if (list === undefined) {
@@ -257,7 +258,8 @@ class Engine {
     const record = tape.eventRecord(event, this.#fieldsFor)
     if (record === null) return undefined
     const occurred = tape.recordOccurred()
-    const out = call(() => native.quoteTape(record, o.text, o.clock))
+    if (this.#handle === undefined) this.#handle = native.handle
+    const out = call(() => binding.quoteTape(this.#handle, record, o.text, o.clock))
     if (out === null) return undefined
     const explainOf = o.explain ? (q) => JSON.parse(call(() => native.explainTape(record, o.text, q.at))) : null
     return tape.decodeQuote(out, this.#templates, event.event_type, occurred, explainOf)

@@ -14,23 +14,33 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const require = createRequire(import.meta.url)
 const PACKAGES = {
+  // Where each package's raw tape entry points live: single quotes go through a function of
+  // the addon (by engine handle), batches through a method; wasm has both as methods.
   node: {
     entry: 'packages/node/ratecard.mjs',
-    raw: async () => require(join(root, 'packages/node/index.js')).NativeEngine.prototype,
+    raw: async () => {
+      const addon = require(join(root, 'packages/node/index.js'))
+      return { quoteTape: addon, quoteManyTape: addon.NativeEngine.prototype }
+    },
   },
   wasm: {
     entry: 'packages/wasm/node.js',
-    raw: async () => (await import(pathToFileURL(join(root, 'packages/wasm/pkg/ratecard_wasm.js')).href)).RawEngine.prototype,
+    raw: async () => {
+      const proto = (await import(pathToFileURL(join(root, 'packages/wasm/pkg/ratecard_wasm.js')).href)).RawEngine.prototype
+      return { quoteTape: proto, quoteManyTape: proto }
+    },
   },
 }
 const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
 
 /** Wraps the raw tape entry points to count the answers that came by tape (not null). */
-function counting(proto) {
+function counting(owners) {
   const counts = { quoteTape: 0, quoteManyTape: 0 }
   for (const name of Object.keys(counts)) {
-    const original = proto[name]
-    proto[name] = function (...args) {
+    const owner = owners[name]
+    const original = owner[name]
+    assert.equal(typeof original, 'function', `no ${name} to count`)
+    owner[name] = function (...args) {
       const out = original.apply(this, args)
       if (out !== null && out !== undefined) counts[name]++
       return out

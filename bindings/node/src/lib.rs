@@ -154,14 +154,125 @@ pub struct NativeEngine {
     /// Interior mutability: methods take `&self`, because napi keeps a method's borrow of the
     /// object while its async task is pending, and batches may overlap.
     options: RefCell<OptionsCache>,
-    /// The fee templates the JavaScript decoder holds for single quotes (`core/src/tape.rs`).
+    /// This engine's slot in [`SINGLES`], for [`quote_tape`].
+    handle: u32,
+}
+
+/// What a single tape quote needs: the engine and the fee templates its JavaScript decoder
+/// holds (`core/src/tape.rs`).
+struct Single {
+    engine: Arc<Engine>,
     tape: RefCell<Tape>,
+}
+
+thread_local! {
+    /// Engines by handle, for [`quote_tape`]: a plain function taking a number skips what a
+    /// method call costs napi-rs (unwrapping `this` and registering the borrow), which is a
+    /// third of a single quote. A slot lives as long as its `NativeEngine`.
+    static SINGLES: RefCell<Vec<Option<std::rc::Rc<Single>>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for NativeEngine {
+    fn drop(&mut self) {
+        // `try_with`: at thread exit the table may be gone already, and then so is the slot.
+        let _ = SINGLES.try_with(|cell| {
+            if let Ok(mut slots) = cell.try_borrow_mut() {
+                if let Some(slot) = slots.get_mut(self.handle as usize) {
+                    *slot = None;
+                }
+            }
+        });
+    }
+}
+
+fn register(engine: &Arc<Engine>) -> u32 {
+    SINGLES.with(|cell| {
+        let mut slots = cell.borrow_mut();
+        let single = std::rc::Rc::new(Single {
+            engine: Arc::clone(engine),
+            tape: RefCell::new(Tape::new()),
+        });
+        match slots.iter().position(Option::is_none) {
+            Some(free) => {
+                if let Some(slot) = slots.get_mut(free) {
+                    *slot = Some(single);
+                }
+                free as u32
+            }
+            None => {
+                slots.push(Some(single));
+                (slots.len() - 1) as u32
+            }
+        }
+    })
+}
+
+/// Options for the tape path: explanation off (the wrapper asks for it lazily). The host clock
+/// is read only when the record has no instant of its own.
+fn default_tape_options(clock: bool, record: &str) -> QuoteOptions {
+    QuoteOptions {
+        now: if clock && !ratecard::tape::has_instant(record) {
+            host_now()
+        } else {
+            None
+        },
+        explain: false,
+        ..QuoteOptions::default()
+    }
+}
+
+/// One event record quoted as a tape quote by the engine with this handle (see
+/// `NativeEngine.handle`); `null` means "use the JSON path". Options other than the defaults
+/// come as wire JSON text, as for the methods.
+#[napi]
+pub fn quote_tape(
+    handle: u32,
+    record: String,
+    options_json: Option<String>,
+    clock: bool,
+) -> napi::Result<Option<String>> {
+    entry(|| {
+        let single = SINGLES.with(|cell| {
+            cell.try_borrow()
+                .ok()
+                .and_then(|slots| slots.get(handle as usize).cloned().flatten())
+        });
+        let Some(single) = single else {
+            return Err(Failure::Internal(format!("no engine with handle {handle}")));
+        };
+        let options = match options_json.as_deref() {
+            None | Some("") => default_tape_options(clock, &record),
+            Some(text) => match QuoteOptions::from_json(text) {
+                Ok(mut options) => {
+                    options.explain = false;
+                    if options.now.is_none() && clock {
+                        options.now = host_now();
+                    }
+                    options
+                }
+                Err(_) => return Ok(None),
+            },
+        };
+        let mut tape = single
+            .tape
+            .try_borrow_mut()
+            .map_err(|_| Failure::Internal("the tape is in use (re-entrant call)".into()))?;
+        Ok(single.engine.quote_tape(&mut tape, &record, &options))
+    })
 }
 
 impl NativeEngine {
     /// Options for the tape path: explanation off (the wrapper asks for it lazily); `None` when
     /// they do not read, so that the JSON path reports why.
     fn tape_options(&self, text: Option<&str>, clock: bool) -> Option<QuoteOptions> {
+        if text.is_none_or(str::is_empty) {
+            // The defaults need no cache (and the cache would compare and clone).
+            return Some(QuoteOptions {
+                now: if clock { host_now() } else { None },
+                explain: false,
+                ..QuoteOptions::default()
+            });
+        }
         let mut options = self.options(text, clock).ok()?;
         options.explain = false;
         Some(options)
@@ -181,10 +292,12 @@ impl NativeEngine {
     #[napi(constructor)]
     pub fn new(catalog_json: String) -> napi::Result<Self> {
         entry(|| {
+            let engine = Arc::new(Engine::from_json(&catalog_json)?);
+            let handle = register(&engine);
             Ok(NativeEngine {
-                engine: Arc::new(Engine::from_json(&catalog_json)?),
+                engine,
                 options: RefCell::new(OptionsCache::default()),
-                tape: RefCell::new(Tape::new()),
+                handle,
             })
         })
     }
@@ -254,24 +367,10 @@ impl NativeEngine {
         self.engine.has_tiered_prices()
     }
 
-    /// One event record quoted as a tape quote; `null` means "use the JSON path".
-    #[napi]
-    pub fn quote_tape(
-        &self,
-        record: String,
-        options_json: Option<String>,
-        clock: bool,
-    ) -> napi::Result<Option<String>> {
-        entry(|| {
-            let Some(options) = self.tape_options(options_json.as_deref(), clock) else {
-                return Ok(None);
-            };
-            let mut tape = self
-                .tape
-                .try_borrow_mut()
-                .map_err(|_| Failure::Internal("the tape is in use (re-entrant call)".into()))?;
-            Ok(self.engine.quote_tape(&mut tape, &record, &options))
-        })
+    /// This engine's handle for the `quoteTape` function.
+    #[napi(getter)]
+    pub fn handle(&self) -> u32 {
+        self.handle
     }
 
     /// Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path.
