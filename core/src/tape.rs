@@ -62,7 +62,7 @@ pub struct Tape {
     /// Templates by the fee's origin (its price value's address in the engine) and a hash of
     /// its dimension values; the values are compared in full before a template is reused, so a
     /// hash collision costs a comparison, never a wrong fee.
-    templates: FnvMap<(usize, u64), Vec<(Vec<String>, u32)>>,
+    templates: FnvMap<(usize, u64), Vec<Template>>,
     count: usize,
     def: String,
     /// The last instant written and its text: a batch's events often share one.
@@ -72,6 +72,9 @@ pub struct Tape {
     /// Scratch space for a quote's body.
     body: String,
 }
+
+/// A template's dimension values (what the origin does not fix) and its number.
+type Template = (Vec<String>, u32);
 
 fn mask_of(fee: &Fee<'_>) -> u32 {
     let mut mask = 0u32;
