@@ -130,24 +130,33 @@ function int() {
 
 function template() {
   const mask = int();
-  const t = { mask, product_code: text(), price_id: undefined, price_name: "", currency: "", event_type: "", usage_type: "", dims: null, volume_field: undefined, unit_price: undefined, volume_rate: undefined, package_size: undefined, description: undefined };
-  if (mask & 1) t.price_id = text();
-  t.price_name = text();
-  t.currency = text();
-  t.event_type = text();
-  t.usage_type = text();
+  // The fee as JSON.parse would build it, in its key order, with the varying fields empty:
+  // each fee is a shallow copy of this (one allocation, one hidden class per template).
+  const proto = { product_code: text() };
+  if (mask & 1) proto.price_id = text();
+  proto.price_name = text();
+  proto.currency = text();
+  proto.event_type = text();
+  proto.usage_type = text();
+  let dims = null;
   if (mask & 2) {
     const n = int();
-    const dims = new Array(n * 2);
-    for (let i = 0; i < n * 2; i++) dims[i] = text();
-    t.dims = dims;
+    dims = {};
+    for (let i = 0; i < n; i++) {
+      const key = text();
+      dims[key] = text();
+    }
+    proto.dimensions = dims;
   }
-  if (mask & 4) t.volume_field = text();
-  if (mask & 16) t.unit_price = text();
-  if (mask & 32) t.volume_rate = text();
-  if (mask & 64) t.package_size = text();
-  if (mask & 128) t.description = text();
-  return t;
+  if (mask & 4) proto.volume_field = text();
+  if (mask & 8) proto.input_volume = "";
+  if (mask & 16) proto.unit_price = text();
+  if (mask & 32) proto.volume_rate = text();
+  if (mask & 64) proto.package_size = text();
+  if (mask & 128) proto.description = text();
+  proto.amount = "";
+  proto.equivalents = null;
+  return { mask, proto, dims };
 }
 
 function fee(templates, codes) {
@@ -164,25 +173,9 @@ function fee(templates, codes) {
   } else {
     t = templates[int()];
   }
-  const m = t.mask;
-  const f = { product_code: t.product_code };
-  if (m & 1) f.price_id = t.price_id;
-  f.price_name = t.price_name;
-  f.currency = t.currency;
-  f.event_type = t.event_type;
-  f.usage_type = t.usage_type;
-  if (m & 2) {
-    const d = {};
-    const dims = t.dims;
-    for (let i = 0; i < dims.length; i += 2) d[dims[i]] = dims[i + 1];
-    f.dimensions = d;
-  }
-  if (m & 4) f.volume_field = t.volume_field;
-  if (m & 8) f.input_volume = text();
-  if (m & 16) f.unit_price = t.unit_price;
-  if (m & 32) f.volume_rate = t.volume_rate;
-  if (m & 64) f.package_size = t.package_size;
-  if (m & 128) f.description = t.description;
+  const f = { ...t.proto };
+  if (t.dims !== null) f.dimensions = { ...t.dims };
+  if (t.mask & 8) f.input_volume = text();
   f.amount = text();
   const eq = {};
   for (let i = 0; i < codes.length; i++) eq[codes[i]] = text();
