@@ -315,7 +315,10 @@ class Engine {
     const batch = this.#batchTape(native, events, options)
     if (batch !== undefined) {
       const out = call(() => native.quoteManyTape(tape.batchRecords(batch.records), batch.o.text, batch.o.clock))
-      if (out !== null) return this.#decodeBatch(native, out, batch)
+      if (out !== null) {
+        const quotes = this.#decodeBatch(native, out, batch)
+        if (quotes !== undefined) return quotes
+      }
     }
     const o = optionsText(options)
     const e = eventsText(events)
@@ -338,7 +341,10 @@ class Engine {
       } catch (err) {
         throw translate(err)
       }
-      if (out !== null) return this.#decodeBatch(native, out, batch)
+      if (out !== null) {
+        const quotes = this.#decodeBatch(native, out, batch)
+        if (quotes !== undefined) return quotes
+      }
     }
     const o = optionsText(options)
     const e = eventsText(events)

@@ -285,6 +285,7 @@ export class Engine {
     if (out === undefined || out === null) return undefined;
     const raw = this.#raw;
     const explainOf = o.explain ? (i) => this.#explainer(raw, o.text, () => records[i]) : null;
+    // undefined when a separator inside a string split a record: the JSON path answers.
     return decodeBatch(out, types, occurred, explainOf);
   }
 

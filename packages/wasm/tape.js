@@ -20,9 +20,10 @@ function plain(value) {
   return proto === OBJECT || proto === null;
 }
 
-function clean(text) {
-  return text.indexOf(US) < 0 && text.indexOf(RS) < 0;
-}
+// Strings go into records unchecked for the separators: a record has exactly 3 + n fields, so
+// a separator inside a string makes the core refuse it (or, for a batch, changes the number of
+// quotes, which `decodeBatch` checks), and every string the core writes back is checked there.
+// Either way the JSON path answers.
 
 let lastOccurred = "";
 
@@ -38,19 +39,17 @@ export function recordOccurred() {
 export function eventRecord(event, fieldsFor) {
   if (!plain(event)) return null;
   const type = event.event_type;
-  if (typeof type !== "string" || !clean(type) || typeof event.toJSON === "function") return null;
+  if (typeof type !== "string" || typeof event.toJSON === "function") return null;
   let record = type + US;
   const id = event.id;
-  if (typeof id === "string") {
-    if (!clean(id)) return null;
-    record += "s" + id;
-  } else if (id !== undefined && id !== null) return null;
+  if (typeof id === "string") record += "s" + id;
+  else if (id !== undefined && id !== null) return null;
   let at = event.occurred_at;
   if (at instanceof Date) {
     if (Number.isNaN(at.getTime())) return null;
     at = at.toISOString();
   } else if (at === undefined || at === null) at = "";
-  else if (typeof at !== "string" || at === "" || !clean(at)) return null;
+  else if (typeof at !== "string" || at === "") return null;
   lastOccurred = at;
   record += US + at;
   const data = event.data;
@@ -75,7 +74,6 @@ export function eventRecord(event, fieldsFor) {
     const v = data[fields[i]];
     switch (typeof v) {
       case "string":
-        if (!clean(v)) return null;
         record += US + "s" + v;
         break;
       case "number":
@@ -281,12 +279,17 @@ export function decodeQuote(tape, templates, eventType, occurred, explainOf) {
 
 /**
  * A batch's tape. `eventTypes[i]` and `occurred[i]` are those of the i-th record;
- * `explainOf(i)` gives the i-th event's steps (null: none).
+ * `explainOf(i)` gives the i-th event's steps (null: none). undefined when the tape holds
+ * another number of quotes than there were events (a separator inside a string split one).
  */
 export function decodeBatch(tape, eventTypes, occurred, explainOf) {
   S = tape;
   P = 2; // "M" US
   const n = int();
+  if (n !== eventTypes.length) {
+    S = "";
+    return undefined;
+  }
   const templates = [];
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
