@@ -346,7 +346,11 @@ export interface Quote {
   /** Every fee expressed in each `expressIn` asset, summed. */
   equivalents: AmountMap;
   warnings: Issue[];
-  /** Empty when the `explain` option is false. */
+  /**
+   * Empty when the `explain` option is false. Otherwise computed the first time it is read
+   * (an own, enumerable property: JSON.stringify and spreading see the steps), from the event
+   * as it was when quoted.
+   */
   explain: Step[];
 }
 
