@@ -3,7 +3,8 @@
 # files (napi-rs loader index.js, raw index.d.ts, public ratecard.d.ts) are what the committed
 # sources regenerate, then runs every node:test suite: the conformance vectors, the API and
 # robustness tests, ratecard-check, the package entry points, and the test shared with
-# @ratecard/wasm (its wasm half skips, saying so, when packages/wasm is not built).
+# @ratecard/wasm and the tape-against-JSON comparison (their wasm halves skip, saying so, when
+# packages/wasm is not built; in CI they fail instead).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,5 +21,7 @@ if ! git diff --exit-code -- "${generated[@]}"; then
     exit 1
 fi
 echo "[test-node] generated files match the committed ones"
+# The tape decoder is written once (packages/types/tape.mjs) and copied into both packages.
+node scripts/sync-tape.mjs --check
 
-node --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs
+node --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs

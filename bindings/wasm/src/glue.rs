@@ -330,4 +330,37 @@ mod tests {
         let err = parse(&glue.convert("1", "USD", "IMG", "", f64::NAN).err().unwrap());
         assert_eq!(err["issues"][0]["code"], "missing_instant");
     }
+
+    #[test]
+    fn the_tape_path_prices_like_the_json_path_and_explains_alike() {
+        let mut glue = Glue::new(CATALOG).unwrap();
+        let json = glue
+            .quote(
+                r#"{"event_type":"image_generated","occurred_at":"2026-03-01T12:00:00Z"}"#,
+                r#"{"express_in":["USD"]}"#,
+                f64::NAN,
+            )
+            .unwrap();
+        let json = parse(&json);
+        let record = "image_generated\u{1f}\u{1f}2026-03-01T12:00:00Z";
+        let tape = glue
+            .quote_tape(record, r#"{"express_in":["USD"]}"#, f64::NAN)
+            .unwrap();
+        // One fee in IMG, expressed in USD at the rate in force then (0.12).
+        assert!(
+            tape.starts_with("Q\u{1f}0\u{1f}1\u{1f}USD\u{1f}1\u{1f}+0"),
+            "{tape:?}"
+        );
+        assert!(
+            tape.ends_with("\u{1f}1.00\u{1f}0.12\u{1f}0.12\u{1f}0"),
+            "{tape:?}"
+        );
+        let steps = glue
+            .explain_tape(record, r#"{"express_in":["USD"]}"#, "2026-03-01T12:00:00Z")
+            .unwrap();
+        assert_eq!(parse(&steps), json["explain"]);
+        assert!(!json["explain"].as_array().unwrap().is_empty());
+        // Options that do not read go the JSON path, which reports them.
+        assert_eq!(glue.quote_tape(record, "{\"bogus\":1}", f64::NAN), None);
+    }
 }
