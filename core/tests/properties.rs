@@ -151,6 +151,39 @@ proptest! {
 }
 
 /// Any JSON value: the shapes a fuzzer or a careless caller might send.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The tape is a faster way to the same quote: amounts and volumes on the tape are those of
+    /// the JSON path, for any volume and dimension value, and arbitrary records never panic.
+    #[test]
+    fn the_tape_quotes_like_the_json_path(seconds in 0i64..10_000_000, places in 0u32..6, model in "[a-z0-9]{1,6}", junk in "\\PC{0,40}") {
+        let engine = Engine::from_json(r#"{"assets": [{"code": "CR", "name": "Credits", "precision": 2, "rates": [{"source": "USD", "rate": "0.01"}]}],
+          "products": [{"name": "Video", "code": "video", "prices": [{"name": "Render", "type": "usage_based", "billing_model": {"type": "real_time"},
+            "usage_calculation": {"event_type": "render", "usage_type": "volume", "volume_field": "seconds", "billable_dimensions": ["model"]},
+            "pricing": [{"asset": "CR", "values": [{"dimensions": {"model": "gen4"}, "values": [{"volume_rate": "12"}]},
+                                                    {"dimensions": {"model": "*"}, "values": [{"volume_rate": "5.5"}]}]}]}]}]}"#).unwrap();
+        let volume = Decimal::new(seconds, places);
+        let options = QuoteOptions { explain: false, express_in: vec!["USD".into()], ..QuoteOptions::default() };
+        let json = format!(r#"{{"event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{{"seconds":"{volume}","model":"{model}"}}}}"#);
+        let event = Event::from_json(&json).unwrap();
+        let quote = engine.quote(&event, &options).unwrap();
+        let fee = &quote.fees[0];
+        let record = format!("render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}s{volume}\u{1f}s{model}");
+        let tape = engine.quote_tape(&mut ratecard::Tape::new(), &record, &options).unwrap();
+        let fields: Vec<&str> = tape.split('\u{1f}').collect();
+        let n = fields.len();
+        // ... input_volume, amount, USD equivalent of the fee, n_warnings ... USD total, 0 warnings.
+        prop_assert_eq!(fields[n - 1], "0");
+        prop_assert_eq!(fields[n - 2], quote.equivalents.get("USD").unwrap().to_string());
+        prop_assert_eq!(fields[n - 3], fee.equivalents.get("USD").unwrap().to_string());
+        prop_assert_eq!(fields[n - 4], fee.amount.to_string());
+        prop_assert_eq!(fields[n - 5], fee.input_volume.unwrap().to_string());
+        let _ = engine.quote_tape(&mut ratecard::Tape::new(), &junk, &options);
+        let _ = engine.quote_many_tape(&junk, &options);
+    }
+}
+
 fn arbitrary_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

@@ -1,5 +1,6 @@
 //! Feeds arbitrary bytes through every entry point that takes untrusted text: catalog
-//! validation, engine construction, event parsing, options parsing, quoting and conversion.
+//! validation, engine construction, event parsing, options parsing, quoting (JSON and tape)
+//! and conversion.
 //! Any panic is a bug (the core promises never to panic on input).
 #![no_main]
 
@@ -22,6 +23,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(events) = Event::many_from_json(event) {
             let _ = engine.quote_many(&events, &options);
         }
+        // The same text as tape records (the JavaScript faces' fast path).
+        let quiet = QuoteOptions { explain: false, ..options.clone() };
+        let _ = engine.quote_tape(&mut ratecard::Tape::new(), event, &quiet);
+        let _ = engine.quote_many_tape(event, &quiet);
         if let Ok(amount) = ratecard::parse_decimal(event) {
             for (from, to) in [("USD", "CREDIT"), ("CREDIT", "VIDGENMIN"), ("VIDGENMIN", "USD")] {
                 let _ = engine.convert(amount, from, to, now.unwrap_or_else(|| unreachable!()));
