@@ -150,7 +150,6 @@ proptest! {
     }
 }
 
-/// Any JSON value: the shapes a fuzzer or a careless caller might send.
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -184,6 +183,7 @@ proptest! {
     }
 }
 
+/// Any JSON value: the shapes a fuzzer or a careless caller might send.
 fn arbitrary_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
