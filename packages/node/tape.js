@@ -38,6 +38,15 @@ function recordOccurred() {
  * keys the catalog's prices read for that type (the engine's `dataFields`), in order.
  */
 function eventRecord(event, fieldsFor) {
+  try {
+    return writeRecord(event, fieldsFor);
+  } catch {
+    // A getter or a proxy that throws: the JSON path meets the same and reports it.
+    return null;
+  }
+}
+
+function writeRecord(event, fieldsFor) {
   if (!plain(event)) return null;
   const type = event.event_type;
   if (typeof type !== "string" || typeof event.toJSON === "function") return null;

@@ -194,6 +194,12 @@ for (const name of wanted) {
         { event_type: 'render', occurred_at: AT, data: [1, 2] },
         new Custom(),
       ]
+      // A getter that throws: the tape gives up, and the caller's own error surfaces from the
+      // JSON path unchanged (as JSON.stringify would let it); the engine keeps working.
+      const throwing = { event_type: 'render', occurred_at: AT, get data() { throw new Error('a getter that throws') } }
+      assert.throws(() => engine.quote(throwing), /a getter that throws/)
+      assert.throws(() => engine.quoteMany([throwing]), /a getter that throws/)
+      assert.equal(engine.quote(cases[0], { explain: false }).fees[0].amount, '51.00')
       const optionSets = [undefined, { explain: false }, { expressIn: ['USD'] }, { expressIn: ['usd', 'CR'], explain: false }, { at: AT, now: null }, { at: new Date(AT) }, { products: ['video'] }, { products: ['nope'] }, { explain: 'yes' }]
       for (const options of optionSets) {
         for (const e of cases) {
