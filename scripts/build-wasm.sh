@@ -14,6 +14,8 @@
 # Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
 # WASM_OPT_LEVEL=z (default: smallest, ~148 KB gzipped) | s | 2 | 3 (about 2x faster quotes, ~185 KB
 # gzipped; see BENCHMARKS.md) picks rustc's opt-level and the matching wasm-opt level.
+# WASM_HOT_OPT=3 compiles only the hot crates (ratecard, rust_decimal) at that opt-level and the
+# rest at WASM_OPT_LEVEL: about opt-level 3's speed for less size (see BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -45,7 +47,8 @@ env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" 
     --config "profile.$profile.lto=true" \
     --config "profile.$profile.codegen-units=1" \
     --config "profile.$profile.panic=\"abort\"" \
-    --config "profile.$profile.debug=false"
+    --config "profile.$profile.debug=false" \
+    ${WASM_HOT_OPT:+--config "profile.$profile.package.ratecard.opt-level=$WASM_HOT_OPT" --config "profile.$profile.package.rust_decimal.opt-level=$WASM_HOT_OPT"}
 
 final="$pkg/${crate}_bg.wasm"
 stamp="$pkg/.opt-level"
