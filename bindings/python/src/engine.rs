@@ -2,19 +2,27 @@
 
 use crate::errors::{guard, OrRaise};
 use crate::input::{
-    cached, catalog_value, decimal_from_py, default_options, event_from_py, events_from_py,
-    instant_from_py, json_text, now, quote_options, Fail, OptionArgs, OrFail,
+    cached, catalog_value, decimal_from_py, default_options, instant_from_py, json_text, now,
+    quote_options, snap_from_py, snaps_from_py, Fail, OptionArgs, OrFail, Reader, Snap,
 };
-use crate::results::{issues_py, Conversion, Issue, Quote};
+use crate::results::{
+    issues_py, steps_of, Conversion, Explain, Issue, Quote, Replay, Shapes, Step,
+};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyList;
-use ratecard::{ErrorKind, Event};
+use ratecard::{ErrorKind, Event, QuoteOptions};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A validated, indexed catalog. Build it once; quote as often as you like.
 #[pyclass(module = "ratecard._ratecard", subclass, frozen)]
 pub struct Engine {
     pub(crate) inner: ratecard::Engine,
     warnings: Vec<Issue>,
+    /// Caches for reading event dicts (interned strings, the last timestamp).
+    reader: Reader,
+    /// The fee shapes handed out (see `results::Shapes`).
+    shapes: Mutex<Shapes>,
 }
 
 fn any_given(args: &OptionArgs<'_, '_>) -> bool {
@@ -43,18 +51,65 @@ pub(crate) fn options_for(
 }
 
 impl Engine {
+    fn shapes(&self) -> MutexGuard<'_, Shapes> {
+        match self.shapes.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// A quote with its explanation (or none) computed at once.
+    fn eager(&self, q: &ratecard::Quote<'_>) -> Quote {
+        Quote::of(
+            q,
+            Arc::from(q.event_type),
+            &mut self.shapes(),
+            Explain::Ready(steps_of(q)),
+        )
+    }
+
     /// A batch's quotes as owned result objects, taken one by one as the core prices them, so
     /// the core's borrowed quotes never pile up beside their copies.
-    fn owned_quotes(
+    fn eager_quotes(
         &self,
         events: &[Event<'_>],
-        options: &ratecard::QuoteOptions,
+        options: &QuoteOptions,
     ) -> Result<Vec<Quote>, ratecard::Error> {
         let mut out = Vec::with_capacity(events.len());
         self.inner
-            .quote_each(events, options, |_, q| out.push(Quote::from(&q)))?;
+            .quote_each(events, options, |_, q| out.push(self.eager(&q)))?;
         Ok(out)
     }
+
+    /// A quote's explanation, computed when first read: the same event quoted again with the
+    /// same options, explain on and `at` fixed to the instant the quote was priced at.
+    pub(crate) fn replay(
+        &self,
+        py: Python<'_>,
+        event: &Snap,
+        options: Option<&QuoteOptions>,
+        at: ratecard::Instant,
+    ) -> PyResult<Vec<Step>> {
+        guard(py, || {
+            let mut options = options.cloned().unwrap_or_default();
+            options.at = Some(at);
+            options.explain = true;
+            let event = event.event();
+            let quote = self.inner.quote(&event, &options).or_raise(py)?;
+            Ok(steps_of(&quote))
+        })
+    }
+}
+
+fn later(engine: &Bound<'_, Engine>, event: Snap, options: Option<Arc<QuoteOptions>>) -> Explain {
+    Explain::Later(
+        Box::new(Replay {
+            engine: engine.clone().unbind(),
+            event,
+            options,
+        }),
+        PyOnceLock::new(),
+    )
 }
 
 #[pymethods]
@@ -67,7 +122,12 @@ impl Engine {
             let value = catalog_value(catalog, c).or_fail(py)?;
             let inner = ratecard::Engine::new(&value).or_raise(py)?;
             let warnings = inner.warnings().iter().map(Issue::from).collect();
-            Ok(Engine { inner, warnings })
+            Ok(Engine {
+                inner,
+                warnings,
+                reader: Reader::new(py),
+                shapes: Mutex::new(Shapes::default()),
+            })
         })
     }
 
@@ -78,10 +138,13 @@ impl Engine {
     }
 
     /// What one event would cost. `event` is a dict (the UsageEvent shape) or its JSON text.
+    ///
+    /// From a dict, the explanation (on by default) is computed when first read: see
+    /// `Engine::replay`. JSON text is quoted with its explanation at once.
     #[pyo3(signature = (event, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None))]
     #[allow(clippy::too_many_arguments)]
     fn quote(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         event: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
@@ -93,6 +156,7 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Quote> {
         guard(py, || {
+            let this = slf.get();
             let args = OptionArgs {
                 at,
                 now,
@@ -102,26 +166,59 @@ impl Engine {
                 explain,
                 options,
             };
-            let options = options_for(py, &args, true)?;
+            let custom = any_given(&args);
+            let mut options = if custom {
+                quote_options(py, &args, true).or_fail(py)?
+            } else {
+                QuoteOptions {
+                    explain: args.explain.unwrap_or(true),
+                    ..QuoteOptions::default()
+                }
+            };
             if let Some(text) = json_text(event).or_fail(py)? {
+                if !custom {
+                    options.now = crate::input::now();
+                }
                 let event = Event::from_json(&text).or_raise(py)?;
-                let quote = self.inner.quote(&event, &options).or_raise(py)?;
-                return Ok(Quote::from(&quote));
+                let quote = this.inner.quote(&event, &options).or_raise(py)?;
+                return Ok(this.eager(&quote));
             }
             let c = cached(py)?;
-            let event = event_from_py(event, c).or_fail(py)?;
+            let snap = snap_from_py(event, c, &this.reader, &this.inner).or_fail(py)?;
+            let event = snap.event();
             event.check("").or_raise(py)?;
-            let quote = self.inner.quote(&event, &options).or_raise(py)?;
-            Ok(Quote::from(&quote))
+            // The clock is read only when nothing else says when to price.
+            if !custom && event.occurred_at.is_none() {
+                options.now = crate::input::now();
+            }
+            let explain = options.explain;
+            options.explain = false;
+            let quote = this.inner.quote(&event, &options).or_raise(py)?;
+            let result = Quote::of(
+                &quote,
+                snap.event_type.clone(),
+                &mut this.shapes(),
+                Explain::Ready(Vec::new()),
+            );
+            drop(quote);
+            drop(event);
+            if !explain {
+                return Ok(result);
+            }
+            let options = custom.then(|| Arc::new(options));
+            Ok(result.with_explain(later(slf, snap, options)))
         })
     }
 
     /// One quote per event, in order; tiered prices accumulate usage across the batch.
     /// `events` is a list of dicts (any iterable) or a JSON array as text.
+    ///
+    /// From dicts and without tiered prices, explanations are computed when first read (a
+    /// quote then depends on its event alone); with tiered prices, at once.
     #[pyo3(signature = (events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None))]
     #[allow(clippy::too_many_arguments)]
     fn quote_many(
-        &self,
+        slf: &Bound<'_, Self>,
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
@@ -133,6 +230,7 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<Quote>> {
         guard(py, || {
+            let this = slf.get();
             let args = OptionArgs {
                 at,
                 now,
@@ -142,14 +240,47 @@ impl Engine {
                 explain,
                 options,
             };
-            let options = options_for(py, &args, true)?;
+            let mut options = options_for(py, &args, true)?;
             if let Some(text) = json_text(events).or_fail(py)? {
                 let events = Event::many_from_json(&text).or_raise(py)?;
-                return self.owned_quotes(&events, &options).or_raise(py);
+                return this.eager_quotes(&events, &options).or_raise(py);
             }
             let c = cached(py)?;
-            let events = events_from_py(events, c).or_fail(py)?;
-            self.owned_quotes(&events, &options).or_raise(py)
+            let snaps = snaps_from_py(events, c, &this.reader, &this.inner).or_fail(py)?;
+            let events: Vec<Event<'_>> = snaps.iter().map(Snap::event).collect();
+            if options.explain && this.inner.has_tiered_prices() {
+                return this.eager_quotes(&events, &options).or_raise(py);
+            }
+            let explain = options.explain;
+            options.explain = false;
+            let mut out = Vec::with_capacity(events.len());
+            {
+                let mut shapes = this.shapes();
+                this.inner
+                    .quote_each(&events, &options, |i, q| {
+                        let event_type = snaps
+                            .get(i)
+                            .map_or_else(|| Arc::from(q.event_type), |s| s.event_type.clone());
+                        out.push(Quote::of(
+                            &q,
+                            event_type,
+                            &mut shapes,
+                            Explain::Ready(Vec::new()),
+                        ));
+                    })
+                    .or_raise(py)?;
+            }
+            drop(events);
+            if !explain {
+                return Ok(out);
+            }
+            options.explain = true;
+            let options = Arc::new(options);
+            Ok(out
+                .into_iter()
+                .zip(snaps)
+                .map(|(q, snap)| q.with_explain(later(slf, snap, Some(options.clone()))))
+                .collect())
         })
     }
 

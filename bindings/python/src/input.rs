@@ -15,6 +15,7 @@ use ratecard::event::scalar_from_double;
 use ratecard::{parse_decimal, Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 
 /// Python objects looked up once per interpreter.
 pub struct Cached {
@@ -252,7 +253,7 @@ pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'stat
         });
     }
     if let Ok(f) = v.cast::<PyFloat>() {
-        return Ok(scalar_from_double(f.value()));
+        return Ok(scalar_from_float(f.value()));
     }
     let py = v.py();
     if v.is_instance(c.decimal.bind(py))? {
@@ -272,6 +273,34 @@ pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'stat
         "expected a string, number or boolean, found {}",
         py_type_name(v)
     )))
+}
+
+/// A float as the decimal its shortest repr names (the core's [`scalar_from_double`]), without
+/// formatting it when it has few decimal places, as volumes do: for the first `k` in 0..=15
+/// where `m = round(v * 10^k)` divides back to exactly `v`, `m * 10^-k` is that decimal.
+/// IEEE division is correctly rounded, so `m / 10^k == v` says that `m * 10^-k` reads back
+/// as `v`; with `|v * 10^k| < 2^50` no other decimal of `k` places (and, `k` being the first,
+/// none of fewer) does, and the product's rounding error cannot pick the wrong `m`. Anything
+/// else (zero, huge, tiny, many digits) goes through the core's reader.
+fn scalar_from_float(v: f64) -> Scalar<'static> {
+    const LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
+    if v.is_finite() && v != 0.0 {
+        let mut p = 1.0f64;
+        for k in 0..=15u32 {
+            let scaled = v * p;
+            if scaled.abs() >= LIMIT {
+                break;
+            }
+            let m = scaled.round();
+            if m / p == v {
+                // |m| < 2^50: the conversion is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                return Scalar::Num(Decimal::new(m as i64, k));
+            }
+            p *= 10.0;
+        }
+    }
+    scalar_from_double(v)
 }
 
 fn number_text(text: &str) -> Scalar<'static> {
@@ -314,66 +343,6 @@ fn json_type_of(v: &Bound<'_, PyAny>) -> &'static str {
     } else {
         "value"
     }
-}
-
-/// Reads one event from a dict (any mapping). Structural problems fail at once, in key order,
-/// as the core's JSON reader does; the caller runs [`Event::check`] for the rest.
-pub fn event_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Event<'static>, Fail> {
-    if let Ok(dict) = v.cast::<PyDict>() {
-        if let Some(event) = event_fast(dict, c)? {
-            return Ok(event);
-        }
-    }
-    event_in_order(v, c)
-}
-
-/// The common case, by four lookups with interned keys instead of reading every key's text.
-/// `None` when some field is malformed: the in-order reader then finds the first problem,
-/// exactly where the core's JSON reader would.
-fn event_fast(dict: &Bound<'_, PyDict>, c: &Cached) -> Result<Option<Event<'static>>, Fail> {
-    let py = dict.py();
-    let Some(event_type) = dict.get_item(intern!(py, "event_type"))? else {
-        return Ok(None);
-    };
-    let Ok(event_type) = event_type.cast::<PyString>() else {
-        return Ok(None);
-    };
-    let mut event = Event::new(Cow::Owned(event_type.to_cow()?.into_owned()));
-    if let Some(id) = dict.get_item(intern!(py, "id"))? {
-        if let Ok(s) = id.cast::<PyString>() {
-            event.id = Some(Cow::Owned(s.to_cow()?.into_owned()));
-        } else if !id.is_none() {
-            return Ok(None);
-        }
-    }
-    if let Some(t) = dict.get_item(intern!(py, "occurred_at"))? {
-        if let Ok(s) = t.cast::<PyString>() {
-            match Instant::parse(&s.to_cow()?) {
-                Ok(t) => event.occurred_at = Some(t),
-                Err(_) => return Ok(None),
-            }
-        } else if !t.is_none() {
-            match instant_from_datetime(&t, c, ErrorKind::InvalidEvent, "occurred_at") {
-                Ok(Some(t)) => event.occurred_at = Some(t),
-                _ => return Ok(None),
-            }
-        }
-    }
-    if let Some(data) = dict.get_item(intern!(py, "data"))? {
-        if let Ok(data) = data.cast::<PyDict>() {
-            let mut list = Vec::with_capacity(data.len());
-            for (k, x) in data.iter() {
-                let Ok(k) = k.cast::<PyString>() else {
-                    return Ok(None);
-                };
-                list.push((Cow::Owned(k.to_cow()?.into_owned()), scalar_from_py(&x, c)?));
-            }
-            event.data = list;
-        } else if !data.is_none() {
-            return Ok(None);
-        }
-    }
-    Ok(Some(event))
 }
 
 /// Reads every key in order, failing at the first structural problem as serde does.
@@ -474,38 +443,6 @@ fn event_in_order(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Event<'static>, Fa
         ));
     }
     Ok(event)
-}
-
-/// Reads a list of events; each one's problems are prefixed with its index.
-pub fn events_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Vec<Event<'static>>, Fail> {
-    if v.is_instance_of::<PyDict>() || v.is_instance(c.mapping.bind(v.py()))? {
-        let event = event_from_py(v, c)?;
-        event.check("")?;
-        return Ok(vec![event]);
-    }
-    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
-        return Err(Fail::Py(PyTypeError::new_err(
-            "internal: JSON text is handled by the caller",
-        )));
-    }
-    let mut events = Vec::new();
-    let iter = v.try_iter().map_err(|_| {
-        event_issue(
-            "",
-            Code::InvalidType,
-            format!("expected a list of events, found {}", py_type_name(v)),
-        )
-    })?;
-    for (i, item) in iter.enumerate() {
-        let item = item?;
-        let event = event_from_py(&item, c).map_err(|f| match f {
-            Fail::Core(e) => Fail::Core(prefixed(e, i)),
-            other => other,
-        })?;
-        events.push(event);
-    }
-    Event::check_all(&events).map_err(Fail::Core)?;
-    Ok(events)
 }
 
 pub fn prefixed(e: Error, i: usize) -> Error {
@@ -741,4 +678,328 @@ pub fn default_options(explain: bool) -> ratecard::QuoteOptions {
         explain,
         ..ratecard::QuoteOptions::default()
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Events kept by a quote: owned, cheap to read again
+
+/// One value of an event's `data`, owned (strings shared, never copied twice).
+#[derive(Debug, Clone)]
+pub enum Val {
+    Str(Arc<str>),
+    Num(Decimal),
+    Bool(bool),
+    Null,
+    Invalid(String),
+}
+
+impl Val {
+    fn of(s: Scalar<'_>) -> Val {
+        match s {
+            Scalar::Str(s) => Val::Str(Arc::from(s.as_ref())),
+            Scalar::Num(d) => Val::Num(d),
+            Scalar::Bool(b) => Val::Bool(b),
+            Scalar::Null => Val::Null,
+            Scalar::Invalid(m) => Val::Invalid(m),
+        }
+    }
+
+    fn scalar(&self) -> Scalar<'_> {
+        match self {
+            Val::Str(s) => Scalar::Str(Cow::Borrowed(s)),
+            Val::Num(d) => Scalar::Num(*d),
+            Val::Bool(b) => Scalar::Bool(*b),
+            Val::Null => Scalar::Null,
+            Val::Invalid(m) => Scalar::Invalid(m.clone()),
+        }
+    }
+}
+
+/// An event as read, owned by the quote made from it, so that its explanation can be computed
+/// later from exactly these inputs (a dict changed after `quote` returned changes nothing).
+/// It holds the data the catalog's prices read ([`ratecard::Engine::data_fields`]) and any
+/// value that is not a scalar (which [`Event::check`] reports); other data cannot change a quote.
+#[derive(Debug, Clone)]
+pub struct Snap {
+    pub event_type: Arc<str>,
+    pub id: Option<Arc<str>>,
+    pub occurred_at: Option<Instant>,
+    pub data: Vec<(Arc<str>, Val)>,
+}
+
+impl Snap {
+    /// The core's event, borrowing from this one.
+    pub fn event(&self) -> Event<'_> {
+        Event {
+            id: self.id.as_deref().map(Cow::Borrowed),
+            event_type: Cow::Borrowed(&self.event_type),
+            occurred_at: self.occurred_at,
+            data: self
+                .data
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar()))
+                .collect(),
+        }
+    }
+
+    /// A full copy of an event read another way.
+    pub fn from_event(e: Event<'_>) -> Snap {
+        Snap {
+            event_type: Arc::from(e.event_type.as_ref()),
+            id: e.id.map(|s| Arc::from(s.as_ref())),
+            occurred_at: e.occurred_at,
+            data: e
+                .data
+                .into_iter()
+                .map(|(k, v)| (Arc::from(k.as_ref()), Val::of(v)))
+                .collect(),
+        }
+    }
+}
+
+/// Interned strings are at most this long, and an engine keeps at most this many: event types,
+/// data keys and dimension values repeat; anything past the limits is simply copied.
+const INTERN_MAX_LEN: usize = 64;
+const INTERN_MAX_COUNT: usize = 4096;
+
+/// The Rust text of a Python `str` seen before (the value side of [`Reader::strings`]), and,
+/// once it has been read as an event type, the data keys the prices of that type read.
+#[pyclass(frozen, module = "ratecard._ratecard")]
+pub struct Interned {
+    text: Arc<str>,
+    fields: PyOnceLock<Arc<[String]>>,
+}
+
+/// How a string is read: as an event type, a data key, or a data value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    EventType,
+    Key,
+    Value,
+}
+
+/// Per-engine caches for reading event dicts: the text of `str`s seen before, looked up by the
+/// `str` itself (a dict lookup, its hash cached by Python) instead of copying it out again
+/// (abi3 for Python 3.9 has no zero-copy UTF-8 access), and the last `occurred_at` parsed.
+pub struct Reader {
+    strings: Py<PyDict>,
+    last_time: Mutex<Option<(Py<PyString>, Instant)>>,
+}
+
+impl Reader {
+    pub fn new(py: Python<'_>) -> Reader {
+        Reader {
+            strings: PyDict::new(py).unbind(),
+            last_time: Mutex::new(None),
+        }
+    }
+
+    /// The text of `s`, interned when `s` is a plain `str` (a subclass could define its own
+    /// `__eq__` and `__hash__`, so it is never looked up) and short; data values are interned
+    /// unless they look like numbers (volumes sent as text rarely repeat). For an event type,
+    /// also the data keys its prices read.
+    fn text(
+        &self,
+        s: &Bound<'_, PyString>,
+        role: Role,
+        engine: &ratecard::Engine,
+    ) -> PyResult<(Arc<str>, Option<Arc<[String]>>)> {
+        let py = s.py();
+        let exact = s.is_exact_instance_of::<PyString>();
+        let strings = self.strings.bind(py);
+        let fields_of = |i: &Interned| {
+            (role == Role::EventType).then(|| {
+                i.fields
+                    .get_or_init(py, || Arc::from(engine.data_fields(&i.text)))
+                    .clone()
+            })
+        };
+        if exact {
+            if let Some(hit) = strings.get_item(s)? {
+                if let Ok(i) = hit.cast::<Interned>() {
+                    let i = i.get();
+                    return Ok((i.text.clone(), fields_of(i)));
+                }
+            }
+        }
+        let text: Arc<str> = Arc::from(s.to_cow()?.as_ref());
+        let numeric = role == Role::Value
+            && text
+                .bytes()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'));
+        if exact && !numeric && text.len() <= INTERN_MAX_LEN && strings.len() < INTERN_MAX_COUNT {
+            let interned = Interned {
+                text: text.clone(),
+                fields: PyOnceLock::new(),
+            };
+            let fields = fields_of(&interned);
+            strings.set_item(s, interned)?;
+            return Ok((text, fields));
+        }
+        let fields = (role == Role::EventType).then(|| Arc::from(engine.data_fields(&text)));
+        Ok((text, fields))
+    }
+
+    /// An RFC 3339 string's instant, `None` if it is not one; the last one read is remembered,
+    /// since the events of a stream often share their timestamp.
+    fn instant(&self, s: &Bound<'_, PyString>) -> PyResult<Option<Instant>> {
+        let exact = s.is_exact_instance_of::<PyString>();
+        let mut last = match self.last_time.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if exact {
+            if let Some((text, t)) = last.as_ref() {
+                let text = text.bind(s.py());
+                if text.is(s) || text.as_any().eq(s)? {
+                    return Ok(Some(*t));
+                }
+            }
+        }
+        match Instant::parse(&s.to_cow()?) {
+            Ok(t) => {
+                if exact {
+                    *last = Some((s.clone().unbind(), t));
+                }
+                Ok(Some(t))
+            }
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// Whether a key is one the prices of the event's type read.
+fn is_read(fields: &[String], key: &str) -> bool {
+    fields.iter().any(|f| f == key)
+}
+
+/// Reads one event (a dict or any mapping) into a [`Snap`]. Structural problems fail at once,
+/// in key order, as the core's JSON reader does; the caller runs [`Event::check`] on
+/// `snap.event()` for the rest.
+pub fn snap_from_py(
+    v: &Bound<'_, PyAny>,
+    c: &Cached,
+    reader: &Reader,
+    engine: &ratecard::Engine,
+) -> Result<Snap, Fail> {
+    if let Ok(dict) = v.cast::<PyDict>() {
+        if let Some(snap) = snap_fast(dict, c, reader, engine)? {
+            return Ok(snap);
+        }
+    }
+    Ok(Snap::from_event(event_in_order(v, c)?))
+}
+
+/// The common case, by four lookups with interned keys instead of reading every key's text,
+/// keeping only what can change the quote. `None` when some field is malformed: the in-order
+/// reader then finds the first problem, exactly where the core's JSON reader would.
+fn snap_fast(
+    dict: &Bound<'_, PyDict>,
+    c: &Cached,
+    reader: &Reader,
+    engine: &ratecard::Engine,
+) -> Result<Option<Snap>, Fail> {
+    let py = dict.py();
+    let Some(event_type) = dict.get_item(intern!(py, "event_type"))? else {
+        return Ok(None);
+    };
+    let Ok(event_type) = event_type.cast::<PyString>() else {
+        return Ok(None);
+    };
+    let (event_type, fields) = reader.text(event_type, Role::EventType, engine)?;
+    let fields = fields.unwrap_or_default();
+    let mut snap = Snap {
+        event_type,
+        id: None,
+        occurred_at: None,
+        data: Vec::new(),
+    };
+    if let Some(id) = dict.get_item(intern!(py, "id"))? {
+        if let Ok(s) = id.cast::<PyString>() {
+            snap.id = Some(Arc::from(s.to_cow()?.as_ref()));
+        } else if !id.is_none() {
+            return Ok(None);
+        }
+    }
+    if let Some(t) = dict.get_item(intern!(py, "occurred_at"))? {
+        if let Ok(s) = t.cast::<PyString>() {
+            match reader.instant(s)? {
+                Some(t) => snap.occurred_at = Some(t),
+                None => return Ok(None),
+            }
+        } else if !t.is_none() {
+            match instant_from_datetime(&t, c, ErrorKind::InvalidEvent, "occurred_at") {
+                Ok(Some(t)) => snap.occurred_at = Some(t),
+                _ => return Ok(None),
+            }
+        }
+    }
+    if let Some(data) = dict.get_item(intern!(py, "data"))? {
+        if let Ok(data) = data.cast::<PyDict>() {
+            snap.data.reserve(data.len().min(fields.len() + 1));
+            for (k, x) in data.iter() {
+                let Ok(k) = k.cast::<PyString>() else {
+                    return Ok(None);
+                };
+                if let Ok(s) = x.cast::<PyString>() {
+                    // A string is always a valid scalar: only a read one is kept.
+                    let (key, _) = reader.text(k, Role::Key, engine)?;
+                    if is_read(&fields, &key) {
+                        let (text, _) = reader.text(s, Role::Value, engine)?;
+                        snap.data.push((key, Val::Str(text)));
+                    }
+                    continue;
+                }
+                let value = scalar_from_py(&x, c)?;
+                let (key, _) = reader.text(k, Role::Key, engine)?;
+                if matches!(value, Scalar::Invalid(_)) || is_read(&fields, &key) {
+                    snap.data.push((key, Val::of(value)));
+                }
+            }
+        } else if !data.is_none() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(snap))
+}
+
+/// Reads a list of events (or one mapping, as a list of one) into snapshots; each one's
+/// problems are prefixed with its index, and every event is checked.
+pub fn snaps_from_py(
+    v: &Bound<'_, PyAny>,
+    c: &Cached,
+    reader: &Reader,
+    engine: &ratecard::Engine,
+) -> Result<Vec<Snap>, Fail> {
+    if v.is_instance_of::<PyDict>() || v.is_instance(c.mapping.bind(v.py()))? {
+        let snap = snap_from_py(v, c, reader, engine)?;
+        snap.event().check("")?;
+        return Ok(vec![snap]);
+    }
+    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
+        return Err(Fail::Py(PyTypeError::new_err(
+            "internal: JSON text is handled by the caller",
+        )));
+    }
+    let mut snaps = Vec::new();
+    let iter = v.try_iter().map_err(|_| {
+        event_issue(
+            "",
+            Code::InvalidType,
+            format!("expected a list of events, found {}", py_type_name(v)),
+        )
+    })?;
+    for (i, item) in iter.enumerate() {
+        let item = item?;
+        let snap = snap_from_py(&item, c, reader, engine).map_err(|f| match f {
+            Fail::Core(e) => Fail::Core(prefixed(e, i)),
+            other => other,
+        })?;
+        snaps.push(snap);
+    }
+    let events: Vec<Event<'_>> = snaps.iter().map(Snap::event).collect();
+    Event::check_all(&events).map_err(Fail::Core)?;
+    drop(events);
+    Ok(snaps)
 }

@@ -5,13 +5,17 @@
 //! A quote keeps plain Rust data and builds Python objects only when an attribute is read:
 //! creating `Decimal`s is the expensive part of crossing the boundary (performance.md).
 
-use crate::input::{datetime_of, py_decimal};
+use crate::engine::Engine;
+use crate::input::{datetime_of, py_decimal, Snap};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 use ratecard::number::scaled_string;
 use ratecard::{Amount, Decimal, Instant};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -47,25 +51,6 @@ fn serialize_amounts<S: Serializer>(list: &[(String, Amount)], s: S) -> Result<S
         map.serialize_entry(k, v)?;
     }
     map.end()
-}
-
-fn serialize_pairs<S: Serializer>(
-    list: &Option<Vec<(String, String)>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    let list = list.as_deref().unwrap_or_default();
-    let mut map = s.serialize_map(Some(list.len()))?;
-    for (k, v) in list {
-        map.serialize_entry(k, v)?;
-    }
-    map.end()
-}
-
-fn serialize_opt_decimal<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
 }
 
 fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
@@ -209,58 +194,42 @@ impl Step {
 
 // ---------------------------------------------------------------------------------------
 
-/// One fee of a quote: the billing API's CalculatedFee, plus `product_code` and `equivalents`.
-#[pyclass(module = "ratecard", frozen)]
-#[derive(Debug, Clone, Serialize)]
-pub struct Fee {
+/// What a fee's price value and dimension values fix: every field of a fee but its volume and
+/// its amounts. Shared by every fee of that shape (see [`Shapes`]).
+#[derive(Debug)]
+pub struct Shape {
     product_code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     price_id: Option<String>,
     price_name: String,
-    currency: String,
+    currency: Arc<str>,
     event_type: String,
     usage_type: &'static str,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "serialize_pairs"
-    )]
     dimensions: Option<Vec<(String, String)>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     volume_field: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "serialize_opt_decimal"
-    )]
-    input_volume: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "serialize_opt_decimal"
-    )]
     unit_price: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "serialize_opt_decimal"
-    )]
     volume_rate: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "serialize_opt_decimal"
-    )]
     package_size: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    amount: Amount,
-    #[serde(serialize_with = "serialize_amounts")]
-    equivalents: Vec<(String, Amount)>,
+    /// See [`Shape::matches`].
+    addrs: [usize; 15],
 }
 
-impl From<&ratecard::Fee<'_>> for Fee {
-    fn from(f: &ratecard::Fee<'_>) -> Fee {
-        Fee {
+/// The same decimal, digit for digit and scale for scale (`1.0` is not `1.00` here).
+fn same_decimal(a: &Option<Decimal>, b: &Option<Decimal>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.serialize() == b.serialize(),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl Shape {
+    fn of(f: &ratecard::Fee<'_>) -> Shape {
+        Shape {
             product_code: f.product_code.to_string(),
             price_id: f.price_id.map(str::to_string),
             price_name: f.price_name.to_string(),
-            currency: f.currency.to_string(),
+            currency: Arc::from(f.currency),
             event_type: f.event_type.to_string(),
             usage_type: f.usage_type.as_str(),
             dimensions: f.dimensions.as_ref().map(|d| {
@@ -269,11 +238,138 @@ impl From<&ratecard::Fee<'_>> for Fee {
                     .collect()
             }),
             volume_field: f.volume_field.map(str::to_string),
-            input_volume: f.input_volume,
             unit_price: f.unit_price,
             volume_rate: f.volume_rate,
             package_size: f.package_size,
             description: f.description.map(str::to_string),
+            addrs: addrs(f),
+        }
+    }
+
+    /// Whether `f` has exactly this shape. The strings the fee borrows from the engine are
+    /// compared by address and length: the engine never changes while its shapes live (they
+    /// live in it), so the same place holds the same text. Dimension values, which come from
+    /// the event, are compared in full, as are the decimals (digit for digit, scale included).
+    fn matches(&self, f: &ratecard::Fee<'_>) -> bool {
+        let dims_match = match (&self.dimensions, &f.dimensions) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.len() == b.0.len()
+                    && a.iter()
+                        .zip(&b.0)
+                        .all(|((k, v), (k2, v2))| k == k2 && v == v2)
+            }
+            _ => false,
+        };
+        dims_match
+            && self.addrs == addrs(f)
+            && same_decimal(&self.unit_price, &f.unit_price)
+            && same_decimal(&self.volume_rate, &f.volume_rate)
+            && same_decimal(&self.package_size, &f.package_size)
+    }
+}
+
+/// Where a fee's engine strings live, and how long they are (`None` is `(0, 0)`).
+fn addrs(f: &ratecard::Fee<'_>) -> [usize; 15] {
+    let at = |s: &str| (s.as_ptr() as usize, s.len() + 1);
+    let opt = |s: Option<&str>| s.map_or((0, 0), at);
+    let parts = [
+        at(f.product_code),
+        at(f.price_name),
+        at(f.currency),
+        at(f.event_type),
+        opt(f.price_id),
+        opt(f.volume_field),
+        opt(f.description),
+    ];
+    let mut out = [0usize; 15];
+    for (i, (p, n)) in parts.into_iter().enumerate() {
+        out[2 * i] = p;
+        out[2 * i + 1] = n;
+    }
+    out[14] = f.usage_type as usize;
+    out
+}
+
+/// FNV-1a: the keys hashed here are a few words and short strings.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        for x in b {
+            self.0 = (self.0 ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn word(&mut self, w: usize) {
+        self.bytes(&w.to_le_bytes());
+    }
+}
+
+/// Shapes kept per engine before new ones are no longer remembered (wildcard dimensions can
+/// make them unbounded; the memory must not be).
+const MAX_SHAPES: usize = 4096;
+
+/// The fee shapes an engine has handed out, so that a fee costs its volume and amounts and not
+/// a copy of a dozen strings. Looked up by where the fee's strings live in the engine (which
+/// never changes) and its dimension values, then compared in full: a hash collision or a
+/// different spelling costs a comparison or a copy, never a wrong fee.
+#[derive(Default)]
+pub struct Shapes {
+    map: HashMap<u64, Vec<Arc<Shape>>>,
+    count: usize,
+}
+
+impl Shapes {
+    fn key(f: &ratecard::Fee<'_>) -> u64 {
+        let mut h = Fnv::new();
+        h.word(f.product_code.as_ptr() as usize);
+        h.word(f.price_name.as_ptr() as usize);
+        h.word(f.currency.as_ptr() as usize);
+        h.word(f.description.map_or(0, |d| d.as_ptr() as usize));
+        if let Some(d) = &f.dimensions {
+            for (_, v) in &d.0 {
+                h.bytes(v.as_bytes());
+                h.bytes(&[0xff]);
+            }
+        }
+        h.0
+    }
+
+    pub fn get(&mut self, f: &ratecard::Fee<'_>) -> Arc<Shape> {
+        let key = Shapes::key(f);
+        if let Some(found) = self
+            .map
+            .get(&key)
+            .and_then(|list| list.iter().find(|s| s.matches(f)))
+        {
+            return found.clone();
+        }
+        let shape = Arc::new(Shape::of(f));
+        if self.count < MAX_SHAPES {
+            self.map.entry(key).or_default().push(shape.clone());
+            self.count += 1;
+        }
+        shape
+    }
+}
+
+/// One fee as a quote keeps it: its shape, its volume and its amounts.
+#[derive(Debug, Clone)]
+pub struct FeeData {
+    shape: Arc<Shape>,
+    input_volume: Option<Decimal>,
+    amount: Amount,
+    equivalents: Vec<(String, Amount)>,
+}
+
+impl FeeData {
+    pub fn of(f: &ratecard::Fee<'_>, shapes: &mut Shapes) -> FeeData {
+        FeeData {
+            shape: shapes.get(f),
+            input_volume: f.input_volume,
             amount: f.amount,
             equivalents: f
                 .equivalents
@@ -285,36 +381,115 @@ impl From<&ratecard::Fee<'_>> for Fee {
     }
 }
 
+/// The wire form, field for field as the core writes a fee.
+impl Serialize for FeeData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Dims<'a>(&'a [(String, String)]);
+        impl Serialize for Dims<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+        struct Exact<'a>(&'a Decimal);
+        impl Serialize for Exact<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self.0)
+            }
+        }
+        struct Amounts<'a>(&'a [(String, Amount)]);
+        impl Serialize for Amounts<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serialize_amounts(self.0, s)
+            }
+        }
+        let sh = &*self.shape;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("product_code", &sh.product_code)?;
+        if let Some(id) = &sh.price_id {
+            map.serialize_entry("price_id", id)?;
+        }
+        map.serialize_entry("price_name", &sh.price_name)?;
+        map.serialize_entry("currency", &*sh.currency)?;
+        map.serialize_entry("event_type", &sh.event_type)?;
+        map.serialize_entry("usage_type", sh.usage_type)?;
+        if let Some(d) = &sh.dimensions {
+            map.serialize_entry("dimensions", &Dims(d))?;
+        }
+        if let Some(v) = &sh.volume_field {
+            map.serialize_entry("volume_field", v)?;
+        }
+        for (k, v) in [
+            ("input_volume", &self.input_volume),
+            ("unit_price", &sh.unit_price),
+            ("volume_rate", &sh.volume_rate),
+            ("package_size", &sh.package_size),
+        ] {
+            if let Some(v) = v {
+                map.serialize_entry(k, &Exact(v))?;
+            }
+        }
+        if let Some(v) = &sh.description {
+            map.serialize_entry("description", v)?;
+        }
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("equivalents", &Amounts(&self.equivalents))?;
+        map.end()
+    }
+}
+
+/// One fee of a quote: the billing API's CalculatedFee, plus `product_code` and `equivalents`.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Fee {
+    d: FeeData,
+    /// `amount` as a `Decimal`, built when first read (a `Decimal` is immutable).
+    amount_py: PyOnceLock<Py<PyAny>>,
+}
+
+impl Fee {
+    fn new(d: FeeData) -> Fee {
+        Fee {
+            d,
+            amount_py: PyOnceLock::new(),
+        }
+    }
+}
+
 #[pymethods]
 impl Fee {
     #[getter]
     fn product_code(&self) -> &str {
-        &self.product_code
+        &self.d.shape.product_code
     }
     #[getter]
     fn price_id(&self) -> Option<&str> {
-        self.price_id.as_deref()
+        self.d.shape.price_id.as_deref()
     }
     #[getter]
     fn price_name(&self) -> &str {
-        &self.price_name
+        &self.d.shape.price_name
     }
     /// The asset code the fee is charged in.
     #[getter]
     fn currency(&self) -> &str {
-        &self.currency
+        &self.d.shape.currency
     }
     #[getter]
     fn event_type(&self) -> &str {
-        &self.event_type
+        &self.d.shape.event_type
     }
     #[getter]
     fn usage_type(&self) -> &str {
-        self.usage_type
+        self.d.shape.usage_type
     }
     #[getter]
     fn dimensions<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.dimensions
+        self.d
+            .shape
+            .dimensions
             .as_ref()
             .map(|list| {
                 let d = PyDict::new(py);
@@ -327,66 +502,69 @@ impl Fee {
     }
     #[getter]
     fn volume_field(&self) -> Option<&str> {
-        self.volume_field.as_deref()
+        self.d.shape.volume_field.as_deref()
     }
     #[getter]
     fn input_volume<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_decimal_py(py, &self.input_volume)
+        opt_decimal_py(py, &self.d.input_volume)
     }
     #[getter]
     fn unit_price<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_decimal_py(py, &self.unit_price)
+        opt_decimal_py(py, &self.d.shape.unit_price)
     }
     #[getter]
     fn volume_rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_decimal_py(py, &self.volume_rate)
+        opt_decimal_py(py, &self.d.shape.volume_rate)
     }
     #[getter]
     fn package_size<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_decimal_py(py, &self.package_size)
+        opt_decimal_py(py, &self.d.shape.package_size)
     }
     #[getter]
     fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+        self.d.shape.description.as_deref()
     }
     /// The fee in its own asset, at that asset's scale.
     #[getter]
     fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        amount_py(py, &self.amount)
+        self.amount_py
+            .get_or_try_init(py, || amount_py(py, &self.d.amount).map(Bound::unbind))
+            .map(|d| d.bind(py).clone())
     }
     /// The fee in each `express_in` asset.
     #[getter]
     fn equivalents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        amounts_py(py, &self.equivalents)
+        amounts_py(py, &self.d.equivalents)
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let sh = &*self.d.shape;
         let d = PyDict::new(py);
-        d.set_item("product_code", &self.product_code)?;
-        if let Some(id) = &self.price_id {
+        d.set_item("product_code", &sh.product_code)?;
+        if let Some(id) = &sh.price_id {
             d.set_item("price_id", id)?;
         }
-        d.set_item("price_name", &self.price_name)?;
-        d.set_item("currency", &self.currency)?;
-        d.set_item("event_type", &self.event_type)?;
-        d.set_item("usage_type", self.usage_type)?;
+        d.set_item("price_name", &sh.price_name)?;
+        d.set_item("currency", &*sh.currency)?;
+        d.set_item("event_type", &sh.event_type)?;
+        d.set_item("usage_type", sh.usage_type)?;
         if let Some(dims) = self.dimensions(py)? {
             d.set_item("dimensions", dims)?;
         }
-        if let Some(v) = &self.volume_field {
+        if let Some(v) = &sh.volume_field {
             d.set_item("volume_field", v)?;
         }
         for (k, v) in [
-            ("input_volume", &self.input_volume),
-            ("unit_price", &self.unit_price),
-            ("volume_rate", &self.volume_rate),
-            ("package_size", &self.package_size),
+            ("input_volume", &self.d.input_volume),
+            ("unit_price", &sh.unit_price),
+            ("volume_rate", &sh.volume_rate),
+            ("package_size", &sh.package_size),
         ] {
             if let Some(v) = opt_decimal_py(py, v)? {
                 d.set_item(k, v)?;
             }
         }
-        if let Some(v) = &self.description {
+        if let Some(v) = &sh.description {
             d.set_item("description", v)?;
         }
         d.set_item("amount", self.amount(py)?)?;
@@ -395,62 +573,164 @@ impl Fee {
     }
 
     fn to_json(&self) -> String {
-        json(self)
+        json(&self.d)
     }
 
     fn __repr__(&self) -> String {
+        let sh = &*self.d.shape;
         format!(
             "Fee(product_code={}, price_name={}, amount=Decimal('{}'), currency={})",
-            repr_str(&self.product_code),
-            repr_str(&self.price_name),
-            self.amount,
-            repr_str(&self.currency)
+            repr_str(&sh.product_code),
+            repr_str(&sh.price_name),
+            self.d.amount,
+            repr_str(&sh.currency)
         )
     }
 }
 
 // ---------------------------------------------------------------------------------------
 
-/// What one event would cost, fee by fee.
-#[pyclass(module = "ratecard", frozen)]
-#[derive(Debug, Clone, Serialize)]
-pub struct Quote {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_id: Option<String>,
-    event_type: String,
-    at: Instant,
-    fees: Vec<Fee>,
-    #[serde(serialize_with = "serialize_amounts")]
-    totals: Vec<(String, Amount)>,
-    #[serde(serialize_with = "serialize_amounts")]
-    equivalents: Vec<(String, Amount)>,
-    warnings: Vec<Issue>,
-    explain: Vec<Step>,
+/// The explanation steps of a core quote.
+pub fn steps_of(q: &ratecard::Quote<'_>) -> Vec<Step> {
+    q.explain
+        .iter()
+        .map(|s| Step {
+            fee: s.fee,
+            kind: s.kind.to_string(),
+            text: s.text.clone(),
+        })
+        .collect()
 }
 
-impl From<&ratecard::Quote<'_>> for Quote {
-    fn from(q: &ratecard::Quote<'_>) -> Quote {
-        let pairs = |m: &ratecard::AmountMap<'_>| -> Vec<(String, Amount)> {
-            m.0.iter().map(|(k, v)| (k.to_string(), *v)).collect()
-        };
+/// What is needed to explain a quote later: the engine, the event as read and the options
+/// (`None`: the defaults). Quoting again with `at` fixed to the instant priced gives the same
+/// fees with their steps (the core is deterministic).
+pub struct Replay {
+    pub engine: Py<Engine>,
+    pub event: Snap,
+    pub options: Option<Arc<ratecard::QuoteOptions>>,
+}
+
+/// A quote's explanation: computed with the quote, or on first reading.
+pub enum Explain {
+    Ready(Vec<Step>),
+    Later(Box<Replay>, PyOnceLock<Vec<Step>>),
+}
+
+/// What one event would cost, fee by fee.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Quote {
+    event_id: Option<String>,
+    event_type: Arc<str>,
+    at: Instant,
+    fees: Vec<FeeData>,
+    totals: Vec<(Arc<str>, Amount)>,
+    equivalents: Vec<(String, Amount)>,
+    warnings: Vec<Issue>,
+    explain: Explain,
+    /// The `Fee` objects and `at` as a `datetime`, built when first read (they are immutable;
+    /// the lists and dicts handed out are new on every read).
+    fee_objs: PyOnceLock<Vec<Py<Fee>>>,
+    at_py: PyOnceLock<Py<PyAny>>,
+}
+
+impl Quote {
+    /// A core quote's results (its explanation is `explain`). `event_type` is the event's own,
+    /// which the core's quote borrows.
+    pub fn of(
+        q: &ratecard::Quote<'_>,
+        event_type: Arc<str>,
+        shapes: &mut Shapes,
+        explain: Explain,
+    ) -> Quote {
+        let fees: Vec<FeeData> = q.fees.iter().map(|f| FeeData::of(f, shapes)).collect();
+        let totals = q
+            .totals
+            .0
+            .iter()
+            .map(|(code, a)| {
+                // Totals are per fee currency: share the fee's copy of the code.
+                let shared = fees
+                    .iter()
+                    .find(|f| *f.shape.currency == **code)
+                    .map(|f| f.shape.currency.clone());
+                (shared.unwrap_or_else(|| Arc::from(*code)), *a)
+            })
+            .collect();
         Quote {
             event_id: q.event_id.map(str::to_string),
-            event_type: q.event_type.to_string(),
+            event_type,
             at: q.at,
-            fees: q.fees.iter().map(Fee::from).collect(),
-            totals: pairs(&q.totals),
-            equivalents: pairs(&q.equivalents),
-            warnings: q.warnings.iter().map(Issue::from).collect(),
-            explain: q
-                .explain
+            fees,
+            totals,
+            equivalents: q
+                .equivalents
+                .0
                 .iter()
-                .map(|s| Step {
-                    fee: s.fee,
-                    kind: s.kind.to_string(),
-                    text: s.text.clone(),
-                })
+                .map(|(k, v)| (k.to_string(), *v))
                 .collect(),
+            warnings: q.warnings.iter().map(Issue::from).collect(),
+            explain,
+            fee_objs: PyOnceLock::new(),
+            at_py: PyOnceLock::new(),
         }
+    }
+
+    pub fn with_explain(mut self, explain: Explain) -> Quote {
+        self.explain = explain;
+        self
+    }
+
+    fn steps(&self, py: Python<'_>) -> PyResult<&[Step]> {
+        match &self.explain {
+            Explain::Ready(steps) => Ok(steps),
+            Explain::Later(replay, done) => done
+                .get_or_try_init(py, || {
+                    let engine = replay.engine.bind(py).get();
+                    engine.replay(py, &replay.event, replay.options.as_deref(), self.at)
+                })
+                .map(Vec::as_slice),
+        }
+    }
+}
+
+/// The wire form, as the core writes a quote.
+struct QuoteJson<'a> {
+    q: &'a Quote,
+    explain: &'a [Step],
+}
+
+impl Serialize for QuoteJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Totals<'a>(&'a [(Arc<str>, Amount)]);
+        impl Serialize for Totals<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    map.serialize_entry(&**k, v)?;
+                }
+                map.end()
+            }
+        }
+        struct Amounts<'a>(&'a [(String, Amount)]);
+        impl Serialize for Amounts<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serialize_amounts(self.0, s)
+            }
+        }
+        let q = self.q;
+        let mut map = s.serialize_map(None)?;
+        if let Some(id) = &q.event_id {
+            map.serialize_entry("event_id", id)?;
+        }
+        map.serialize_entry("event_type", &*q.event_type)?;
+        map.serialize_entry("at", &q.at)?;
+        map.serialize_entry("fees", &q.fees)?;
+        map.serialize_entry("totals", &Totals(&q.totals))?;
+        map.serialize_entry("equivalents", &Amounts(&q.equivalents))?;
+        map.serialize_entry("warnings", &q.warnings)?;
+        map.serialize_entry("explain", self.explain)?;
+        map.end()
     }
 }
 
@@ -465,18 +745,30 @@ impl Quote {
         &self.event_type
     }
     /// The instant priced at, as an aware UTC datetime.
-    #[getter]
-    fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        datetime_of(py, self.at)
+    #[getter(at)]
+    fn at_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.at_py
+            .get_or_try_init(py, || datetime_of(py, self.at).map(Bound::unbind))
+            .map(|t| t.bind(py).clone())
     }
     #[getter]
     fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.fees.iter().cloned())
+        let objs = self.fee_objs.get_or_try_init(py, || {
+            self.fees
+                .iter()
+                .map(|d| Py::new(py, Fee::new(d.clone())))
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        PyList::new(py, objs.iter().map(|f| f.bind(py)))
     }
     /// The sum of the fees, per asset charged.
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        amounts_py(py, &self.totals)
+        let d = PyDict::new(py);
+        for (k, v) in &self.totals {
+            d.set_item(&**k, amount_py(py, v)?)?;
+        }
+        Ok(d)
     }
     /// Every fee expressed in each `express_in` asset, summed.
     #[getter]
@@ -487,9 +779,10 @@ impl Quote {
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         issues_py(py, &self.warnings)
     }
+    /// The steps of the calculation (with `explain`): computed when first read.
     #[getter]
     fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.explain.iter().cloned())
+        PyList::new(py, self.steps(py)?.iter().cloned())
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -497,26 +790,27 @@ impl Quote {
         if let Some(id) = &self.event_id {
             d.set_item("event_id", id)?;
         }
-        d.set_item("event_type", &self.event_type)?;
-        d.set_item("at", self.at(py)?)?;
+        d.set_item("event_type", &*self.event_type)?;
+        d.set_item("at", self.at_py(py)?)?;
         let fees = PyList::empty(py);
-        for f in &self.fees {
-            fees.append(f.to_dict(py)?)?;
+        for f in self.fees(py)?.iter() {
+            fees.append(f.cast::<Fee>()?.get().to_dict(py)?)?;
         }
         d.set_item("fees", fees)?;
         d.set_item("totals", self.totals(py)?)?;
         d.set_item("equivalents", self.equivalents(py)?)?;
         d.set_item("warnings", issues_dicts(py, &self.warnings)?)?;
         let steps = PyList::empty(py);
-        for s in &self.explain {
+        for s in self.steps(py)? {
             steps.append(s.to_dict(py)?)?;
         }
         d.set_item("explain", steps)?;
         Ok(d)
     }
 
-    fn to_json(&self) -> String {
-        json(self)
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let explain = self.steps(py)?;
+        Ok(json(&QuoteJson { q: self, explain }))
     }
 
     fn __repr__(&self) -> String {
