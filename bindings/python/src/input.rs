@@ -767,8 +767,11 @@ const INTERN_MAX_COUNT: usize = 4096;
 #[pyclass(frozen, module = "ratecard._ratecard")]
 pub struct Interned {
     text: Arc<str>,
-    fields: PyOnceLock<Arc<[String]>>,
+    fields: PyOnceLock<Fields>,
 }
+
+/// The data keys the prices of an event type read ([`ratecard::Engine::data_fields`]).
+type Fields = Arc<[String]>;
 
 /// How a string is read: as an event type, a data key, or a data value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -803,7 +806,7 @@ impl Reader {
         s: &Bound<'_, PyString>,
         role: Role,
         engine: &ratecard::Engine,
-    ) -> PyResult<(Arc<str>, Option<Arc<[String]>>)> {
+    ) -> PyResult<(Arc<str>, Option<Fields>)> {
         let py = s.py();
         let exact = s.is_exact_instance_of::<PyString>();
         let strings = self.strings.bind(py);
