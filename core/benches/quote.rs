@@ -149,20 +149,19 @@ fn bench(c: &mut Criterion) {
         })
     });
     // The tape (what the JavaScript faces use): record in, compact quote out.
-    let record =
-        "video_generated\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n4.5\u{1f}sgen4\u{1f}shd\u{1f}s720p";
+    let record = tape_record(4.5, "gen4", "hd", "720p");
     let fields = engine.data_fields("video_generated").join(",");
     assert_eq!(fields, "seconds,model,quality,resolution");
     let mut tape = ratecard::Tape::new();
+    let mut out = Vec::new();
     g.bench_function("dimensional_3way_tape", |b| {
         b.iter(|| {
-            engine
-                .quote_tape(&mut tape, black_box(record), &lean)
-                .unwrap()
+            out.clear();
+            assert!(engine.quote_tape(&mut tape, black_box(&record), &lean, &mut out));
         })
     });
     g.bench_function("read_event_tape", |b| {
-        b.iter(|| ratecard::tape::read_event(&engine, black_box(record)).unwrap())
+        b.iter(|| ratecard::tape::read_event(&engine, black_box(&record)).unwrap())
     });
     g.finish();
 
@@ -192,19 +191,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("quote_many_json_100k", |b| {
         b.iter(|| engine.quote_many_json(black_box(&events), &lean).unwrap())
     });
-    let records: Vec<String> = (0..100_000)
-        .map(|i| {
-            format!(
-                "video_generated\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n{}\u{1f}s{}\u{1f}s{}\u{1f}s1080p",
-                i % 60,
-                models[i % 3],
-                if i % 2 == 0 { "hd" } else { "sd" }
-            )
-        })
-        .collect();
-    let records = records.join("\u{1e}");
+    let mut records = vec![255];
+    records.extend_from_slice(&100_000u32.to_le_bytes());
+    for i in 0..100_000 {
+        records.extend_from_slice(&tape_record(
+            (i % 60) as f64,
+            models[i % 3],
+            if i % 2 == 0 { "hd" } else { "sd" },
+            "1080p",
+        ));
+    }
     g.bench_function("quote_many_tape_100k", |b| {
-        b.iter(|| engine.quote_many_tape(black_box(&records), &lean).unwrap())
+        b.iter(|| {
+            let mut out = Vec::new();
+            assert!(engine.quote_many_tape(black_box(&records), &lean, &mut out));
+            out
+        })
     });
     g.bench_function("quote_many_100k", |b| {
         b.iter(|| engine.quote_many(black_box(&events), &lean).unwrap())
@@ -243,3 +245,23 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// A `video_generated` event as a tape record (`core/src/tape.rs`), as the JavaScript writer
+/// makes it: seconds, model, quality, resolution.
+fn tape_record(seconds: f64, model: &str, quality: &str, resolution: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let put = |out: &mut Vec<u8>, s: &str| {
+        out.push(s.len() as u8);
+        out.extend_from_slice(s.as_bytes());
+    };
+    put(&mut out, "video_generated");
+    out.extend_from_slice(&[0, 1]);
+    put(&mut out, "2026-03-01T12:00:00Z");
+    out.extend_from_slice(&[4, 2]);
+    out.extend_from_slice(&seconds.to_le_bytes());
+    for s in [model, quality, resolution] {
+        out.push(1);
+        put(&mut out, s);
+    }
+    out
+}

@@ -260,6 +260,42 @@ pub fn scalar_from_double(v: f64) -> Scalar<'static> {
     }
 }
 
+/// A JavaScript or Python number (a double) as the decimal the JSON path reads from its text:
+/// `JSON.stringify` and `repr` write the shortest digits that read back as the same double, so
+/// this is [`scalar_from_double`] for fractions and the exact integer for whole numbers, with
+/// zero (also `-0`, which both write as `0`) as `0`.
+///
+/// Fast for the numbers events carry (volumes with a few decimal places): for the first `k` in
+/// `0..=15` where `m = round(v * 10^k)` divides back to exactly `v`, the decimal is `m * 10^-k`.
+/// IEEE division is correctly rounded, so `m / 10^k == v` says that `m * 10^-k` reads back as
+/// `v`; with `|v * 10^k| < 2^50` no other decimal of `k` places does (doubles are closer
+/// together there than a quarter of `10^-k`), none of fewer places does (`k` is the first), and
+/// the product's rounding error is too small to pick the wrong `m`. Anything else (huge, tiny,
+/// many digits) goes through [`scalar_from_double`]. A property test checks both agree.
+pub fn scalar_from_f64(v: f64) -> Scalar<'static> {
+    const LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
+    if v == 0.0 {
+        return Scalar::Num(Decimal::ZERO);
+    }
+    if v.is_finite() {
+        let mut p = 1.0f64;
+        for k in 0..=15u32 {
+            let scaled = v * p;
+            if scaled.abs() >= LIMIT {
+                break;
+            }
+            let m = scaled.round();
+            if m / p == v {
+                // |m| < 2^50: the conversion is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                return Scalar::Num(Decimal::new(m as i64, k));
+            }
+            p *= 10.0;
+        }
+    }
+    scalar_from_double(v)
+}
+
 /// An RFC 3339 timestamp, checked while reading so that a bad one is reported at its path.
 struct Timestamp(Instant);
 

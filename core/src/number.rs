@@ -160,51 +160,51 @@ pub(crate) fn write_scaled(f: &mut impl fmt::Write, value: Decimal, scale: u32) 
     Ok(())
 }
 
-/// Appends `d` as its `Display` text would, without going through the formatter: amounts are
-/// written once per fee by the tape, and this is several times faster. Mantissas above 64 bits
-/// and a negative zero take the `Display` route.
-pub fn push_decimal(out: &mut String, d: Decimal) {
+/// Appends `d` as its `Display` text would (ASCII), without going through the formatter:
+/// amounts are written once per fee by the tape, and this is several times faster. Mantissas
+/// above 64 bits and a negative zero take the `Display` route.
+pub fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
+    use std::io::Write;
     let m = d.mantissa();
     let Ok(mut v) = u64::try_from(m.unsigned_abs()) else {
-        let _ = fmt::Write::write_fmt(out, format_args!("{d}"));
+        let _ = write!(out, "{d}");
         return;
     };
     if m == 0 && d.is_sign_negative() {
-        let _ = fmt::Write::write_fmt(out, format_args!("{d}"));
+        let _ = write!(out, "{d}");
         return;
     }
     let scale = d.scale();
-    // Digits from the last; 20 digits of a u64, 28 places, a point and a sign fit in 64.
+    // Digits from the last, filling the buffer from its end: 20 digits of a u64, 28 places, a
+    // point and a leading zero fit in 64.
     let mut buf = [0u8; 64];
-    let mut len = 0usize;
+    let mut i = buf.len();
     let mut digits = 0u32;
     loop {
-        if let Some(slot) = buf.get_mut(len) {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
             *slot = b'0' + (v % 10) as u8;
         }
-        len += 1;
         v /= 10;
         digits += 1;
         if digits == scale {
-            if let Some(slot) = buf.get_mut(len) {
+            i -= 1;
+            if let Some(slot) = buf.get_mut(i) {
                 *slot = b'.';
             }
-            len += 1;
         }
         if v == 0 && digits > scale {
             break;
         }
     }
     if m < 0 {
-        out.push('-');
+        out.push(b'-');
     }
-    for b in buf.iter().take(len).rev() {
-        out.push(char::from(*b));
-    }
+    out.extend_from_slice(buf.get(i..).unwrap_or_default());
 }
 
 /// Appends an [`Amount`] as its `Display` text (see [`push_decimal`]).
-pub fn push_amount(out: &mut String, amount: Amount) {
+pub fn push_amount(out: &mut Vec<u8>, amount: Amount) {
     let mut padded = amount.value;
     if padded.scale() < amount.scale {
         padded.rescale(amount.scale);
@@ -213,10 +213,10 @@ pub fn push_amount(out: &mut String, amount: Amount) {
     let have = padded.scale();
     if have < amount.scale {
         if have == 0 {
-            out.push('.');
+            out.push(b'.');
         }
         for _ in have..amount.scale {
-            out.push('0');
+            out.push(b'0');
         }
     }
 }
@@ -324,5 +324,37 @@ mod tests {
             Amount::new(Decimal::MAX, 2).to_string(),
             format!("{}.00", Decimal::MAX)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_are_written_as_display_writes_them(lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY, hi in proptest::num::u32::ANY, small in proptest::bool::ANY, neg in proptest::bool::ANY, scale in 0u32..=28, places in 0u32..=8) {
+            // Mantissas of 64 bits and less take the fast path, larger ones the formatter.
+            let d = Decimal::from_parts(lo, mid, if small { hi % 4 } else { hi }, neg, scale);
+            let mut out = Vec::new();
+            push_decimal(&mut out, d);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), d.to_string());
+            let amount = Amount::new(d, places);
+            let mut out = Vec::new();
+            push_amount(&mut out, amount);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), amount.to_string());
+        }
+    }
+
+    #[test]
+    fn zeros_and_edges_are_written_as_display_writes_them() {
+        for d in [
+            Decimal::ZERO,
+            -Decimal::ZERO,
+            Decimal::new(-0, 2),
+            Decimal::new(5, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(1, 0),
+        ] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, d);
+            assert_eq!(String::from_utf8(out).unwrap(), d.to_string());
+        }
     }
 }

@@ -515,20 +515,23 @@ impl Engine {
                 )
             })?;
         let explain = options.explain;
+        let prices = self.prices_for(&event.event_type);
         let mut quote = Quote {
             event_id: event.id.as_deref(),
             event_type: &event.event_type,
             at,
-            fees: Vec::new(),
+            // Usually one fee per price: allocated once, at its size.
+            fees: Vec::with_capacity(prices.len()),
             totals: AmountMap::default(),
             equivalents: AmountMap::default(),
             warnings: Vec::new(),
             explain: Vec::new(),
         };
         let mut matched = false;
-        // The asset of each fee, for `express`.
+        // The asset of each fee, for `express` (only kept when there is something to express).
         let mut fee_assets: Vec<&'a AssetInfo> = Vec::new();
-        for indexed in self.prices_for(&event.event_type) {
+        let expressing = !prepared.express.is_empty();
+        for indexed in prices {
             let r = indexed.at;
             if prepared
                 .products
@@ -646,7 +649,9 @@ impl Engine {
                     });
                 }
                 let value = computed.value;
-                fee_assets.push(info);
+                if expressing {
+                    fee_assets.push(info);
+                }
                 quote.fees.push(Fee {
                     product_code: &product.code,
                     price_id: price.id.as_deref(),
@@ -772,6 +777,7 @@ impl Engine {
     }
 
     fn total(&self, quote: &mut Quote<'_>) {
+        quote.totals.0.reserve_exact(quote.fees.len());
         for fee in &quote.fees {
             match quote.totals.0.iter_mut().find(|(c, _)| *c == fee.currency) {
                 // Fees of one asset share its precision, and rounded amounts add exactly.

@@ -1,60 +1,66 @@
-//! The tape: a compact text form of events in and quotes out, for the JavaScript faces.
+//! The tape: a compact binary form of events in and quotes out, for the JavaScript faces.
 //!
 //! Why it exists: in WebAssembly and in a Node addon the price of a single quote is set by the
 //! boundary, not by the arithmetic (`shared/design/performance.md`). Writing an event as JSON,
 //! reading it back in Rust, writing the Quote as JSON and `JSON.parse`-ing it again cost about
-//! ten times the pricing itself. The tape carries only what varies: an event's type, id, instant
-//! and the data values the catalog's prices actually read ([`Engine::data_fields`]); a quote's
-//! amounts, with each fee's constant fields (product, price, asset, rates, dimensions) sent once
-//! as a numbered *template* that the JavaScript decoder keeps. The tape is an optimisation and
-//! nothing else: whatever it cannot carry (explanation steps, a string holding a separator, any
-//! error) makes these functions return `None`, and the binding answers through the JSON path,
-//! whose output is the reference. `tests/js/tape.test.mjs` checks that both give the same
-//! objects for every conformance vector.
+//! ten times the pricing itself, and so do strings passed as call arguments (a Node addon spends
+//! more converting one string argument than pricing). So the JavaScript side writes each event
+//! as bytes into memory both sides can see (WebAssembly's own memory; for the addon, an
+//! `ArrayBuffer` it registered once), calls without arguments, and reads the quote back from
+//! bytes. Only what varies crosses: an event's type, id, instant and the data values the
+//! catalog's prices read ([`Engine::data_fields`]), in that order; a quote's amounts, with each
+//! fee's constant fields (product, price, asset, rates, dimensions) sent once as a numbered
+//! *template* that the JavaScript decoder keeps.
 //!
-//! Grammar (`US` = U+001F between fields, `RS` = U+001E between the events of a batch):
+//! The tape is an optimisation and nothing else: whatever it cannot carry (explanation steps,
+//! any error) makes these functions return `false` or `None`, and the binding answers through
+//! the JSON path, whose output is the reference. `tests/js/tape.test.mjs` checks that both give
+//! the same objects for every conformance vector.
+//!
+//! Grammar (integers little-endian; `[x]` is present when a flag or mask bit says so):
 //!
 //! ```text
-//! event    = event_type US id US occurred_at (US value)*   one value per data field, in order
-//! id       = "" (absent) | "s" text
-//! value    = "" (absent) | "s" text | "n" number | "t" | "f" | "z" (null)
-//! quote    = "Q" US mask [US event_id] [US at] US n_express (US code)* US n_fees (US fee)*
-//!            [US n_totals (US code US amount)*] (US amount)*n_express US n_warnings
-//!            (US path US code US message)*
-//! mask     = bit 1 event_id, bit 2 at (else the event's occurred_at as given), bit 4 totals
-//!            (else one per fee: its currency and amount)
-//! fee      = ref [US input_volume] US amount (US amount)*n_express
-//! ref      = k (template k) | "+" k US template (define k, then use it) | "!" US template
-//! template = mask US product_code [US price_id] US price_name US currency US event_type
-//!            US usage_type [US n (US key US value)*n] [US volume_field] [US unit_price]
-//!            [US volume_rate] [US package_size] [US description]
-//!            mask bits: 1 price_id, 2 dimensions, 4 volume_field, 8 input_volume,
-//!            16 unit_price, 32 volume_rate, 64 package_size, 128 description
-//! batch    = "M" US n (US quote)*n
+//! len      = u8 n (n < 255) | 0xFF u32 n
+//! str      = len, n bytes of UTF-8
+//! record   = str event_type, opt id, opt occurred_at, len n, value*n   (n = the type's data fields)
+//! opt      = 0x00 (absent) | 0x01 str
+//! value    = 0 absent | 1 str | 2 f64 (8 bytes, a JavaScript number) | 3 true | 4 false | 5 null
+//! batch    = len count, record*count
+//!
+//! answer   = len n_express, str*n_express (the express_in codes, spelled as the quotes spell them),
+//!            quote*                        (one per record)
+//! quote    = u8 flags, [str at], len n_fees, fee*n_fees, [len n_totals, (str code, str amount)*],
+//!            str*n_express (the quote's equivalents), len n_warnings, (str path, str code, str message)*
+//!            flags: 1 `at` follows (else it is the record's occurred_at text as sent),
+//!                   2 totals follow (else one per fee: its currency and amount)
+//! fee      = len ref, [template], [str input_volume], str amount, str*n_express (its equivalents)
+//!            ref: 2k uses template k; 2k+1 defines template k here (k = MAX_TEMPLATES: a scratch
+//!            slot, used once and not kept)
+//! template = u8 mask, str product_code, [str price_id], str price_name, str currency,
+//!            str event_type, str usage_type, [len n, (str key, str value)*n], [str volume_field],
+//!            [str unit_price], [str volume_rate], [str package_size], [str description]
+//!            mask: 1 price_id, 2 dimensions, 4 volume_field, 8 input_volume, 16 unit_price,
+//!                  32 volume_rate, 64 package_size, 128 description
 //! ```
 //!
-//! A number is read exactly as serde_json reads the same text in JSON (JavaScript's
-//! `String(x)` and `JSON.stringify(x)` agree for finite numbers), so a tape event prices like
-//! its JSON form to the last digit.
+//! Amounts and decimals travel as their text (`"51.00"`), written by the same code as the JSON
+//! path's. A number is read exactly as the JSON path reads the same number written by
+//! `JSON.stringify` ([`scalar_from_f64`]), so a tape event prices like its JSON form to the last
+//! digit.
 
 use crate::engine::{Engine, FnvMap};
-use crate::event::{Event, Scalar};
+use crate::event::{scalar_from_f64, Event, Scalar};
 use crate::instant::Instant;
 use crate::quote::{Fee, Quote, QuoteOptions};
 use std::borrow::Cow;
-use std::fmt::Write;
 
-/// Between the fields of an event or a quote.
-pub const US: char = '\u{1f}';
-/// Between the events of a batch.
-pub const RS: char = '\u{1e}';
+/// Templates kept per engine before new fee shapes are sent in the scratch slot instead:
+/// wildcard dimensions can make the shapes unbounded, the memory must not be.
+pub const MAX_TEMPLATES: usize = 4096;
 
-/// Templates kept per engine before new fee shapes are sent inline instead: wildcard
-/// dimensions can make the shapes unbounded, the memory must not be.
-const MAX_TEMPLATES: usize = 4096;
-
-/// The fee templates one decoder knows. Sync calls share one per engine (the decoder reads each
-/// answer before the next call); a batch uses its own, so concurrent batches never interleave.
+/// The fee templates one decoder knows. Single quotes share one per engine (the decoder reads
+/// each answer before the next call); a batch uses its own, so concurrent batches never
+/// interleave.
 #[derive(Debug, Default, Clone)]
 pub struct Tape {
     /// The engine whose addresses `templates` holds (see [`Fee::origin`]).
@@ -64,20 +70,214 @@ pub struct Tape {
     /// hash collision costs a comparison, never a wrong fee.
     templates: FnvMap<(usize, u64), Vec<Template>>,
     count: usize,
-    def: String,
     /// The last instant written and its text: a batch's events often share one.
     at: Option<(Instant, String)>,
     /// The last `occurred_at` text read and its instant.
-    parsed: Option<(String, Instant)>,
+    parsed: Option<(Vec<u8>, Instant)>,
     /// Scratch space for a quote's body.
-    body: String,
+    body: Vec<u8>,
 }
 
 /// A template's dimension values (what the origin does not fix) and its number.
 type Template = (Vec<String>, u32);
 
-fn mask_of(fee: &Fee<'_>) -> u32 {
-    let mut mask = 0u32;
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/// A cursor over tape bytes; every read is checked, and `None` means "not a well-formed tape".
+struct Cursor<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(bytes: &'t [u8]) -> Cursor<'t> {
+        Cursor { bytes, pos: 0 }
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'t [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        match self.u8()? {
+            255 => {
+                let b = self.take(4)?;
+                let n = u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]);
+                usize::try_from(n).ok()
+            }
+            n => Some(usize::from(n)),
+        }
+    }
+
+    fn str(&mut self) -> Option<&'t str> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    fn opt_str(&mut self) -> Option<Option<&'t str>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => self.str().map(Some),
+            _ => None,
+        }
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        let b: [u8; 8] = self.take(8)?.try_into().ok()?;
+        Some(f64::from_le_bytes(b))
+    }
+
+    fn done(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+}
+
+/// Where a record's id sits, so that a batch can tell records apart by everything else.
+struct Read<'t> {
+    event: Event<'t>,
+    /// The record's bytes before the id, and from its `occurred_at` to its end.
+    head: &'t [u8],
+    rest: &'t [u8],
+    /// The `occurred_at` text as sent (empty when absent).
+    occurred: &'t str,
+}
+
+/// Reads one record at the cursor; `None` when it is not a well-formed record for this engine
+/// or the event it holds is not valid (the binding then uses the JSON path, which reports the
+/// exact error).
+fn read_record<'t>(
+    engine: &'t Engine,
+    c: &mut Cursor<'t>,
+    parsed: &mut Option<(Vec<u8>, Instant)>,
+) -> Option<Read<'t>> {
+    let start = c.pos;
+    let event_type = c.str()?;
+    let head = c.bytes.get(start..c.pos)?;
+    let id = c.opt_str()?;
+    let rest_start = c.pos;
+    let occurred = c.opt_str()?.unwrap_or_default();
+    let occurred_at = if occurred.is_empty() {
+        None
+    } else {
+        match parsed {
+            Some((text, t)) if text.as_slice() == occurred.as_bytes() => Some(*t),
+            _ => {
+                let t = Instant::parse(occurred).ok()?;
+                *parsed = Some((occurred.as_bytes().to_vec(), t));
+                Some(t)
+            }
+        }
+    };
+    let fields = engine.data_fields(event_type);
+    if c.len()? != fields.len() {
+        return None;
+    }
+    let mut data = Vec::with_capacity(fields.len());
+    for field in fields {
+        let value = match c.u8()? {
+            0 => continue,
+            1 => Scalar::Str(Cow::Borrowed(c.str()?)),
+            2 => match scalar_from_f64(c.f64()?) {
+                Scalar::Invalid(_) => return None,
+                n => n,
+            },
+            3 => Scalar::Bool(true),
+            4 => Scalar::Bool(false),
+            5 => Scalar::Null,
+            _ => return None,
+        };
+        data.push((Cow::Borrowed(field.as_str()), value));
+    }
+    let rest = c.bytes.get(rest_start..c.pos)?;
+    let event = Event {
+        id: id.map(Cow::Borrowed),
+        event_type: Cow::Borrowed(event_type),
+        occurred_at,
+        data,
+    };
+    event.check("").ok()?;
+    Some(Read {
+        event,
+        head,
+        rest,
+        occurred,
+    })
+}
+
+/// Reads one event record (the whole of `record`); `None` when it is not a well-formed record
+/// for this engine.
+pub fn read_event<'t>(engine: &'t Engine, record: &'t [u8]) -> Option<Event<'t>> {
+    let mut c = Cursor::new(record);
+    let read = read_record(engine, &mut c, &mut None)?;
+    c.done().then_some(read.event)
+}
+
+/// Whether a record carries its own instant (else a quote needs `at` or the host's clock).
+pub fn has_instant(record: &[u8]) -> bool {
+    let mut c = Cursor::new(record);
+    c.str().is_some() && c.opt_str().is_some() && matches!(c.opt_str(), Some(Some(_)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/// Appends a length; false when it does not fit the tape's 32 bits.
+fn put_len(out: &mut Vec<u8>, n: usize) -> bool {
+    match u8::try_from(n) {
+        Ok(b) if b < 255 => out.push(b),
+        _ => match u32::try_from(n) {
+            Ok(n) => {
+                out.push(255);
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            Err(_) => return false,
+        },
+    }
+    true
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) -> bool {
+    put_len(out, s.len()) && {
+        out.extend_from_slice(s.as_bytes());
+        true
+    }
+}
+
+/// Appends text written by `write` (amounts and decimals, ASCII, far shorter than 255 bytes)
+/// as a `str`, its length filled in afterwards.
+fn put_text(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) -> bool {
+    let at = out.len();
+    out.push(0);
+    write(out);
+    match (u8::try_from(out.len() - at - 1), out.get_mut(at)) {
+        (Ok(n), Some(slot)) if n < 255 => {
+            *slot = n;
+            true
+        }
+        _ => false,
+    }
+}
+
+fn put_amount(out: &mut Vec<u8>, a: crate::number::Amount) -> bool {
+    put_text(out, |o| crate::number::push_amount(o, a))
+}
+
+fn put_decimal(out: &mut Vec<u8>, d: rust_decimal::Decimal) -> bool {
+    put_text(out, |o| crate::number::push_decimal(o, d))
+}
+
+fn mask_of(fee: &Fee<'_>) -> u8 {
+    let mut mask = 0u8;
     for (bit, on) in [
         (1, fee.price_id.is_some()),
         (2, fee.dimensions.is_some()),
@@ -93,26 +293,6 @@ fn mask_of(fee: &Fee<'_>) -> u32 {
         }
     }
     mask
-}
-
-/// The template's strings, in template order.
-fn strs_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
-    let dims = fee
-        .dimensions
-        .iter()
-        .flat_map(|d| d.0.iter().flat_map(|(k, v)| [*k, v.as_ref()]));
-    [
-        Some(fee.product_code),
-        fee.price_id,
-        Some(fee.price_name),
-        Some(fee.currency),
-    ]
-    .into_iter()
-    .flatten()
-    .chain([fee.event_type, fee.usage_type.as_str()])
-    .chain(dims)
-    .chain(fee.volume_field)
-    .chain(fee.description)
 }
 
 fn dims_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
@@ -131,119 +311,40 @@ fn dims_hash(fee: &Fee<'_>) -> u64 {
     h.finish()
 }
 
-/// Reads one event record; `None` when it is not a well-formed record for this engine (the
-/// binding then uses the JSON path, which reports the exact error).
-pub fn read_event<'t>(engine: &'t Engine, record: &'t str) -> Option<Event<'t>> {
-    read_with(engine, record, &mut None)
-}
-
-/// A JSON number's text as serde_json reads it into event data (an integer exactly, anything
-/// else as a double named by its shortest text). Short plain texts, which a double represents
-/// to the digit, skip the double.
-fn number(text: &str) -> Option<Scalar<'_>> {
-    let body = text.strip_prefix('-').unwrap_or(text);
-    let plain = !body.is_empty()
-        && !text.starts_with("-0")
-        && (!body.starts_with('0') || body.len() == 1 || body.starts_with("0."))
-        && body.len() <= 16
-        && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && body.bytes().filter(|b| *b == b'.').count() <= 1
-        && !body.ends_with('.');
-    if plain {
-        if body.contains('.') {
-            // At most 15 significant digits: the double nearest this text prints as it.
-            let d = crate::number::parse_decimal(text).ok()?;
-            return Some(Scalar::Num(d.normalize()));
-        }
-        if let Ok(i) = text.parse::<i64>() {
-            return Some(Scalar::Num(rust_decimal::Decimal::from(i)));
+/// The constant part of a fee, as a template.
+fn define(out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
+    out.push(mask_of(fee));
+    let mut ok = put_str(out, fee.product_code);
+    if let Some(id) = fee.price_id {
+        ok &= put_str(out, id);
+    }
+    for s in [
+        fee.price_name,
+        fee.currency,
+        fee.event_type,
+        fee.usage_type.as_str(),
+    ] {
+        ok &= put_str(out, s);
+    }
+    if let Some(dims) = &fee.dimensions {
+        ok &= put_len(out, dims.0.len());
+        for (k, v) in &dims.0 {
+            ok &= put_str(out, k) && put_str(out, v);
         }
     }
-    match serde_json::from_str::<Scalar<'_>>(text).ok()? {
-        Scalar::Str(_) | Scalar::Invalid(_) => None,
-        n => Some(n),
+    if let Some(field) = fee.volume_field {
+        ok &= put_str(out, field);
     }
-}
-
-fn read_with<'t>(
-    engine: &'t Engine,
-    record: &'t str,
-    parsed: &mut Option<(String, Instant)>,
-) -> Option<Event<'t>> {
-    let mut parts = record.split(US);
-    let event_type = parts.next()?;
-    let id = match parts.next()? {
-        "" => None,
-        s => Some(Cow::Borrowed(s.strip_prefix('s')?)),
-    };
-    let occurred_at = match parts.next()? {
-        "" => None,
-        s => match parsed {
-            Some((text, t)) if text == s => Some(*t),
-            _ => {
-                let t = Instant::parse(s).ok()?;
-                *parsed = Some((s.to_string(), t));
-                Some(t)
-            }
-        },
-    };
-    let fields = engine.data_fields(event_type);
-    let mut data = Vec::with_capacity(fields.len());
-    for field in fields {
-        let raw = parts.next()?;
-        let value = match raw.as_bytes().first() {
-            None => continue,
-            Some(b's') => Scalar::Str(Cow::Borrowed(raw.get(1..)?)),
-            Some(b'n') => number(raw.get(1..)?)?,
-            Some(b't') if raw.len() == 1 => Scalar::Bool(true),
-            Some(b'f') if raw.len() == 1 => Scalar::Bool(false),
-            Some(b'z') if raw.len() == 1 => Scalar::Null,
-            Some(_) => return None,
-        };
-        data.push((Cow::Borrowed(field.as_str()), value));
+    for d in [fee.unit_price, fee.volume_rate, fee.package_size]
+        .into_iter()
+        .flatten()
+    {
+        ok &= put_decimal(out, d);
     }
-    if parts.next().is_some() {
-        return None;
+    if let Some(text) = fee.description {
+        ok &= put_str(out, text);
     }
-    let event = Event {
-        id,
-        event_type: Cow::Borrowed(event_type),
-        occurred_at,
-        data,
-    };
-    event.check("").ok()?;
-    Some(event)
-}
-
-/// Whether a record carries its own instant (else a quote needs `at` or the host's clock).
-pub fn has_instant(record: &str) -> bool {
-    !occurred_text(record).is_empty()
-}
-
-/// The text of the record's `occurred_at`, to tell the decoder "the instant you sent".
-fn occurred_text(record: &str) -> &str {
-    record.split(US).nth(2).unwrap_or_default()
-}
-
-fn clean(s: &str) -> bool {
-    !s.contains([US, RS])
-}
-
-/// Appends `US` and a field; false when the field holds a separator.
-fn put(out: &mut String, s: &str) -> bool {
-    out.push(US);
-    out.push_str(s);
-    clean(s)
-}
-
-fn put_amount(out: &mut String, a: crate::number::Amount) {
-    out.push(US);
-    crate::number::push_amount(out, a);
-}
-
-fn put_decimal(out: &mut String, d: rust_decimal::Decimal) {
-    out.push(US);
-    crate::number::push_decimal(out, d);
+    ok
 }
 
 impl Tape {
@@ -251,41 +352,7 @@ impl Tape {
         Tape::default()
     }
 
-    /// The constant part of a fee as template text (in `self.def`); false when a string holds
-    /// a separator.
-    fn define(&mut self, fee: &Fee<'_>, mask: u32) -> bool {
-        let def = &mut self.def;
-        def.clear();
-        let _ = write!(def, "{mask}");
-        let mut ok = true;
-        let mut strs = strs_of(fee);
-        // product_code, price_id?, price_name, currency, event_type, usage_type
-        let head = 5 + usize::from(fee.price_id.is_some());
-        for s in strs.by_ref().take(head) {
-            ok &= put(def, s);
-        }
-        if let Some(dims) = &fee.dimensions {
-            put_count(def, dims.0.len());
-            for s in strs.by_ref().take(dims.0.len() * 2) {
-                ok &= put(def, s);
-            }
-        }
-        if let Some(field) = fee.volume_field {
-            ok &= put(def, field);
-        }
-        for d in [fee.unit_price, fee.volume_rate, fee.package_size]
-            .into_iter()
-            .flatten()
-        {
-            put_decimal(def, d);
-        }
-        if let Some(text) = fee.description {
-            ok &= put(def, text);
-        }
-        ok
-    }
-
-    fn fee(&mut self, out: &mut String, fee: &Fee<'_>) -> bool {
+    fn fee(&mut self, out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
         let key = (fee.origin, dims_hash(fee));
         let known = self.templates.get(&key).and_then(|bucket| {
             bucket.iter().find_map(|(dims, k)| {
@@ -295,62 +362,40 @@ impl Tape {
                     .then_some(*k)
             })
         });
-        out.push(US);
-        match known {
-            Some(k) => {
-                out.pop();
-                put_count(out, k as usize);
-            }
+        let mut ok = match known {
+            Some(k) => put_len(out, k as usize * 2),
             None => {
-                if !self.define(fee, mask_of(fee)) {
-                    return false;
-                }
-                if self.count < MAX_TEMPLATES {
-                    let k = self.count as u32;
+                let k = if self.count < MAX_TEMPLATES {
+                    let k = self.count;
                     self.count += 1;
                     let dims = dims_of(fee).map(str::to_string).collect();
-                    self.templates.entry(key).or_default().push((dims, k));
-                    let _ = write!(out, "+{k}");
+                    self.templates
+                        .entry(key)
+                        .or_default()
+                        .push((dims, k as u32));
+                    k
                 } else {
-                    out.push('!');
-                }
-                out.push(US);
-                out.push_str(&self.def);
+                    MAX_TEMPLATES
+                };
+                put_len(out, k * 2 + 1) && define(out, fee)
             }
-        }
-        if let Some(v) = fee.input_volume {
-            put_decimal(out, v);
-        }
-        put_amount(out, fee.amount);
-        for (_, a) in &fee.equivalents.0 {
-            put_amount(out, *a);
-        }
-        true
-    }
-
-    /// Appends `quote` to `out`; false (with `out` in any state) when it cannot be taped.
-    /// `occurred` is the event's `occurred_at` as the caller wrote it.
-    pub fn write_quote(&mut self, out: &mut String, quote: &Quote<'_>, occurred: &str) -> bool {
-        let mut body = std::mem::take(&mut self.body);
-        body.clear();
-        let done = match self.write_body(&mut body, quote, occurred) {
-            Some(mask) => {
-                write_head(out, mask, quote.event_id) && {
-                    out.push_str(&body);
-                    true
-                }
-            }
-            None => false,
         };
-        self.body = body;
-        done
+        if let Some(v) = fee.input_volume {
+            ok &= put_decimal(out, v);
+        }
+        ok &= put_amount(out, fee.amount);
+        for (_, a) in &fee.equivalents.0 {
+            ok &= put_amount(out, *a);
+        }
+        ok
     }
 
-    /// What follows a quote's event id: `[US at] US n_express ...`. Returns the quote's mask
-    /// bits other than the id's, or `None` when the quote cannot be taped.
-    fn write_body(&mut self, out: &mut String, quote: &Quote<'_>, occurred: &str) -> Option<u32> {
+    /// Appends `quote` (with `occurred`, the `occurred_at` text its record carried); false
+    /// (with `out` in any state, and templates the decoder may not have seen) when it cannot be
+    /// taped.
+    fn write_quote(&mut self, out: &mut Vec<u8>, quote: &Quote<'_>, occurred: &str) -> bool {
         if !quote.explain.is_empty() {
-            return None;
+            return false;
         }
         let at = match self.at.take() {
             Some((t, text)) if t == quote.at => text,
@@ -362,186 +407,262 @@ impl Tape {
             .iter()
             .enumerate()
             .all(|(i, f)| quote.fees.iter().take(i).all(|g| g.currency != f.currency));
-        let mask = if same_at { 0 } else { 2 } | if distinct { 0 } else { 4 };
+        out.push(u8::from(!same_at) | if distinct { 0 } else { 2 });
         let mut ok = true;
         if !same_at {
-            put(out, &at);
+            ok &= put_str(out, &at);
         }
         self.at = Some((quote.at, at));
-        put_count(out, quote.equivalents.0.len());
-        for (code, _) in &quote.equivalents.0 {
-            ok &= put(out, code);
-        }
-        put_count(out, quote.fees.len());
+        ok &= put_len(out, quote.fees.len());
         for fee in &quote.fees {
             ok &= self.fee(out, fee);
         }
         if !distinct {
-            put_count(out, quote.totals.0.len());
+            ok &= put_len(out, quote.totals.0.len());
             for (code, amount) in &quote.totals.0 {
-                ok &= put(out, code);
-                put_amount(out, *amount);
+                ok &= put_str(out, code) && put_amount(out, *amount);
             }
         }
         for (_, amount) in &quote.equivalents.0 {
-            put_amount(out, *amount);
+            ok &= put_amount(out, *amount);
         }
-        put_count(out, quote.warnings.len());
+        ok &= put_len(out, quote.warnings.len());
         for w in &quote.warnings {
-            ok &= put(out, &w.path);
-            put(out, w.code.as_str());
-            ok &= put(out, &w.message);
+            ok &=
+                put_str(out, &w.path) && put_str(out, w.code.as_str()) && put_str(out, &w.message);
         }
-        ok.then_some(mask)
+        ok
+    }
+
+    fn forget(&mut self) {
+        self.templates.clear();
+        self.count = 0;
     }
 }
 
-/// `Q US mask [US event_id]`; false when the id holds a separator.
-fn write_head(out: &mut String, mask: u32, event_id: Option<&str>) -> bool {
-    out.push('Q');
-    put_count(out, (mask | u32::from(event_id.is_some())) as usize);
-    match event_id {
-        Some(id) => put(out, id),
-        None => true,
+/// The answer's head: the express_in codes as the quotes spell them (every quote of a call has
+/// the same ones, in the same order; none without quotes).
+fn write_head(out: &mut Vec<u8>, quote: Option<&Quote<'_>>) -> bool {
+    let codes = quote
+        .map(|q| q.equivalents.0.as_slice())
+        .unwrap_or_default();
+    let mut ok = put_len(out, codes.len());
+    for (code, _) in codes {
+        ok &= put_str(out, code);
     }
-}
-
-/// Appends `US` and a count, without the formatter.
-fn put_count(out: &mut String, n: usize) {
-    out.push(US);
-    let mut buf = [0u8; 20];
-    let mut len = 0;
-    let mut v = n;
-    loop {
-        if let Some(slot) = buf.get_mut(len) {
-            *slot = b'0' + (v % 10) as u8;
-        }
-        len += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for b in buf.iter().take(len).rev() {
-        out.push(char::from(*b));
-    }
+    ok
 }
 
 impl Engine {
-    /// One event record quoted as a tape quote, using (and growing) `tape`'s templates; `None`
-    /// when the record or its quote cannot travel by tape. `options.explain` must be off.
+    /// One event record quoted onto `out` (an answer holding one quote), using and growing
+    /// `tape`'s templates; false when the record or its quote cannot travel by tape (then
+    /// `out` holds nothing useful). `options.explain` must be off.
     pub fn quote_tape(
         &self,
         tape: &mut Tape,
-        record: &str,
+        record: &[u8],
         options: &QuoteOptions,
-    ) -> Option<String> {
+        out: &mut Vec<u8>,
+    ) -> bool {
         if tape.engine != self.id.0 {
             // Another engine's addresses mean nothing here: start over (the decoder's copies
             // are redefined as the new templates are sent).
             *tape = Tape::new();
             tape.engine = self.id.0;
         }
-        let event = read_with(self, record, &mut tape.parsed)?;
-        let quote = self.quote(&event, options).ok()?;
-        let mut out = String::with_capacity(64);
-        // A failed write may have added templates the decoder never saw: forget them all.
-        if tape.write_quote(&mut out, &quote, occurred_text(record)) {
-            Some(out)
-        } else {
-            tape.templates.clear();
-            tape.count = 0;
-            None
+        let mut c = Cursor::new(record);
+        let Some(read) = read_record(self, &mut c, &mut tape.parsed) else {
+            return false;
+        };
+        if !c.done() {
+            return false;
         }
+        let Ok(quote) = self.quote(&read.event, options) else {
+            return false;
+        };
+        if !write_head(out, Some(&quote)) {
+            return false;
+        }
+        // A failed write may have added templates the decoder never saw: forget them all.
+        let ok = tape.write_quote(out, &quote, read.occurred);
+        if !ok {
+            tape.forget();
+        }
+        ok
     }
 
-    /// A batch of records (separated by `RS`) as one tape batch with its own templates, tier
-    /// usage accumulating in order as in [`Engine::quote_many`]; `None` when any record or quote
-    /// cannot travel by tape.
+    /// A batch of records quoted onto `out` (an answer holding one quote per record) with
+    /// templates of its own, tier usage accumulating in order as in [`Engine::quote_many`];
+    /// false when any record or quote cannot travel by tape.
     ///
     /// Without tiered prices a quote depends on nothing but its own event, so events that differ
-    /// at most in their id are priced once and their quote repeated with each id: event logs
-    /// repeat themselves (a few types, models and sizes), and this is most of a batch's speed.
-    pub fn quote_many_tape(&self, records: &str, options: &QuoteOptions) -> Option<String> {
-        let texts: Vec<&str> = if records.is_empty() {
-            Vec::new()
-        } else {
-            records.split(RS).collect()
-        };
-        let mut out = String::with_capacity(texts.len().saturating_mul(24).saturating_add(8));
-        out.push('M');
-        put_count(&mut out, texts.len());
+    /// at most in their id are priced once and their quote repeated for each: event logs repeat
+    /// themselves (a few types, models and sizes), and this is most of a batch's speed.
+    pub fn quote_many_tape(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> bool {
+        self.tape_batch(input, options, out).is_some()
+    }
+
+    fn tape_batch(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> Option<()> {
+        let mut c = Cursor::new(input);
+        let n = c.len()?;
         let mut tape = Tape::new();
         tape.engine = self.id.0;
         let mut parsed = None;
-        if self.has_tiered_prices() {
-            let mut events = Vec::with_capacity(texts.len());
-            for text in &texts {
-                events.push(read_with(self, text, &mut parsed)?);
+        // Each record's first twin (the first record that differs from it at most in its id).
+        let mut firsts: FnvMap<(&[u8], &[u8]), usize> = FnvMap::default();
+        let tiered = self.has_tiered_prices();
+        let mut uniques: Vec<Read<'_>> = Vec::new();
+        let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
+        for _ in 0..n {
+            let read = read_record(self, &mut c, &mut parsed)?;
+            if tiered {
+                // Every event counts towards its tiers: no two are alike.
+                plan.push(uniques.len());
+                uniques.push(read);
+                continue;
             }
-            let mut ok = true;
-            self.quote_each(&events, options, |i, quote| {
-                if ok {
-                    out.push(US);
-                    let occurred = texts.get(i).map(|t| occurred_text(t)).unwrap_or_default();
-                    ok = tape.write_quote(&mut out, &quote, occurred);
-                }
-            })
-            .ok()?;
-            return ok.then_some(out);
+            let next = uniques.len();
+            let j = *firsts.entry((read.head, read.rest)).or_insert(next);
+            if j == next {
+                uniques.push(read);
+            }
+            plan.push(j);
         }
-        // Each record's id, and the index of the first record with the same rest.
-        let mut firsts: FnvMap<(&str, &str), usize> = FnvMap::default();
-        let mut uniques: Vec<&str> = Vec::new();
-        let mut plan: Vec<(usize, Option<&str>)> = Vec::with_capacity(texts.len());
-        for text in &texts {
-            let (event_type, rest) = text.split_once(US)?;
-            let (id, rest) = rest.split_once(US)?;
-            let id = match id {
-                "" => None,
-                s => Some(s.strip_prefix('s')?),
-            };
-            let j = *firsts.entry((event_type, rest)).or_insert_with(|| {
-                uniques.push(text);
-                uniques.len() - 1
-            });
-            plan.push((j, id));
+        if !c.done() {
+            return None;
         }
-        let mut events = Vec::with_capacity(uniques.len());
-        for text in &uniques {
-            events.push(read_with(self, text, &mut parsed)?);
-        }
+        let events: Vec<Event<'_>> = uniques.iter().map(|r| r.event.clone()).collect();
         // The bodies of the distinct quotes, written in the order of their first use, so that
         // every template is defined before a later quote refers to it.
-        let mut bodies = String::new();
-        let mut spans: Vec<(u32, usize, usize)> = Vec::with_capacity(uniques.len());
+        let mut bodies = std::mem::take(&mut tape.body);
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(events.len());
         let mut ok = true;
+        let mut head = false;
         self.quote_each(&events, options, |j, quote| {
+            if !head {
+                head = true;
+                ok &= write_head(out, Some(&quote));
+            }
             if ok {
                 let start = bodies.len();
-                let occurred = uniques.get(j).map(|t| occurred_text(t)).unwrap_or_default();
-                match tape.write_body(&mut bodies, &quote, occurred) {
-                    Some(mask) => spans.push((mask, start, bodies.len())),
-                    None => ok = false,
-                }
+                let occurred = uniques.get(j).map(|r| r.occurred).unwrap_or_default();
+                ok = tape.write_quote(&mut bodies, &quote, occurred);
+                spans.push((start, bodies.len()));
             }
         })
         .ok()?;
+        if !head {
+            ok &= write_head(out, None);
+        }
         if !ok {
             return None;
         }
-        for (j, id) in plan {
-            let (mask, start, end) = *spans.get(j)?;
-            out.push(US);
-            write_head(&mut out, mask, id);
-            out.push_str(bodies.get(start..end)?);
+        if !tiered && spans.len() == n {
+            // No twins: the bodies are the answer as they stand.
+            out.extend_from_slice(&bodies);
+            return Some(());
         }
-        Some(out)
+        out.reserve(n.saturating_mul(bodies.len() / spans.len().max(1)));
+        for j in plan {
+            let (start, end) = *spans.get(j)?;
+            out.extend_from_slice(bodies.get(start..end)?);
+        }
+        Some(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scratch memory
+
+/// The JavaScript faces pass records through a scratch memory rather than as arguments (a
+/// WebAssembly module's own memory; for the Node addon, an `ArrayBuffer` registered once): the
+/// header, the record (or a batch's records), then the answer, written right after them.
+///
+/// ```text
+/// scratch = u32 handle (which engine; the addon's, unused in WebAssembly), u32 flags,
+///           u32 length of what follows, record | batch, [answer]
+/// ```
+pub const SCRATCH_HEADER: usize = 12;
+/// Header flag: the host clock may be read when nothing else says when to price.
+pub const FLAG_CLOCK: u32 = 1;
+/// Header flag: the options the wrapper set for tape quotes apply (else the defaults).
+pub const FLAG_OPTIONS: u32 = 2;
+
+/// A scratch memory's header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub handle: u32,
+    pub flags: u32,
+    /// The length of the record (or batch) after the header.
+    pub len: usize,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([
+        *b.first()?,
+        *b.get(1)?,
+        *b.get(2)?,
+        *b.get(3)?,
+    ]))
+}
+
+/// Reads a scratch memory's header; `None` when the memory is too small for it and its record.
+pub fn read_header(scratch: &[u8]) -> Option<Header> {
+    let header = Header {
+        handle: u32_at(scratch, 0)?,
+        flags: u32_at(scratch, 4)?,
+        len: usize::try_from(u32_at(scratch, 8)?).ok()?,
+    };
+    (SCRATCH_HEADER.checked_add(header.len)? <= scratch.len()).then_some(header)
+}
+
+/// Answers what the scratch holds: `answer(input, out)` writes the answer into `out` (false:
+/// use the JSON path), which is then copied right after the input. Returns the answer's length;
+/// 0 for the JSON path (also for a malformed header); a negative number is the scratch size the
+/// answer needs (the caller grows the scratch and asks again; the answer is lost, so `answer`
+/// must forget what it told the decoder).
+pub fn answer_in_place(
+    scratch: &mut [u8],
+    out: &mut Vec<u8>,
+    answer: impl FnOnce(Header, &[u8], &mut Vec<u8>) -> bool,
+) -> i64 {
+    let Some(header) = read_header(scratch) else {
+        return 0;
+    };
+    let end = SCRATCH_HEADER + header.len;
+    let (head, rest) = scratch.split_at_mut(end);
+    let Some(input) = head.get(SCRATCH_HEADER..) else {
+        return 0;
+    };
+    out.clear();
+    if !answer(header, input, out) {
+        return 0;
+    }
+    let n = out.len();
+    match rest.get_mut(..n) {
+        Some(dest) => {
+            dest.copy_from_slice(out);
+            i64::try_from(n).unwrap_or(0)
+        }
+        None => -i64::try_from(end.saturating_add(n)).unwrap_or(i64::MAX),
+    }
+}
+
+impl Tape {
+    /// Forgets every template (after an answer the decoder never read).
+    pub fn reset(&mut self) {
+        *self = Tape::new();
     }
 }
 
 #[cfg(test)]
+#[path = "../tests/support/tape_decode.rs"]
+mod test_decode;
+
+#[cfg(test)]
 mod tests {
+    use super::test_decode::{Decoder, Sent};
     use super::*;
 
     const CATALOG: &str = r#"{"assets": [{"code": "CR", "name": "Credits", "precision": 2,
@@ -554,6 +675,8 @@ mod tests {
           {"dimensions": {"model": "gen4"}, "values": [{"volume_rate": "12"}]},
           {"dimensions": {"model": "*"}, "values": [{"volume_rate": "5"}]}]}]}]}]}"#;
 
+    const AT: &str = "2026-03-01T12:00:00Z";
+
     fn engine() -> Engine {
         Engine::from_json(CATALOG).unwrap()
     }
@@ -563,6 +686,50 @@ mod tests {
             explain: false,
             ..QuoteOptions::default()
         }
+    }
+
+    /// A record as the JavaScript writer makes it.
+    enum V<'a> {
+        S(&'a str),
+        N(f64),
+        Absent,
+    }
+
+    fn record(id: Option<&str>, at: Option<&str>, values: &[V<'_>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_str(&mut out, "render");
+        for s in [id, at] {
+            match s {
+                None => out.push(0),
+                Some(s) => {
+                    out.push(1);
+                    put_str(&mut out, s);
+                }
+            }
+        }
+        put_len(&mut out, values.len());
+        for v in values {
+            match v {
+                V::S(s) => {
+                    out.push(1);
+                    put_str(&mut out, s);
+                }
+                V::N(x) => {
+                    out.push(2);
+                    out.extend_from_slice(&x.to_le_bytes());
+                }
+                V::Absent => out.push(0),
+            }
+        }
+        out
+    }
+
+    /// The JSON path's quote of the same event, as a value without `explain`.
+    fn reference(e: &Engine, json: &str, options: &QuoteOptions) -> serde_json::Value {
+        let event = Event::from_json(json).unwrap();
+        let mut v = serde_json::to_value(e.quote(&event, options).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("explain");
+        v
     }
 
     #[test]
@@ -575,158 +742,218 @@ mod tests {
     #[test]
     fn an_event_record_reads_like_its_json() {
         let e = engine();
-        let record = "render\u{1f}sevt_1\u{1f}2026-03-01T12:00:00Z\u{1f}n4.25\u{1f}sgen4";
-        let from_tape = read_event(&e, record).unwrap();
+        let rec = record(Some("evt_1"), Some(AT), &[V::N(4.25), V::S("gen4")]);
+        let from_tape = read_event(&e, &rec).unwrap();
         let json = r#"{"id":"evt_1","event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{"seconds":4.25,"model":"gen4"}}"#;
         assert_eq!(from_tape, Event::from_json(json).unwrap());
-        // Numbers go through serde_json exactly as in JSON, including huge integers.
-        let big = read_event(&e, "render\u{1f}\u{1f}\u{1f}n1e+21\u{1f}").unwrap();
+        // Numbers read as the JSON path reads JavaScript's text of them, huge ones included.
+        let big = record(None, None, &[V::N(1e21), V::Absent]);
+        let big = read_event(&e, &big).unwrap();
         let json = Event::from_json(r#"{"event_type":"render","data":{"seconds":1e+21}}"#).unwrap();
         assert_eq!(big.get("seconds"), json.get("seconds"));
-    }
-
-    /// What the JSON path reads; what it reports as invalid, the tape leaves to it (`None`).
-    fn serde_number(text: &str) -> Option<Scalar<'_>> {
-        match serde_json::from_str::<Scalar<'_>>(text).ok()? {
-            Scalar::Invalid(_) => None,
-            n => Some(n),
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn numbers_read_as_serde_json_reads_them(bits in proptest::num::u64::ANY, small in -100_000i64..100_000, places in 0u32..8) {
-            let x = f64::from_bits(bits);
-            if x.is_finite() {
-                // Rust prints a double's shortest digits, as JavaScript does (without exponents).
-                let text = format!("{x}");
-                proptest::prop_assert_eq!(number(&text), serde_number(&text), "{}", text);
-            }
-            let y = small as f64 / 10f64.powi(places as i32);
-            let text = format!("{y}");
-            proptest::prop_assert_eq!(number(&text), serde_number(&text), "{}", text);
-            let text = small.to_string();
-            proptest::prop_assert_eq!(number(&text), serde_number(&text), "{}", text);
-        }
-
-        #[test]
-        fn decimals_are_written_as_display_writes_them(lo in proptest::num::u32::ANY, mid in proptest::num::u32::ANY, hi in 0u32..4, neg in proptest::bool::ANY, scale in 0u32..=28) {
-            let d = rust_decimal::Decimal::from_parts(lo, mid, hi, neg, scale);
-            let mut out = String::new();
-            crate::number::push_decimal(&mut out, d);
-            proptest::prop_assert_eq!(out, d.to_string());
-            let amount = crate::number::Amount::new(d, scale.min(6));
-            let mut out = String::new();
-            crate::number::push_amount(&mut out, amount);
-            proptest::prop_assert_eq!(out, amount.to_string());
-        }
-    }
-
-    #[test]
-    fn number_edge_cases_read_as_serde_json_reads_them() {
-        for text in [
-            "0",
-            "-0",
-            "0.25",
-            "-0.5",
-            "4.25",
-            "12",
-            "-12",
-            "0.30000000000000004",
-            "1e+21",
-            "1e-7",
-            "123456789012345678",
-            "18446744073709551616",
-            "1.5",
-            "100.0",
-            "007",
-        ] {
-            assert_eq!(number(text), serde_number(text), "{text}");
-        }
+        assert!(has_instant(&rec));
+        assert!(!has_instant(&record(None, None, &[V::Absent, V::Absent])));
     }
 
     #[test]
     fn malformed_records_are_refused_not_guessed() {
         let e = engine();
-        for bad in [
-            "render",
-            "render\u{1f}evt\u{1f}\u{1f}\u{1f}",
-            "render\u{1f}\u{1f}soon\u{1f}\u{1f}",
-            "render\u{1f}\u{1f}\u{1f}nNaN\u{1f}",
-            "render\u{1f}\u{1f}\u{1f}n\"4\"\u{1f}",
-            "render\u{1f}\u{1f}\u{1f}x\u{1f}",
-            "render\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}extra",
-            "\u{1f}\u{1f}",
-        ] {
-            assert!(read_event(&e, bad).is_none(), "{bad:?}");
+        let good = record(None, Some(AT), &[V::N(4.0), V::S("gen4")]);
+        assert!(read_event(&e, &good).is_some());
+        // Every truncation, and anything after a record, is refused.
+        for cut in 0..good.len() {
+            assert!(read_event(&e, &good[..cut]).is_none(), "cut at {cut}");
         }
+        let mut longer = good.clone();
+        longer.push(0);
+        assert!(read_event(&e, &longer).is_none());
+        // Another number of fields than the type's, a bad tag, a bad instant, a non-finite
+        // number, bytes that are not UTF-8, an empty event type.
+        for bad in [
+            record(None, Some(AT), &[V::N(4.0)]),
+            record(None, Some("soon"), &[V::N(4.0), V::S("gen4")]),
+            record(None, Some(AT), &[V::N(f64::NAN), V::S("gen4")]),
+            record(None, Some(AT), &[V::N(f64::INFINITY), V::S("gen4")]),
+        ] {
+            assert!(read_event(&e, &bad).is_none());
+        }
+        let mut tag = good.clone();
+        let last_tag = tag.len() - 6;
+        tag[last_tag] = 9;
+        assert!(read_event(&e, &tag).is_none());
+        let mut utf = good.clone();
+        let n = utf.len();
+        utf[n - 1] = 0xff;
+        assert!(read_event(&e, &utf).is_none());
+        let mut empty = Vec::new();
+        put_str(&mut empty, " ");
+        empty.extend_from_slice(&[0, 0, 0]);
+        assert!(read_event(&e, &empty).is_none());
     }
 
     #[test]
-    fn a_quote_sends_its_template_once() {
+    fn a_quote_sends_its_template_once_and_says_what_json_says() {
         let e = engine();
         let mut tape = Tape::new();
-        let record = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n4.25\u{1f}sgen4";
-        let first = e.quote_tape(&mut tape, record, &no_explain()).unwrap();
-        assert_eq!(
-            first,
-            "Q\u{1f}0\u{1f}0\u{1f}1\u{1f}+0\u{1f}46\u{1f}video\u{1f}Render\u{1f}CR\u{1f}render\u{1f}volume\u{1f}1\u{1f}model\u{1f}gen4\u{1f}seconds\u{1f}12\u{1f}4.25\u{1f}51.00\u{1f}0"
-        );
-        let second = e.quote_tape(&mut tape, record, &no_explain()).unwrap();
+        let mut decoder = Decoder::new();
+        let sent = [Sent {
+            event_type: "render",
+            id: None,
+            occurred: AT,
+        }];
+        let json = r#"{"event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{"seconds":4.25,"model":"gen4"}}"#;
+        let rec = record(None, Some(AT), &[V::N(4.25), V::S("gen4")]);
+        let mut first = Vec::new();
+        assert!(e.quote_tape(&mut tape, &rec, &no_explain(), &mut first));
+        // No express codes; flags 0 (at as sent, totals from fees); one fee defining template 0.
+        assert_eq!(&first[..5], &[0, 0, 1, 1, 2 | 4 | 8 | 32]);
+        let want = reference(&e, json, &no_explain());
+        assert_eq!(decoder.answer(&first, &sent), std::slice::from_ref(&want));
+        let mut second = Vec::new();
+        assert!(e.quote_tape(&mut tape, &rec, &no_explain(), &mut second));
+        // Template 0 by reference, then input_volume and amount; no warnings.
         assert_eq!(
             second,
-            "Q\u{1f}0\u{1f}0\u{1f}1\u{1f}0\u{1f}4.25\u{1f}51.00\u{1f}0"
+            [0, 0, 1, 0, 4, b'4', b'.', b'2', b'5', 5, b'5', b'1', b'.', b'0', b'0', 0]
         );
+        assert_eq!(decoder.answer(&second, &sent), [want]);
+        // Express codes, an instant other than the one sent, a warning.
+        let options = QuoteOptions {
+            express_in: vec!["usd".into(), "CR".into()],
+            at: Some(Instant::parse("2026-04-01T00:00:00+02:00").unwrap()),
+            ..no_explain()
+        };
+        let rec = record(Some("e1"), Some(AT), &[V::N(-1.0), V::S("x")]);
+        let json = r#"{"id":"e1","event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{"seconds":-1,"model":"x"}}"#;
+        let mut out = Vec::new();
+        assert!(e.quote_tape(&mut tape, &rec, &options, &mut out));
+        let sent = [Sent {
+            event_type: "render",
+            id: Some("e1"),
+            occurred: AT,
+        }];
+        assert_eq!(decoder.answer(&out, &sent), [reference(&e, json, &options)]);
     }
 
     #[test]
     fn what_the_tape_cannot_carry_falls_back() {
         let e = engine();
         let mut tape = Tape::new();
-        let record = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n4\u{1f}sgen4";
+        let rec = record(None, Some(AT), &[V::N(4.0), V::S("gen4")]);
+        let mut out = Vec::new();
         // Explanation steps travel as JSON only.
-        assert!(e
-            .quote_tape(&mut tape, record, &QuoteOptions::default())
-            .is_none());
-        // A separator inside a value would break the framing.
-        let odd = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n4\u{1f}sgen\u{1e}4";
-        assert!(e.quote_tape(&mut tape, odd, &no_explain()).is_none());
-        // Errors are the JSON path's to report.
-        assert!(e
-            .quote_tape(&mut tape, "render\u{1f}\u{1f}\u{1f}n4\u{1f}", &no_explain())
-            .is_none());
+        assert!(!e.quote_tape(&mut tape, &rec, &QuoteOptions::default(), &mut out));
+        // Errors are the JSON path's to report: no instant at all here.
+        let none = record(None, None, &[V::N(4.0), V::S("gen4")]);
+        assert!(!e.quote_tape(&mut tape, &none, &no_explain(), &mut out));
+        // An unknown express_in asset is an error too.
+        let options = QuoteOptions {
+            express_in: vec!["NOPE".into()],
+            ..no_explain()
+        };
+        assert!(!e.quote_tape(&mut tape, &rec, &options, &mut out));
+    }
+
+    fn batch(records: &[Vec<u8>]) -> Vec<u8> {
+        let mut input = Vec::new();
+        put_len(&mut input, records.len());
+        for r in records {
+            input.extend_from_slice(r);
+        }
+        input
     }
 
     #[test]
-    fn a_batch_has_its_own_templates() {
+    fn a_batch_has_its_own_templates_and_prices_twins_once() {
         let e = engine();
-        let one = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n1\u{1f}sgen4";
-        let two = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n2\u{1f}sgen4";
-        let batch = e
-            .quote_many_tape(&format!("{one}\u{1e}{two}"), &no_explain())
-            .unwrap();
-        assert!(batch.starts_with("M\u{1f}2\u{1f}Q"));
-        assert_eq!(batch.matches("+0").count(), 1);
-        assert!(batch.ends_with("\u{1f}0\u{1f}2\u{1f}24.00\u{1f}0"));
-        assert_eq!(
-            e.quote_many_tape("", &no_explain()).as_deref(),
-            Some("M\u{1f}0")
-        );
+        let events = [
+            (Some("a"), 1.0, "gen4"),
+            (Some("b"), 1.0, "gen4"),
+            (None, 2.5, "gen4"),
+            (None, 1.0, "other"),
+            (Some("c"), 1.0, "gen4"),
+        ];
+        let records: Vec<Vec<u8>> = events
+            .iter()
+            .map(|(id, s, m)| record(*id, Some(AT), &[V::N(*s), V::S(m)]))
+            .collect();
+        let options = QuoteOptions {
+            express_in: vec!["USD".into()],
+            ..no_explain()
+        };
+        let mut out = Vec::new();
+        assert!(e.quote_many_tape(&batch(&records), &options, &mut out));
+        let sent: Vec<Sent<'_>> = events
+            .iter()
+            .map(|(id, _, _)| Sent {
+                event_type: "render",
+                id: *id,
+                occurred: AT,
+            })
+            .collect();
+        let want: Vec<serde_json::Value> = events
+            .iter()
+            .map(|(id, s, m)| {
+                let id = id.map(|i| format!(r#""id":"{i}","#)).unwrap_or_default();
+                let json = format!(
+                    r#"{{{id}"event_type":"render","occurred_at":"{AT}","data":{{"seconds":{s},"model":"{m}"}}}}"#
+                );
+                reference(&e, &json, &options)
+            })
+            .collect();
+        assert_eq!(Decoder::new().answer(&out, &sent), want);
+        let mut empty = Vec::new();
+        assert!(e.quote_many_tape(&[0], &no_explain(), &mut empty));
+        assert_eq!(empty, [0]);
+        // A count that promises more records than there are is refused.
+        assert!(!e.quote_many_tape(&[2, 0], &no_explain(), &mut Vec::new()));
     }
 
     #[test]
-    fn a_batch_prices_events_that_differ_only_in_their_ids_once() {
-        let e = engine();
-        let a = "render\u{1f}sa\u{1f}2026-03-01T12:00:00Z\u{1f}n1\u{1f}sgen4";
-        let b = "render\u{1f}sb\u{1f}2026-03-01T12:00:00Z\u{1f}n1\u{1f}sgen4";
-        let none = "render\u{1f}\u{1f}2026-03-01T12:00:00Z\u{1f}n1\u{1f}sgen4";
-        let batch = e
-            .quote_many_tape(&format!("{a}\u{1e}{b}\u{1e}{none}"), &no_explain())
-            .unwrap();
-        let body = "\u{1f}0\u{1f}1\u{1f}+0\u{1f}46\u{1f}video\u{1f}Render\u{1f}CR\u{1f}render\u{1f}volume\u{1f}1\u{1f}model\u{1f}gen4\u{1f}seconds\u{1f}12\u{1f}1\u{1f}12.00\u{1f}0";
-        assert_eq!(
-            batch,
-            format!("M\u{1f}3\u{1f}Q\u{1f}1\u{1f}a{body}\u{1f}Q\u{1f}1\u{1f}b{body}\u{1f}Q\u{1f}0{body}")
-        );
+    fn answers_are_written_after_the_record_or_ask_for_room() {
+        let mut scratch = vec![0u8; 32];
+        scratch[0] = 7;
+        scratch[4] = FLAG_CLOCK as u8;
+        scratch[8] = 3;
+        scratch[12..15].copy_from_slice(b"abc");
+        let mut out = Vec::new();
+        let n = answer_in_place(&mut scratch, &mut out, |h, input, out| {
+            assert_eq!(
+                h,
+                Header {
+                    handle: 7,
+                    flags: FLAG_CLOCK,
+                    len: 3
+                }
+            );
+            assert_eq!(input, b"abc");
+            out.extend_from_slice(b"XYZ");
+            true
+        });
+        assert_eq!(n, 3);
+        assert_eq!(&scratch[15..18], b"XYZ");
+        // Too little room: the size needed; the JSON path: 0; a header promising more: 0.
+        let big = answer_in_place(&mut scratch, &mut out, |_, _, out| {
+            out.extend_from_slice(&[1; 40]);
+            true
+        });
+        assert_eq!(big, -(15 + 40));
+        assert_eq!(answer_in_place(&mut scratch, &mut out, |_, _, _| false), 0);
+        scratch[8] = 200;
+        assert_eq!(answer_in_place(&mut scratch, &mut out, |_, _, _| true), 0);
+        assert_eq!(answer_in_place(&mut [0u8; 5], &mut out, |_, _, _| true), 0);
+    }
+
+    #[test]
+    fn lengths_of_any_size_round_trip() {
+        for n in [0usize, 1, 254, 255, 256, 70_000] {
+            let mut out = Vec::new();
+            assert!(put_len(&mut out, n));
+            assert_eq!(Cursor::new(&out).len(), Some(n));
+        }
+        let long = "x".repeat(300);
+        let mut out = Vec::new();
+        put_str(&mut out, &long);
+        assert_eq!(Cursor::new(&out).str(), Some(long.as_str()));
     }
 }

@@ -25,17 +25,20 @@ export declare class NativeEngine {
   dataFields(eventType: string): string
   /** Whether any usage price is tiered (then a batch's explanations are computed at once). */
   hasTieredPrices(): boolean
-  /** This engine's handle for the `quoteTape` function. */
+  /** This engine's handle for the scratch header of `quoteScratch`. */
   get handle(): number
-  /** Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path. */
-  quoteManyTape(records: string, optionsJson: string | undefined | null, clock: boolean): string | null
-  /** [`NativeEngine::quote_many_tape`] on a libuv worker thread. */
-  quoteManyTapeAsync(records: string, optionsJson: string | undefined | null, clock: boolean): Promise<string | null>
+  /**
+   * A batch of event records (`core/src/tape.rs`) quoted as one tape answer; `null`: use the
+   * JSON path. `options_json` as for the methods.
+   */
+  quoteManyTape(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean): Uint8Array | null
+  /** [`NativeEngine::quote_many_tape`] on a libuv worker thread (the records are copied first). */
+  quoteManyTapeAsync(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean): Promise<Uint8Array | null>
   /**
    * The explanation steps (JSON) of one event record quoted at `at`, the instant its tape
    * quote was priced at: what `quote.explain` reads when first asked for.
    */
-  explainTape(record: string, optionsJson: string | undefined | null, at: string): string
+  explainTape(record: Uint8Array, optionsJson: string | undefined | null, at: string): string
   /**
    * Converts an amount (JSON text of a string or number) from one asset to another, at an
    * RFC 3339 instant or, when none is given, now.
@@ -52,14 +55,29 @@ export declare class NativeEngine {
 export declare function __panicForTests(): string
 
 /**
- * One event record quoted as a tape quote by the engine with this handle (see
- * `NativeEngine.handle`); `null` means "use the JSON path". Options other than the defaults
- * come as wire JSON text, as for the methods.
+ * One event record quoted by tape, through the registered scratch memory (see
+ * `core/src/tape.rs`): the header names the engine, the flags and the record's length, the
+ * record follows it, and the answer is written right after the record. Returns the answer's
+ * length; 0 means "use the JSON path"; a negative number is the scratch size the answer needs
+ * (the wrapper grows the scratch and asks again).
  */
-export declare function quoteTape(handle: number, record: string, optionsJson: string | undefined | null, clock: boolean): string | null
+export declare function quoteScratch(): number
 
 /** The JSON Schema of a catalog, as JSON text. */
 export declare function schema(): string
+
+/**
+ * Registers the memory the wrapper writes event records into and reads answers from, for
+ * [`quote_scratch`]: one per thread, replaced when the wrapper needs a bigger one.
+ */
+export declare function setScratch(scratch: Uint8Array): void
+
+/**
+ * Sets the options of the engine with this handle's single tape quotes (wire JSON text; the
+ * explanation is always off, the wrapper asks for it lazily). False when they do not read: the
+ * JSON path then reports why.
+ */
+export declare function setTapeOptions(handle: number, optionsJson: string): boolean
 
 /** Validates catalog JSON text; the report as JSON. Throws only for text that is not JSON. */
 export declare function validate(catalogJson: string): string

@@ -214,6 +214,61 @@ function codeArg(value, path) {
 
 const FREED = 'this Engine was freed'
 
+// The tape (packages/types/tape.mjs, core/src/tape.rs). Single quotes go through one scratch
+// memory per thread, registered with the addon once: a header (engine handle, flags, record
+// length; see bindings/node/src/lib.rs), the record, then the answer the addon writes. The call
+// itself takes no arguments, which is what makes it cheap.
+const HEADER = 12
+const FLAG_CLOCK = 1
+const FLAG_OPTIONS = 2
+let scratch = null
+let scratchView = null
+
+function growScratch(min) {
+  let size = scratch === null ? 1 << 16 : scratch.length * 2
+  while (size < min) size *= 2
+  scratch = new Uint8Array(size)
+  scratchView = new DataView(scratch.buffer)
+  binding.setScratch(scratch)
+}
+
+// Batches are written into one growing buffer (the addon copies or reads it during the call).
+let batchBytes = null
+let batchView = null
+
+function growBatch(min) {
+  let size = batchBytes === null ? 1 << 16 : batchBytes.length * 2
+  while (size < min) size *= 2
+  batchBytes = new Uint8Array(size)
+  batchView = new DataView(batchBytes.buffer)
+}
+
+/** Writes the snapshots as a batch of records; the bytes are `batchBytes[0..returned)`, or -1: use JSON. */
+function writeBatch(snaps) {
+  if (batchBytes === null) growBatch(snaps.length * 64)
+  for (;;) {
+    tape.target(batchBytes, batchView, 0, batchBytes.length)
+    let ok = tape.writeCount(snaps.length)
+    for (let i = 0; ok === 1 && i < snaps.length; i++) ok = tape.writeSnap(snaps[i])
+    if (ok === 1) return tape.written()
+    if (ok === 0) return -1
+    growBatch(batchBytes.length * 2)
+  }
+}
+
+/** One snapshot as a record of its own (for a lazily computed explanation). */
+function recordOf(snap) {
+  let size = 256
+  for (;;) {
+    const bytes = new Uint8Array(size)
+    tape.target(bytes, new DataView(bytes.buffer), 0, size)
+    const ok = tape.writeSnap(snap)
+    if (ok === 1) return bytes.subarray(0, tape.written())
+    if (ok === 0) return null
+    size *= 4
+  }
+}
+
 /** A validated, indexed catalog. Build once, quote many times. */
 class Engine {
   #native
@@ -222,6 +277,8 @@ class Engine {
   #templates = []
   #tiered
   #handle
+  /** The options text last sent for single tape quotes (undefined: none yet, or refused). */
+  #sent
   #fieldsFor = (type) => {
     let list = this.#fields.get(type)
     if (list === undefined) {
@@ -235,6 +292,7 @@ class Engine {
   constructor(catalog) {
     const text = catalogText(catalog)
     this.#native = call(() => new binding.NativeEngine(text))
+    this.#handle = this.#native.handle
   }
 
   #engine() {
@@ -251,21 +309,60 @@ class Engine {
     return this.#warnings
   }
 
+  /** `explain` of a tape quote, computed when first read, from the event as it was quoted. */
+  #explainer(native, text, snap) {
+    return (q) => {
+      const record = recordOf(snap)
+      if (record === null) return []
+      return JSON.parse(call(() => native.explainTape(record, text, q.at)))
+    }
+  }
+
   /** The tape path for one event object; undefined when only the JSON path can answer. */
   #quoteTape(native, event, options) {
     const o = tapeOptions(options)
     if (o === null) return undefined
-    const record = tape.eventRecord(event, this.#fieldsFor)
-    if (record === null) return undefined
-    const occurred = tape.recordOccurred()
-    if (this.#handle === undefined) this.#handle = native.handle
-    const out = call(() => binding.quoteTape(this.#handle, record, o.text, o.clock))
-    if (out === null) return undefined
-    const explainOf = o.explain ? (q) => JSON.parse(call(() => native.explainTape(record, o.text, q.at))) : null
-    return tape.decodeQuote(out, this.#templates, event.event_type, occurred, explainOf)
+    const snap = tape.snapshot(event, this.#fieldsFor)
+    if (snap === null) return undefined
+    let flags = o.clock ? FLAG_CLOCK : 0
+    if (o.text !== null) {
+      if (o.text !== this.#sent) {
+        this.#sent = undefined
+        if (!call(() => binding.setTapeOptions(this.#handle, o.text))) return undefined
+        this.#sent = o.text
+      }
+      flags |= FLAG_OPTIONS
+    }
+    if (scratch === null) growScratch(0)
+    for (;;) {
+      tape.target(scratch, scratchView, HEADER, scratch.length)
+      const ok = tape.writeSnap(snap)
+      if (ok === 0) return undefined
+      if (ok < 0) {
+        growScratch(scratch.length * 2)
+        continue
+      }
+      const length = tape.written() - HEADER
+      scratchView.setUint32(0, this.#handle, true)
+      scratchView.setUint32(4, flags, true)
+      scratchView.setUint32(8, length, true)
+      let n
+      try {
+        n = binding.quoteScratch()
+      } catch (err) {
+        throw translate(err)
+      }
+      if (n === 0) return undefined
+      if (n < 0) {
+        growScratch(-n)
+        continue
+      }
+      const explainOf = o.explain ? this.#explainer(native, o.text, snap) : null
+      return tape.decodeQuote(scratch, HEADER + length, snap, this.#templates, explainOf)
+    }
   }
 
-  /** The tape path for an array of event objects: [records, options] or undefined. */
+  /** The tape path for an array of event objects: their snapshots and options, or undefined. */
   #batchTape(native, events, options) {
     if (!Array.isArray(events)) return undefined
     const o = tapeOptions(options)
@@ -277,25 +374,21 @@ class Engine {
       if (this.#tiered) return undefined
     }
     const n = events.length
-    const records = new Array(n)
-    const types = new Array(n)
-    const occurred = new Array(n)
+    const snaps = new Array(n)
     for (let i = 0; i < n; i++) {
-      const record = tape.eventRecord(events[i], this.#fieldsFor)
-      if (record === null) return undefined
-      records[i] = record
-      types[i] = events[i].event_type
-      occurred[i] = tape.recordOccurred()
+      const snap = tape.snapshot(events[i], this.#fieldsFor)
+      if (snap === null) return undefined
+      snaps[i] = snap
     }
-    return { records, types, occurred, o }
+    const length = writeBatch(snaps)
+    if (length < 0) return undefined
+    return { snaps, o, records: batchBytes.subarray(0, length) }
   }
 
   #decodeBatch(native, out, batch) {
-    const { records, types, occurred, o } = batch
-    const explainOf = o.explain
-      ? (i) => (q) => JSON.parse(call(() => native.explainTape(records[i], o.text, q.at)))
-      : null
-    return tape.decodeBatch(out, types, occurred, explainOf)
+    const { snaps, o } = batch
+    const explainOf = o.explain ? (i) => this.#explainer(native, o.text, snaps[i]) : null
+    return tape.decodeBatch(out, 0, snaps, explainOf)
   }
 
   quote(event, options) {
@@ -314,11 +407,8 @@ class Engine {
     const native = this.#engine()
     const batch = this.#batchTape(native, events, options)
     if (batch !== undefined) {
-      const out = call(() => native.quoteManyTape(tape.batchRecords(batch.records), batch.o.text, batch.o.clock))
-      if (out !== null) {
-        const quotes = this.#decodeBatch(native, out, batch)
-        if (quotes !== undefined) return quotes
-      }
+      const out = call(() => native.quoteManyTape(batch.records, batch.o.text, batch.o.clock))
+      if (out !== null) return this.#decodeBatch(native, out, batch)
     }
     const o = optionsText(options)
     const e = eventsText(events)
@@ -337,14 +427,11 @@ class Engine {
     if (batch !== undefined) {
       let out
       try {
-        out = await native.quoteManyTapeAsync(tape.batchRecords(batch.records), batch.o.text, batch.o.clock)
+        out = await native.quoteManyTapeAsync(batch.records, batch.o.text, batch.o.clock)
       } catch (err) {
         throw translate(err)
       }
-      if (out !== null) {
-        const quotes = this.#decodeBatch(native, out, batch)
-        if (quotes !== undefined) return quotes
-      }
+      if (out !== null) return this.#decodeBatch(native, out, batch)
     }
     const o = optionsText(options)
     const e = eventsText(events)

@@ -1,18 +1,17 @@
 // Generated from packages/types/tape.mjs by scripts/sync-tape.mjs: edit that file.
 'use strict';
 // The JavaScript half of the tape (core/src/tape.rs has the grammar and the reasons): events
-// written as compact records, quotes read back from compact text, the same in @ratecard/wasm
-// and @ratecard/node. This file is the source; scripts/sync-tape.mjs copies it into both
-// packages (an ES module for wasm, CommonJS for node) and the tests fail when a copy drifts.
+// written as compact binary records into memory the core reads, quotes read back from the
+// compact binary answers it writes; the same in @ratecard/wasm and @ratecard/node. This file is
+// the source; scripts/sync-tape.mjs copies it into both packages (an ES module for wasm,
+// CommonJS for node) and the tests fail when a copy drifts.
 //
 // The tape is only ever a faster way to the same answer: whenever an input is anything but
 // plain (a class instance, a nested value, a BigInt, a non-finite number, an invalid Date, a
-// string holding a separator), `eventRecord` returns null and the caller uses the JSON path,
-// which reports the exact error. The objects built here have the keys, order and values that
-// `JSON.parse` gives for the JSON path's output.
+// string that is not well-formed Unicode), `snapshot` or `writeSnap` says so and the caller uses
+// the JSON path, which reports the exact error. The objects built here have the keys, order and
+// values that `JSON.parse` gives for the JSON path's output.
 
-const US = "\x1f";
-const RS = "\x1e";
 const OBJECT = Object.prototype;
 
 function plain(value) {
@@ -21,52 +20,44 @@ function plain(value) {
   return proto === OBJECT || proto === null;
 }
 
-// Strings go into records unchecked for the separators: a record has exactly 3 + n fields, so
-// a separator inside a string makes the core refuse it (or, for a batch, changes the number of
-// quotes, which `decodeBatch` checks), and every string the core writes back is checked there.
-// Either way the JSON path answers.
-
-let lastOccurred = "";
-
-/** The `occurred_at` text of the last record `eventRecord` wrote (the decoder's `occurred`). */
-function recordOccurred() {
-  return lastOccurred;
-}
-
 /**
- * An event as a tape record, or null for the JSON path. `fieldsFor(eventType)` gives the data
- * keys the catalog's prices read for that type (the engine's `dataFields`), in order.
+ * What the tape needs of an event, read once: `[event_type, id, occurred_at text, ...values]`
+ * with one value per data field the catalog's prices read for that type (`fieldsFor(type)`, the
+ * engine's `dataFields`), `undefined` for an absent one. A later change to the caller's object
+ * changes nothing (a lazily computed `explain` reads this). null: use the JSON path.
  */
-function eventRecord(event, fieldsFor) {
+function snapshot(event, fieldsFor) {
   try {
-    return writeRecord(event, fieldsFor);
+    return snap(event, fieldsFor);
   } catch {
     // A getter or a proxy that throws: the JSON path meets the same and reports it.
     return null;
   }
 }
 
-function writeRecord(event, fieldsFor) {
+function snap(event, fieldsFor) {
   if (!plain(event)) return null;
   const type = event.event_type;
   if (typeof type !== "string" || typeof event.toJSON === "function") return null;
-  let record = type + US;
-  const id = event.id;
-  if (typeof id === "string") record += "s" + id;
-  else if (id !== undefined && id !== null) return null;
+  let id = event.id;
+  if (id === undefined) id = null;
+  else if (id !== null && typeof id !== "string") return null;
   let at = event.occurred_at;
   if (at instanceof Date) {
     if (Number.isNaN(at.getTime())) return null;
     at = at.toISOString();
   } else if (at === undefined || at === null) at = "";
   else if (typeof at !== "string" || at === "") return null;
-  lastOccurred = at;
-  record += US + at;
-  const data = event.data;
   const fields = fieldsFor(type);
+  const n = fields.length;
+  const out = new Array(3 + n);
+  out[0] = type;
+  out[1] = id;
+  out[2] = at;
+  const data = event.data;
   if (data === undefined || data === null) {
-    for (let i = 0; i < fields.length; i++) record += US;
-    return record;
+    for (let i = 0; i < n; i++) out[3 + i] = undefined;
+    return out;
   }
   if (!plain(data) || typeof data.toJSON === "function") return null;
   // Every value must be one JSON writes as a scalar (the core refuses the rest, and JSON
@@ -80,160 +71,312 @@ function writeRecord(event, fieldsFor) {
       if (!Number.isFinite(v)) return null;
     } else if (t === "bigint") return null;
   }
-  for (let i = 0; i < fields.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = data[fields[i]];
+    const t = typeof v;
+    out[3 + i] = t === "string" || t === "number" || t === "boolean" || v === null ? v : undefined;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing records
+
+// The memory records are written into: bytes, a DataView of the same buffer, the cursor and the
+// end of the room.
+let WU8 = null;
+let WDV = null;
+let W = 0;
+let WEND = 0;
+const GROW = { grow: true };
+const NOPE = { nope: true };
+const ENCODER = new TextEncoder();
+
+/** Where the next records go: `u8[start..end)` (`dv` views the same buffer). */
+function target(u8, dv, start, end) {
+  WU8 = u8;
+  WDV = dv;
+  W = start;
+  WEND = end;
+}
+
+/** The writer's position. */
+function written() {
+  return W;
+}
+
+function putLen(n) {
+  if (n < 255) {
+    if (W + 1 > WEND) throw GROW;
+    WU8[W++] = n;
+  } else {
+    if (W + 5 > WEND) throw GROW;
+    WU8[W] = 255;
+    WDV.setUint32(W + 1, n, true);
+    W += 5;
+  }
+}
+
+function putStr(s) {
+  const n = s.length;
+  if (n < 255) {
+    if (W + n + 1 > WEND) throw GROW;
+    let p = W + 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) return putUtf8(s);
+      WU8[p++] = c;
+    }
+    WU8[W] = n;
+    W = p;
+    return;
+  }
+  putUtf8(s);
+}
+
+function putUtf8(s) {
+  // A lone surrogate has no UTF-8: JSON text carries it as an escape the core refuses, so the
+  // JSON path must be the one to say so.
+  if (!wellFormed(s)) throw NOPE;
+  if (W + 5 + 3 * s.length > WEND) throw GROW;
+  const { written: n } = ENCODER.encodeInto(s, WU8.subarray(W + 5, WEND));
+  WU8[W] = 255;
+  WDV.setUint32(W + 1, n, true);
+  W += 5 + n;
+}
+
+function wellFormed(s) {
+  if (typeof s.isWellFormed === "function") return s.isWellFormed();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
+  }
+  return true;
+}
+
+function putOpt(s) {
+  if (s === null) {
+    if (W + 1 > WEND) throw GROW;
+    WU8[W++] = 0;
+  } else {
+    if (W + 1 > WEND) throw GROW;
+    WU8[W++] = 1;
+    putStr(s);
+  }
+}
+
+function putRecord(snap) {
+  putStr(snap[0]);
+  putOpt(snap[1]);
+  putOpt(snap[2] === "" ? null : snap[2]);
+  const n = snap.length - 3;
+  putLen(n);
+  for (let i = 3; i < snap.length; i++) {
+    const v = snap[i];
+    if (W + 9 > WEND) throw GROW;
     switch (typeof v) {
       case "string":
-        record += US + "s" + v;
+        WU8[W++] = 1;
+        putStr(v);
         break;
       case "number":
-        record += US + "n" + v;
+        WU8[W] = 2;
+        WDV.setFloat64(W + 1, v, true);
+        W += 9;
         break;
       case "boolean":
-        record += v ? US + "t" : US + "f";
-        break;
-      case "object":
-        record += US + "z";
+        WU8[W++] = v ? 3 : 4;
         break;
       default:
-        record += US;
+        WU8[W++] = v === null ? 5 : 0;
     }
   }
-  return record;
 }
 
-/** Joins records for a batch. */
-function batchRecords(records) {
-  return records.join(RS);
-}
-
-// The decoder reads fields off one string with a cursor: slicing only the fields that become
-// strings and parsing counts in place is cheaper than `split` for these short tapes.
-let S = "";
-let P = 0;
-
-function text() {
-  const j = S.indexOf(US, P);
-  let v;
-  if (j < 0) {
-    v = S.slice(P);
-    P = S.length + 1;
-  } else {
-    v = S.slice(P, j);
-    P = j + 1;
+/**
+ * Writes a snapshot as a record at the writer's position: 1 when written, 0 when it cannot
+ * travel by tape (use the JSON path), -1 when the room ran out (grow it and write again).
+ */
+function writeSnap(snap) {
+  try {
+    putRecord(snap);
+    return 1;
+  } catch (e) {
+    if (e === GROW) return -1;
+    if (e === NOPE) return 0;
+    throw e;
   }
+}
+
+/** Writes a batch's record count (1 written, -1 out of room). */
+function writeCount(n) {
+  try {
+    putLen(n);
+    return 1;
+  } catch (e) {
+    if (e === GROW) return -1;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading answers
+
+// The answer being read and the cursor.
+let R8 = null;
+let R = 0;
+const DECODER = new TextDecoder();
+
+function len() {
+  const n = R8[R++];
+  if (n < 255) return n;
+  const v = (R8[R] | (R8[R + 1] << 8) | (R8[R + 2] << 16) | (R8[R + 3] << 24)) >>> 0;
+  R += 4;
   return v;
 }
 
-function int() {
-  let n = 0;
-  let c = S.charCodeAt(P);
-  while (c >= 48 && c <= 57) {
-    n = n * 10 + (c - 48);
-    c = S.charCodeAt(++P);
+function str() {
+  const n = len();
+  const p = R;
+  R += n;
+  const b = R8;
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      if (b[p] < 128) return String.fromCharCode(b[p]);
+      break;
+    case 2:
+      if ((b[p] | b[p + 1]) < 128) return String.fromCharCode(b[p], b[p + 1]);
+      break;
+    case 3:
+      if ((b[p] | b[p + 1] | b[p + 2]) < 128) return String.fromCharCode(b[p], b[p + 1], b[p + 2]);
+      break;
+    case 4:
+      if ((b[p] | b[p + 1] | b[p + 2] | b[p + 3]) < 128) return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3]);
+      break;
+    case 5:
+      if ((b[p] | b[p + 1] | b[p + 2] | b[p + 3] | b[p + 4]) < 128) return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
+      break;
+    case 6:
+      if ((b[p] | b[p + 1] | b[p + 2] | b[p + 3] | b[p + 4] | b[p + 5]) < 128) {
+        return String.fromCharCode(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
+      }
+      break;
+    default:
   }
-  P++;
-  return n;
+  if (n <= 32) {
+    let s = "";
+    for (let i = p; i < p + n; i++) {
+      const c = b[i];
+      if (c > 127) return DECODER.decode(b.subarray(p, p + n));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return DECODER.decode(b.subarray(p, p + n));
 }
 
 function template() {
-  const mask = int();
+  const mask = R8[R++];
   // The fee as JSON.parse would build it, in its key order, with the varying fields empty:
   // each fee is a shallow copy of this (one allocation, one hidden class per template).
-  const proto = { product_code: text() };
-  if (mask & 1) proto.price_id = text();
-  proto.price_name = text();
-  proto.currency = text();
-  proto.event_type = text();
-  proto.usage_type = text();
+  const proto = { product_code: str() };
+  if (mask & 1) proto.price_id = str();
+  proto.price_name = str();
+  proto.currency = str();
+  proto.event_type = str();
+  proto.usage_type = str();
   let dims = null;
   if (mask & 2) {
-    const n = int();
+    const n = len();
     dims = {};
     for (let i = 0; i < n; i++) {
-      const key = text();
-      dims[key] = text();
+      const key = str();
+      dims[key] = str();
     }
     proto.dimensions = dims;
   }
-  if (mask & 4) proto.volume_field = text();
+  if (mask & 4) proto.volume_field = str();
   if (mask & 8) proto.input_volume = "";
-  if (mask & 16) proto.unit_price = text();
-  if (mask & 32) proto.volume_rate = text();
-  if (mask & 64) proto.package_size = text();
-  if (mask & 128) proto.description = text();
+  if (mask & 16) proto.unit_price = str();
+  if (mask & 32) proto.volume_rate = str();
+  if (mask & 64) proto.package_size = str();
+  if (mask & 128) proto.description = str();
   proto.amount = "";
   proto.equivalents = null;
   return { mask, proto, dims };
 }
 
 function fee(templates, codes) {
+  const ref = len();
+  const k = ref >>> 1;
   let t;
-  const c = S.charCodeAt(P);
-  if (c === 43 /* + */) {
-    P++;
-    const k = int();
+  if (ref & 1) {
     t = template();
     templates[k] = t;
-  } else if (c === 33 /* ! */) {
-    P += 2;
-    t = template();
   } else {
-    t = templates[int()];
+    t = templates[k];
   }
   const f = { ...t.proto };
   if (t.dims !== null) f.dimensions = { ...t.dims };
-  if (t.mask & 8) f.input_volume = text();
-  f.amount = text();
+  if (t.mask & 8) f.input_volume = str();
+  f.amount = str();
   const eq = {};
-  for (let i = 0; i < codes.length; i++) eq[codes[i]] = text();
+  for (let i = 0; i < codes.length; i++) eq[codes[i]] = str();
   f.equivalents = eq;
   return f;
 }
 
 const NO_CODES = [];
 
+function codes() {
+  const n = len();
+  if (n === 0) return NO_CODES;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = str();
+  return out;
+}
+
 /**
- * One quote at the cursor. `explainOf(quote)` computes the steps when `explain` is first read
- * (null: `explain` is `[]`, as with `explain: false`).
+ * One quote at the cursor, for the event of `snap`. `explainOf(quote)` computes the steps when
+ * `explain` is first read (null: `explain` is `[]`, as with `explain: false`).
  */
-function quote(templates, eventType, occurred, explainOf) {
-  P += 2; // "Q" US
-  const mask = int();
-  const id = mask & 1 ? text() : undefined;
-  const at = mask & 2 ? text() : occurred;
-  const nx = int();
-  let codes = NO_CODES;
-  if (nx > 0) {
-    codes = new Array(nx);
-    for (let i = 0; i < nx; i++) codes[i] = text();
-  }
-  const nf = int();
+function quote(templates, codes, snap, explainOf) {
+  const flags = R8[R++];
+  const at = flags & 1 ? str() : snap[2];
+  const nf = len();
   const fees = new Array(nf);
   for (let i = 0; i < nf; i++) fees[i] = fee(templates, codes);
   const totals = {};
-  if (mask & 4) {
-    const n = int();
+  if (flags & 2) {
+    const n = len();
     for (let i = 0; i < n; i++) {
-      const code = text();
-      totals[code] = text();
+      const code = str();
+      totals[code] = str();
     }
   } else {
     for (let i = 0; i < nf; i++) totals[fees[i].currency] = fees[i].amount;
   }
   const equivalents = {};
-  for (let i = 0; i < nx; i++) equivalents[codes[i]] = text();
-  const nw = int();
+  for (let i = 0; i < codes.length; i++) equivalents[codes[i]] = str();
+  const nw = len();
   const warnings = new Array(nw);
-  for (let i = 0; i < nw; i++) warnings[i] = { path: text(), code: text(), message: text() };
+  for (let i = 0; i < nw; i++) warnings[i] = { path: str(), code: str(), message: str() };
+  const id = snap[1];
+  const type = snap[0];
   if (explainOf === null) {
-    if (id === undefined) return { event_type: eventType, at, fees, totals, equivalents, warnings, explain: [] };
-    return { event_id: id, event_type: eventType, at, fees, totals, equivalents, warnings, explain: [] };
+    if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
+    return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
   }
   const q =
-    id === undefined
-      ? { event_type: eventType, at, fees, totals, equivalents, warnings }
-      : { event_id: id, event_type: eventType, at, fees, totals, equivalents, warnings };
+    id === null
+      ? { event_type: type, at, fees, totals, equivalents, warnings }
+      : { event_id: id, event_type: type, at, fees, totals, equivalents, warnings };
   new Pending(q, explainOf);
   Object.defineProperty(q, "explain", LAZY);
   return q;
@@ -278,35 +421,34 @@ const LAZY = {
   },
 };
 
-/** A single quote's tape; `templates` is the engine's own list (it grows). */
-function decodeQuote(tape, templates, eventType, occurred, explainOf) {
-  S = tape;
-  P = 0;
-  const q = quote(templates, eventType, occurred, explainOf);
-  S = "";
+/**
+ * The quote of an answer holding one, at `u8[start..]`; `templates` is the engine's own list
+ * (it grows).
+ */
+function decodeQuote(u8, start, snap, templates, explainOf) {
+  R8 = u8;
+  R = start;
+  const q = quote(templates, codes(), snap, explainOf);
+  R8 = null;
   return q;
 }
 
 /**
- * A batch's tape. `eventTypes[i]` and `occurred[i]` are those of the i-th record;
- * `explainOf(i)` gives the i-th event's steps (null: none). undefined when the tape holds
- * another number of quotes than there were events (a separator inside a string split one).
+ * The quotes of a batch's answer at `u8[start..]`, one per snapshot; `explainOf(i)` gives the
+ * i-th event's steps (null: none).
  */
-function decodeBatch(tape, eventTypes, occurred, explainOf) {
-  S = tape;
-  P = 2; // "M" US
-  const n = int();
-  if (n !== eventTypes.length) {
-    S = "";
-    return undefined;
-  }
+function decodeBatch(u8, start, snaps, explainOf) {
+  R8 = u8;
+  R = start;
   const templates = [];
+  const cs = codes();
+  const n = snaps.length;
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = quote(templates, eventTypes[i], occurred[i], explainOf === null ? null : explainOf(i));
+    out[i] = quote(templates, cs, snaps[i], explainOf === null ? null : explainOf(i));
   }
-  S = "";
+  R8 = null;
   return out;
 }
 
-module.exports = { recordOccurred, eventRecord, batchRecords, decodeQuote, decodeBatch };
+module.exports = { snapshot, target, written, writeSnap, writeCount, decodeQuote, decodeBatch };

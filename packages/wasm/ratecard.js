@@ -6,8 +6,8 @@
 // numbers that JSON cannot carry, and the RatecardError class.
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
-import { RawEngine, validate as rawValidate, schema as rawSchema } from "./pkg/ratecard_wasm.js";
-import { eventRecord, recordOccurred, batchRecords, decodeQuote, decodeBatch } from "./tape.js";
+import { RawEngine, validate as rawValidate, schema as rawSchema, wasmMemory } from "./pkg/ratecard_wasm.js";
+import { snapshot, target, written, writeSnap, writeCount, decodeQuote, decodeBatch } from "./tape.js";
 
 /** Every error ratecard throws: `code` is the core error's code, `issues` every problem. */
 export class RatecardError extends Error {
@@ -154,8 +154,8 @@ function optionsText(options) {
 // The tape path (tape.js, core/src/tape.rs) takes the explanation flag apart from the rest of
 // the options, which go as wire JSON text. null: use the JSON path, which reports what is
 // wrong with them.
-const DEFAULTS = { text: "", explain: true, now: null };
-const DEFAULTS_QUIET = { text: "", explain: false, now: null };
+const DEFAULTS = { text: "", explain: true, clock: true };
+const DEFAULTS_QUIET = { text: "", explain: false, clock: true };
 
 function tapeOptions(options) {
   if (options === undefined || options === null) return DEFAULTS;
@@ -177,7 +177,7 @@ function tapeOptions(options) {
   } catch {
     return null;
   }
-  return { text, explain, now: options };
+  return { text, explain, clock: options.now !== null };
 }
 
 function amountText(amount) {
@@ -195,6 +195,32 @@ function codeArg(value, path) {
   return value;
 }
 
+// The tape (tape.js, core/src/tape.rs): each engine has a scratch memory inside the module's
+// memory; the wrapper writes a header (unused handle, flags, record length) and the record
+// there, calls without strings, and reads the answer the module wrote right after the record.
+const HEADER = 12;
+const FLAG_CLOCK = 1;
+const FLAG_OPTIONS = 2;
+let memory = null;
+let M8 = null;
+let MDV = null;
+
+/** Views of the module's memory, made again after it grew (which detaches the old buffer). */
+function views() {
+  if (M8 === null || M8.byteLength === 0) {
+    if (memory === null) memory = wasmMemory();
+    M8 = new Uint8Array(memory.buffer);
+    MDV = new DataView(memory.buffer);
+  }
+}
+
+/** Writes the header of what the scratch at `base` holds. */
+function header(base, flags, length) {
+  MDV.setUint32(base, 0, true);
+  MDV.setUint32(base + 4, flags, true);
+  MDV.setUint32(base + 8, length, true);
+}
+
 /** A validated, indexed catalog. Build once, quote many times. */
 export class Engine {
   #raw;
@@ -204,6 +230,11 @@ export class Engine {
   #tiered;
   /** Whether a quote with a lazy `explain` was handed out (it holds the raw engine). */
   #lent = false;
+  /** The scratch memory's start in the module's memory, and its size (0: ask again). */
+  #base = 0;
+  #size = 0;
+  /** The options text last set for tape quotes (undefined: none yet, or refused). */
+  #sent;
   #fieldsFor = (type) => {
     let list = this.#fields.get(type);
     if (list === undefined) {
@@ -228,34 +259,95 @@ export class Engine {
     return this.#warnings;
   }
 
+  /** Makes the scratch at least `min` bytes long (it may move), and the memory views current. */
+  #room(min) {
+    if (this.#size < min) {
+      const size = Math.max(min, this.#size * 2, 1 << 16);
+      this.#base = this.#raw.scratch(size);
+      this.#size = size;
+    }
+    views();
+  }
+
+  /** The flags for tape options `o`, after setting them in the module if they changed; -1: JSON. */
+  #flags(o) {
+    let flags = o.clock ? FLAG_CLOCK : 0;
+    if (o.text !== "") {
+      if (o.text !== this.#sent) {
+        this.#sent = undefined;
+        if (!this.#raw.setTapeOptions(o.text)) return -1;
+        this.#sent = o.text;
+      }
+      flags |= FLAG_OPTIONS;
+    }
+    return flags;
+  }
+
   /** The tape path for one event object; undefined when only the JSON path can answer. */
   #quoteTape(event, options) {
     const o = tapeOptions(options);
     if (o === null) return undefined;
-    const record = eventRecord(event, this.#fieldsFor);
-    if (record === null) return undefined;
-    const occurred = recordOccurred();
+    const snap = snapshot(event, this.#fieldsFor);
+    if (snap === null) return undefined;
+    const flags = this.#flags(o);
+    if (flags < 0) return undefined;
+    // The host clock is read only when nothing else says when to price.
+    const now = flags & FLAG_CLOCK && snap[2] === "" ? Date.now() : NaN;
     const raw = this.#raw;
-    const out = raw.quoteTape(record, o.text, clock(o.now));
-    if (out === undefined || out === null) return undefined;
-    const explainOf = o.explain ? this.#explainer(raw, o.text, () => record) : null;
-    return decodeQuote(out, this.#templates, event.event_type, occurred, explainOf);
+    this.#room(1 << 16);
+    for (;;) {
+      const base = this.#base;
+      target(M8, MDV, base + HEADER, base + this.#size);
+      const ok = writeSnap(snap);
+      if (ok === 0) return undefined;
+      if (ok < 0) {
+        this.#room(this.#size * 2);
+        continue;
+      }
+      const length = written() - base - HEADER;
+      header(base, flags, length);
+      const n = raw.quoteScratch(now);
+      if (n === 0) return undefined;
+      if (n < 0) {
+        this.#room(-n);
+        continue;
+      }
+      views();
+      const explainOf = o.explain ? this.#explainer(raw, o.text, snap) : null;
+      return decodeQuote(M8, base + HEADER + length, snap, this.#templates, explainOf);
+    }
   }
 
   /**
-   * `explain` of a tape quote, computed when first read. It holds the raw engine, so a quote
-   * stays whole after `free()` (which then leaves the memory to the garbage collector).
+   * `explain` of a tape quote, computed when first read, from the event as it was quoted. It
+   * holds the raw engine, so a quote stays whole after `free()` (which then leaves the memory
+   * to the garbage collector).
    */
-  #explainer(raw, text, recordOf) {
+  #explainer(raw, text, snap) {
     this.#lent = true;
     return (q) => {
-      let out;
-      try {
-        out = raw.explainTape(recordOf(), text, q.at);
-      } catch (err) {
-        rethrow(err);
+      // The record goes through the scratch, which may move: this engine asks for it again.
+      this.#size = 0;
+      let size = 4096;
+      for (;;) {
+        const base = raw.scratch(size);
+        views();
+        target(M8, MDV, base + HEADER, base + size);
+        const ok = writeSnap(snap);
+        if (ok === 0) return [];
+        if (ok < 0) {
+          size *= 4;
+          continue;
+        }
+        header(base, 0, written() - base - HEADER);
+        let out;
+        try {
+          out = raw.explainScratch(text, q.at);
+        } catch (err) {
+          rethrow(err);
+        }
+        return JSON.parse(out);
       }
-      return JSON.parse(out);
     };
   }
 
@@ -271,22 +363,40 @@ export class Engine {
       if (this.#tiered) return undefined;
     }
     const n = events.length;
-    const records = new Array(n);
-    const types = new Array(n);
-    const occurred = new Array(n);
+    const snaps = new Array(n);
     for (let i = 0; i < n; i++) {
-      const record = eventRecord(events[i], this.#fieldsFor);
-      if (record === null) return undefined;
-      records[i] = record;
-      types[i] = events[i].event_type;
-      occurred[i] = recordOccurred();
+      const snap = snapshot(events[i], this.#fieldsFor);
+      if (snap === null) return undefined;
+      snaps[i] = snap;
     }
-    const out = this.#raw.quoteManyTape(batchRecords(records), o.text, clock(o.now));
-    if (out === undefined || out === null) return undefined;
+    const flags = this.#flags(o);
+    if (flags < 0) return undefined;
+    const now = flags & FLAG_CLOCK ? Date.now() : NaN;
     const raw = this.#raw;
-    const explainOf = o.explain ? (i) => this.#explainer(raw, o.text, () => records[i]) : null;
-    // undefined when a separator inside a string split a record: the JSON path answers.
-    return decodeBatch(out, types, occurred, explainOf);
+    let size = n * 96 + 1024;
+    for (;;) {
+      this.#room(size);
+      const base = this.#base;
+      target(M8, MDV, base + HEADER, base + this.#size);
+      let ok = writeCount(n);
+      for (let i = 0; ok === 1 && i < n; i++) ok = writeSnap(snaps[i]);
+      if (ok === 0) return undefined;
+      if (ok < 0) {
+        size = this.#size * 2;
+        continue;
+      }
+      const length = written() - base - HEADER;
+      header(base, flags, length);
+      const r = raw.quoteManyTape(now);
+      if (r === 0) return undefined;
+      if (r < 0) {
+        size = -r;
+        continue;
+      }
+      views();
+      const explainOf = o.explain ? (i) => this.#explainer(raw, o.text, snaps[i]) : null;
+      return decodeBatch(M8, base + HEADER + length, snaps, explainOf);
+    }
   }
 
   quote(event, options) {

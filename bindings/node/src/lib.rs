@@ -12,10 +12,10 @@
 //!
 //! This crate writes no `unsafe` of its own; the lint is relaxed only for napi-derive's glue.
 
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, Uint8Array};
 use napi::{Env, Task};
 use napi_derive::napi;
-use ratecard::{Code, Engine, Event, Instant, Issue, QuoteOptions, Tape};
+use ratecard::{tape, Code, Engine, Event, Instant, Issue, QuoteOptions, Tape};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -154,22 +154,28 @@ pub struct NativeEngine {
     /// Interior mutability: methods take `&self`, because napi keeps a method's borrow of the
     /// object while its async task is pending, and batches may overlap.
     options: RefCell<OptionsCache>,
-    /// This engine's slot in [`SINGLES`], for [`quote_tape`].
+    /// This engine's slot in [`SINGLES`], for [`quote_scratch`].
     handle: u32,
 }
 
-/// What a single tape quote needs: the engine and the fee templates its JavaScript decoder
-/// holds (`core/src/tape.rs`).
+/// What a single tape quote needs: the engine, the fee templates its JavaScript decoder holds
+/// (`core/src/tape.rs`), the options the wrapper last set for single quotes (`None`: they did
+/// not read, use the JSON path) and the answer being written.
 struct Single {
     engine: Arc<Engine>,
     tape: RefCell<Tape>,
+    options: RefCell<Option<QuoteOptions>>,
+    out: RefCell<Vec<u8>>,
 }
 
 thread_local! {
-    /// Engines by handle, for [`quote_tape`]: a plain function taking a number skips what a
-    /// method call costs napi-rs (unwrapping `this` and registering the borrow), which is a
-    /// third of a single quote. A slot lives as long as its `NativeEngine`.
+    /// Engines by handle, for [`quote_scratch`]: a plain function without arguments skips what
+    /// napi-rs costs per argument and per method call (a single `u32` argument costs five times
+    /// a call without one). A slot lives as long as its `NativeEngine`.
     static SINGLES: RefCell<Vec<Option<std::rc::Rc<Single>>>> = const { RefCell::new(Vec::new()) };
+
+    /// The JavaScript wrapper's scratch memory (see [`set_scratch`]).
+    static SCRATCH: RefCell<Option<Uint8Array>> = const { RefCell::new(None) };
 }
 
 impl Drop for NativeEngine {
@@ -191,6 +197,8 @@ fn register(engine: &Arc<Engine>) -> u32 {
         let single = std::rc::Rc::new(Single {
             engine: Arc::clone(engine),
             tape: RefCell::new(Tape::new()),
+            options: RefCell::new(None),
+            out: RefCell::new(Vec::new()),
         });
         match slots.iter().position(Option::is_none) {
             Some(free) => {
@@ -207,58 +215,112 @@ fn register(engine: &Arc<Engine>) -> u32 {
     })
 }
 
-/// Options for the tape path: explanation off (the wrapper asks for it lazily). The host clock
-/// is read only when the record has no instant of its own.
-fn default_tape_options(clock: bool, record: &str) -> QuoteOptions {
-    QuoteOptions {
-        now: if clock && !ratecard::tape::has_instant(record) {
-            host_now()
-        } else {
-            None
-        },
-        explain: false,
-        ..QuoteOptions::default()
-    }
+fn single(handle: u32) -> Option<std::rc::Rc<Single>> {
+    SINGLES.with(|cell| {
+        cell.try_borrow()
+            .ok()
+            .and_then(|slots| slots.get(handle as usize).cloned().flatten())
+    })
 }
 
-/// One event record quoted as a tape quote by the engine with this handle (see
-/// `NativeEngine.handle`); `null` means "use the JSON path". Options other than the defaults
-/// come as wire JSON text, as for the methods.
+/// Registers the memory the wrapper writes event records into and reads answers from, for
+/// [`quote_scratch`]: one per thread, replaced when the wrapper needs a bigger one.
 #[napi]
-pub fn quote_tape(
-    handle: u32,
-    record: String,
-    options_json: Option<String>,
-    clock: bool,
-) -> napi::Result<Option<String>> {
+pub fn set_scratch(scratch: Uint8Array) {
+    SCRATCH.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = Some(scratch);
+        }
+    });
+}
+
+/// Sets the options of the engine with this handle's single tape quotes (wire JSON text; the
+/// explanation is always off, the wrapper asks for it lazily). False when they do not read: the
+/// JSON path then reports why.
+#[napi]
+pub fn set_tape_options(handle: u32, options_json: String) -> napi::Result<bool> {
     entry(|| {
-        let single = SINGLES.with(|cell| {
-            cell.try_borrow()
-                .ok()
-                .and_then(|slots| slots.get(handle as usize).cloned().flatten())
-        });
-        let Some(single) = single else {
+        let Some(single) = single(handle) else {
             return Err(Failure::Internal(format!("no engine with handle {handle}")));
         };
-        let options = match options_json.as_deref() {
-            None | Some("") => default_tape_options(clock, &record),
-            Some(text) => match QuoteOptions::from_json(text) {
-                Ok(mut options) => {
-                    options.explain = false;
-                    if options.now.is_none() && clock {
-                        options.now = host_now();
-                    }
-                    options
-                }
-                Err(_) => return Ok(None),
-            },
-        };
-        let mut tape = single
-            .tape
-            .try_borrow_mut()
-            .map_err(|_| Failure::Internal("the tape is in use (re-entrant call)".into()))?;
-        Ok(single.engine.quote_tape(&mut tape, &record, &options))
+        let options = QuoteOptions::from_json(&options_json).ok().map(|mut o| {
+            o.explain = false;
+            o
+        });
+        let ok = options.is_some();
+        if let Ok(mut slot) = single.options.try_borrow_mut() {
+            *slot = options;
+        }
+        Ok(ok)
     })
+}
+
+/// One event record quoted by tape, through the registered scratch memory (see
+/// `core/src/tape.rs`): the header names the engine, the flags and the record's length, the
+/// record follows it, and the answer is written right after the record. Returns the answer's
+/// length; 0 means "use the JSON path"; a negative number is the scratch size the answer needs
+/// (the wrapper grows the scratch and asks again).
+#[napi]
+pub fn quote_scratch() -> napi::Result<i32> {
+    entry(|| {
+        SCRATCH.with(|cell| {
+            let mut slot = cell
+                .try_borrow_mut()
+                .map_err(|_| Failure::Internal("the scratch is in use (re-entrant call)".into()))?;
+            let Some(scratch) = slot.as_mut() else {
+                return Err(Failure::Internal("no scratch memory registered".into()));
+            };
+            // SAFETY: the wrapper registered this buffer and keeps it alive (so does the
+            // reference napi-rs holds); it is only ever touched here, during a synchronous call
+            // on the JavaScript thread that owns it, while no JavaScript runs, and the RefCell
+            // above makes this the only Rust borrow of it.
+            let bytes = unsafe { scratch.as_mut() };
+            quote_into(bytes)
+        })
+    })
+}
+
+fn quote_into(scratch: &mut [u8]) -> Result<i32, Failure> {
+    let handle = ratecard::tape::read_header(scratch).map_or(u32::MAX, |h| h.handle);
+    let Some(single) = single(handle) else {
+        return Err(Failure::Internal(format!("no engine with handle {handle}")));
+    };
+    let (Ok(mut tape), Ok(mut out)) = (single.tape.try_borrow_mut(), single.out.try_borrow_mut())
+    else {
+        return Err(Failure::Internal(
+            "the tape is in use (re-entrant call)".into(),
+        ));
+    };
+    let n = tape::answer_in_place(scratch, &mut out, |header, record, out| {
+        let clock = header.flags & tape::FLAG_CLOCK != 0;
+        let options = if header.flags & tape::FLAG_OPTIONS != 0 {
+            match single.options.try_borrow().ok().and_then(|o| o.clone()) {
+                Some(mut o) => {
+                    if o.now.is_none() && o.at.is_none() && clock {
+                        o.now = host_now();
+                    }
+                    o
+                }
+                None => return false,
+            }
+        } else {
+            QuoteOptions {
+                now: if clock && !tape::has_instant(record) {
+                    host_now()
+                } else {
+                    None
+                },
+                explain: false,
+                ..QuoteOptions::default()
+            }
+        };
+        single.engine.quote_tape(&mut tape, record, &options, out)
+    });
+    if n < 0 {
+        // The decoder will never read this answer: forget what it defined.
+        tape.reset();
+    }
+    Ok(i32::try_from(n).unwrap_or(0))
 }
 
 impl NativeEngine {
@@ -367,39 +429,40 @@ impl NativeEngine {
         self.engine.has_tiered_prices()
     }
 
-    /// This engine's handle for the `quoteTape` function.
+    /// This engine's handle for the scratch header of `quoteScratch`.
     #[napi(getter)]
     pub fn handle(&self) -> u32 {
         self.handle
     }
 
-    /// Event records (separated by U+001E) quoted as one tape batch; `null`: use the JSON path.
+    /// A batch of event records (`core/src/tape.rs`) quoted as one tape answer; `null`: use the
+    /// JSON path. `options_json` as for the methods.
     #[napi]
     pub fn quote_many_tape(
         &self,
-        records: String,
+        records: Uint8Array,
         options_json: Option<String>,
         clock: bool,
-    ) -> napi::Result<Option<String>> {
+    ) -> napi::Result<Option<Uint8Array>> {
         entry(|| {
             Ok(self
                 .tape_options(options_json.as_deref(), clock)
-                .and_then(|options| self.engine.quote_many_tape(&records, &options)))
+                .and_then(|options| many_tape(&self.engine, &records, &options)))
         })
     }
 
-    /// [`NativeEngine::quote_many_tape`] on a libuv worker thread.
-    #[napi(ts_return_type = "Promise<string | null>")]
+    /// [`NativeEngine::quote_many_tape`] on a libuv worker thread (the records are copied first).
+    #[napi(ts_return_type = "Promise<Uint8Array | null>")]
     pub fn quote_many_tape_async(
         &self,
-        records: String,
+        records: Uint8Array,
         options_json: Option<String>,
         clock: bool,
     ) -> napi::Result<AsyncTask<QuoteManyTapeTask>> {
         let options = entry(|| Ok(self.tape_options(options_json.as_deref(), clock)))?;
         Ok(AsyncTask::new(QuoteManyTapeTask {
             engine: Arc::clone(&self.engine),
-            records,
+            records: records.to_vec(),
             options,
         }))
     }
@@ -409,7 +472,7 @@ impl NativeEngine {
     #[napi]
     pub fn explain_tape(
         &self,
-        record: String,
+        record: Uint8Array,
         options_json: Option<String>,
         at: String,
     ) -> napi::Result<String> {
@@ -420,7 +483,7 @@ impl NativeEngine {
                 Instant::parse(&at)
                     .map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
             );
-            let event = ratecard::tape::read_event(&self.engine, &record).ok_or_else(|| {
+            let event = tape::read_event(&self.engine, &record).ok_or_else(|| {
                 invalid_argument("", Code::InvalidValue, "not an event record".into())
             })?;
             to_json(&self.engine.quote(&event, &options)?.explain)
@@ -493,28 +556,38 @@ impl Task for QuoteManyTask {
     }
 }
 
+/// A batch's tape answer, as the bytes handed to JavaScript.
+fn many_tape(engine: &Engine, records: &[u8], options: &QuoteOptions) -> Option<Uint8Array> {
+    let mut out = Vec::with_capacity(records.len().saturating_mul(2).saturating_add(16));
+    engine
+        .quote_many_tape(records, options, &mut out)
+        .then(|| Uint8Array::new(out))
+}
+
 /// A tape batch priced off the main thread.
 pub struct QuoteManyTapeTask {
     engine: Arc<Engine>,
-    records: String,
+    records: Vec<u8>,
     options: Option<QuoteOptions>,
 }
 
 impl Task for QuoteManyTapeTask {
-    type Output = Option<String>;
-    type JsValue = Option<String>;
+    type Output = Option<Vec<u8>>;
+    type JsValue = Option<Uint8Array>;
 
-    fn compute(&mut self) -> napi::Result<Option<String>> {
+    fn compute(&mut self) -> napi::Result<Option<Vec<u8>>> {
         entry(|| {
-            Ok(self
-                .options
-                .as_ref()
-                .and_then(|options| self.engine.quote_many_tape(&self.records, options)))
+            Ok(self.options.as_ref().and_then(|options| {
+                let mut out = Vec::new();
+                self.engine
+                    .quote_many_tape(&self.records, options, &mut out)
+                    .then_some(out)
+            }))
         })
     }
 
-    fn resolve(&mut self, _env: Env, output: Option<String>) -> napi::Result<Option<String>> {
-        Ok(output)
+    fn resolve(&mut self, _env: Env, output: Option<Vec<u8>>) -> napi::Result<Option<Uint8Array>> {
+        Ok(output.map(Uint8Array::new))
     }
 }
 

@@ -3,7 +3,7 @@
 //! Every function takes JSON text and gives JSON text; an `Err` is the core error serialized
 //! as `{code, message, issues}`.
 
-use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions, Tape};
+use ratecard::{tape, Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions, Tape};
 
 /// The core error as the JSON the JavaScript side rebuilds a `RatecardError` from.
 pub fn error_json(error: &Error) -> String {
@@ -89,6 +89,12 @@ pub struct Glue {
     options: CachedOptions,
     /// The fee templates the JavaScript decoder holds for single quotes (`core/src/tape.rs`).
     tape: Tape,
+    /// The memory the JavaScript side writes records into and reads answers from (see
+    /// [`tape::answer_in_place`]): part of this module's memory, so no call carries a string.
+    scratch: Vec<u8>,
+    /// The options the wrapper set for tape quotes (`None`: they did not read).
+    tape_options: Option<QuoteOptions>,
+    out: Vec<u8>,
 }
 
 impl Glue {
@@ -102,6 +108,9 @@ impl Glue {
                 explicit_now: false,
             },
             tape: Tape::new(),
+            scratch: Vec::new(),
+            tape_options: None,
+            out: Vec::new(),
         })
     }
 
@@ -114,44 +123,108 @@ impl Glue {
         self.engine.has_tiered_prices()
     }
 
-    /// Options for the tape path, explanation off; `None` when they do not read (the JSON
-    /// path then says why).
-    fn tape_options(&mut self, options_json: &str, now_ms: f64) -> Option<QuoteOptions> {
-        let mut options = self.options.get(options_json, now_ms).ok()?.clone();
-        options.explain = false;
+    /// The scratch memory, at least `min` bytes long (its content kept): where it starts.
+    pub fn scratch(&mut self, min: usize) -> &mut [u8] {
+        if self.scratch.len() < min {
+            self.scratch.resize(min, 0);
+        }
+        &mut self.scratch
+    }
+
+    /// Sets the options of tape quotes (wire JSON text; the explanation is always off, the
+    /// wrapper asks for it lazily). False when they do not read: the JSON path reports why.
+    pub fn set_tape_options(&mut self, options_json: &str) -> bool {
+        self.tape_options = QuoteOptions::from_json(options_json).ok().map(|mut o| {
+            o.explain = false;
+            o
+        });
+        self.tape_options.is_some()
+    }
+
+    /// The options of a tape quote: the defaults or those set, with the host clock when the
+    /// caller allows it (`FLAG_CLOCK`) and nothing else says when to price.
+    fn options_for(
+        tape_options: Option<&QuoteOptions>,
+        flags: u32,
+        now_ms: f64,
+    ) -> Option<QuoteOptions> {
+        let mut options = if flags & tape::FLAG_OPTIONS != 0 {
+            tape_options?.clone()
+        } else {
+            QuoteOptions {
+                explain: false,
+                ..QuoteOptions::default()
+            }
+        };
+        if options.now.is_none() && flags & tape::FLAG_CLOCK != 0 {
+            options.now = instant_from_millis(now_ms);
+        }
         Some(options)
     }
 
-    /// One event record as a tape quote; `None`: use the JSON path.
-    pub fn quote_tape(&mut self, record: &str, options_json: &str, now_ms: f64) -> Option<String> {
-        let options = self.tape_options(options_json, now_ms)?;
-        self.engine.quote_tape(&mut self.tape, record, &options)
+    /// The record in the scratch quoted by tape, the answer written after it: its length, 0 for
+    /// the JSON path, or minus the scratch size it needs.
+    pub fn quote_scratch(&mut self, now_ms: f64) -> i64 {
+        let Glue {
+            engine,
+            tape,
+            scratch,
+            tape_options,
+            out,
+            ..
+        } = self;
+        let n = tape::answer_in_place(scratch, out, |header, record, out| match Glue::options_for(
+            tape_options.as_ref(),
+            header.flags,
+            now_ms,
+        ) {
+            Some(options) => engine.quote_tape(tape, record, &options, out),
+            None => false,
+        });
+        if n < 0 {
+            tape.reset();
+        }
+        n
     }
 
-    /// Event records (separated by U+001E) as one tape batch; `None`: use the JSON path.
-    pub fn quote_many_tape(
-        &mut self,
-        records: &str,
-        options_json: &str,
-        now_ms: f64,
-    ) -> Option<String> {
-        let options = self.tape_options(options_json, now_ms)?;
-        self.engine.quote_many_tape(records, &options)
+    /// The batch in the scratch quoted by tape, as [`Glue::quote_scratch`].
+    pub fn quote_many_scratch(&mut self, now_ms: f64) -> i64 {
+        let Glue {
+            engine,
+            scratch,
+            tape_options,
+            out,
+            ..
+        } = self;
+        tape::answer_in_place(
+            scratch,
+            out,
+            |header, records, out| match Glue::options_for(
+                tape_options.as_ref(),
+                header.flags,
+                now_ms,
+            ) {
+                Some(options) => engine.quote_many_tape(records, &options, out),
+                None => false,
+            },
+        )
     }
 
-    /// The explanation steps (JSON) of an event record quoted at `at`.
-    pub fn explain_tape(
-        &mut self,
-        record: &str,
-        options_json: &str,
-        at: &str,
-    ) -> Result<String, String> {
+    /// The explanation steps (JSON) of the record in the scratch quoted at `at` (the instant its
+    /// tape quote was priced at), with the options as given (wire JSON text, or empty).
+    pub fn explain_scratch(&mut self, options_json: &str, at: &str) -> Result<String, String> {
         let mut options = self.options.get(options_json, f64::NAN)?.clone();
         options.explain = true;
         options.at = Some(
             Instant::parse(at).map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
         );
-        let event = ratecard::tape::read_event(&self.engine, record)
+        let header = tape::read_header(&self.scratch)
+            .ok_or_else(|| invalid_argument("", Code::InvalidValue, "no event record"))?;
+        let record = self
+            .scratch
+            .get(tape::SCRATCH_HEADER..tape::SCRATCH_HEADER + header.len)
+            .unwrap_or_default();
+        let event = tape::read_event(&self.engine, record)
             .ok_or_else(|| invalid_argument("", Code::InvalidValue, "not an event record"))?;
         let quote = self
             .engine
@@ -331,6 +404,27 @@ mod tests {
         assert_eq!(err["issues"][0]["code"], "missing_instant");
     }
 
+    /// What the JavaScript side writes: the header and an `image_generated` record.
+    fn write_record(glue: &mut Glue, flags: u32, occurred: Option<&str>) {
+        let mut record = vec![15];
+        record.extend_from_slice(b"image_generated");
+        record.push(0);
+        match occurred {
+            Some(t) => {
+                record.push(1);
+                record.push(t.len() as u8);
+                record.extend_from_slice(t.as_bytes());
+            }
+            None => record.push(0),
+        }
+        record.push(0); // no data fields
+        let scratch = glue.scratch(256);
+        scratch[..4].copy_from_slice(&0u32.to_le_bytes());
+        scratch[4..8].copy_from_slice(&flags.to_le_bytes());
+        scratch[8..12].copy_from_slice(&(record.len() as u32).to_le_bytes());
+        scratch[12..12 + record.len()].copy_from_slice(&record);
+    }
+
     #[test]
     fn the_tape_path_prices_like_the_json_path_and_explains_alike() {
         let mut glue = Glue::new(CATALOG).unwrap();
@@ -342,25 +436,32 @@ mod tests {
             )
             .unwrap();
         let json = parse(&json);
-        let record = "image_generated\u{1f}\u{1f}2026-03-01T12:00:00Z";
-        let tape = glue
-            .quote_tape(record, r#"{"express_in":["USD"]}"#, f64::NAN)
-            .unwrap();
-        // One fee in IMG, expressed in USD at the rate in force then (0.12).
+        assert!(glue.set_tape_options(r#"{"express_in":["USD"]}"#));
+        write_record(&mut glue, tape::FLAG_OPTIONS, Some("2026-03-01T12:00:00Z"));
+        let n = glue.quote_scratch(f64::NAN);
+        assert!(n > 0);
+        let record_end = 12 + usize::from(glue.scratch[8]);
+        let answer = &glue.scratch[record_end..record_end + n as usize];
+        // The code USD, flags 0, one fee defining template 0, ..., then the fee's amount and USD
+        // equivalent (1.00 IMG at the rate in force then: 0.12), the quote's USD total, no warnings.
+        assert_eq!(&answer[..7], &[1, 3, b'U', b'S', b'D', 0, 1]);
         assert!(
-            tape.starts_with("Q\u{1f}0\u{1f}1\u{1f}USD\u{1f}1\u{1f}+0"),
-            "{tape:?}"
-        );
-        assert!(
-            tape.ends_with("\u{1f}1.00\u{1f}0.12\u{1f}0.12\u{1f}0"),
-            "{tape:?}"
+            answer.ends_with(b"\x041.00\x040.12\x040.12\x00"),
+            "{answer:?}"
         );
         let steps = glue
-            .explain_tape(record, r#"{"express_in":["USD"]}"#, "2026-03-01T12:00:00Z")
+            .explain_scratch(r#"{"express_in":["USD"]}"#, "2026-03-01T12:00:00Z")
             .unwrap();
         assert_eq!(parse(&steps), json["explain"]);
         assert!(!json["explain"].as_array().unwrap().is_empty());
         // Options that do not read go the JSON path, which reports them.
-        assert_eq!(glue.quote_tape(record, "{\"bogus\":1}", f64::NAN), None);
+        assert!(!glue.set_tape_options("{\"bogus\":1}"));
+        write_record(&mut glue, tape::FLAG_OPTIONS, Some("2026-03-01T12:00:00Z"));
+        assert_eq!(glue.quote_scratch(f64::NAN), 0);
+        // Without an instant: the host clock when allowed, else the JSON path (an error).
+        write_record(&mut glue, tape::FLAG_CLOCK, None);
+        assert!(glue.quote_scratch(1_772_366_400_000.0) > 0);
+        write_record(&mut glue, 0, None);
+        assert_eq!(glue.quote_scratch(1_772_366_400_000.0), 0);
     }
 }

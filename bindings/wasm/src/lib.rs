@@ -71,33 +71,35 @@ impl RawEngine {
         self.0.has_tiered_prices()
     }
 
-    /// One event record quoted as a tape quote (`core/src/tape.rs`); `undefined`: use the JSON
-    /// path.
-    #[wasm_bindgen(js_name = quoteTape)]
-    pub fn quote_tape(&mut self, record: &str, options_json: &str, now_ms: f64) -> Option<String> {
-        self.0.quote_tape(record, options_json, now_ms)
+    /// The scratch memory (`core/src/tape.rs`), grown to at least `min` bytes: where it starts
+    /// in this module's memory. The JavaScript side writes records there and reads answers.
+    pub fn scratch(&mut self, min: usize) -> usize {
+        self.0.scratch(min).as_ptr() as usize
     }
 
-    /// Event records (separated by U+001E) as one tape batch; `undefined`: use the JSON path.
+    /// Sets the options of tape quotes (wire JSON text); false: they do not read.
+    #[wasm_bindgen(js_name = setTapeOptions)]
+    pub fn set_tape_options(&mut self, options_json: &str) -> bool {
+        self.0.set_tape_options(options_json)
+    }
+
+    /// The record in the scratch quoted by tape: the answer's length, 0 for the JSON path, or
+    /// minus the scratch size it needs. `now_ms` is the host clock (NaN: none).
+    #[wasm_bindgen(js_name = quoteScratch)]
+    pub fn quote_scratch(&mut self, now_ms: f64) -> f64 {
+        self.0.quote_scratch(now_ms) as f64
+    }
+
+    /// The batch in the scratch quoted by tape, as `quoteScratch`.
     #[wasm_bindgen(js_name = quoteManyTape)]
-    pub fn quote_many_tape(
-        &mut self,
-        records: &str,
-        options_json: &str,
-        now_ms: f64,
-    ) -> Option<String> {
-        self.0.quote_many_tape(records, options_json, now_ms)
+    pub fn quote_many_tape(&mut self, now_ms: f64) -> f64 {
+        self.0.quote_many_scratch(now_ms) as f64
     }
 
-    /// The explanation steps (JSON) of an event record quoted at `at`.
-    #[wasm_bindgen(js_name = explainTape)]
-    pub fn explain_tape(
-        &mut self,
-        record: &str,
-        options_json: &str,
-        at: &str,
-    ) -> Result<String, JsValue> {
-        js(self.0.explain_tape(record, options_json, at))
+    /// The explanation steps (JSON) of the record in the scratch quoted at `at`.
+    #[wasm_bindgen(js_name = explainScratch)]
+    pub fn explain_scratch(&mut self, options_json: &str, at: &str) -> Result<String, JsValue> {
+        js(self.0.explain_scratch(options_json, at))
     }
 
     /// `amount_json` is a JSON string or number; `at` is RFC 3339 or empty for `now_ms`.
@@ -127,6 +129,12 @@ pub fn validate(catalog_json: &str) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn schema() -> String {
     ratecard::schema_json().to_string()
+}
+
+/// This module's memory, where the JavaScript side reads and writes the scratch.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 #[wasm_bindgen]

@@ -23,10 +23,11 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(events) = Event::many_from_json(event) {
             let _ = engine.quote_many(&events, &options);
         }
-        // The same text as tape records (the JavaScript faces' fast path).
+        // The same bytes as tape records (the JavaScript faces' fast path).
         let quiet = QuoteOptions { explain: false, ..options.clone() };
-        let _ = engine.quote_tape(&mut ratecard::Tape::new(), event, &quiet);
-        let _ = engine.quote_many_tape(event, &quiet);
+        let _ = engine.quote_tape(&mut ratecard::Tape::new(), event.as_bytes(), &quiet, &mut Vec::new());
+        let _ = engine.quote_many_tape(event.as_bytes(), &quiet, &mut Vec::new());
+        let _ = ratecard::tape::read_event(&engine, event.as_bytes());
         if let Ok(amount) = ratecard::parse_decimal(event) {
             for (from, to) in [("USD", "CREDIT"), ("CREDIT", "VIDGENMIN"), ("VIDGENMIN", "USD")] {
                 let _ = engine.convert(amount, from, to, now.unwrap_or_else(|| unreachable!()));
