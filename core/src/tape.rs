@@ -142,13 +142,10 @@ impl<'t> Cursor<'t> {
     }
 }
 
-/// Where a record's id sits, so that a batch can tell records apart by everything else.
+/// A record read: its event, and the `occurred_at` text as sent (empty when absent), which the
+/// answer refers to.
 struct Read<'t> {
     event: Event<'t>,
-    /// The record's bytes before the id, and from its `occurred_at` to its end.
-    head: &'t [u8],
-    rest: &'t [u8],
-    /// The `occurred_at` text as sent (empty when absent).
     occurred: &'t str,
 }
 
@@ -160,11 +157,8 @@ fn read_record<'t>(
     c: &mut Cursor<'t>,
     parsed: &mut Option<(Vec<u8>, Instant)>,
 ) -> Option<Read<'t>> {
-    let start = c.pos;
     let event_type = c.str()?;
-    let head = c.bytes.get(start..c.pos)?;
     let id = c.opt_str()?;
-    let rest_start = c.pos;
     let occurred = c.opt_str()?.unwrap_or_default();
     let occurred_at = if occurred.is_empty() {
         None
@@ -198,7 +192,6 @@ fn read_record<'t>(
         };
         data.push((Cow::Borrowed(field.as_str()), value));
     }
-    let rest = c.bytes.get(rest_start..c.pos)?;
     let event = Event {
         id: id.map(Cow::Borrowed),
         event_type: Cow::Borrowed(event_type),
@@ -206,12 +199,40 @@ fn read_record<'t>(
         data,
     };
     event.check("").ok()?;
-    Some(Read {
-        event,
-        head,
-        rest,
-        occurred,
-    })
+    Some(Read { event, occurred })
+}
+
+/// Steps over one record without reading it (no UTF-8 checks, no numbers, no allocation):
+/// its bytes before the id and from its `occurred_at` to its end, which tell twins apart.
+fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<(&'t [u8], &'t [u8])> {
+    fn skip_str(c: &mut Cursor<'_>) -> Option<()> {
+        let n = c.len()?;
+        c.take(n).map(|_| ())
+    }
+    fn skip_opt(c: &mut Cursor<'_>) -> Option<()> {
+        match c.u8()? {
+            0 => Some(()),
+            1 => skip_str(c),
+            _ => None,
+        }
+    }
+    let start = c.pos;
+    skip_str(c)?;
+    let head = c.bytes.get(start..c.pos)?;
+    skip_opt(c)?;
+    let rest = c.pos;
+    skip_opt(c)?;
+    for _ in 0..c.len()? {
+        match c.u8()? {
+            0 | 3 | 4 | 5 => {}
+            1 => skip_str(c)?,
+            2 => {
+                c.take(8)?;
+            }
+            _ => return None,
+        }
+    }
+    Some((head, c.bytes.get(rest..c.pos)?))
 }
 
 /// Reads one event record (the whole of `record`); `None` when it is not a well-formed record
@@ -508,30 +529,41 @@ impl Engine {
         let mut tape = Tape::new();
         tape.engine = self.id.0;
         let mut parsed = None;
-        // Each record's first twin (the first record that differs from it at most in its id).
-        let mut firsts: FnvMap<(&[u8], &[u8]), usize> = FnvMap::default();
         let tiered = self.has_tiered_prices();
-        let mut uniques: Vec<Read<'_>> = Vec::new();
+        // The events to price, the `occurred_at` text each was sent with, and for each record
+        // the event that prices it.
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut occurred: Vec<&str> = Vec::new();
         let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
-        for _ in 0..n {
-            let read = read_record(self, &mut c, &mut parsed)?;
-            if tiered {
-                // Every event counts towards its tiers: no two are alike.
-                plan.push(uniques.len());
-                uniques.push(read);
-                continue;
+        if tiered {
+            // Every event counts towards its tiers: no two are alike.
+            for i in 0..n {
+                let read = read_record(self, &mut c, &mut parsed)?;
+                events.push(read.event);
+                occurred.push(read.occurred);
+                plan.push(i);
             }
-            let next = uniques.len();
-            let j = *firsts.entry((read.head, read.rest)).or_insert(next);
-            if j == next {
-                uniques.push(read);
+        } else {
+            // Each record's first twin (the first record that differs from it at most in its
+            // id), found from the bytes alone: only the first of each is read.
+            let mut firsts: FnvMap<(&[u8], &[u8]), usize> = FnvMap::default();
+            for _ in 0..n {
+                let start = c.pos;
+                let (head, rest) = skip_record(&mut c)?;
+                let next = events.len();
+                let j = *firsts.entry((head, rest)).or_insert(next);
+                if j == next {
+                    let mut one = Cursor::new(input.get(start..c.pos)?);
+                    let read = read_record(self, &mut one, &mut parsed)?;
+                    events.push(read.event);
+                    occurred.push(read.occurred);
+                }
+                plan.push(j);
             }
-            plan.push(j);
         }
         if !c.done() {
             return None;
         }
-        let events: Vec<Event<'_>> = uniques.iter().map(|r| r.event.clone()).collect();
         // The bodies of the distinct quotes, written in the order of their first use, so that
         // every template is defined before a later quote refers to it.
         let mut bodies = std::mem::take(&mut tape.body);
@@ -545,8 +577,8 @@ impl Engine {
             }
             if ok {
                 let start = bodies.len();
-                let occurred = uniques.get(j).map(|r| r.occurred).unwrap_or_default();
-                ok = tape.write_quote(&mut bodies, &quote, occurred);
+                let sent = occurred.get(j).copied().unwrap_or_default();
+                ok = tape.write_quote(&mut bodies, &quote, sent);
                 spans.push((start, bodies.len()));
             }
         })
@@ -557,7 +589,7 @@ impl Engine {
         if !ok {
             return None;
         }
-        if !tiered && spans.len() == n {
+        if spans.len() == n {
             // No twins: the bodies are the answer as they stand.
             out.extend_from_slice(&bodies);
             return Some(());

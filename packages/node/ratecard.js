@@ -279,6 +279,8 @@ class Engine {
   #handle
   /** The options text last sent for single tape quotes (undefined: none yet, or refused). */
   #sent
+  /** Explainers by options text (see #explainer). */
+  #explainers = new Map()
   #fieldsFor = (type) => {
     let list = this.#fields.get(type)
     if (list === undefined) {
@@ -309,13 +311,24 @@ class Engine {
     return this.#warnings
   }
 
-  /** `explain` of a tape quote, computed when first read, from the event as it was quoted. */
-  #explainer(native, text, snap) {
-    return (q) => {
-      const record = recordOf(snap)
-      if (record === null) return []
-      return JSON.parse(call(() => native.explainTape(record, text, q.at)))
+  /**
+   * What computes `explain` of tape quotes when first read, from the event as it was quoted
+   * (its snapshot) at the instant it was priced at. One per options text, shared by quotes.
+   */
+  #explainer(native, text) {
+    let e = this.#explainers.get(text)
+    if (e === undefined) {
+      e = {
+        steps(snap, at) {
+          const record = recordOf(snap)
+          if (record === null) return []
+          return JSON.parse(call(() => native.explainTape(record, text, at)))
+        },
+      }
+      if (this.#explainers.size > 16) this.#explainers.clear()
+      this.#explainers.set(text, e)
     }
+    return e
   }
 
   /** The tape path for one event object; undefined when only the JSON path can answer. */
@@ -357,8 +370,8 @@ class Engine {
         growScratch(-n)
         continue
       }
-      const explainOf = o.explain ? this.#explainer(native, o.text, snap) : null
-      return tape.decodeQuote(scratch, HEADER + length, snap, this.#templates, explainOf)
+      const explainer = o.explain ? this.#explainer(native, o.text) : null
+      return tape.decodeQuote(scratch, HEADER + length, snap, this.#templates, explainer)
     }
   }
 
@@ -387,8 +400,7 @@ class Engine {
 
   #decodeBatch(native, out, batch) {
     const { snaps, o } = batch
-    const explainOf = o.explain ? (i) => this.#explainer(native, o.text, snaps[i]) : null
-    return tape.decodeBatch(out, 0, snaps, explainOf)
+    return tape.decodeBatch(out, 0, snaps, o.explain ? this.#explainer(native, o.text) : null)
   }
 
   quote(event, options) {

@@ -343,10 +343,10 @@ function codes() {
 }
 
 /**
- * One quote at the cursor, for the event of `snap`. `explainOf(quote)` computes the steps when
- * `explain` is first read (null: `explain` is `[]`, as with `explain: false`).
+ * One quote at the cursor, for the event of `snap`. `explainer.steps(snap, at)` computes the
+ * steps when `explain` is first read (null: `explain` is `[]`, as with `explain: false`).
  */
-function quote(templates, codes, snap, explainOf) {
+function quote(templates, codes, snap, explainer) {
   const flags = R8[R++];
   const at = flags & 1 ? str() : snap[2];
   const nf = len();
@@ -369,7 +369,7 @@ function quote(templates, codes, snap, explainOf) {
   for (let i = 0; i < nw; i++) warnings[i] = { path: str(), code: str(), message: str() };
   const id = snap[1];
   const type = snap[0];
-  if (explainOf === null) {
+  if (explainer === null) {
     if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
     return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
   }
@@ -377,7 +377,7 @@ function quote(templates, codes, snap, explainOf) {
     id === null
       ? { event_type: type, at, fees, totals, equivalents, warnings }
       : { event_id: id, event_type: type, at, fees, totals, equivalents, warnings };
-  new Pending(q, explainOf);
+  new Pending(q, explainer, snap);
   Object.defineProperty(q, "explain", LAZY);
   return q;
 }
@@ -395,13 +395,15 @@ class Stamp {
 }
 
 class Pending extends Stamp {
-  #explainOf;
-  constructor(target, explainOf) {
+  #explainer;
+  #snap;
+  constructor(target, explainer, snap) {
     super(target);
-    this.#explainOf = explainOf;
+    this.#explainer = explainer;
+    this.#snap = snap;
   }
   static steps(q) {
-    return #explainOf in q ? q.#explainOf(q) : [];
+    return #explainer in q ? q.#explainer.steps(q.#snap, q.at) : [];
   }
 }
 
@@ -423,30 +425,25 @@ const LAZY = {
 
 /**
  * The quote of an answer holding one, at `u8[start..]`; `templates` is the engine's own list
- * (it grows).
+ * (it grows). `explainer` (see `quote`) or null.
  */
-function decodeQuote(u8, start, snap, templates, explainOf) {
+function decodeQuote(u8, start, snap, templates, explainer) {
   R8 = u8;
   R = start;
-  const q = quote(templates, codes(), snap, explainOf);
+  const q = quote(templates, codes(), snap, explainer);
   R8 = null;
   return q;
 }
 
-/**
- * The quotes of a batch's answer at `u8[start..]`, one per snapshot; `explainOf(i)` gives the
- * i-th event's steps (null: none).
- */
-function decodeBatch(u8, start, snaps, explainOf) {
+/** The quotes of a batch's answer at `u8[start..]`, one per snapshot. */
+function decodeBatch(u8, start, snaps, explainer) {
   R8 = u8;
   R = start;
   const templates = [];
   const cs = codes();
   const n = snaps.length;
   const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = quote(templates, cs, snaps[i], explainOf === null ? null : explainOf(i));
-  }
+  for (let i = 0; i < n; i++) out[i] = quote(templates, cs, snaps[i], explainer);
   R8 = null;
   return out;
 }

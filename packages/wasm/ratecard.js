@@ -235,6 +235,8 @@ export class Engine {
   #size = 0;
   /** The options text last set for tape quotes (undefined: none yet, or refused). */
   #sent;
+  /** Explainers by options text (see #explainer). */
+  #explainers = new Map();
   #fieldsFor = (type) => {
     let list = this.#fields.get(type);
     if (list === undefined) {
@@ -313,42 +315,52 @@ export class Engine {
         continue;
       }
       views();
-      const explainOf = o.explain ? this.#explainer(raw, o.text, snap) : null;
-      return decodeQuote(M8, base + HEADER + length, snap, this.#templates, explainOf);
+      const explainer = o.explain ? this.#explainer(raw, o.text) : null;
+      return decodeQuote(M8, base + HEADER + length, snap, this.#templates, explainer);
     }
   }
 
   /**
-   * `explain` of a tape quote, computed when first read, from the event as it was quoted. It
+   * What computes `explain` of tape quotes when first read, from the event as it was quoted
+   * (its snapshot) at the instant it was priced at; one per options text, shared by quotes. It
    * holds the raw engine, so a quote stays whole after `free()` (which then leaves the memory
    * to the garbage collector).
    */
-  #explainer(raw, text, snap) {
+  #explainer(raw, text) {
     this.#lent = true;
-    return (q) => {
-      // The record goes through the scratch, which may move: this engine asks for it again.
-      this.#size = 0;
-      let size = 4096;
-      for (;;) {
-        const base = raw.scratch(size);
-        views();
-        target(M8, MDV, base + HEADER, base + size);
-        const ok = writeSnap(snap);
-        if (ok === 0) return [];
-        if (ok < 0) {
-          size *= 4;
-          continue;
-        }
-        header(base, 0, written() - base - HEADER);
-        let out;
-        try {
-          out = raw.explainScratch(text, q.at);
-        } catch (err) {
-          rethrow(err);
-        }
-        return JSON.parse(out);
-      }
-    };
+    let e = this.#explainers.get(text);
+    if (e === undefined) {
+      const engine = this;
+      e = {
+        steps(snap, at) {
+          // The record goes through the scratch, which may move: the engine asks for it again.
+          engine.#size = 0;
+          let size = 4096;
+          for (;;) {
+            const base = raw.scratch(size);
+            views();
+            target(M8, MDV, base + HEADER, base + size);
+            const ok = writeSnap(snap);
+            if (ok === 0) return [];
+            if (ok < 0) {
+              size *= 4;
+              continue;
+            }
+            header(base, 0, written() - base - HEADER);
+            let out;
+            try {
+              out = raw.explainScratch(text, at);
+            } catch (err) {
+              rethrow(err);
+            }
+            return JSON.parse(out);
+          }
+        },
+      };
+      if (this.#explainers.size > 16) this.#explainers.clear();
+      this.#explainers.set(text, e);
+    }
+    return e;
   }
 
   /** The tape path for an array of event objects; undefined when only JSON can answer. */
@@ -394,8 +406,8 @@ export class Engine {
         continue;
       }
       views();
-      const explainOf = o.explain ? (i) => this.#explainer(raw, o.text, snaps[i]) : null;
-      return decodeBatch(M8, base + HEADER + length, snaps, explainOf);
+      const explainer = o.explain ? this.#explainer(raw, o.text) : null;
+      return decodeBatch(M8, base + HEADER + length, snaps, explainer);
     }
   }
 
