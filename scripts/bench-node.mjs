@@ -158,30 +158,50 @@ rows.push(['@ratecard/node', 'quoteManyAsync 10k, per event (explain: false)', a
 const w = wasmEngine ? suite('@ratecard/wasm', wasmEngine) : null
 
 // Where @ratecard/node's time goes (explain: false), along the tape path the wrapper takes:
-// the event written as a record, the addon call (read, price, write the compact quote), and the
-// decoder building the Quote objects.
+// the event read into a snapshot and written as a binary record into the scratch memory, the
+// addon call (read, price, write the compact answer after the record), and the decoder
+// building the Quote objects.
 const addon = require(join(root, 'packages', 'node', 'index.js'))
 const tape = require(join(root, 'packages', 'node', 'tape.js'))
 const rawEngine = new addon.NativeEngine(JSON.stringify(CATALOG))
 const handle = rawEngine.handle
 const fieldList = rawEngine.dataFields('render').split('\x1f')
 const fieldsFor = () => fieldList
-const record = tape.eventRecord(one, fieldsFor)
+const scratch = new Uint8Array(1 << 16)
+const scratchView = new DataView(scratch.buffer)
+addon.setScratch(scratch)
+const oneSnap = tape.snapshot(one, fieldsFor)
+tape.target(scratch, scratchView, 12, scratch.length)
+tape.writeSnap(oneSnap)
+const recordLength = tape.written() - 12
+scratchView.setUint32(0, handle, true)
+scratchView.setUint32(4, 1, true)
+scratchView.setUint32(8, recordLength, true)
 const templates = []
-tape.decodeQuote(addon.quoteTape(handle, record, null, true), templates, 'render', one.occurred_at, null)
-const oneOut = addon.quoteTape(handle, record, null, true)
-const records = events.map((e) => tape.eventRecord(e, fieldsFor))
-const joined = tape.batchRecords(records)
-const manyOut = rawEngine.quoteManyTape(joined, null, true)
-const types = events.map((e) => e.event_type)
-const occurred = events.map((e) => e.occurred_at)
+addon.quoteScratch()
+tape.decodeQuote(scratch, 12 + recordLength, oneSnap, templates, null) // the answer defining the template
+const oneLength = addon.quoteScratch() // and one that refers to it
+const snaps = events.map((e) => tape.snapshot(e, fieldsFor))
+const batchBytes = new Uint8Array(1 << 22)
+const batchView = new DataView(batchBytes.buffer)
+function writeBatch() {
+  tape.target(batchBytes, batchView, 0, batchBytes.length)
+  tape.writeCount(snaps.length)
+  for (const s of snaps) tape.writeSnap(s)
+  return tape.written()
+}
+const batchLength = writeBatch()
+const batchRecords = batchBytes.subarray(0, batchLength)
+const manyOut = rawEngine.quoteManyTape(batchRecords, null, true)
 const parts = [
-  ['quote: write the event as a tape record', measure(() => tape.eventRecord(one, fieldsFor), 1)],
-  ['quote: addon call (record in, tape quote out)', measure(() => addon.quoteTape(handle, record, null, true), 1)],
-  [`quote: decode the tape quote (${oneOut.length} characters)`, measure(() => tape.decodeQuote(oneOut, templates, 'render', one.occurred_at, null), 1)],
-  ['quoteMany 10k: records, per event', measure(() => tape.batchRecords(events.map((e) => tape.eventRecord(e, fieldsFor))), BATCH)],
-  ['quoteMany 10k: addon call, per event', measure(() => rawEngine.quoteManyTape(joined, null, true), BATCH)],
-  [`quoteMany 10k: decode, per event (${(manyOut.length / BATCH).toFixed(0)} characters each)`, measure(() => tape.decodeBatch(manyOut, types, occurred, null), BATCH)],
+  ['quote: read the event into a snapshot', measure(() => tape.snapshot(one, fieldsFor), 1)],
+  ['quote: write the snapshot as a record', measure(() => { tape.target(scratch, scratchView, 12, scratch.length); tape.writeSnap(oneSnap) }, 1)],
+  ['quote: addon call (record in, answer out)', measure(() => addon.quoteScratch(), 1)],
+  [`quote: decode the answer (${oneLength} bytes)`, measure(() => tape.decodeQuote(scratch, 12 + recordLength, oneSnap, templates, null), 1)],
+  ['quoteMany 10k: snapshots, per event', measure(() => events.map((e) => tape.snapshot(e, fieldsFor)), BATCH)],
+  ['quoteMany 10k: records, per event', measure(writeBatch, BATCH)],
+  ['quoteMany 10k: addon call, per event', measure(() => rawEngine.quoteManyTape(batchRecords, null, true), BATCH)],
+  [`quoteMany 10k: decode, per event (${(manyOut.length / BATCH).toFixed(0)} bytes each)`, measure(() => tape.decodeBatch(manyOut, 0, snaps, null), BATCH)],
 ]
 
 const us = (ns) => `${(ns / 1000).toFixed(2)} µs`

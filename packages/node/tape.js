@@ -88,8 +88,6 @@ let WU8 = null;
 let WDV = null;
 let W = 0;
 let WEND = 0;
-const GROW = { grow: true };
-const NOPE = { nope: true };
 const ENCODER = new TextEncoder();
 
 /** Where the next records go: `u8[start..end)` (`dv` views the same buffer). */
@@ -105,44 +103,41 @@ function written() {
   return W;
 }
 
-function putLen(n) {
+/** Writes a length at `p`; the position after it. */
+function putLen(b, p, n) {
   if (n < 255) {
-    if (W + 1 > WEND) throw GROW;
-    WU8[W++] = n;
-  } else {
-    if (W + 5 > WEND) throw GROW;
-    WU8[W] = 255;
-    WDV.setUint32(W + 1, n, true);
-    W += 5;
+    b[p] = n;
+    return p + 1;
   }
+  b[p] = 255;
+  WDV.setUint32(p + 1, n, true);
+  return p + 5;
 }
 
-function putStr(s) {
+/** Writes a string at `p`: the position after it, or -1 when it is not well-formed Unicode. */
+function putStr(b, p, s) {
   const n = s.length;
   if (n < 255) {
-    if (W + n + 1 > WEND) throw GROW;
-    let p = W + 1;
+    let q = p + 1;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c > 127) return putUtf8(s);
-      WU8[p++] = c;
+      if (c > 127) return putUtf8(b, p, s);
+      b[q++] = c;
     }
-    WU8[W] = n;
-    W = p;
-    return;
+    b[p] = n;
+    return q;
   }
-  putUtf8(s);
+  return putUtf8(b, p, s);
 }
 
-function putUtf8(s) {
+function putUtf8(b, p, s) {
   // A lone surrogate has no UTF-8: JSON text carries it as an escape the core refuses, so the
   // JSON path must be the one to say so.
-  if (!wellFormed(s)) throw NOPE;
-  if (W + 5 + 3 * s.length > WEND) throw GROW;
-  const { written: n } = ENCODER.encodeInto(s, WU8.subarray(W + 5, WEND));
-  WU8[W] = 255;
-  WDV.setUint32(W + 1, n, true);
-  W += 5 + n;
+  if (!wellFormed(s)) return -1;
+  const { written: n } = ENCODER.encodeInto(s, b.subarray(p + 5, WEND));
+  b[p] = 255;
+  WDV.setUint32(p + 1, n, true);
+  return p + 5 + n;
 }
 
 function wellFormed(s) {
@@ -158,69 +153,66 @@ function wellFormed(s) {
   return true;
 }
 
-function putOpt(s) {
-  if (s === null) {
-    if (W + 1 > WEND) throw GROW;
-    WU8[W++] = 0;
-  } else {
-    if (W + 1 > WEND) throw GROW;
-    WU8[W++] = 1;
-    putStr(s);
-  }
-}
-
-function putRecord(snap) {
-  putStr(snap[0]);
-  putOpt(snap[1]);
-  putOpt(snap[2] === "" ? null : snap[2]);
-  const n = snap.length - 3;
-  putLen(n);
-  for (let i = 3; i < snap.length; i++) {
-    const v = snap[i];
-    if (W + 9 > WEND) throw GROW;
-    switch (typeof v) {
-      case "string":
-        WU8[W++] = 1;
-        putStr(v);
-        break;
-      case "number":
-        WU8[W] = 2;
-        WDV.setFloat64(W + 1, v, true);
-        W += 9;
-        break;
-      case "boolean":
-        WU8[W++] = v ? 3 : 4;
-        break;
-      default:
-        WU8[W++] = v === null ? 5 : 0;
-    }
-  }
-}
-
 /**
  * Writes a snapshot as a record at the writer's position: 1 when written, 0 when it cannot
  * travel by tape (use the JSON path), -1 when the room ran out (grow it and write again).
  */
 function writeSnap(snap) {
-  try {
-    putRecord(snap);
-    return 1;
-  } catch (e) {
-    if (e === GROW) return -1;
-    if (e === NOPE) return 0;
-    throw e;
+  const n = snap.length;
+  // Room for the worst case: three bytes of UTF-8 per UTF-16 unit and five for each length.
+  let need = 16 + 9 * n;
+  for (let i = 0; i < n; i++) {
+    const v = snap[i];
+    if (typeof v === "string") need += 3 * v.length + 5;
   }
+  if (W + need > WEND) return -1;
+  const b = WU8;
+  let p = putStr(b, W, snap[0]);
+  if (p < 0) return 0;
+  const id = snap[1];
+  if (id === null) b[p++] = 0;
+  else {
+    b[p++] = 1;
+    p = putStr(b, p, id);
+    if (p < 0) return 0;
+  }
+  const at = snap[2];
+  if (at === "") b[p++] = 0;
+  else {
+    b[p++] = 1;
+    p = putStr(b, p, at);
+    if (p < 0) return 0;
+  }
+  p = putLen(b, p, n - 3);
+  for (let i = 3; i < n; i++) {
+    const v = snap[i];
+    switch (typeof v) {
+      case "string":
+        b[p++] = 1;
+        p = putStr(b, p, v);
+        if (p < 0) return 0;
+        break;
+      case "number":
+        b[p] = 2;
+        WDV.setFloat64(p + 1, v, true);
+        p += 9;
+        break;
+      case "boolean":
+        b[p++] = v ? 3 : 4;
+        break;
+      default:
+        b[p++] = v === null ? 5 : 0;
+    }
+  }
+  W = p;
+  return 1;
 }
 
 /** Writes a batch's record count (1 written, -1 out of room). */
 function writeCount(n) {
-  try {
-    putLen(n);
-    return 1;
-  } catch (e) {
-    if (e === GROW) return -1;
-    throw e;
-  }
+  if (W + 5 > WEND) return -1;
+  W = putLen(WU8, W, n);
+  return 1;
 }
 
 // ---------------------------------------------------------------------------------------------
