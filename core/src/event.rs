@@ -295,7 +295,10 @@ fn shortest_decimal(v: f64) -> Option<Decimal> {
     // The value is mantissa × 10^(exponent - places).
     let shift = exponent - places;
     let (mantissa, scale) = if shift >= 0 {
-        (mantissa.checked_mul(10i128.checked_pow(u32::try_from(shift).ok()?)?)?, 0)
+        (
+            mantissa.checked_mul(10i128.checked_pow(u32::try_from(shift).ok()?)?)?,
+            0,
+        )
     } else {
         (mantissa, u32::try_from(-shift).ok()?)
     };
