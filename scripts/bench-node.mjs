@@ -192,7 +192,7 @@ function writeBatch() {
 }
 const batchLength = writeBatch()
 const batchRecords = batchBytes.subarray(0, batchLength)
-const manyOut = rawEngine.quoteManyTape(batchRecords, null, true)
+const manyOut = rawEngine.quoteManyTape(batchRecords, null, true, false)
 const parts = [
   ['quote: read the event into a snapshot', measure(() => tape.snapshot(one, fieldsFor), 1)],
   ['quote: write the snapshot as a record', measure(() => { tape.target(scratch, scratchView, 12, scratch.length); tape.writeSnap(oneSnap) }, 1)],
@@ -200,7 +200,7 @@ const parts = [
   [`quote: decode the answer (${oneLength} bytes)`, measure(() => tape.decodeQuote(scratch, 12 + recordLength, oneSnap, templates, null), 1)],
   ['quoteMany 10k: snapshots, per event', measure(() => events.map((e) => tape.snapshot(e, fieldsFor)), BATCH)],
   ['quoteMany 10k: records, per event', measure(writeBatch, BATCH)],
-  ['quoteMany 10k: addon call, per event', measure(() => rawEngine.quoteManyTape(batchRecords, null, true), BATCH)],
+  ['quoteMany 10k: addon call, per event', measure(() => rawEngine.quoteManyTape(batchRecords, null, true, false), BATCH)],
   [`quoteMany 10k: decode, per event (${(manyOut.length / BATCH).toFixed(0)} bytes each)`, measure(() => tape.decodeBatch(manyOut, 0, snaps, null), BATCH)],
 ]
 

@@ -30,9 +30,13 @@
 //! answer   = len n_express, str*n_express (the express_in codes, spelled as the quotes spell them),
 //!            quote*                        (one per record)
 //! quote    = u8 flags, [str at], len n_fees, fee*n_fees, [len n_totals, (str code, str amount)*],
-//!            str*n_express (the quote's equivalents), len n_warnings, (str path, str code, str message)*
+//!            str*n_express (the quote's equivalents), len n_warnings, (str path, str code, str message)*,
+//!            [len group, [steps]]
 //!            flags: 1 `at` follows (else it is the record's occurred_at text as sent),
-//!                   2 totals follow (else one per fee: its currency and amount)
+//!                   2 totals follow (else one per fee: its currency and amount),
+//!                   4 the explanation follows (batches asking for it, events with twins):
+//!                     group 2g+1 defines explanation g here, 2g uses it
+//! steps    = len n, (len fee+1 (0: none), str kind, str text)*n
 //! fee      = len ref, [template], [str input_volume], str amount, str*n_express (its equivalents)
 //!            ref: 2k uses template k; 2k+1 defines template k here (k = MAX_TEMPLATES: a scratch
 //!            slot, used once and not kept)
@@ -514,7 +518,9 @@ impl Engine {
 
     /// A batch of records quoted onto `out` (an answer holding one quote per record) with
     /// templates of its own, tier usage accumulating in order as in [`Engine::quote_many`];
-    /// false when any record or quote cannot travel by tape.
+    /// false when any record or quote cannot travel by tape. With `options.explain`, events
+    /// with twins carry their explanation (once for all of them) and the others none: the
+    /// decoder computes those when first read (refused for tiered prices).
     ///
     /// Without tiered prices a quote depends on nothing but its own event, so events that differ
     /// at most in their id are priced once and their quote repeated for each: event logs repeat
@@ -530,6 +536,11 @@ impl Engine {
         tape.engine = self.id.0;
         let mut parsed = None;
         let tiered = self.has_tiered_prices();
+        if tiered && options.explain {
+            // A lone quote's explanation is computed when first read, from its event alone,
+            // which usage carried through the batch would make wrong: the JSON path explains.
+            return None;
+        }
         // The events to price, the `occurred_at` text each was sent with, and for each record
         // the event that prices it.
         let mut events: Vec<Event<'_>> = Vec::new();
@@ -564,13 +575,35 @@ impl Engine {
         if !c.done() {
             return None;
         }
+        // With explanations wanted, events with twins are explained at once, once: their quotes
+        // carry one explanation between them (a group, sent once and referred to after). Lone
+        // events leave theirs to the decoder, which asks when it is first read.
+        let explain = options.explain;
+        let mut members = vec![0u32; if explain { events.len() } else { 0 }];
+        for j in &plan {
+            if let Some(m) = members.get_mut(*j) {
+                *m += 1;
+            }
+        }
+        let quiet;
+        let pricing = if explain {
+            quiet = QuoteOptions {
+                explain: false,
+                ..options.clone()
+            };
+            &quiet
+        } else {
+            options
+        };
         // The bodies of the distinct quotes, written in the order of their first use, so that
-        // every template is defined before a later quote refers to it.
+        // every template is defined before a later quote refers to it; and the explanations.
         let mut bodies = std::mem::take(&mut tape.body);
         let mut spans: Vec<(usize, usize)> = Vec::with_capacity(events.len());
+        let mut steps: Vec<u8> = Vec::new();
+        let mut groups: Vec<Option<(usize, usize)>> = Vec::new();
         let mut ok = true;
         let mut head = false;
-        self.quote_each(&events, options, |j, quote| {
+        self.quote_each(&events, pricing, |j, quote| {
             if !head {
                 head = true;
                 ok &= write_head(out, Some(&quote));
@@ -580,6 +613,29 @@ impl Engine {
                 let sent = occurred.get(j).copied().unwrap_or_default();
                 ok = tape.write_quote(&mut bodies, &quote, sent);
                 spans.push((start, bodies.len()));
+                let group = if members.get(j).is_some_and(|m| *m > 1) {
+                    let begin = steps.len();
+                    let explained = events.get(j).and_then(|event| {
+                        let again = QuoteOptions {
+                            at: Some(quote.at),
+                            explain: true,
+                            ..options.clone()
+                        };
+                        self.quote(event, &again).ok()
+                    });
+                    match explained {
+                        Some(q) => ok &= write_steps(&mut steps, &q.explain),
+                        None => ok = false,
+                    }
+                    // The quote says an explanation follows it.
+                    if let Some(flags) = bodies.get_mut(start) {
+                        *flags |= 4;
+                    }
+                    Some((begin, steps.len()))
+                } else {
+                    None
+                };
+                groups.push(group);
             }
         })
         .ok()?;
@@ -595,12 +651,37 @@ impl Engine {
             return Some(());
         }
         out.reserve(n.saturating_mul(bodies.len() / spans.len().max(1)));
+        // Each group's number, once it has been sent.
+        let mut sent: Vec<Option<usize>> = vec![None; groups.len()];
+        let mut next = 0usize;
         for j in plan {
             let (start, end) = *spans.get(j)?;
             out.extend_from_slice(bodies.get(start..end)?);
+            if let Some((begin, finish)) = groups.get(j).copied().flatten() {
+                let slot = sent.get_mut(j)?;
+                match *slot {
+                    Some(g) => ok &= put_len(out, g * 2),
+                    None => {
+                        ok &= put_len(out, next * 2 + 1);
+                        out.extend_from_slice(steps.get(begin..finish)?);
+                        *slot = Some(next);
+                        next += 1;
+                    }
+                }
+            }
         }
-        Some(())
+        ok.then_some(())
     }
+}
+
+/// An explanation: `len n, (len fee+1 (0: none), str kind, str text)*n`.
+fn write_steps(out: &mut Vec<u8>, steps: &[crate::quote::Step]) -> bool {
+    let mut ok = put_len(out, steps.len());
+    for step in steps {
+        ok &= put_len(out, step.fee.map_or(0, |f| f + 1));
+        ok &= put_str(out, step.kind) && put_str(out, &step.text);
+    }
+    ok
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,6 +700,8 @@ pub const SCRATCH_HEADER: usize = 12;
 pub const FLAG_CLOCK: u32 = 1;
 /// Header flag: the options the wrapper set for tape quotes apply (else the defaults).
 pub const FLAG_OPTIONS: u32 = 2;
+/// Header flag: a batch's explanations are wanted (see [`Engine::quote_many_tape`]).
+pub const FLAG_EXPLAIN: u32 = 4;
 
 /// A scratch memory's header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -934,6 +1017,30 @@ mod tests {
             })
             .collect();
         assert_eq!(Decoder::new().answer(&out, &sent), want);
+        // Explanations wanted: the twins carry theirs (one group, sent once), the lone events
+        // none (their decoder asks when one is first read).
+        let explained = QuoteOptions {
+            express_in: vec!["USD".into()],
+            ..QuoteOptions::default()
+        };
+        let mut out = Vec::new();
+        assert!(e.quote_many_tape(&batch(&records), &explained, &mut out));
+        let got = Decoder::new().answer(&out, &sent);
+        for (i, (id, s, m)) in events.iter().enumerate() {
+            let id = id.map(|i| format!(r#""id":"{i}","#)).unwrap_or_default();
+            let json = format!(
+                r#"{{{id}"event_type":"render","occurred_at":"{AT}","data":{{"seconds":{s},"model":"{m}"}}}}"#
+            );
+            let event = Event::from_json(&json).unwrap();
+            let mut full = serde_json::to_value(e.quote(&event, &explained).unwrap()).unwrap();
+            let twins = events.iter().filter(|(_, s2, m2)| s2 == s && m2 == m).count();
+            if twins == 1 {
+                full.as_object_mut().unwrap().remove("explain");
+            } else {
+                assert!(!full["explain"].as_array().unwrap().is_empty());
+            }
+            assert_eq!(got[i], full, "event {i}");
+        }
         let mut empty = Vec::new();
         assert!(e.quote_many_tape(&[0], &no_explain(), &mut empty));
         assert_eq!(empty, [0]);

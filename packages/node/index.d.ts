@@ -29,11 +29,12 @@ export declare class NativeEngine {
   get handle(): number
   /**
    * A batch of event records (`core/src/tape.rs`) quoted as one tape answer; `null`: use the
-   * JSON path. `options_json` as for the methods.
+   * JSON path. `options_json` as for the methods; `explain`: events with twins carry their
+   * explanation (the others' are asked for when first read).
    */
-  quoteManyTape(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean): Uint8Array | null
+  quoteManyTape(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean, explain: boolean): Uint8Array | null
   /** [`NativeEngine::quote_many_tape`] on a libuv worker thread (the records are copied first). */
-  quoteManyTapeAsync(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean): Promise<Uint8Array | null>
+  quoteManyTapeAsync(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean, explain: boolean): Promise<Uint8Array | null>
   /**
    * The explanation steps (JSON) of one event record quoted at `at`, the instant its tape
    * quote was priced at: what `quote.explain` reads when first asked for.

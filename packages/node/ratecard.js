@@ -419,7 +419,7 @@ class Engine {
     const native = this.#engine()
     const batch = this.#batchTape(native, events, options)
     if (batch !== undefined) {
-      const out = call(() => native.quoteManyTape(batch.records, batch.o.text, batch.o.clock))
+      const out = call(() => native.quoteManyTape(batch.records, batch.o.text, batch.o.clock, batch.o.explain))
       if (out !== null) return this.#decodeBatch(native, out, batch)
     }
     const o = optionsText(options)
@@ -439,7 +439,7 @@ class Engine {
     if (batch !== undefined) {
       let out
       try {
-        out = await native.quoteManyTapeAsync(batch.records, batch.o.text, batch.o.clock)
+        out = await native.quoteManyTapeAsync(batch.records, batch.o.text, batch.o.clock, batch.o.explain)
       } catch (err) {
         throw translate(err)
       }

@@ -201,6 +201,7 @@ function codeArg(value, path) {
 const HEADER = 12;
 const FLAG_CLOCK = 1;
 const FLAG_OPTIONS = 2;
+const FLAG_EXPLAIN = 4;
 let memory = null;
 let M8 = null;
 let MDV = null;
@@ -398,7 +399,7 @@ export class Engine {
         continue;
       }
       const length = written() - base - HEADER;
-      header(base, flags, length);
+      header(base, o.explain ? flags | FLAG_EXPLAIN : flags, length);
       const r = raw.quoteManyTape(now);
       if (r === 0) return undefined;
       if (r < 0) {

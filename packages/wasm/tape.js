@@ -360,6 +360,14 @@ function quote(templates, codes, snap, explainer) {
   for (let i = 0; i < nw; i++) warnings[i] = { path: str(), code: str(), message: str() };
   const id = snap[1];
   const type = snap[0];
+  if (flags & 4) {
+    // The explanation came along (twins in a batch share one): each quote gets its own copy.
+    const g = len();
+    if (g & 1) GROUPS[g >>> 1] = steps();
+    const explain = copySteps(GROUPS[g >>> 1]);
+    if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain };
+    return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain };
+  }
   if (explainer === null) {
     if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
     return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain: [] };
@@ -371,6 +379,29 @@ function quote(templates, codes, snap, explainer) {
   new Pending(q, explainer, snap);
   Object.defineProperty(q, "explain", LAZY);
   return q;
+}
+
+// Explanations a batch's answer defined, by number.
+let GROUPS = [];
+
+function steps() {
+  const n = len();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const fee = len() - 1;
+    out[i] = { fee, kind: str(), text: str() };
+  }
+  return out;
+}
+
+function copySteps(group) {
+  const n = group.length;
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = group[i];
+    out[i] = s.fee < 0 ? { kind: s.kind, text: s.text } : { fee: s.fee, kind: s.kind, text: s.text };
+  }
+  return out;
 }
 
 // `explain` is an own, enumerable accessor that computes the steps on first read and then
@@ -431,10 +462,12 @@ export function decodeBatch(u8, start, snaps, explainer) {
   R8 = u8;
   R = start;
   const templates = [];
+  GROUPS = [];
   const cs = codes();
   const n = snaps.length;
   const out = new Array(n);
   for (let i = 0; i < n; i++) out[i] = quote(templates, cs, snaps[i], explainer);
   R8 = null;
+  GROUPS = [];
   return out;
 }

@@ -324,19 +324,19 @@ fn quote_into(scratch: &mut [u8]) -> Result<i32, Failure> {
 }
 
 impl NativeEngine {
-    /// Options for the tape path: explanation off (the wrapper asks for it lazily); `None` when
-    /// they do not read, so that the JSON path reports why.
-    fn tape_options(&self, text: Option<&str>, clock: bool) -> Option<QuoteOptions> {
+    /// Options for a tape batch (`explain` as asked: see `quote_many_tape`); `None` when they
+    /// do not read, so that the JSON path reports why.
+    fn tape_options(&self, text: Option<&str>, clock: bool, explain: bool) -> Option<QuoteOptions> {
         if text.is_none_or(str::is_empty) {
             // The defaults need no cache (and the cache would compare and clone).
             return Some(QuoteOptions {
                 now: if clock { host_now() } else { None },
-                explain: false,
+                explain,
                 ..QuoteOptions::default()
             });
         }
         let mut options = self.options(text, clock).ok()?;
-        options.explain = false;
+        options.explain = explain;
         Some(options)
     }
 
@@ -436,17 +436,19 @@ impl NativeEngine {
     }
 
     /// A batch of event records (`core/src/tape.rs`) quoted as one tape answer; `null`: use the
-    /// JSON path. `options_json` as for the methods.
+    /// JSON path. `options_json` as for the methods; `explain`: events with twins carry their
+    /// explanation (the others' are asked for when first read).
     #[napi]
     pub fn quote_many_tape(
         &self,
         records: Uint8Array,
         options_json: Option<String>,
         clock: bool,
+        explain: bool,
     ) -> napi::Result<Option<Uint8Array>> {
         entry(|| {
             Ok(self
-                .tape_options(options_json.as_deref(), clock)
+                .tape_options(options_json.as_deref(), clock, explain)
                 .and_then(|options| many_tape(&self.engine, &records, &options)))
         })
     }
@@ -458,8 +460,9 @@ impl NativeEngine {
         records: Uint8Array,
         options_json: Option<String>,
         clock: bool,
+        explain: bool,
     ) -> napi::Result<AsyncTask<QuoteManyTapeTask>> {
-        let options = entry(|| Ok(self.tape_options(options_json.as_deref(), clock)))?;
+        let options = entry(|| Ok(self.tape_options(options_json.as_deref(), clock, explain)))?;
         Ok(AsyncTask::new(QuoteManyTapeTask {
             engine: Arc::clone(&self.engine),
             records: records.to_vec(),

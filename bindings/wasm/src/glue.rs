@@ -204,7 +204,10 @@ impl Glue {
                 header.flags,
                 now_ms,
             ) {
-                Some(options) => engine.quote_many_tape(records, &options, out),
+                Some(mut options) => {
+                    options.explain = header.flags & tape::FLAG_EXPLAIN != 0;
+                    engine.quote_many_tape(records, &options, out)
+                }
                 None => false,
             },
         )

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 pub struct Decoder {
     templates: Vec<Option<(u8, Map<String, Value>)>>,
+    groups: Vec<Value>,
 }
 
 struct Bytes<'a> {
@@ -57,11 +58,12 @@ impl Decoder {
     pub fn new() -> Decoder {
         Decoder {
             templates: Vec::new(),
+            groups: Vec::new(),
         }
     }
 
     /// Decodes an answer holding one quote per entry of `sent`; panics on a malformed answer.
-    /// `explain` is left out (the tape never carries it).
+    /// `explain` is there only when the answer carries it.
     pub fn answer(&mut self, bytes: &[u8], sent: &[Sent<'_>]) -> Vec<Value> {
         let mut r = Bytes { b: bytes, p: 0 };
         let nx = r.len();
@@ -162,6 +164,29 @@ impl Decoder {
         let warnings: Vec<Value> = (0..nw)
             .map(|_| json!({"path": r.str(), "code": r.str(), "message": r.str()}))
             .collect();
+        let explain = if flags & 4 != 0 {
+            let group = r.len();
+            if group % 2 == 1 {
+                let n = r.len();
+                let steps: Vec<Value> = (0..n)
+                    .map(|_| {
+                        let fee = r.len();
+                        let kind = r.str();
+                        let text = r.str();
+                        if fee == 0 {
+                            json!({"kind": kind, "text": text})
+                        } else {
+                            json!({"fee": fee - 1, "kind": kind, "text": text})
+                        }
+                    })
+                    .collect();
+                assert_eq!(self.groups.len(), group / 2, "groups are defined in order");
+                self.groups.push(Value::Array(steps));
+            }
+            Some(self.groups[group / 2].clone())
+        } else {
+            None
+        };
         let mut q = Map::new();
         if let Some(id) = sent.id {
             q.insert("event_id".into(), json!(id));
@@ -172,6 +197,9 @@ impl Decoder {
         q.insert("totals".into(), Value::Object(totals));
         q.insert("equivalents".into(), Value::Object(equivalents));
         q.insert("warnings".into(), Value::Array(warnings));
+        if let Some(steps) = explain {
+            q.insert("explain".into(), steps);
+        }
         Value::Object(q)
     }
 }
