@@ -1033,7 +1033,10 @@ mod tests {
             );
             let event = Event::from_json(&json).unwrap();
             let mut full = serde_json::to_value(e.quote(&event, &explained).unwrap()).unwrap();
-            let twins = events.iter().filter(|(_, s2, m2)| s2 == s && m2 == m).count();
+            let twins = events
+                .iter()
+                .filter(|(_, s2, m2)| s2 == s && m2 == m)
+                .count();
             if twins == 1 {
                 full.as_object_mut().unwrap().remove("explain");
             } else {
