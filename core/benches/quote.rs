@@ -255,7 +255,7 @@ fn tape_record(seconds: f64, model: &str, quality: &str, resolution: &str) -> Ve
         out.extend_from_slice(s.as_bytes());
     };
     put(&mut out, "video_generated");
-    out.extend_from_slice(&[0, 1]);
+    out.push(1);
     put(&mut out, "2026-03-01T12:00:00Z");
     out.extend_from_slice(&[4, 2]);
     out.extend_from_slice(&seconds.to_le_bytes());

@@ -34,6 +34,13 @@ impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
+    /// Whole words at once: integer keys (the tape's templates) need no byte-by-byte mixing.
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0 ^ v).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
     fn write(&mut self, bytes: &[u8]) {
         let mut h = if self.0 == 0 {
             0xcbf2_9ce4_8422_2325

@@ -7,8 +7,9 @@
 //! more converting one string argument than pricing). So the JavaScript side writes each event
 //! as bytes into memory both sides can see (WebAssembly's own memory; for the addon, an
 //! `ArrayBuffer` it registered once), calls without arguments, and reads the quote back from
-//! bytes. Only what varies crosses: an event's type, id, instant and the data values the
-//! catalog's prices read ([`Engine::data_fields`]), in that order; a quote's amounts, with each
+//! bytes. Only what varies crosses: an event's type, instant and the data values the catalog's
+//! prices read ([`Engine::data_fields`]), in that order (the id never changes a price, and the
+//! JavaScript side puts it on the quote itself); a quote's amounts, with each
 //! fee's constant fields (product, price, asset, rates, dimensions) sent once as a numbered
 //! *template* that the JavaScript decoder keeps.
 //!
@@ -22,7 +23,7 @@
 //! ```text
 //! len      = u8 n (n < 255) | 0xFF u32 n
 //! str      = len, n bytes of UTF-8
-//! record   = str event_type, opt id, opt occurred_at, len n, value*n   (n = the type's data fields)
+//! record   = str event_type, opt occurred_at, len n, value*n   (n = the type's data fields)
 //! opt      = 0x00 (absent) | 0x01 str
 //! value    = 0 absent | 1 str | 2 f64 (8 bytes, a JavaScript number) | 3 true | 4 false | 5 null
 //! batch    = len count, record*count
@@ -128,10 +129,14 @@ impl<'t> Cursor<'t> {
         std::str::from_utf8(self.take(n)?).ok()
     }
 
-    fn opt_str(&mut self) -> Option<Option<&'t str>> {
+    /// An optional string's bytes, not checked to be UTF-8.
+    fn opt_bytes(&mut self) -> Option<&'t [u8]> {
         match self.u8()? {
-            0 => Some(None),
-            1 => self.str().map(Some),
+            0 => Some(&[]),
+            1 => {
+                let n = self.len()?;
+                self.take(n)
+            }
             _ => None,
         }
     }
@@ -150,7 +155,7 @@ impl<'t> Cursor<'t> {
 /// answer refers to.
 struct Read<'t> {
     event: Event<'t>,
-    occurred: &'t str,
+    occurred: &'t [u8],
 }
 
 /// Reads one record at the cursor; `None` when it is not a well-formed record for this engine
@@ -162,16 +167,15 @@ fn read_record<'t>(
     parsed: &mut Option<(Vec<u8>, Instant)>,
 ) -> Option<Read<'t>> {
     let event_type = c.str()?;
-    let id = c.opt_str()?;
-    let occurred = c.opt_str()?.unwrap_or_default();
+    let occurred = c.opt_bytes()?;
     let occurred_at = if occurred.is_empty() {
         None
     } else {
         match parsed {
-            Some((text, t)) if text.as_slice() == occurred.as_bytes() => Some(*t),
+            Some((text, t)) if text.as_slice() == occurred => Some(*t),
             _ => {
-                let t = Instant::parse(occurred).ok()?;
-                *parsed = Some((occurred.as_bytes().to_vec(), t));
+                let t = Instant::parse(std::str::from_utf8(occurred).ok()?).ok()?;
+                *parsed = Some((occurred.to_vec(), t));
                 Some(t)
             }
         }
@@ -197,7 +201,7 @@ fn read_record<'t>(
         data.push((Cow::Borrowed(field.as_str()), value));
     }
     let event = Event {
-        id: id.map(Cow::Borrowed),
+        id: None,
         event_type: Cow::Borrowed(event_type),
         occurred_at,
         data,
@@ -207,25 +211,15 @@ fn read_record<'t>(
 }
 
 /// Steps over one record without reading it (no UTF-8 checks, no numbers, no allocation):
-/// its bytes before the id and from its `occurred_at` to its end, which tell twins apart.
-fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<(&'t [u8], &'t [u8])> {
+/// its bytes, which tell twins apart.
+fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<&'t [u8]> {
     fn skip_str(c: &mut Cursor<'_>) -> Option<()> {
         let n = c.len()?;
         c.take(n).map(|_| ())
     }
-    fn skip_opt(c: &mut Cursor<'_>) -> Option<()> {
-        match c.u8()? {
-            0 => Some(()),
-            1 => skip_str(c),
-            _ => None,
-        }
-    }
     let start = c.pos;
     skip_str(c)?;
-    let head = c.bytes.get(start..c.pos)?;
-    skip_opt(c)?;
-    let rest = c.pos;
-    skip_opt(c)?;
+    c.opt_bytes()?;
     for _ in 0..c.len()? {
         match c.u8()? {
             0 | 3 | 4 | 5 => {}
@@ -236,7 +230,7 @@ fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<(&'t [u8], &'t [u8])> {
             _ => return None,
         }
     }
-    Some((head, c.bytes.get(rest..c.pos)?))
+    c.bytes.get(start..c.pos)
 }
 
 /// Reads one event record (the whole of `record`); `None` when it is not a well-formed record
@@ -250,7 +244,7 @@ pub fn read_event<'t>(engine: &'t Engine, record: &'t [u8]) -> Option<Event<'t>>
 /// Whether a record carries its own instant (else a quote needs `at` or the host's clock).
 pub fn has_instant(record: &[u8]) -> bool {
     let mut c = Cursor::new(record);
-    c.str().is_some() && c.opt_str().is_some() && matches!(c.opt_str(), Some(Some(_)))
+    c.str().is_some() && c.opt_bytes().is_some_and(|b| !b.is_empty())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,11 +373,10 @@ impl Tape {
 
     fn fee(&mut self, out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
         let key = (fee.origin, dims_hash(fee));
+        let values = fee.dimensions.as_ref().map_or(&[][..], |d| d.0.as_slice());
         let known = self.templates.get(&key).and_then(|bucket| {
             bucket.iter().find_map(|(dims, k)| {
-                dims.iter()
-                    .map(String::as_str)
-                    .eq(dims_of(fee))
+                (dims.len() == values.len() && dims.iter().zip(values).all(|(a, (_, b))| a == b))
                     .then_some(*k)
             })
         });
@@ -418,7 +411,7 @@ impl Tape {
     /// Appends `quote` (with `occurred`, the `occurred_at` text its record carried); false
     /// (with `out` in any state, and templates the decoder may not have seen) when it cannot be
     /// taped.
-    fn write_quote(&mut self, out: &mut Vec<u8>, quote: &Quote<'_>, occurred: &str) -> bool {
+    fn write_quote(&mut self, out: &mut Vec<u8>, quote: &Quote<'_>, occurred: &[u8]) -> bool {
         if !quote.explain.is_empty() {
             return false;
         }
@@ -426,7 +419,7 @@ impl Tape {
             Some((t, text)) if t == quote.at => text,
             _ => quote.at.to_string(),
         };
-        let same_at = at == occurred;
+        let same_at = at.as_bytes() == occurred;
         let distinct = quote
             .fees
             .iter()
@@ -544,7 +537,7 @@ impl Engine {
         // The events to price, the `occurred_at` text each was sent with, and for each record
         // the event that prices it.
         let mut events: Vec<Event<'_>> = Vec::new();
-        let mut occurred: Vec<&str> = Vec::new();
+        let mut occurred: Vec<&[u8]> = Vec::new();
         let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
         if tiered {
             // Every event counts towards its tiers: no two are alike.
@@ -555,16 +548,16 @@ impl Engine {
                 plan.push(i);
             }
         } else {
-            // Each record's first twin (the first record that differs from it at most in its
-            // id), found from the bytes alone: only the first of each is read.
-            let mut firsts: FnvMap<(&[u8], &[u8]), usize> = FnvMap::default();
+            // Each record's first twin (the first record with the same bytes: the same event
+            // but for its id, which records leave out), found from the bytes alone: only the
+            // first of each is read.
+            let mut firsts: FnvMap<&[u8], usize> = FnvMap::default();
             for _ in 0..n {
-                let start = c.pos;
-                let (head, rest) = skip_record(&mut c)?;
+                let record = skip_record(&mut c)?;
                 let next = events.len();
-                let j = *firsts.entry((head, rest)).or_insert(next);
+                let j = *firsts.entry(record).or_insert(next);
                 if j == next {
-                    let mut one = Cursor::new(input.get(start..c.pos)?);
+                    let mut one = Cursor::new(record);
                     let read = read_record(self, &mut one, &mut parsed)?;
                     events.push(read.event);
                     occurred.push(read.occurred);
@@ -810,16 +803,15 @@ mod tests {
         Absent,
     }
 
-    fn record(id: Option<&str>, at: Option<&str>, values: &[V<'_>]) -> Vec<u8> {
+    /// (Records leave the id out; tests pass it for the decoder, which puts it on the quote.)
+    fn record(_id: Option<&str>, at: Option<&str>, values: &[V<'_>]) -> Vec<u8> {
         let mut out = Vec::new();
         put_str(&mut out, "render");
-        for s in [id, at] {
-            match s {
-                None => out.push(0),
-                Some(s) => {
-                    out.push(1);
-                    put_str(&mut out, s);
-                }
+        match at {
+            None => out.push(0),
+            Some(s) => {
+                out.push(1);
+                put_str(&mut out, s);
             }
         }
         put_len(&mut out, values.len());
@@ -859,7 +851,8 @@ mod tests {
         let e = engine();
         let rec = record(Some("evt_1"), Some(AT), &[V::N(4.25), V::S("gen4")]);
         let from_tape = read_event(&e, &rec).unwrap();
-        let json = r#"{"id":"evt_1","event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{"seconds":4.25,"model":"gen4"}}"#;
+        // The id stays with the JavaScript side (it never changes a price).
+        let json = r#"{"event_type":"render","occurred_at":"2026-03-01T12:00:00Z","data":{"seconds":4.25,"model":"gen4"}}"#;
         assert_eq!(from_tape, Event::from_json(json).unwrap());
         // Numbers read as the JSON path reads JavaScript's text of them, huge ones included.
         let big = record(None, None, &[V::N(1e21), V::Absent]);

@@ -179,10 +179,7 @@ proptest! {
 
         let mut record = vec![6];
         record.extend_from_slice(b"render");
-        match &id {
-            Some(i) => { record.push(1); record.push(i.len() as u8); record.extend_from_slice(i.as_bytes()); }
-            None => record.push(0),
-        }
+        // (No id: it stays with the caller, and the decoder puts it on the quote.)
         record.push(1);
         record.push(20);
         record.extend_from_slice(b"2026-03-01T12:00:00Z");

@@ -139,6 +139,11 @@ function putUtf8(b, p, s) {
   return p + 5 + n;
 }
 
+function asciiOrWellFormed(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return wellFormed(s);
+  return true;
+}
+
 function wellFormed(s) {
   if (typeof s.isWellFormed === "function") return s.isWellFormed();
   for (let i = 0; i < s.length; i++) {
@@ -168,13 +173,10 @@ export function writeSnap(snap) {
   const b = WU8;
   let p = putStr(b, W, snap[0]);
   if (p < 0) return 0;
+  // The id never changes a price: it stays here, and the decoder puts it on the quote. (A
+  // string id that is not well-formed Unicode is still the JSON path's to refuse.)
   const id = snap[1];
-  if (id === null) b[p++] = 0;
-  else {
-    b[p++] = 1;
-    p = putStr(b, p, id);
-    if (p < 0) return 0;
-  }
+  if (id !== null && id.length > 0 && !asciiOrWellFormed(id)) return 0;
   const at = snap[2];
   if (at === "") b[p++] = 0;
   else {

@@ -411,7 +411,6 @@ mod tests {
     fn write_record(glue: &mut Glue, flags: u32, occurred: Option<&str>) {
         let mut record = vec![15];
         record.extend_from_slice(b"image_generated");
-        record.push(0);
         match occurred {
             Some(t) => {
                 record.push(1);
