@@ -7,7 +7,7 @@
 //! total. `explain` lists every step.
 
 use crate::asset::AssetInfo;
-use crate::engine::{Engine, PriceRef};
+use crate::engine::{Engine, FnvMap, PriceRef};
 use crate::event::{volume_of, Event};
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
@@ -18,7 +18,6 @@ use crate::rounding::allocate;
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Usage already consumed in a tiered price's current period, before the event(s) quoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,15 +295,15 @@ struct Prepared<'e> {
     /// Each target with a spelling of its code that lives as long as the engine.
     express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
     products: Option<Vec<usize>>,
-    prior: HashMap<PriceRef, Decimal>,
+    prior: FnvMap<PriceRef, Decimal>,
 }
 
 /// Tier usage per price and period, carried through a batch.
 #[derive(Default)]
 struct Ledger {
-    used: HashMap<(PriceRef, i64), Decimal>,
+    used: FnvMap<(PriceRef, i64), Decimal>,
     /// The period each price's prior usage belongs to (that of the first event that used it).
-    seeded: HashMap<PriceRef, i64>,
+    seeded: FnvMap<PriceRef, i64>,
 }
 
 fn period_key(period: TierPeriod, at: Instant) -> i64 {
@@ -376,7 +375,7 @@ impl Engine {
                 Some(list)
             }
         };
-        let mut prior = HashMap::new();
+        let mut prior = FnvMap::default();
         for p in &options.prior_usage {
             let path = format!("prior_usage.{}.{}", p.product, p.price);
             let found = find_product(&p.product).and_then(|pi| {
