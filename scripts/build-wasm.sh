@@ -8,8 +8,8 @@
 #      opt-level "z", fat LTO, one codegen unit, panic = "abort".
 #   3. wasm-bindgen --target web into packages/wasm/pkg/ (generated, not committed).
 #   4. wasm-opt -Oz over the module.
-#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts (committed copy; the
-#      test run fails if they drift).
+#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts, packages/wasm/schema.js
+#      from core/src/catalog.schema.json (committed copies; the test run fails if they drift).
 #
 # Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
 # WASM_OPT_LEVEL=z (default: smallest, ~148 KB gzipped) | s | 2 | 3 (about 2x faster quotes, ~185 KB
@@ -79,6 +79,7 @@ else
 fi
 
 cp packages/types/index.d.ts packages/wasm/index.d.ts
+node scripts/sync-schema.mjs
 raw=$(wc -c <"$final")
 gz=$(gzip -9 -c "$final" | wc -c)
 log "done: packages/wasm/pkg/${crate}_bg.wasm $raw bytes, $gz gzipped"

@@ -123,12 +123,6 @@ pub fn validate(catalog_json: &str) -> Result<String, JsValue> {
     js(glue::validate(catalog_json))
 }
 
-/// The catalog's JSON Schema, as JSON text.
-#[wasm_bindgen]
-pub fn schema() -> String {
-    ratecard::schema_json().to_string()
-}
-
 #[wasm_bindgen]
 pub fn version() -> String {
     ratecard::VERSION.to_string()
