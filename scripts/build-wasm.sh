@@ -8,8 +8,8 @@
 #      opt-level "z", fat LTO, one codegen unit, panic = "abort".
 #   3. wasm-bindgen --target web into packages/wasm/pkg/ (generated, not committed).
 #   4. wasm-opt -Oz over the module.
-#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts (committed copy; the
-#      test run fails if they drift).
+#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts, packages/wasm/schema.js
+#      from core/src/catalog.schema.json (committed copies; the test run fails if they drift).
 #
 # Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
 # WASM_OPT_LEVEL=z (default: smallest, ~148 KB gzipped) | s | 2 | 3 (about 2x faster quotes, ~185 KB
@@ -36,10 +36,20 @@ case "$level" in z|s|2|3) ;; *) echo "WASM_OPT_LEVEL must be z, s, 2 or 3" >&2; 
 [[ "$level" == z || "$level" == s ]] && rustc_level="\"$level\"" || rustc_level="$level"
 out="$RATECARD_WASM_TARGET_DIR/$RATECARD_WASM_TARGET/$profile/$crate.wasm"
 
-log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile, opt-level $level)"
+# Where std is built (the debian route's -Zbuild-std), it is built for the module: panics trap
+# at once (panic=immediate-abort: no panic messages, locations or formatting; the core never
+# panics on input, see core/src/lib.rs) and, for the size levels, std's optimize_for_size
+# (smaller sorts, number formatting and escapes, same results). BENCHMARKS.md has the sizes.
+std_flags=()
+if [[ "$RATECARD_WASM_FLAGS" == *-Zbuild-std* ]]; then
+    std_flags+=(--config "target.$RATECARD_WASM_TARGET.rustflags=[\"-Zunstable-options\", \"-Cpanic=immediate-abort\"]")
+    [[ "$level" == z || "$level" == s ]] && std_flags+=(-Zbuild-std-features=optimize_for_size)
+fi
+
+log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile, opt-level $level${std_flags:+, std for size})"
 # shellcheck disable=SC2086  # RATECARD_WASM_ENV / _FLAGS are word lists by design
 env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" \
-    --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS \
+    --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS "${std_flags[@]}" \
     --target-dir "$RATECARD_WASM_TARGET_DIR" -p ratecard-wasm --lib \
     --profile "$profile" \
     --config "profile.$profile.inherits=\"release\"" \
@@ -69,6 +79,7 @@ else
 fi
 
 cp packages/types/index.d.ts packages/wasm/index.d.ts
+node scripts/sync-schema.mjs
 raw=$(wc -c <"$final")
 gz=$(gzip -9 -c "$final" | wc -c)
 log "done: packages/wasm/pkg/${crate}_bg.wasm $raw bytes, $gz gzipped"

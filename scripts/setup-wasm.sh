@@ -2,9 +2,12 @@
 # Set up everything needed to build the wasm-bindgen crate for wasm32-unknown-unknown.
 #
 #   1. a Rust toolchain that can build for wasm32-unknown-unknown:
-#        rustup route : `rustup target add wasm32-unknown-unknown` (tried first)
 #        debian route : Debian's rustc-web/cargo-web 1.96 + rust-web-src + lld, building
-#                       std itself (RUSTC_BOOTSTRAP=1 -Zbuild-std); see shared/design/toolchain.md
+#                       std itself (RUSTC_BOOTSTRAP=1 -Zbuild-std; see shared/design/toolchain.md).
+#                       Tried first: building std is what makes the module small (std compiled
+#                       for size, panics that trap at once; scripts/build-wasm.sh).
+#        rustup route : `rustup target add wasm32-unknown-unknown`, where apt is not available
+#                       (a larger module: the prebuilt std)
 #   2. wasm-bindgen-cli, exactly $WASM_BINDGEN_VERSION (must equal the `wasm-bindgen` crate pin)
 #   3. wasm-opt from the npm package binaryen@$BINARYEN_VERSION (warmed into the npx cache)
 #
@@ -48,9 +51,42 @@ pkg_installed() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 1. toolchain
+# 1. toolchain: the build-std route first (only it builds the size-first module: std compiled
+#    for size, panics that trap at once), the rustup target where apt cannot install it.
 route=""
-if [[ "$WASM_ROUTE" != debian ]]; then
+debian_installed() {
+    local p
+    for p in "${DEBIAN_PKGS[@]}"; do pkg_installed "$p" || return 1; done
+}
+can_apt() {
+    command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || sudo -n true 2>/dev/null; }
+}
+if [[ "$WASM_ROUTE" != rustup ]]; then
+    if debian_installed; then
+        log "debian route: ${DEBIAN_PKGS[*]} already installed"
+        route=debian
+    elif can_apt; then
+        missing=()
+        for p in "${DEBIAN_PKGS[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+        log "debian route: installing ${missing[*]}"
+        if as_root apt-get update -q && as_root apt-get install -y -q "${missing[@]}"; then
+            route=debian
+        else
+            log "apt-get could not install ${missing[*]}"
+        fi
+    else
+        log "debian route: apt-get not available (or not root)"
+    fi
+    [[ -z "$route" && "$WASM_ROUTE" == debian ]] && die "WASM_ROUTE=debian but ${DEBIAN_PKGS[*]} could not be installed"
+fi
+
+if [[ "$route" == debian ]]; then
+    [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] || die "/usr/bin/cargo or /usr/bin/rustc missing after install"
+    command -v wasm-ld >/dev/null 2>&1 || die "wasm-ld not on PATH (package lld)"
+    sysroot="$(/usr/bin/rustc --print sysroot)"
+    [[ -d "$sysroot/lib/rustlib/src/rust/library" ]] || die "no std sources under $sysroot/lib/rustlib/src (package rust-web-src)"
+    log "debian toolchain: $(/usr/bin/rustc --version), $(/usr/bin/cargo --version), $(wasm-ld --version | head -1)"
+else
     if rustup_has_target; then
         log "rustup already has $TARGET ($(rustc --version))"
         route=rustup
@@ -59,31 +95,10 @@ if [[ "$WASM_ROUTE" != debian ]]; then
         if timeout "$RUSTUP_TARGET_TIMEOUT" rustup target add "$TARGET" </dev/null && rustup_has_target; then
             log "rustup target $TARGET installed"
             route=rustup
-        else
-            log "rustup target add failed (expected without network to the Rust dist server)"
         fi
-    else
-        log "rustup not found"
     fi
-    [[ -z "$route" && "$WASM_ROUTE" == rustup ]] && die "WASM_ROUTE=rustup but the $TARGET target is not available"
-fi
-
-if [[ -z "$route" ]]; then
-    missing=()
-    for p in "${DEBIAN_PKGS[@]}"; do pkg_installed "$p" || missing+=("$p"); done
-    if ((${#missing[@]})); then
-        log "debian route: installing ${missing[*]}"
-        as_root apt-get update -q
-        as_root apt-get install -y -q "${missing[@]}"
-    else
-        log "debian route: ${DEBIAN_PKGS[*]} already installed"
-    fi
-    [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] || die "/usr/bin/cargo or /usr/bin/rustc missing after install"
-    command -v wasm-ld >/dev/null 2>&1 || die "wasm-ld not on PATH (package lld)"
-    sysroot="$(/usr/bin/rustc --print sysroot)"
-    [[ -d "$sysroot/lib/rustlib/src/rust/library" ]] || die "no std sources under $sysroot/lib/rustlib/src (package rust-web-src)"
-    log "debian toolchain: $(/usr/bin/rustc --version), $(/usr/bin/cargo --version), $(wasm-ld --version | head -1)"
-    route=debian
+    [[ -n "$route" ]] || die "no wasm32 toolchain: neither Debian's rustc-web (apt) nor rustup's $TARGET target"
+    log "rustup route: the module builds, but larger (no build-std: see scripts/build-wasm.sh)"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ log "2/4 TypeScript declarations"
 cmp packages/types/index.d.ts packages/wasm/index.d.ts ||
     { echo "packages/wasm/index.d.ts differs from packages/types/index.d.ts: run scripts/build-wasm.sh and commit" >&2; exit 1; }
 node scripts/sync-tape.mjs --check
+node scripts/sync-schema.mjs --check
 npm_install packages/wasm
 (cd packages/wasm && npx --no-install tsc -p test)
 

@@ -23,8 +23,8 @@
 #   wasm-bindgen --target web --out-dir pkg $RATECARD_WASM_TARGET_DIR/wasm32-unknown-unknown/release/<crate>.wasm
 #   $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS -Oz -o out.wasm pkg/<crate>_bg.wasm
 #
-# WASM_ROUTE=rustup|debian forces a route (default: rustup if its wasm32 target is installed,
-# else Debian's rustc-web). Versions default to the ones in setup-wasm.sh.
+# WASM_ROUTE=rustup|debian forces a route (default: Debian's rustc-web with build-std when it is
+# installed, else rustup's wasm32 target). Versions default to the ones in setup-wasm.sh.
 
 _rc_wasm_env() {
     local here script_dir route sysroot
@@ -40,13 +40,14 @@ _rc_wasm_env() {
 
     route="${WASM_ROUTE:-auto}"
     if [[ "$route" == auto ]]; then
-        if command -v rustup >/dev/null 2>&1 &&
-            (cd "$here" && rustup target list --installed 2>/dev/null) | grep -qx wasm32-unknown-unknown; then
-            route=rustup
-        elif [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] &&
+        # build-std first: it makes the smaller module (scripts/build-wasm.sh).
+        if [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] && command -v wasm-ld >/dev/null 2>&1 &&
             sysroot="$(/usr/bin/rustc --print sysroot 2>/dev/null)" &&
             [[ -d "$sysroot/lib/rustlib/src/rust/library" ]]; then
             route=debian
+        elif command -v rustup >/dev/null 2>&1 &&
+            (cd "$here" && rustup target list --installed 2>/dev/null) | grep -qx wasm32-unknown-unknown; then
+            route=rustup
         else
             echo "wasm-env.sh: no wasm32 toolchain found; run scripts/setup-wasm.sh" >&2
             return 1

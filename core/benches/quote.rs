@@ -241,6 +241,49 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // Decimal text as events and catalogs carry it (number.rs reads it, not rust_decimal).
+    let mut g = c.benchmark_group("decimal");
+    for text in [
+        "4.25",
+        "0.1234567",
+        "-12345.678901234",
+        "123456789.0123456789012",
+        "1.5e-7",
+    ] {
+        g.bench_function(format!("parse {text}"), |b| {
+            b.iter(|| ratecard::parse_decimal(black_box(text)).unwrap())
+        });
+    }
+    g.finish();
+
+    // The hand-written RFC 3339 reader and writer against the `time` crate they replaced.
+    let mut g = c.benchmark_group("instant");
+    let text = "2026-02-26T16:51:28.071+01:00";
+    g.bench_function("parse", |b| {
+        b.iter(|| Instant::parse(black_box(text)).unwrap())
+    });
+    g.bench_function("parse_by_time", |b| {
+        b.iter(|| {
+            time::OffsetDateTime::parse(
+                black_box(text),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap()
+            .to_offset(time::UtcOffset::UTC)
+        })
+    });
+    let t = Instant::parse(text).unwrap();
+    let by_time = time::OffsetDateTime::from_unix_timestamp_nanos(t.unix_nanos()).unwrap();
+    g.bench_function("display", |b| b.iter(|| black_box(t).to_string()));
+    g.bench_function("format_by_time", |b| {
+        b.iter(|| {
+            black_box(by_time)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -5,7 +5,6 @@ use crate::issue::Code;
 use crate::rate::{read_rates, Schedule};
 use crate::reader::{Found, Obj};
 use crate::rounding::RoundingMode;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Precision of a custom asset that does not say (ratecard decides: cents-like, 2 places).
 pub const DEFAULT_PRECISION: u32 = 2;
@@ -56,7 +55,7 @@ pub(crate) fn read_asset(found: &mut Found, obj: &Obj<'_>) -> Option<Asset> {
     let label = obj.opt_str(found, "label");
     let symbol = obj.opt_str(found, "symbol");
     if let Some(symbol) = symbol {
-        let count = symbol.graphemes(true).count();
+        let count = crate::grapheme::count(symbol);
         if count != 1 {
             found.error(
                 &obj.at("symbol"),

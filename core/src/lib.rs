@@ -43,6 +43,9 @@ pub mod engine;
 pub mod event;
 pub mod fiat;
 pub mod format;
+mod grapheme;
+#[rustfmt::skip]
+mod grapheme_table;
 pub mod instant;
 pub mod issue;
 pub mod number;

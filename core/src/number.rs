@@ -20,28 +20,30 @@ use std::fmt;
 /// Errors are `invalid_decimal` (not a number) or `decimal_overflow` (a number that does not
 /// fit in a 96-bit mantissa with at most 28 decimal places).
 pub fn parse_decimal(text: &str) -> Result<Decimal, (Code, String)> {
-    if !is_number_syntax(text) {
+    let Some(exponent_at) = number_syntax(text.as_bytes()) else {
         return Err((
             Code::InvalidDecimal,
             format!("{text:?} is not a decimal number"),
         ));
-    }
-    let parsed = if let Some(e) = text.find(['e', 'E']) {
-        // Guard the exponent before rust_decimal sees it: a huge one is an overflow, not work.
-        let exponent = text[e + 1..]
-            .trim_start_matches(['+', '-'])
-            .trim_start_matches('0');
-        if exponent.len() > 2 {
-            return Err((
-                Code::DecimalOverflow,
-                format!("{text} does not fit in a decimal"),
-            ));
-        }
-        Decimal::from_scientific(text)
-    } else {
-        Decimal::from_str_exact(text)
     };
-    parsed.map_err(|_| {
+    let parsed = match exponent_at {
+        Some(e) => {
+            // Guard the exponent first: a huge one is an overflow, not work.
+            let exponent = text.get(e + 1..).unwrap_or_default();
+            let digits = exponent
+                .trim_start_matches(['+', '-'])
+                .trim_start_matches('0');
+            if digits.len() > 2 {
+                return Err((
+                    Code::DecimalOverflow,
+                    format!("{text} does not fit in a decimal"),
+                ));
+            }
+            scientific(text.get(..e).unwrap_or_default(), exponent)
+        }
+        None => plain(text, false),
+    };
+    parsed.ok_or_else(|| {
         (
             Code::DecimalOverflow,
             format!("{text} does not fit in a decimal (28 significant digits at most)"),
@@ -49,31 +51,183 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, (Code, String)> {
     })
 }
 
-/// `-? digits (. digits)? ([eE] [+-]? digits)?`, also `.5` and `5.`; nothing else (no NaN, no spaces).
-fn is_number_syntax(text: &str) -> bool {
-    let mut chars = text.bytes().peekable();
-    let digits = |chars: &mut std::iter::Peekable<std::str::Bytes<'_>>| {
-        let mut n = 0;
-        while chars.next_if(u8::is_ascii_digit).is_some() {
-            n += 1;
-        }
-        n
+/// Decimal text without an exponent (`[+-]? digits (. digits)?`, as [`number_syntax`]
+/// allows), read as rust_decimal 1.x reads it: exactly (`round == false`, what
+/// `Decimal::from_str_exact` does: `None` past 28 places or 96 bits) or, for the mantissa of
+/// scientific notation, rounded half up at the first digit that does not fit (`round == true`,
+/// what `Decimal::from_str` does). Written here because rust_decimal's parsers are a tenth of
+/// the WebAssembly module; the tests check both against them.
+fn plain(text: &str, round: bool) -> Option<Decimal> {
+    let (negative, body) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        body => (false, body),
     };
-    chars.next_if(|c| *c == b'-' || *c == b'+');
-    let mut mantissa = digits(&mut chars);
-    if chars.next_if_eq(&b'.').is_some() {
-        mantissa += digits(&mut chars);
+    // The first 19 digits fit a u64 (and fewer than 28 places): no checks until then.
+    let mut point = false;
+    let mut scale = 0u32;
+    let mut short = 0u64;
+    let mut digits = 0;
+    let mut rest = body;
+    while let [b, after @ ..] = rest {
+        rest = after;
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            short = short * 10 + u64::from(digit);
+            scale += u32::from(point);
+            digits += 1;
+            if digits == 19 {
+                break;
+            }
+        } else if *b == b'.' && !point {
+            point = true;
+        } else {
+            return None;
+        }
+    }
+    if rest.is_empty() {
+        return Some(Decimal::from_parts(
+            short as u32,
+            (short >> 32) as u32,
+            0,
+            negative,
+            scale,
+        ));
+    }
+    const LIMIT: u128 = 1 << 96;
+    let mut mantissa = u128::from(short);
+    while let [b, after @ ..] = rest {
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            let next = mantissa * 10 + u128::from(digit);
+            if next >= LIMIT {
+                // Too many digits: an error before the point; after it, this digit is the
+                // first that does not fit.
+                return if point && round {
+                    round_half_up(mantissa, scale, *b, negative)
+                } else {
+                    None
+                };
+            }
+            mantissa = next;
+            scale += u32::from(point);
+            if let (true, [first, ..]) = (point && scale >= 28, after) {
+                // 28 places and more digits: the next is the first that does not fit.
+                return if round {
+                    round_half_up(mantissa, scale, *first, negative)
+                } else {
+                    None
+                };
+            }
+        } else if *b == b'.' && !point {
+            point = true;
+        } else {
+            return None;
+        }
+        rest = after;
+    }
+    Some(from_u128(mantissa, negative, scale))
+}
+
+/// `mantissa` at `scale`, rounded by the first digit left out (rust_decimal's rule: half up,
+/// and one place fewer if rounding up overflows 96 bits).
+fn round_half_up(
+    mut mantissa: u128,
+    mut scale: u32,
+    dropped: u8,
+    negative: bool,
+) -> Option<Decimal> {
+    if dropped >= b'5' {
+        mantissa += 1;
+        if mantissa >= 1 << 96 {
+            scale = scale.checked_sub(1)?;
+            mantissa = (mantissa + 4) / 10;
+        }
+    }
+    // The digits after the one dropped are ignored.
+    Some(from_u128(mantissa, negative, scale))
+}
+
+fn from_u128(mantissa: u128, negative: bool, scale: u32) -> Decimal {
+    Decimal::from_parts(
+        mantissa as u32,
+        (mantissa >> 32) as u32,
+        (mantissa >> 64) as u32,
+        negative,
+        scale,
+    )
+}
+
+/// `mantissa` `e` `exponent` as rust_decimal's `Decimal::from_scientific` reads it: the mantissa
+/// rounded to what fits (see [`plain`]), the exponent moving the point, at most 28 places.
+fn scientific(mantissa: &str, exponent: &str) -> Option<Decimal> {
+    let mut value = plain(mantissa, true)?;
+    let scale = value.scale();
+    let (negative, digits) = match exponent.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, exponent.strip_prefix('+').unwrap_or(exponent)),
+    };
+    // At most two significant digits here (the caller's guard).
+    let mut exp = 0u32;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        exp = exp.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
+    if negative {
+        if exp > Decimal::MAX_SCALE {
+            return None;
+        }
+        value.set_scale(scale + exp).ok()?;
+    } else if exp <= scale {
+        value.set_scale(scale - exp).ok()?;
+    } else {
+        if exp > Decimal::MAX_SCALE {
+            return None;
+        }
+        // By 10^19 at most per step, as rust_decimal does.
+        let mut left = exp;
+        while left > 0 {
+            let step = left.min(19);
+            value = value.checked_mul(Decimal::from(10u64.pow(step)))?;
+            left -= step;
+        }
+        value.normalize_assign();
+    }
+    Some(value)
+}
+
+/// `[+-]? digits (. digits)? ([eE] [+-]? digits)?`, also `.5` and `5.`; nothing else (no NaN,
+/// no spaces). `None` for anything else; otherwise where the exponent's `e` is, if any.
+fn number_syntax(text: &[u8]) -> Option<Option<usize>> {
+    let digits_from = |mut i: usize| {
+        while text.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let start = usize::from(matches!(text.first(), Some(b'-' | b'+')));
+    let mut end = digits_from(start);
+    let mut mantissa = end - start;
+    if text.get(end) == Some(&b'.') {
+        let after = digits_from(end + 1);
+        mantissa += after - end - 1;
+        end = after;
     }
     if mantissa == 0 {
-        return false;
+        return None;
     }
-    if chars.next_if(|c| *c == b'e' || *c == b'E').is_some() {
-        chars.next_if(|c| *c == b'-' || *c == b'+');
-        if digits(&mut chars) == 0 {
-            return false;
+    match text.get(end) {
+        None => Some(None),
+        Some(b'e' | b'E') => {
+            let sign = usize::from(matches!(text.get(end + 1), Some(b'-' | b'+')));
+            let digits = end + 1 + sign;
+            let last = digits_from(digits);
+            (last > digits && last == text.len()).then_some(Some(end))
         }
+        Some(_) => None,
     }
-    chars.next().is_none()
 }
 
 /// A JSON number as a decimal: integers exactly, others by their shortest round-trip text.
@@ -294,6 +448,205 @@ mod tests {
             parse_decimal("1e99999").map_err(|e| e.0),
             Err(Code::DecimalOverflow)
         );
+    }
+
+    /// What `parse_decimal` gave when rust_decimal parsed: its exact bytes (scale and sign
+    /// included), or the error.
+    /// The syntax check `number_syntax` replaced.
+    fn is_number_syntax(text: &str) -> bool {
+        let mut chars = text.bytes().peekable();
+        let digits = |chars: &mut std::iter::Peekable<std::str::Bytes<'_>>| {
+            let mut n = 0;
+            while chars.next_if(u8::is_ascii_digit).is_some() {
+                n += 1;
+            }
+            n
+        };
+        chars.next_if(|c| *c == b'-' || *c == b'+');
+        let mut mantissa = digits(&mut chars);
+        if chars.next_if_eq(&b'.').is_some() {
+            mantissa += digits(&mut chars);
+        }
+        if mantissa == 0 {
+            return false;
+        }
+        if chars.next_if(|c| *c == b'e' || *c == b'E').is_some() {
+            chars.next_if(|c| *c == b'-' || *c == b'+');
+            if digits(&mut chars) == 0 {
+                return false;
+            }
+        }
+        chars.next().is_none()
+    }
+
+    fn by_rust_decimal(text: &str) -> Result<[u8; 16], (Code, String)> {
+        if !is_number_syntax(text) {
+            return Err((
+                Code::InvalidDecimal,
+                format!("{text:?} is not a decimal number"),
+            ));
+        }
+        let parsed = if let Some(e) = text.find(['e', 'E']) {
+            let exponent = text[e + 1..]
+                .trim_start_matches(['+', '-'])
+                .trim_start_matches('0');
+            if exponent.len() > 2 {
+                return Err((
+                    Code::DecimalOverflow,
+                    format!("{text} does not fit in a decimal"),
+                ));
+            }
+            Decimal::from_scientific(text)
+        } else {
+            Decimal::from_str_exact(text)
+        };
+        parsed.map(|d| d.serialize()).map_err(|_| {
+            (
+                Code::DecimalOverflow,
+                format!("{text} does not fit in a decimal (28 significant digits at most)"),
+            )
+        })
+    }
+
+    fn agrees_with_rust_decimal(text: &str) {
+        assert_eq!(
+            parse_decimal(text).map(|d| d.serialize()),
+            by_rust_decimal(text),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn reads_as_rust_decimal_read() {
+        let max = "79228162514264337593543950335";
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "-0.000",
+            "0.",
+            ".5",
+            "-.5",
+            "5.",
+            "007",
+            "1.50",
+            "12345678901234567",
+            "123456789012345678",
+            "1234567890123456789",
+            "12345678901234567890",
+            "-1234567890123456789.",
+            "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "7922816251426433759354395033.5",
+            "7922816251426433759354395033.6",
+            "9999999999999999999999999999.9",
+            "79228162514264337593543950336",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000010",
+            "0.00000000000000000000000000015",
+            "0.0000000000000000000000000001e1",
+            "1.2345678901234567890123456789",
+            "1.23456789012345678901234567891",
+            "1.23456789012345678901234567895e2",
+            "1.23456789012345678901234567895e-2",
+            "123.456e-5",
+            "1e28",
+            "1e29",
+            "1e-28",
+            "1e-29",
+            "0e99",
+            "0e-99",
+            "1e+5",
+            "1E5",
+            "1.5e3",
+            "1.50e2",
+            "1.50e3",
+            "100e1",
+            "-2.5E-3",
+            "1e005",
+            "1e-0",
+            "5e100",
+            "1e999",
+            "9.9999999999999999999999999999e28",
+            "7.9228162514264337593543950335e28",
+            "7.9228162514264337593543950336e28",
+            "79228162514264337593543950335.5e0",
+            "79228162514264337593543950335.4e0",
+            "0.79228162514264337593543950335e1",
+            "",
+            "-",
+            ".",
+            "e5",
+            "1e",
+            "1.2.3",
+            "1_000",
+            " 1",
+            "1 ",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for sign in ["", "-"] {
+            cases.push(format!("{sign}{max}"));
+            cases.push(format!("{sign}{max}.5"));
+            cases.push(format!("{sign}{max}.4"));
+            cases.push(format!("{sign}{max}0"));
+            cases.push(format!("{sign}0.{max}"));
+            cases.push(format!("{sign}{}.{}", &max[..10], &max[10..]));
+            cases.push(format!("{sign}{}.{}9", &max[..28], &max[28..]));
+            cases.push(format!("{sign}{}e3", &max[..28]));
+        }
+        for text in &cases {
+            agrees_with_rust_decimal(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_syntax_is_the_old_syntax(text in "[0-9.eE+ x-]{0,9}") {
+            proptest::prop_assert_eq!(number_syntax(text.as_bytes()).is_some(), is_number_syntax(&text), "{:?}", text);
+            if let Some(e) = number_syntax(text.as_bytes()) {
+                proptest::prop_assert_eq!(e, text.find(['e', 'E']));
+            }
+        }
+
+        /// Number text from random pieces: long and short digit runs, points, exponents.
+        #[test]
+        fn reads_any_number_as_rust_decimal_read(
+            sign in proptest::sample::select(vec!["", "-", "+"]),
+            zeros in 0usize..3,
+            int in "[0-9]{0,32}",
+            point in proptest::bool::ANY,
+            frac in "[0-9]{0,34}",
+            exponent in proptest::option::of(("[eE]", proptest::sample::select(vec!["", "-", "+"]), "[0-9]{1,3}")),
+        ) {
+            let mut text = format!("{sign}{}{int}", "0".repeat(zeros));
+            if point {
+                text.push('.');
+                text.push_str(&frac);
+            }
+            if let Some((e, s, d)) = exponent {
+                text.push_str(&format!("{e}{s}{d}"));
+            }
+            agrees_with_rust_decimal(&text);
+        }
+
+        /// Near the edges: 28 places, 96 bits, rounding digits.
+        #[test]
+        fn reads_edge_numbers_as_rust_decimal_read(
+            digits in "[1-9][0-9]{26,30}",
+            at in 0usize..32,
+            tail in "[0-9]{0,3}",
+            exponent in proptest::option::of(-30i32..30),
+        ) {
+            let at = at.min(digits.len());
+            let mut text = format!("{}.{}{tail}", &digits[..at], &digits[at..]);
+            if let Some(e) = exponent {
+                text.push_str(&format!("e{e}"));
+            }
+            agrees_with_rust_decimal(&text);
+        }
     }
 
     #[test]

@@ -6,8 +6,11 @@
 // numbers that JSON cannot carry, and the RatecardError class.
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
-import { RawEngine, validate as rawValidate, schema as rawSchema, wasmMemory } from "./pkg/ratecard_wasm.js";
+import { RawEngine, validate as rawValidate, wasmMemory } from "./pkg/ratecard_wasm.js";
 import { snapshot, target, written, writeSnap, writeCount, decodeQuote, decodeBatch } from "./tape.js";
+// The schema's text lives in its own module (scripts/sync-schema.mjs), not in the WebAssembly:
+// a bundler leaves it out of apps that never call schema().
+import { SCHEMA } from "./schema.js";
 
 /** Every error ratecard throws: `code` is the core error's code, `issues` every problem. */
 export class RatecardError extends Error {
@@ -494,5 +497,5 @@ export function validate(catalog) {
 
 /** The JSON Schema of a catalog (a fresh object each call). */
 export function schema() {
-  return JSON.parse(rawSchema());
+  return JSON.parse(SCHEMA);
 }

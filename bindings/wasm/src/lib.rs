@@ -125,12 +125,6 @@ pub fn validate(catalog_json: &str) -> Result<String, JsValue> {
     js(glue::validate(catalog_json))
 }
 
-/// The catalog's JSON Schema, as JSON text.
-#[wasm_bindgen]
-pub fn schema() -> String {
-    ratecard::schema_json().to_string()
-}
-
 /// This module's memory, where the JavaScript side reads and writes the scratch.
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {

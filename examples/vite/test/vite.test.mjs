@@ -109,6 +109,13 @@ test("vite build emits the .wasm as an asset and the bundle refers to it", () =>
   assert.ok(js.includes(wasm[0]), `the built JavaScript names ${wasm[0]} (the instantiation survived the build)`);
 });
 
+test("an app that never calls schema() leaves the schema's text out of the bundle", () => {
+  // packages/wasm/schema.js holds it (not the .wasm), and only schema() imports it.
+  const { js } = builtFiles(dist);
+  assert.ok(js.includes("quote"), "the bundle holds the package's code");
+  assert.ok(!js.includes("json-schema.org/draft/2020-12/schema"), "the schema text was tree-shaken out");
+});
+
 test("the built page quotes through the bundled wasm: 60 CREDIT, $3.00", async () => {
   const { page, errors, outside, served } = await openBuild(dist);
   assert.deepEqual(errors, []);
