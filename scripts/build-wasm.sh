@@ -11,11 +11,15 @@
 #   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts, packages/wasm/schema.js
 #      from core/src/catalog.schema.json (committed copies; the test run fails if they drift).
 #
+# Two modules are built (see build_module below): the default one, size first, for browsers,
+# and pkg/ratecard_wasm_fast_bg.wasm, with the hot crates compiled for speed, which the Node
+# entry (node.js) loads.
+#
 # Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
-# WASM_OPT_LEVEL=z (default: smallest, ~148 KB gzipped) | s | 2 | 3 (about 2x faster quotes, ~185 KB
-# gzipped; see BENCHMARKS.md) picks rustc's opt-level and the matching wasm-opt level.
-# WASM_HOT_OPT=3 compiles only the hot crates (ratecard, rust_decimal) at that opt-level and the
-# rest at WASM_OPT_LEVEL: about opt-level 3's speed for less size (see BENCHMARKS.md).
+# WASM_OPT_LEVEL=z (default) | s | 2 | 3 picks rustc's opt-level (and wasm-opt's) for the default
+# module; WASM_HOT_OPT=2|3 compiles its hot crates (ratecard, rust_decimal) at that level;
+# WASM_FAST_LEVEL=2 (default) | 3 | s is the fast module's hot-crate level; WASM_FAST=0 skips
+# the fast module (node.js then falls back to the default one).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -30,56 +34,92 @@ source scripts/wasm-env.sh
 
 crate=ratecard_wasm
 pkg="$root/packages/wasm/pkg"
-profile=wasm
 level="${WASM_OPT_LEVEL:-z}"
 case "$level" in z|s|2|3) ;; *) echo "WASM_OPT_LEVEL must be z, s, 2 or 3" >&2; exit 2;; esac
-[[ "$level" == z || "$level" == s ]] && rustc_level="\"$level\"" || rustc_level="$level"
-out="$RATECARD_WASM_TARGET_DIR/$RATECARD_WASM_TARGET/$profile/$crate.wasm"
+fast="${WASM_FAST_LEVEL:-2}"
+case "$fast" in s|2|3) ;; *) echo "WASM_FAST_LEVEL must be s, 2 or 3" >&2; exit 2;; esac
 
-# Where std is built (the debian route's -Zbuild-std), it is built for the module: panics trap
-# at once (panic=immediate-abort: no panic messages, locations or formatting; the core never
-# panics on input, see core/src/lib.rs) and, for the size levels, std's optimize_for_size
-# (smaller sorts, number formatting and escapes, same results). BENCHMARKS.md has the sizes.
-std_flags=()
-if [[ "$RATECARD_WASM_FLAGS" == *-Zbuild-std* ]]; then
-    std_flags+=(--config "target.$RATECARD_WASM_TARGET.rustflags=[\"-Zunstable-options\", \"-Cpanic=immediate-abort\"]")
-    [[ "$level" == z || "$level" == s ]] && std_flags+=(-Zbuild-std-features=optimize_for_size)
-fi
-
-log "cargo build ($RATECARD_WASM_ROUTE route, profile $profile, opt-level $level${std_flags:+, std for size})"
-# shellcheck disable=SC2086  # RATECARD_WASM_ENV / _FLAGS are word lists by design
-env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" \
-    --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS "${std_flags[@]}" \
-    --target-dir "$RATECARD_WASM_TARGET_DIR" -p ratecard-wasm --lib \
-    --profile "$profile" \
-    --config "profile.$profile.inherits=\"release\"" \
-    --config "profile.$profile.opt-level=$rustc_level" \
-    --config "profile.$profile.lto=true" \
-    --config "profile.$profile.codegen-units=1" \
-    --config "profile.$profile.panic=\"abort\"" \
-    --config "profile.$profile.debug=false" \
-    ${WASM_HOT_OPT:+--config "profile.$profile.package.ratecard.opt-level=$WASM_HOT_OPT" --config "profile.$profile.package.rust_decimal.opt-level=$WASM_HOT_OPT"}
-
-final="$pkg/${crate}_bg.wasm"
-stamp="$pkg/.opt-level"
-if [[ -f "$final" && "$final" -nt "$out" && "$final" -nt "$0" && "$(cat "$stamp" 2>/dev/null)" == "$level" ]]; then
-    log "packages/wasm/pkg is up to date"
-else
-    log "wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2) --target web"
-    rm -rf "$pkg"
-    wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$crate" "$out"
-    if [[ "${WASM_OPT:-1}" != 0 ]]; then
-        log "wasm-opt -O$level"
-        # shellcheck disable=SC2086
-        $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS "-O$level" --strip-debug --strip-producers \
-            -o "$final.opt" "$final" </dev/null
-        mv "$final.opt" "$final"
+# Two modules from the same code, behind the same JavaScript glue:
+#   pkg/ratecard_wasm_bg.wasm       for browsers and bundlers: size first (opt-level z)
+#   pkg/ratecard_wasm_fast_bg.wasm  for Node (the package's "node" entry): the crates a quote
+#                                   spends its time in (ratecard, rust_decimal) at opt-level 2,
+#                                   about twice as fast a quote for ~25 KB more (BENCHMARKS.md)
+# build_module PROFILE RUSTC_LEVEL HOT_LEVEL(or "") WASM_OPT_LEVEL OUT_NAME
+build_module() {
+    local profile="$1" rustc_level="$2" hot="$3" opt="$4" name="$5"
+    [[ "$rustc_level" == z || "$rustc_level" == s ]] && rustc_level="\"$rustc_level\""
+    local out="$RATECARD_WASM_TARGET_DIR/$RATECARD_WASM_TARGET/$profile/$crate.wasm"
+    # Where std is built (the debian route's -Zbuild-std), it is built for the module: panics
+    # trap at once (panic=immediate-abort: no panic messages, locations or formatting; the core
+    # never panics on input, see core/src/lib.rs) and, for the size levels, std's
+    # optimize_for_size (smaller sorts, number formatting and escapes, same results).
+    local std_flags=()
+    if [[ "$RATECARD_WASM_FLAGS" == *-Zbuild-std* ]]; then
+        std_flags+=(--config "target.$RATECARD_WASM_TARGET.rustflags=[\"-Zunstable-options\", \"-Cpanic=immediate-abort\"]")
+        [[ "$2" == z || "$2" == s ]] && std_flags+=(-Zbuild-std-features=optimize_for_size)
     fi
-    echo "$level" >"$stamp"
+    local hot_flags=()
+    if [[ -n "$hot" ]]; then
+        for c in ratecard rust_decimal; do
+            hot_flags+=(--config "profile.$profile.package.$c.opt-level=$hot")
+        done
+    fi
+    log "cargo build $name ($RATECARD_WASM_ROUTE route, opt-level $2${hot:+, hot crates $hot})"
+    # shellcheck disable=SC2086  # RATECARD_WASM_ENV / _FLAGS are word lists by design
+    env $RATECARD_WASM_ENV "$RATECARD_WASM_CARGO" build -j "${CARGO_BUILD_JOBS:-2}" \
+        --target "$RATECARD_WASM_TARGET" $RATECARD_WASM_FLAGS "${std_flags[@]}" \
+        --target-dir "$RATECARD_WASM_TARGET_DIR" -p ratecard-wasm --lib \
+        --profile "$profile" \
+        --config "profile.$profile.inherits=\"release\"" \
+        --config "profile.$profile.opt-level=$rustc_level" \
+        --config "profile.$profile.lto=true" \
+        --config "profile.$profile.codegen-units=1" \
+        --config "profile.$profile.panic=\"abort\"" \
+        --config "profile.$profile.debug=false" \
+        "${hot_flags[@]}"
+
+    local final="$pkg/${name}_bg.wasm"
+    local stamp="$pkg/.$name.stamp"
+    local want="$2/$hot/$opt/${WASM_OPT:-1}"
+    if [[ -f "$final" && "$final" -nt "$out" && "$final" -nt "$0" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        log "$name is up to date"
+        return
+    fi
+    log "wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2) --target web ($name)"
+    local tmp
+    tmp="$(mktemp -d)"
+    wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$crate" "$out"
+    if [[ "${WASM_OPT:-1}" != 0 ]]; then
+        log "wasm-opt -O$opt ($name)"
+        # shellcheck disable=SC2086
+        $RATECARD_WASM_OPT $RATECARD_WASM_OPT_FLAGS "-O$opt" --strip-debug --strip-producers \
+            -o "$tmp/${crate}_bg.opt" "$tmp/${crate}_bg.wasm" </dev/null
+        mv "$tmp/${crate}_bg.opt" "$tmp/${crate}_bg.wasm"
+    fi
+    mkdir -p "$pkg"
+    if [[ "$name" == "$crate" ]]; then
+        cp "$tmp/$crate.js" "$pkg/$crate.js"
+    elif ! cmp -s "$tmp/$crate.js" "$pkg/$crate.js"; then
+        # Both modules are driven by one glue file: they must export and import the same.
+        echo "[build-wasm] the glue of $name differs from the default module's" >&2
+        exit 1
+    fi
+    mv "$tmp/${crate}_bg.wasm" "$final"
+    rm -rf "$tmp"
+    echo "$want" >"$stamp"
+}
+
+build_module wasm "$level" "${WASM_HOT_OPT:-}" "$level" "$crate"
+if [[ "${WASM_FAST:-1}" != 0 ]]; then
+    build_module wasm-fast z "$fast" "$fast" "${crate}_fast"
 fi
 
 cp packages/types/index.d.ts packages/wasm/index.d.ts
 node scripts/sync-schema.mjs
-raw=$(wc -c <"$final")
-gz=$(gzip -9 -c "$final" | wc -c)
-log "done: packages/wasm/pkg/${crate}_bg.wasm $raw bytes, $gz gzipped"
+for name in "$crate" "${crate}_fast"; do
+    final="$pkg/${name}_bg.wasm"
+    [[ -f "$final" ]] || continue
+    raw=$(wc -c <"$final")
+    gz=$(gzip -9 -c "$final" | wc -c)
+    log "done: packages/wasm/pkg/${name}_bg.wasm $raw bytes, $gz gzipped"
+done
