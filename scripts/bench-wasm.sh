@@ -10,4 +10,11 @@ if [[ ! -f packages/wasm/node_modules/.package-lock.json || packages/wasm/packag
 fi
 args=()
 [[ "${BENCH_QUICK:-0}" == 1 ]] && args+=(--quick)
-cd packages/wasm && exec node bench/bench.mjs "${args[@]}"
+cd packages/wasm
+node bench/bench.mjs "${args[@]}"
+echo
+echo "Per event, the browser module (size first), in the same kind of Node process:"
+echo
+echo "| per event | µs | ÷ decimal.js |"
+echo "|---|---|---|"
+node bench/bench.mjs --small "${args[@]}"

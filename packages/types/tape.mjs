@@ -362,10 +362,12 @@ function quote(templates, codes, snap, explainer) {
   const id = snap[1];
   const type = snap[0];
   if (flags & 4) {
-    // The explanation came along (twins in a batch share one): each quote gets its own copy.
+    // The explanation came along: the twins of a batch (events alike but for their id) share
+    // one, frozen so that changing it through one quote cannot change the others. (A copy each
+    // would cost more than the pricing: ten thousand quotes' steps kept alive at once.)
     const g = len();
     if (g & 1) GROUPS[g >>> 1] = steps();
-    const explain = copySteps(GROUPS[g >>> 1]);
+    const explain = GROUPS[g >>> 1];
     if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain };
     return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain };
   }
@@ -385,24 +387,17 @@ function quote(templates, codes, snap, explainer) {
 // Explanations a batch's answer defined, by number.
 let GROUPS = [];
 
+/** An explanation, frozen (steps as JSON.parse gives them: `fee` only when a fee's). */
 function steps() {
   const n = len();
   const out = new Array(n);
   for (let i = 0; i < n; i++) {
     const fee = len() - 1;
-    out[i] = { fee, kind: str(), text: str() };
+    const kind = str();
+    const text = str();
+    out[i] = Object.freeze(fee < 0 ? { kind, text } : { fee, kind, text });
   }
-  return out;
-}
-
-function copySteps(group) {
-  const n = group.length;
-  const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = group[i];
-    out[i] = s.fee < 0 ? { kind: s.kind, text: s.text } : { fee: s.fee, kind: s.kind, text: s.text };
-  }
-  return out;
+  return Object.freeze(out);
 }
 
 // `explain` is an own, enumerable accessor that computes the steps on first read and then
