@@ -9,7 +9,6 @@ use crate::results::{
     issues_py, steps_of, Conversion, Explain, Issue, Quote, Replay, Shapes, Step,
 };
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::PyList;
 use ratecard::{ErrorKind, Event, QuoteOptions};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -63,6 +62,7 @@ impl Engine {
         Quote::of(
             q,
             Arc::from(q.event_type),
+            None,
             &mut self.shapes(),
             Explain::Ready(steps_of(q)),
         )
@@ -89,7 +89,7 @@ impl Engine {
         event: &Snap,
         options: Option<&QuoteOptions>,
         at: ratecard::Instant,
-    ) -> PyResult<Vec<Step>> {
+    ) -> PyResult<Box<[Step]>> {
         guard(py, || {
             let mut options = options.cloned().unwrap_or_default();
             options.at = Some(at);
@@ -102,14 +102,11 @@ impl Engine {
 }
 
 fn later(engine: &Bound<'_, Engine>, event: Snap, options: Option<Arc<QuoteOptions>>) -> Explain {
-    Explain::Later(
-        Box::new(Replay {
-            engine: engine.clone().unbind(),
-            event,
-            options,
-        }),
-        PyOnceLock::new(),
-    )
+    Explain::later(Replay {
+        engine: engine.clone().unbind(),
+        event,
+        options,
+    })
 }
 
 #[pymethods]
@@ -197,8 +194,9 @@ impl Engine {
             let result = Quote::of(
                 &quote,
                 snap.event_type.clone(),
+                snap.id.clone(),
                 &mut this.shapes(),
-                Explain::Ready(Vec::new()),
+                Explain::none(),
             );
             drop(quote);
             drop(event);
@@ -258,15 +256,11 @@ impl Engine {
                 let mut shapes = this.shapes();
                 this.inner
                     .quote_each(&events, &options, |i, q| {
-                        let event_type = snaps
-                            .get(i)
-                            .map_or_else(|| Arc::from(q.event_type), |s| s.event_type.clone());
-                        out.push(Quote::of(
-                            &q,
-                            event_type,
-                            &mut shapes,
-                            Explain::Ready(Vec::new()),
-                        ));
+                        let (event_type, id) = match snaps.get(i) {
+                            Some(s) => (s.event_type.clone(), s.id.clone()),
+                            None => (Arc::from(q.event_type), None),
+                        };
+                        out.push(Quote::of(&q, event_type, id, &mut shapes, Explain::none()));
                     })
                     .or_raise(py)?;
             }

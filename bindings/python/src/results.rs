@@ -8,21 +8,52 @@
 use crate::engine::Engine;
 use crate::input::{datetime_of, py_decimal, Snap};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
-use ratecard::number::scaled_string;
+use ratecard::number::push_amount;
 use ratecard::{Amount, Decimal, Instant};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
 fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
-    py_decimal(py, &scaled_string(a.value, a.scale))
+    let mut text = String::with_capacity(48);
+    push_amount(&mut text, *a);
+    py_decimal(py, &text)
+}
+
+/// A value built when first read and kept. Unlike pyo3's `PyOnceLock`, nothing runs inside
+/// the lock but storing the value, so there is no need to detach from the interpreter around
+/// the building (a GIL release and re-acquire on every first read): two threads reading at once
+/// may both build it, and one copy is kept.
+pub struct Kept<T>(OnceLock<T>);
+
+impl<T> Kept<T> {
+    pub const fn new() -> Kept<T> {
+        Kept(OnceLock::new())
+    }
+
+    pub fn ready(value: T) -> Kept<T> {
+        Kept(OnceLock::from(value))
+    }
+
+    pub fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
+        if let Some(v) = self.0.get() {
+            return Ok(v);
+        }
+        let v = make()?;
+        Ok(self.0.get_or_init(|| v))
+    }
+}
+
+/// The same amount, digit for digit and scale for scale.
+fn same_amount(a: &Amount, b: &Amount) -> bool {
+    a.scale == b.scale && a.value.serialize() == b.value.serialize()
 }
 
 fn decimal_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> {
@@ -37,18 +68,18 @@ fn opt_decimal_py<'py>(
 }
 
 /// A list of (code, amount) as a `dict[str, Decimal]`, in order.
-fn amounts_py<'py>(py: Python<'py>, list: &[(String, Amount)]) -> PyResult<Bound<'py, PyDict>> {
+fn amounts_py<'py>(py: Python<'py>, list: &[(Arc<str>, Amount)]) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for (k, v) in list {
-        d.set_item(k, amount_py(py, v)?)?;
+        d.set_item(&**k, amount_py(py, v)?)?;
     }
     Ok(d)
 }
 
-fn serialize_amounts<S: Serializer>(list: &[(String, Amount)], s: S) -> Result<S::Ok, S::Error> {
+fn serialize_amounts<S: Serializer>(list: &[(Arc<str>, Amount)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(list.len()))?;
     for (k, v) in list {
-        map.serialize_entry(k, v)?;
+        map.serialize_entry(&**k, v)?;
     }
     map.end()
 }
@@ -318,9 +349,32 @@ const MAX_SHAPES: usize = 4096;
 /// different spelling costs a comparison or a copy, never a wrong fee.
 #[derive(Default)]
 pub struct Shapes {
-    map: HashMap<u64, Vec<Arc<Shape>>>,
+    map: HashMap<u64, Vec<Arc<Shape>>, BuildHasherDefault<Given>>,
     count: usize,
+    /// Asset codes of equivalents, shared by every fee and quote that names them.
+    codes: Vec<Arc<str>>,
 }
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+pub struct Given(u64);
+
+impl Hasher for Given {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Asset codes kept before new ones are copied every time instead.
+const MAX_CODES: usize = 64;
 
 impl Shapes {
     fn key(f: &ratecard::Fee<'_>) -> u64 {
@@ -354,7 +408,26 @@ impl Shapes {
         }
         shape
     }
+
+    /// An asset code, shared (compared by text: there are only a few).
+    fn code(&mut self, code: &str) -> Arc<str> {
+        if let Some(found) = self.codes.iter().find(|c| ***c == *code) {
+            return found.clone();
+        }
+        let made: Arc<str> = Arc::from(code);
+        if self.codes.len() < MAX_CODES {
+            self.codes.push(made.clone());
+        }
+        made
+    }
+
+    fn amounts(&mut self, list: &ratecard::AmountMap<'_>) -> AmountList {
+        list.0.iter().map(|(k, v)| (self.code(k), *v)).collect()
+    }
 }
+
+/// Amounts by asset code, in order (a fee's or quote's equivalents, a quote's totals).
+type AmountList = Box<[(Arc<str>, Amount)]>;
 
 /// One fee as a quote keeps it: its shape, its volume and its amounts.
 #[derive(Debug, Clone)]
@@ -362,7 +435,7 @@ pub struct FeeData {
     shape: Arc<Shape>,
     input_volume: Option<Decimal>,
     amount: Amount,
-    equivalents: Vec<(String, Amount)>,
+    equivalents: AmountList,
 }
 
 impl FeeData {
@@ -371,12 +444,7 @@ impl FeeData {
             shape: shapes.get(f),
             input_volume: f.input_volume,
             amount: f.amount,
-            equivalents: f
-                .equivalents
-                .0
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
+            equivalents: shapes.amounts(&f.equivalents),
         }
     }
 }
@@ -400,7 +468,7 @@ impl Serialize for FeeData {
                 s.collect_str(self.0)
             }
         }
-        struct Amounts<'a>(&'a [(String, Amount)]);
+        struct Amounts<'a>(&'a [(Arc<str>, Amount)]);
         impl Serialize for Amounts<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 serialize_amounts(self.0, s)
@@ -446,14 +514,14 @@ impl Serialize for FeeData {
 pub struct Fee {
     d: FeeData,
     /// `amount` as a `Decimal`, built when first read (a `Decimal` is immutable).
-    amount_py: PyOnceLock<Py<PyAny>>,
+    amount_py: Kept<Py<PyAny>>,
 }
 
 impl Fee {
     fn new(d: FeeData) -> Fee {
         Fee {
             d,
-            amount_py: PyOnceLock::new(),
+            amount_py: Kept::new(),
         }
     }
 }
@@ -528,7 +596,7 @@ impl Fee {
     #[getter]
     fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.amount_py
-            .get_or_try_init(py, || amount_py(py, &self.d.amount).map(Bound::unbind))
+            .get_or_try_init(|| amount_py(py, &self.d.amount).map(Bound::unbind))
             .map(|d| d.bind(py).clone())
     }
     /// The fee in each `express_in` asset.
@@ -591,7 +659,7 @@ impl Fee {
 // ---------------------------------------------------------------------------------------
 
 /// The explanation steps of a core quote.
-pub fn steps_of(q: &ratecard::Quote<'_>) -> Vec<Step> {
+pub fn steps_of(q: &ratecard::Quote<'_>) -> Box<[Step]> {
     q.explain
         .iter()
         .map(|s| Step {
@@ -613,66 +681,103 @@ pub struct Replay {
 
 /// A quote's explanation: computed with the quote, or on first reading.
 pub enum Explain {
-    Ready(Vec<Step>),
-    Later(Box<Replay>, PyOnceLock<Vec<Step>>),
+    Ready(Box<[Step]>),
+    Later(Box<(Replay, Kept<Box<[Step]>>)>),
+}
+
+impl Explain {
+    /// No steps (explain off).
+    pub fn none() -> Explain {
+        Explain::Ready(Box::default())
+    }
+
+    pub fn later(replay: Replay) -> Explain {
+        Explain::Later(Box::new((replay, Kept::new())))
+    }
+}
+
+/// A quote's fees: most quotes have one, kept inline.
+enum Fees {
+    One(FeeData),
+    Many(Box<[FeeData]>),
+}
+
+impl Fees {
+    fn as_slice(&self) -> &[FeeData] {
+        match self {
+            Fees::One(f) => std::slice::from_ref(f),
+            Fees::Many(list) => list,
+        }
+    }
 }
 
 /// What one event would cost, fee by fee.
 #[pyclass(module = "ratecard", frozen)]
 pub struct Quote {
-    event_id: Option<String>,
+    event_id: Option<Arc<str>>,
     event_type: Arc<str>,
     at: Instant,
-    fees: Vec<FeeData>,
-    totals: Vec<(Arc<str>, Amount)>,
-    equivalents: Vec<(String, Amount)>,
-    warnings: Vec<Issue>,
+    fees: Fees,
+    /// `None`: one fee, and the totals are its currency and amount.
+    totals: Option<AmountList>,
+    equivalents: AmountList,
+    warnings: Box<[Issue]>,
     explain: Explain,
     /// The `Fee` objects and `at` as a `datetime`, built when first read (they are immutable;
     /// the lists and dicts handed out are new on every read).
-    fee_objs: PyOnceLock<Vec<Py<Fee>>>,
-    at_py: PyOnceLock<Py<PyAny>>,
+    fee_objs: Kept<Box<[Py<Fee>]>>,
+    at_py: Kept<Py<PyAny>>,
 }
 
 impl Quote {
-    /// A core quote's results (its explanation is `explain`). `event_type` is the event's own,
-    /// which the core's quote borrows.
+    /// A core quote's results (its explanation is `explain`). `event_type` and `event_id` are
+    /// the event's own, which the core's quote borrows.
     pub fn of(
         q: &ratecard::Quote<'_>,
         event_type: Arc<str>,
+        event_id: Option<Arc<str>>,
         shapes: &mut Shapes,
         explain: Explain,
     ) -> Quote {
-        let fees: Vec<FeeData> = q.fees.iter().map(|f| FeeData::of(f, shapes)).collect();
-        let totals = q
-            .totals
-            .0
-            .iter()
-            .map(|(code, a)| {
-                // Totals are per fee currency: share the fee's copy of the code.
-                let shared = fees
+        let fees = match q.fees.as_slice() {
+            [f] => Fees::One(FeeData::of(f, shapes)),
+            all => Fees::Many(all.iter().map(|f| FeeData::of(f, shapes)).collect()),
+        };
+        let list = fees.as_slice();
+        let totals = match (list, q.totals.0.as_slice()) {
+            ([f], [(code, total)])
+                if *f.shape.currency == **code && same_amount(&f.amount, total) =>
+            {
+                None
+            }
+            (_, totals) => Some(
+                totals
                     .iter()
-                    .find(|f| *f.shape.currency == **code)
-                    .map(|f| f.shape.currency.clone());
-                (shared.unwrap_or_else(|| Arc::from(*code)), *a)
-            })
-            .collect();
+                    .map(|(code, a)| {
+                        // Totals are per fee currency: share the fee's copy of the code.
+                        let shared = list
+                            .iter()
+                            .find(|f| *f.shape.currency == **code)
+                            .map(|f| f.shape.currency.clone());
+                        (shared.unwrap_or_else(|| shapes.code(code)), *a)
+                    })
+                    .collect(),
+            ),
+        };
         Quote {
-            event_id: q.event_id.map(str::to_string),
+            event_id: match (event_id, q.event_id) {
+                (Some(id), Some(core)) if *id == *core => Some(id),
+                (_, core) => core.map(Arc::from),
+            },
             event_type,
             at: q.at,
             fees,
             totals,
-            equivalents: q
-                .equivalents
-                .0
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
+            equivalents: shapes.amounts(&q.equivalents),
             warnings: q.warnings.iter().map(Issue::from).collect(),
             explain,
-            fee_objs: PyOnceLock::new(),
-            at_py: PyOnceLock::new(),
+            fee_objs: Kept::new(),
+            at_py: Kept::new(),
         }
     }
 
@@ -681,15 +786,36 @@ impl Quote {
         self
     }
 
+    fn fees_data(&self) -> &[FeeData] {
+        self.fees.as_slice()
+    }
+
+    /// The totals, per asset charged, as the core summed them.
+    fn totals_each(&self, mut each: impl FnMut(&Arc<str>, &Amount)) {
+        match (&self.totals, self.fees_data()) {
+            (Some(list), _) => list.iter().for_each(|(k, v)| each(k, v)),
+            (None, [f]) => each(&f.shape.currency, &f.amount),
+            (None, _) => {}
+        }
+    }
+
+    fn totals_list(&self) -> Vec<(Arc<str>, Amount)> {
+        let mut out = Vec::new();
+        self.totals_each(|k, v| out.push((k.clone(), *v)));
+        out
+    }
+
     fn steps(&self, py: Python<'_>) -> PyResult<&[Step]> {
         match &self.explain {
             Explain::Ready(steps) => Ok(steps),
-            Explain::Later(replay, done) => done
-                .get_or_try_init(py, || {
+            Explain::Later(later) => {
+                let (replay, done) = &**later;
+                done.get_or_try_init(|| {
                     let engine = replay.engine.bind(py).get();
                     engine.replay(py, &replay.event, replay.options.as_deref(), self.at)
                 })
-                .map(Vec::as_slice),
+                .map(|steps| &**steps)
+            }
         }
     }
 }
@@ -712,7 +838,7 @@ impl Serialize for QuoteJson<'_> {
                 map.end()
             }
         }
-        struct Amounts<'a>(&'a [(String, Amount)]);
+        struct Amounts<'a>(&'a [(Arc<str>, Amount)]);
         impl Serialize for Amounts<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 serialize_amounts(self.0, s)
@@ -721,12 +847,12 @@ impl Serialize for QuoteJson<'_> {
         let q = self.q;
         let mut map = s.serialize_map(None)?;
         if let Some(id) = &q.event_id {
-            map.serialize_entry("event_id", id)?;
+            map.serialize_entry("event_id", &**id)?;
         }
         map.serialize_entry("event_type", &*q.event_type)?;
         map.serialize_entry("at", &q.at)?;
-        map.serialize_entry("fees", &q.fees)?;
-        map.serialize_entry("totals", &Totals(&q.totals))?;
+        map.serialize_entry("fees", q.fees_data())?;
+        map.serialize_entry("totals", &Totals(&q.totals_list()))?;
         map.serialize_entry("equivalents", &Amounts(&q.equivalents))?;
         map.serialize_entry("warnings", &q.warnings)?;
         map.serialize_entry("explain", self.explain)?;
@@ -748,16 +874,16 @@ impl Quote {
     #[getter(at)]
     fn at_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.at_py
-            .get_or_try_init(py, || datetime_of(py, self.at).map(Bound::unbind))
+            .get_or_try_init(|| datetime_of(py, self.at).map(Bound::unbind))
             .map(|t| t.bind(py).clone())
     }
     #[getter]
     fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let objs = self.fee_objs.get_or_try_init(py, || {
-            self.fees
+        let objs = self.fee_objs.get_or_try_init(|| {
+            self.fees_data()
                 .iter()
                 .map(|d| Py::new(py, Fee::new(d.clone())))
-                .collect::<PyResult<Vec<_>>>()
+                .collect::<PyResult<Box<[_]>>>()
         })?;
         PyList::new(py, objs.iter().map(|f| f.bind(py)))
     }
@@ -765,10 +891,13 @@ impl Quote {
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (k, v) in &self.totals {
-            d.set_item(&**k, amount_py(py, v)?)?;
-        }
-        Ok(d)
+        let mut failed = None;
+        self.totals_each(|k, v| {
+            if failed.is_none() {
+                failed = amount_py(py, v).and_then(|a| d.set_item(&**k, a)).err();
+            }
+        });
+        failed.map_or(Ok(d), Err)
     }
     /// Every fee expressed in each `express_in` asset, summed.
     #[getter]
@@ -788,7 +917,7 @@ impl Quote {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         if let Some(id) = &self.event_id {
-            d.set_item("event_id", id)?;
+            d.set_item("event_id", &**id)?;
         }
         d.set_item("event_type", &*self.event_type)?;
         d.set_item("at", self.at_py(py)?)?;
@@ -815,7 +944,7 @@ impl Quote {
 
     fn __repr__(&self) -> String {
         let totals: Vec<String> = self
-            .totals
+            .totals_list()
             .iter()
             .map(|(k, v)| format!("{}: Decimal('{v}')", repr_str(k)))
             .collect();
@@ -823,7 +952,7 @@ impl Quote {
             "Quote(event_type={}, at={}, fees={}, totals={{{}}})",
             repr_str(&self.event_type),
             self.at,
-            self.fees.len(),
+            self.fees_data().len(),
             totals.join(", ")
         )
     }
