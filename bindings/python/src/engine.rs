@@ -8,8 +8,10 @@ use crate::input::{
 use crate::results::{
     issues_py, steps_of, Conversion, Explain, Issue, Quote, Replay, Shapes, Step,
 };
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use ratecard::{ErrorKind, Event, QuoteOptions};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -86,7 +88,7 @@ impl Engine {
     pub(crate) fn replay(
         &self,
         py: Python<'_>,
-        event: &Snap,
+        event: &Event<'_>,
         options: Option<&QuoteOptions>,
         at: ratecard::Instant,
     ) -> PyResult<Box<[Step]>> {
@@ -94,19 +96,138 @@ impl Engine {
             let mut options = options.cloned().unwrap_or_default();
             options.at = Some(at);
             options.explain = true;
-            let event = event.event();
-            let quote = self.inner.quote(&event, &options).or_raise(py)?;
+            let quote = self.inner.quote(event, &options).or_raise(py)?;
             Ok(steps_of(&quote))
         })
     }
 }
 
 fn later(engine: &Bound<'_, Engine>, event: Snap, options: Option<Arc<QuoteOptions>>) -> Explain {
-    Explain::later(Replay {
-        engine: engine.clone().unbind(),
-        event,
-        options,
-    })
+    Explain::Later(Replay::new(engine, event, options))
+}
+
+/// `quote`'s arguments: `event`, then keywords only.
+///
+/// Read by hand from `(*args, **kwargs)`, which pyo3 passes through untouched: its own reader
+/// copies each keyword's name out of Python (no zero-copy UTF-8 in the abi3-py39 limited API)
+/// to compare it, which costs more than the rest of a call's argument handling. Here names
+/// are compared as interned `str` objects first (the names at a call site are interned), by
+/// text only when that fails. The errors are pyo3's, word for word.
+struct QuoteArgs<'py> {
+    event: Bound<'py, PyAny>,
+    at: Option<Bound<'py, PyAny>>,
+    express_in: Option<Bound<'py, PyAny>>,
+    products: Option<Bound<'py, PyAny>>,
+    prior_usage: Option<Bound<'py, PyAny>>,
+    explain: Option<bool>,
+    now: Option<Bound<'py, PyAny>>,
+    options: Option<Bound<'py, PyAny>>,
+}
+
+/// `quote`'s keywords, in signature order.
+const QUOTE_KEYWORDS: [&str; 8] = [
+    "event",
+    "at",
+    "express_in",
+    "products",
+    "prior_usage",
+    "explain",
+    "now",
+    "options",
+];
+
+impl<'py> QuoteArgs<'py> {
+    fn read(args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Self> {
+        let py = args.py();
+        let name = "Engine.quote()";
+        if args.len() > 1 {
+            return Err(PyTypeError::new_err(format!(
+                "{name} takes 1 positional arguments but {} were given",
+                args.len()
+            )));
+        }
+        let mut slots: [Option<Bound<'py, PyAny>>; 8] = Default::default();
+        if let Ok(event) = args.get_item(0) {
+            slots[0] = Some(event);
+        }
+        if let Some(kwargs) = kwargs {
+            let interned = [
+                intern!(py, "event"),
+                intern!(py, "at"),
+                intern!(py, "express_in"),
+                intern!(py, "products"),
+                intern!(py, "prior_usage"),
+                intern!(py, "explain"),
+                intern!(py, "now"),
+                intern!(py, "options"),
+            ];
+            for (key, value) in kwargs.iter() {
+                let index = match interned.iter().position(|n| n.is(&key)) {
+                    Some(i) => Some(i),
+                    None => match key.cast::<PyString>() {
+                        Ok(k) => {
+                            let text = k.to_cow()?;
+                            QUOTE_KEYWORDS.iter().position(|n| *n == text)
+                        }
+                        Err(_) => None,
+                    },
+                };
+                let Some((i, slot)) = index.and_then(|i| Some((i, slots.get_mut(i)?))) else {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name} got an unexpected keyword argument '{key}'"
+                    )));
+                };
+                if slot.replace(value).is_some() {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name} got multiple values for argument '{}'",
+                        QUOTE_KEYWORDS.get(i).copied().unwrap_or_default()
+                    )));
+                }
+            }
+        }
+        let [event, at, express_in, products, prior_usage, explain, now, options] = slots;
+        let Some(event) = event else {
+            return Err(PyTypeError::new_err(format!(
+                "{name} missing 1 required positional argument: 'event'"
+            )));
+        };
+        let explain = match explain.filter(|e| !e.is_none()) {
+            None => None,
+            Some(e) => Some(e.extract::<bool>().map_err(|err| {
+                if err.get_type(py).is(py.get_type::<PyTypeError>()) {
+                    let remapped =
+                        PyTypeError::new_err(format!("argument 'explain': {}", err.value(py)));
+                    remapped.set_cause(py, err.cause(py));
+                    remapped
+                } else {
+                    err
+                }
+            })?),
+        };
+        let given = |v: Option<Bound<'py, PyAny>>| v.filter(|x| !x.is_none());
+        Ok(QuoteArgs {
+            event,
+            at: given(at),
+            express_in: given(express_in),
+            products: given(products),
+            prior_usage: given(prior_usage),
+            explain,
+            now: given(now),
+            options: given(options),
+        })
+    }
+
+    fn option_args(&self) -> OptionArgs<'_, 'py> {
+        OptionArgs {
+            at: self.at.as_ref(),
+            now: self.now.as_ref(),
+            express_in: self.express_in.as_ref(),
+            products: self.products.as_ref(),
+            prior_usage: self.prior_usage.as_ref(),
+            explain: self.explain,
+            options: self.options.as_ref(),
+        }
+    }
 }
 
 #[pymethods]
@@ -138,31 +259,25 @@ impl Engine {
     ///
     /// From a dict, the explanation (on by default) is computed when first read: see
     /// `Engine::replay`. JSON text is quoted with its explanation at once.
-    #[pyo3(signature = (event, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None))]
-    #[allow(clippy::too_many_arguments)]
+    ///
+    /// The arguments are read by [`QuoteArgs::read`] rather than by pyo3 (see there); the
+    /// signature Python sees is the one below.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, event, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None)"
+    )]
     fn quote(
         slf: &Bound<'_, Self>,
-        py: Python<'_>,
-        event: &Bound<'_, PyAny>,
-        at: Option<&Bound<'_, PyAny>>,
-        express_in: Option<&Bound<'_, PyAny>>,
-        products: Option<&Bound<'_, PyAny>>,
-        prior_usage: Option<&Bound<'_, PyAny>>,
-        explain: Option<bool>,
-        now: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Quote> {
+        // No `py` argument: pyo3 passes `(*args, **kwargs)` through only when they are all.
+        let py = slf.py();
+        let call = QuoteArgs::read(args, kwargs)?;
         guard(py, || {
             let this = slf.get();
-            let args = OptionArgs {
-                at,
-                now,
-                express_in,
-                products,
-                prior_usage,
-                explain,
-                options,
-            };
+            let event = &call.event;
+            let args = call.option_args();
             let custom = any_given(&args);
             let mut options = if custom {
                 quote_options(py, &args, true).or_fail(py)?
@@ -172,13 +287,15 @@ impl Engine {
                     ..QuoteOptions::default()
                 }
             };
-            if let Some(text) = json_text(event).or_fail(py)? {
-                if !custom {
-                    options.now = crate::input::now();
+            if !event.is_instance_of::<PyDict>() {
+                if let Some(text) = json_text(event).or_fail(py)? {
+                    if !custom {
+                        options.now = crate::input::now();
+                    }
+                    let event = Event::from_json(&text).or_raise(py)?;
+                    let quote = this.inner.quote(&event, &options).or_raise(py)?;
+                    return Ok(this.eager(&quote));
                 }
-                let event = Event::from_json(&text).or_raise(py)?;
-                let quote = this.inner.quote(&event, &options).or_raise(py)?;
-                return Ok(this.eager(&quote));
             }
             let c = cached(py)?;
             let snap = snap_from_py(event, c, &this.reader, &this.inner).or_fail(py)?;
@@ -196,7 +313,7 @@ impl Engine {
                 snap.event_type.clone(),
                 snap.id.clone(),
                 &mut this.shapes(),
-                Explain::none(),
+                Explain::Off,
             );
             drop(quote);
             drop(event);
@@ -260,7 +377,7 @@ impl Engine {
                             Some(s) => (s.event_type.clone(), s.id.clone()),
                             None => (Arc::from(q.event_type), None),
                         };
-                        out.push(Quote::of(&q, event_type, id, &mut shapes, Explain::none()));
+                        out.push(Quote::of(&q, event_type, id, &mut shapes, Explain::Off));
                     })
                     .or_raise(py)?;
             }

@@ -237,6 +237,16 @@ pub fn py_decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
 
 /// One value of an event's `data`, by the same rules as the core's JSON reader.
 pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
+    // Volumes first, by exact type (one pointer comparison each); the same answers as below.
+    if let Ok(f) = v.cast_exact::<PyFloat>() {
+        return Ok(scalar_from_float(f.value()));
+    }
+    if v.is_exact_instance_of::<PyInt>() {
+        return Ok(match v.extract::<i64>() {
+            Ok(i) => Scalar::Num(Decimal::from(i)),
+            Err(_) => number_text(&text_of(v)?),
+        });
+    }
     if v.is_none() {
         return Ok(Scalar::Null);
     }
@@ -727,19 +737,33 @@ pub struct Snap {
     pub data: Vec<(Arc<str>, Val)>,
 }
 
+/// The core's event from the parts of a [`Snap`], borrowing from them.
+pub fn event_of<'a>(
+    event_type: &'a str,
+    id: Option<&'a str>,
+    occurred_at: Option<Instant>,
+    data: &'a [(Arc<str>, Val)],
+) -> Event<'a> {
+    Event {
+        id: id.map(Cow::Borrowed),
+        event_type: Cow::Borrowed(event_type),
+        occurred_at,
+        data: data
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar()))
+            .collect(),
+    }
+}
+
 impl Snap {
     /// The core's event, borrowing from this one.
     pub fn event(&self) -> Event<'_> {
-        Event {
-            id: self.id.as_deref().map(Cow::Borrowed),
-            event_type: Cow::Borrowed(&self.event_type),
-            occurred_at: self.occurred_at,
-            data: self
-                .data
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar()))
-                .collect(),
-        }
+        event_of(
+            &self.event_type,
+            self.id.as_deref(),
+            self.occurred_at,
+            &self.data,
+        )
     }
 
     /// A full copy of an event read another way.
@@ -770,8 +794,27 @@ pub struct Interned {
     fields: PyOnceLock<Fields>,
 }
 
+/// A data key the prices of an event type read: its text, and the interned Python `str` of
+/// it, which is the very object a dict literal's key is (the names in code are interned), so
+/// that a key is usually recognised by identity.
+pub struct Field {
+    text: Arc<str>,
+    key: Py<PyString>,
+}
+
 /// The data keys the prices of an event type read ([`ratecard::Engine::data_fields`]).
-type Fields = Arc<[String]>;
+type Fields = Arc<[Field]>;
+
+fn fields_of(py: Python<'_>, engine: &ratecard::Engine, event_type: &str) -> Fields {
+    engine
+        .data_fields(event_type)
+        .iter()
+        .map(|f| Field {
+            text: Arc::from(f.as_str()),
+            key: PyString::intern(py, f).unbind(),
+        })
+        .collect()
+}
 
 /// How a string is read: as an event type, a data key, or a data value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -781,19 +824,35 @@ enum Role {
     Value,
 }
 
+/// What the last event read had, for the next one, which usually has the same: the `str`
+/// objects of its type and timestamp, with what they were read as.
+#[derive(Default)]
+struct Last {
+    event_type: Option<(Py<PyString>, Arc<str>, Fields)>,
+    time: Option<(Py<PyString>, Instant)>,
+}
+
 /// Per-engine caches for reading event dicts: the text of `str`s seen before, looked up by the
 /// `str` itself (a dict lookup, its hash cached by Python) instead of copying it out again
-/// (abi3 for Python 3.9 has no zero-copy UTF-8 access), and the last `occurred_at` parsed.
+/// (abi3 for Python 3.9 has no zero-copy UTF-8 access), and the last event's type and
+/// `occurred_at`.
 pub struct Reader {
     strings: Py<PyDict>,
-    last_time: Mutex<Option<(Py<PyString>, Instant)>>,
+    last: Mutex<Last>,
 }
 
 impl Reader {
     pub fn new(py: Python<'_>) -> Reader {
         Reader {
             strings: PyDict::new(py).unbind(),
-            last_time: Mutex::new(None),
+            last: Mutex::new(Last::default()),
+        }
+    }
+
+    fn last(&self) -> std::sync::MutexGuard<'_, Last> {
+        match self.last.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -813,7 +872,7 @@ impl Reader {
         let fields_of = |i: &Interned| {
             (role == Role::EventType).then(|| {
                 i.fields
-                    .get_or_init(py, || Arc::from(engine.data_fields(&i.text)))
+                    .get_or_init(py, || fields_of(py, engine, &i.text))
                     .clone()
             })
         };
@@ -840,7 +899,31 @@ impl Reader {
             strings.set_item(s, interned)?;
             return Ok((text, fields));
         }
-        let fields = (role == Role::EventType).then(|| Arc::from(engine.data_fields(&text)));
+        let fields = (role == Role::EventType).then(|| self::fields_of(py, engine, &text));
+        Ok((text, fields))
+    }
+
+    /// An event type's text and the data keys its prices read: the last event's when `s` is
+    /// the very `str` it had.
+    fn event_type(
+        &self,
+        s: &Bound<'_, PyString>,
+        engine: &ratecard::Engine,
+    ) -> PyResult<(Arc<str>, Fields)> {
+        if let Some((text, fields)) = self
+            .last()
+            .event_type
+            .as_ref()
+            .filter(|(o, _, _)| o.is(s))
+            .map(|(_, text, fields)| (text.clone(), fields.clone()))
+        {
+            return Ok((text, fields));
+        }
+        let (text, fields) = self.text(s, Role::EventType, engine)?;
+        let fields = fields.unwrap_or_else(|| Arc::from([]));
+        if s.is_exact_instance_of::<PyString>() {
+            self.last().event_type = Some((s.clone().unbind(), text.clone(), fields.clone()));
+        }
         Ok((text, fields))
     }
 
@@ -848,22 +931,24 @@ impl Reader {
     /// since the events of a stream often share their timestamp.
     fn instant(&self, s: &Bound<'_, PyString>) -> PyResult<Option<Instant>> {
         let exact = s.is_exact_instance_of::<PyString>();
-        let mut last = match self.last_time.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
         if exact {
-            if let Some((text, t)) = last.as_ref() {
+            let last = self
+                .last()
+                .time
+                .as_ref()
+                .map(|(text, t)| (text.clone_ref(s.py()), *t));
+            if let Some((text, t)) = last {
                 let text = text.bind(s.py());
+                // Comparing two `str`s runs no Python code, but the lock is not held for it.
                 if text.is(s) || text.as_any().eq(s)? {
-                    return Ok(Some(*t));
+                    return Ok(Some(t));
                 }
             }
         }
         match Instant::parse(&s.to_cow()?) {
             Ok(t) => {
                 if exact {
-                    *last = Some((s.clone().unbind(), t));
+                    self.last().time = Some((s.clone().unbind(), t));
                 }
                 Ok(Some(t))
             }
@@ -873,8 +958,8 @@ impl Reader {
 }
 
 /// Whether a key is one the prices of the event's type read.
-fn is_read(fields: &[String], key: &str) -> bool {
-    fields.iter().any(|f| f == key)
+fn is_read(fields: &[Field], key: &str) -> bool {
+    fields.iter().any(|f| *f.text == *key)
 }
 
 /// Reads one event (a dict or any mapping) into a [`Snap`]. Structural problems fail at once,
@@ -894,9 +979,33 @@ pub fn snap_from_py(
     Ok(Snap::from_event(event_in_order(v, c)?))
 }
 
-/// The common case, by four lookups with interned keys instead of reading every key's text,
-/// keeping only what can change the quote. `None` when some field is malformed: the in-order
-/// reader then finds the first problem, exactly where the core's JSON reader would.
+/// The event's four fields, by a walk over its items that recognises the keys by identity
+/// (a dict literal's keys are the interned names); `None` when some key is not recognised so
+/// (an unknown key, or one spelled by a `str` made at run time, as `json.loads` makes them),
+/// and the caller looks the four up instead.
+#[allow(clippy::type_complexity)]
+fn fields_by_identity<'py>(dict: &Bound<'py, PyDict>) -> Option<[Option<Bound<'py, PyAny>>; 4]> {
+    let py = dict.py();
+    let names = [
+        intern!(py, "event_type"),
+        intern!(py, "id"),
+        intern!(py, "occurred_at"),
+        intern!(py, "data"),
+    ];
+    if dict.len() > names.len() {
+        return None;
+    }
+    let mut out: [Option<Bound<'py, PyAny>>; 4] = Default::default();
+    for (k, v) in dict.iter() {
+        let slot = names.iter().position(|n| n.is(&k))?;
+        *out.get_mut(slot)? = Some(v);
+    }
+    Some(out)
+}
+
+/// The common case, keeping only what can change the quote. `None` when some field is
+/// malformed: the in-order reader then finds the first problem, exactly where the core's JSON
+/// reader would.
 fn snap_fast(
     dict: &Bound<'_, PyDict>,
     c: &Cached,
@@ -904,28 +1013,36 @@ fn snap_fast(
     engine: &ratecard::Engine,
 ) -> Result<Option<Snap>, Fail> {
     let py = dict.py();
-    let Some(event_type) = dict.get_item(intern!(py, "event_type"))? else {
+    let [event_type, id, occurred_at, data] = match fields_by_identity(dict) {
+        Some(found) => found,
+        None => [
+            dict.get_item(intern!(py, "event_type"))?,
+            dict.get_item(intern!(py, "id"))?,
+            dict.get_item(intern!(py, "occurred_at"))?,
+            dict.get_item(intern!(py, "data"))?,
+        ],
+    };
+    let Some(event_type) = event_type else {
         return Ok(None);
     };
     let Ok(event_type) = event_type.cast::<PyString>() else {
         return Ok(None);
     };
-    let (event_type, fields) = reader.text(event_type, Role::EventType, engine)?;
-    let fields = fields.unwrap_or_default();
+    let (event_type, fields) = reader.event_type(event_type, engine)?;
     let mut snap = Snap {
         event_type,
         id: None,
         occurred_at: None,
         data: Vec::new(),
     };
-    if let Some(id) = dict.get_item(intern!(py, "id"))? {
+    if let Some(id) = id {
         if let Ok(s) = id.cast::<PyString>() {
             snap.id = Some(Arc::from(s.to_cow()?.as_ref()));
         } else if !id.is_none() {
             return Ok(None);
         }
     }
-    if let Some(t) = dict.get_item(intern!(py, "occurred_at"))? {
+    if let Some(t) = occurred_at {
         if let Ok(s) = t.cast::<PyString>() {
             match reader.instant(s)? {
                 Some(t) => snap.occurred_at = Some(t),
@@ -938,10 +1055,19 @@ fn snap_fast(
             }
         }
     }
-    if let Some(data) = dict.get_item(intern!(py, "data"))? {
+    if let Some(data) = data {
         if let Ok(data) = data.cast::<PyDict>() {
             snap.data.reserve(data.len().min(fields.len() + 1));
             for (k, x) in data.iter() {
+                // A key the prices read, recognised by identity: no need to read its text.
+                if let Some(field) = fields.iter().find(|f| f.key.is(&k)) {
+                    let value = match x.cast_exact::<PyString>() {
+                        Ok(s) => Val::Str(reader.text(s, Role::Value, engine)?.0),
+                        Err(_) => Val::of(scalar_from_py(&x, c)?),
+                    };
+                    snap.data.push((field.text.clone(), value));
+                    continue;
+                }
                 let Ok(k) = k.cast::<PyString>() else {
                     return Ok(None);
                 };

@@ -6,7 +6,7 @@
 //! creating `Decimal`s is the expensive part of crossing the boundary (performance.md).
 
 use crate::engine::Engine;
-use crate::input::{datetime_of, py_decimal, Snap};
+use crate::input::{datetime_of, event_of, py_decimal, Snap, Val};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::number::push_amount;
@@ -15,49 +15,89 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// An amount as a `decimal.Decimal` at its scale (`1.50` stays `1.50`).
+///
+/// Creating a `Decimal` is the dearest part of reading a result (the limited API has no direct
+/// constructor: it parses text), and amounts repeat (a few prices times a few volumes), so the
+/// last few thousand made are kept by amount: a `Decimal` is immutable, and equal amounts at
+/// equal scales give equal `Decimal`s, exponent included.
 fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
+    let key = AmountKey::of(a);
+    if let Some(hit) = decimals()
+        .as_ref()
+        .and_then(|map| map.get(&key))
+        .map(|d| d.clone_ref(py))
+    {
+        return Ok(hit.into_bound(py));
+    }
     let mut text = String::with_capacity(48);
     push_amount(&mut text, *a);
-    py_decimal(py, &text)
-}
-
-/// A value built when first read and kept. Unlike pyo3's `PyOnceLock`, nothing runs inside
-/// the lock but storing the value, so there is no need to detach from the interpreter around
-/// the building (a GIL release and re-acquire on every first read): two threads reading at once
-/// may both build it, and one copy is kept.
-pub struct Kept<T>(OnceLock<T>);
-
-impl<T> Kept<T> {
-    pub const fn new() -> Kept<T> {
-        Kept(OnceLock::new())
-    }
-
-    pub fn ready(value: T) -> Kept<T> {
-        Kept(OnceLock::from(value))
-    }
-
-    pub fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
-        if let Some(v) = self.0.get() {
-            return Ok(v);
+    let made = py_decimal(py, &text)?;
+    let full = {
+        let mut map = decimals();
+        let map = map.get_or_insert_with(HashMap::default);
+        if map.len() >= MAX_DECIMALS {
+            // Forget them all rather than track age: cheap, and the next ones are the ones
+            // in use. Dropped outside the lock.
+            Some(std::mem::take(map))
+        } else {
+            map.insert(key, made.clone().unbind());
+            None
         }
-        let v = make()?;
-        Ok(self.0.get_or_init(|| v))
+    };
+    drop(full);
+    Ok(made)
+}
+
+/// `Decimal`s kept before they are all forgotten.
+const MAX_DECIMALS: usize = 4096;
+
+type DecimalMap = HashMap<AmountKey, Py<PyAny>, BuildHasherDefault<Given>>;
+
+static DECIMALS: Mutex<Option<DecimalMap>> = Mutex::new(None);
+
+fn decimals() -> MutexGuard<'static, Option<DecimalMap>> {
+    match DECIMALS.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
     }
 }
 
-/// The same amount, digit for digit and scale for scale.
-fn same_amount(a: &Amount, b: &Amount) -> bool {
-    a.scale == b.scale && a.value.serialize() == b.value.serialize()
+/// An amount exactly: its decimal's representation (mantissa, scale, sign) and its scale.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct AmountKey {
+    bits: [u8; 16],
+    scale: u32,
+}
+
+impl AmountKey {
+    fn of(a: &Amount) -> AmountKey {
+        AmountKey {
+            bits: a.value.serialize(),
+            scale: a.scale,
+        }
+    }
+}
+
+impl std::hash::Hash for AmountKey {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let x = u128::from_le_bytes(self.bits);
+        #[allow(clippy::cast_possible_truncation)]
+        let (lo, hi) = (x as u64, (x >> 64) as u64);
+        let mixed = (lo ^ hi.rotate_left(29) ^ u64::from(self.scale).rotate_left(53))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h.write_u64(mixed ^ (mixed >> 32));
+    }
 }
 
 fn decimal_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> {
-    py_decimal(py, &d.to_string())
+    amount_py(py, &Amount::new(*d, d.scale()))
 }
 
 fn opt_decimal_py<'py>(
@@ -97,6 +137,35 @@ fn serialize_opt_instant<S: Serializer>(t: &Option<Instant>, s: S) -> Result<S::
 
 fn repr_str(s: &str) -> String {
     format!("{s:?}")
+}
+
+/// A value built when first read and kept. Unlike pyo3's `PyOnceLock`, nothing runs inside
+/// the lock but storing the value, so there is no need to detach from the interpreter around
+/// the building (a GIL release and re-acquire on every first read): two threads reading at once
+/// may both build it, and one copy is kept.
+pub struct Kept<T>(OnceLock<T>);
+
+impl<T> Kept<T> {
+    pub const fn new() -> Kept<T> {
+        Kept(OnceLock::new())
+    }
+
+    pub fn ready(value: T) -> Kept<T> {
+        Kept(OnceLock::from(value))
+    }
+
+    pub fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
+        if let Some(v) = self.0.get() {
+            return Ok(v);
+        }
+        let v = make()?;
+        Ok(self.0.get_or_init(|| v))
+    }
+}
+
+/// The same amount, digit for digit and scale for scale.
+fn same_amount(a: &Amount, b: &Amount) -> bool {
+    a.scale == b.scale && a.value.serialize() == b.value.serialize()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -513,16 +582,11 @@ impl Serialize for FeeData {
 #[pyclass(module = "ratecard", frozen)]
 pub struct Fee {
     d: FeeData,
-    /// `amount` as a `Decimal`, built when first read (a `Decimal` is immutable).
-    amount_py: Kept<Py<PyAny>>,
 }
 
 impl Fee {
     fn new(d: FeeData) -> Fee {
-        Fee {
-            d,
-            amount_py: Kept::new(),
-        }
+        Fee { d }
     }
 }
 
@@ -595,9 +659,7 @@ impl Fee {
     /// The fee in its own asset, at that asset's scale.
     #[getter]
     fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.amount_py
-            .get_or_try_init(|| amount_py(py, &self.d.amount).map(Bound::unbind))
-            .map(|d| d.bind(py).clone())
+        amount_py(py, &self.d.amount)
     }
     /// The fee in each `express_in` asset.
     #[getter]
@@ -670,29 +732,59 @@ pub fn steps_of(q: &ratecard::Quote<'_>) -> Box<[Step]> {
         .collect()
 }
 
-/// What is needed to explain a quote later: the engine, the event as read and the options
-/// (`None`: the defaults). Quoting again with `at` fixed to the instant priced gives the same
-/// fees with their steps (the core is deterministic).
+/// What is needed to explain a quote later: the engine, the event as read (its type and id
+/// are the quote's) and the options (`None`: the defaults). Quoting again with `at` fixed to
+/// the instant priced gives the same fees with their steps (the core is deterministic).
 pub struct Replay {
-    pub engine: Py<Engine>,
-    pub event: Snap,
-    pub options: Option<Arc<ratecard::QuoteOptions>>,
+    engine: Py<Engine>,
+    occurred_at: Option<Instant>,
+    data: Box<[(Arc<str>, Val)]>,
+    options: Option<Arc<ratecard::QuoteOptions>>,
 }
 
-/// A quote's explanation: computed with the quote, or on first reading.
+impl Replay {
+    pub fn new(
+        engine: &Bound<'_, Engine>,
+        event: Snap,
+        options: Option<Arc<ratecard::QuoteOptions>>,
+    ) -> Replay {
+        Replay {
+            engine: engine.clone().unbind(),
+            occurred_at: event.occurred_at,
+            data: event.data.into_boxed_slice(),
+            options,
+        }
+    }
+}
+
+/// A quote's explanation, as it is made.
 pub enum Explain {
+    /// Explain off: no steps.
+    Off,
     Ready(Box<[Step]>),
-    Later(Box<(Replay, Kept<Box<[Step]>>)>),
+    /// Computed on first reading.
+    Later(Replay),
+}
+
+/// A quote's explanation, as it is kept: the steps, or what computes them.
+struct Explained {
+    replay: Option<Replay>,
+    steps: Kept<Box<[Step]>>,
 }
 
 impl Explain {
-    /// No steps (explain off).
-    pub fn none() -> Explain {
-        Explain::Ready(Box::default())
-    }
-
-    pub fn later(replay: Replay) -> Explain {
-        Explain::Later(Box::new((replay, Kept::new())))
+    fn kept(self) -> Option<Box<Explained>> {
+        match self {
+            Explain::Off => None,
+            Explain::Ready(steps) => Some(Box::new(Explained {
+                replay: None,
+                steps: Kept::ready(steps),
+            })),
+            Explain::Later(replay) => Some(Box::new(Explained {
+                replay: Some(replay),
+                steps: Kept::new(),
+            })),
+        }
     }
 }
 
@@ -711,21 +803,45 @@ impl Fees {
     }
 }
 
+/// The `Fee` objects of a quote, once made.
+enum FeeObjs {
+    One(Py<Fee>),
+    Many(Box<[Py<Fee>]>),
+}
+
+impl FeeObjs {
+    fn as_slice(&self) -> &[Py<Fee>] {
+        match self {
+            FeeObjs::One(f) => std::slice::from_ref(f),
+            FeeObjs::Many(list) => list,
+        }
+    }
+}
+
+/// What most quotes do not have: totals other than their one fee's, equivalents, warnings.
+#[derive(Default)]
+struct Extra {
+    /// `None`: one fee, and the totals are its currency and amount.
+    totals: Option<AmountList>,
+    equivalents: AmountList,
+    warnings: Box<[Issue]>,
+}
+
 /// What one event would cost, fee by fee.
+///
+/// Kept small (results are often kept by the hundred thousand): one fee inline, the rest
+/// boxed only when there is some.
 #[pyclass(module = "ratecard", frozen)]
 pub struct Quote {
     event_id: Option<Arc<str>>,
     event_type: Arc<str>,
     at: Instant,
     fees: Fees,
-    /// `None`: one fee, and the totals are its currency and amount.
-    totals: Option<AmountList>,
-    equivalents: AmountList,
-    warnings: Box<[Issue]>,
-    explain: Explain,
+    extra: Option<Box<Extra>>,
+    explain: Option<Box<Explained>>,
     /// The `Fee` objects and `at` as a `datetime`, built when first read (they are immutable;
     /// the lists and dicts handed out are new on every read).
-    fee_objs: Kept<Box<[Py<Fee>]>>,
+    fee_objs: Kept<FeeObjs>,
     at_py: Kept<Py<PyAny>>,
 }
 
@@ -764,6 +880,14 @@ impl Quote {
                     .collect(),
             ),
         };
+        let extra = (totals.is_some() || !q.equivalents.0.is_empty() || !q.warnings.is_empty())
+            .then(|| {
+                Box::new(Extra {
+                    totals,
+                    equivalents: shapes.amounts(&q.equivalents),
+                    warnings: q.warnings.iter().map(Issue::from).collect(),
+                })
+            });
         Quote {
             event_id: match (event_id, q.event_id) {
                 (Some(id), Some(core)) if *id == *core => Some(id),
@@ -772,17 +896,15 @@ impl Quote {
             event_type,
             at: q.at,
             fees,
-            totals,
-            equivalents: shapes.amounts(&q.equivalents),
-            warnings: q.warnings.iter().map(Issue::from).collect(),
-            explain,
+            extra,
+            explain: explain.kept(),
             fee_objs: Kept::new(),
             at_py: Kept::new(),
         }
     }
 
     pub fn with_explain(mut self, explain: Explain) -> Quote {
-        self.explain = explain;
+        self.explain = explain.kept();
         self
     }
 
@@ -790,9 +912,20 @@ impl Quote {
         self.fees.as_slice()
     }
 
+    fn equivalents_list(&self) -> &[(Arc<str>, Amount)] {
+        self.extra.as_ref().map_or(&[], |x| &x.equivalents)
+    }
+
+    fn warnings_list(&self) -> &[Issue] {
+        self.extra.as_ref().map_or(&[], |x| &x.warnings)
+    }
+
     /// The totals, per asset charged, as the core summed them.
     fn totals_each(&self, mut each: impl FnMut(&Arc<str>, &Amount)) {
-        match (&self.totals, self.fees_data()) {
+        match (
+            self.extra.as_ref().and_then(|x| x.totals.as_ref()),
+            self.fees_data(),
+        ) {
             (Some(list), _) => list.iter().for_each(|(k, v)| each(k, v)),
             (None, [f]) => each(&f.shape.currency, &f.amount),
             (None, _) => {}
@@ -806,17 +939,25 @@ impl Quote {
     }
 
     fn steps(&self, py: Python<'_>) -> PyResult<&[Step]> {
-        match &self.explain {
-            Explain::Ready(steps) => Ok(steps),
-            Explain::Later(later) => {
-                let (replay, done) = &**later;
-                done.get_or_try_init(|| {
-                    let engine = replay.engine.bind(py).get();
-                    engine.replay(py, &replay.event, replay.options.as_deref(), self.at)
-                })
-                .map(|steps| &**steps)
-            }
-        }
+        let Some(explained) = &self.explain else {
+            return Ok(&[]);
+        };
+        explained
+            .steps
+            .get_or_try_init(|| match &explained.replay {
+                Some(r) => {
+                    let event = event_of(
+                        &self.event_type,
+                        self.event_id.as_deref(),
+                        r.occurred_at,
+                        &r.data,
+                    );
+                    let engine = r.engine.bind(py).get();
+                    engine.replay(py, &event, r.options.as_deref(), self.at)
+                }
+                None => Ok(Box::default()),
+            })
+            .map(|steps| &**steps)
     }
 }
 
@@ -853,8 +994,8 @@ impl Serialize for QuoteJson<'_> {
         map.serialize_entry("at", &q.at)?;
         map.serialize_entry("fees", q.fees_data())?;
         map.serialize_entry("totals", &Totals(&q.totals_list()))?;
-        map.serialize_entry("equivalents", &Amounts(&q.equivalents))?;
-        map.serialize_entry("warnings", &q.warnings)?;
+        map.serialize_entry("equivalents", &Amounts(q.equivalents_list()))?;
+        map.serialize_entry("warnings", q.warnings_list())?;
         map.serialize_entry("explain", self.explain)?;
         map.end()
     }
@@ -879,13 +1020,15 @@ impl Quote {
     }
     #[getter]
     fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let objs = self.fee_objs.get_or_try_init(|| {
-            self.fees_data()
+        let objs = self.fee_objs.get_or_try_init(|| match &self.fees {
+            Fees::One(d) => Py::new(py, Fee::new(d.clone())).map(FeeObjs::One),
+            Fees::Many(list) => list
                 .iter()
                 .map(|d| Py::new(py, Fee::new(d.clone())))
                 .collect::<PyResult<Box<[_]>>>()
+                .map(FeeObjs::Many),
         })?;
-        PyList::new(py, objs.iter().map(|f| f.bind(py)))
+        PyList::new(py, objs.as_slice().iter().map(|f| f.bind(py)))
     }
     /// The sum of the fees, per asset charged.
     #[getter]
@@ -902,11 +1045,11 @@ impl Quote {
     /// Every fee expressed in each `express_in` asset, summed.
     #[getter]
     fn equivalents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        amounts_py(py, &self.equivalents)
+        amounts_py(py, self.equivalents_list())
     }
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        issues_py(py, &self.warnings)
+        issues_py(py, self.warnings_list())
     }
     /// The steps of the calculation (with `explain`): computed when first read.
     #[getter]
@@ -928,7 +1071,7 @@ impl Quote {
         d.set_item("fees", fees)?;
         d.set_item("totals", self.totals(py)?)?;
         d.set_item("equivalents", self.equivalents(py)?)?;
-        d.set_item("warnings", issues_dicts(py, &self.warnings)?)?;
+        d.set_item("warnings", issues_dicts(py, self.warnings_list())?)?;
         let steps = PyList::empty(py);
         for s in self.steps(py)? {
             steps.append(s.to_dict(py)?)?;
