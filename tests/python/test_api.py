@@ -279,3 +279,19 @@ def test_result_reads_repeat(engine: ratecard.Engine) -> None:
     assert many.fees[0].equivalents == many.equivalents
     none = engine.quote({"event_type": "nothing", "occurred_at": "2026-03-01T12:00:00Z"})
     assert none.fees == [] and none.totals == {} and [w.code for w in none.warnings] == ["no_price_matched"]
+
+
+def test_keyword_options_are_the_wire_options(engine: ratecard.Engine) -> None:
+    # Lists of strings are read directly, anything else through the wire reader: same answers.
+    e = video(2, "x")
+    for kw, wire in [
+        ({"express_in": ["USD"], "products": ["video"]}, {"express_in": ["USD"], "products": ["video"]}),
+        ({"express_in": ("usd", "CREDIT"), "explain": False}, {"express_in": ["usd", "CREDIT"], "explain": False}),
+        ({"products": []}, {"products": []}),
+    ]:
+        assert engine.quote(e, now=False, **kw).to_json() == engine.quote(e, now=False, options=wire).to_json()
+    for bad, path in [({"express_in": "USD"}, "express_in"), ({"products": ["video", 1]}, "products"),
+                      ({"express_in": ["EUR", "ZZZ"]}, "express_in[1]")]:
+        with pytest.raises(ratecard.ArgumentError) as err:
+            engine.quote(e, **bad)
+        assert err.value.issues[0].path == path

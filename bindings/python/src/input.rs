@@ -555,6 +555,10 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
             _ => Value::String(text),
         });
     }
+    // A list is never a mapping: spared the (slow) `Mapping` instance check below.
+    if v.is_exact_instance_of::<PyList>() || v.is_exact_instance_of::<PyTuple>() {
+        return list_json(v, c, path, depth);
+    }
     if let Some(dict) = as_dict(v, c)? {
         let mut map = Map::with_capacity(dict.len());
         for (k, x) in dict.iter() {
@@ -577,11 +581,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
         return Ok(Value::Object(map));
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let mut list = Vec::new();
-        for (i, x) in v.try_iter()?.enumerate() {
-            list.push(to_json(&x?, c, &format!("{path}[{i}]"), depth + 1)?);
-        }
-        return Ok(Value::Array(list));
+        return list_json(v, c, path, depth);
     }
     if v.is_instance(c.datetime.bind(py))? {
         let t = instant_from_py(v, c, ErrorKind::InvalidJson, path)?;
@@ -596,6 +596,21 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
             py_type_name(v)
         ),
     ))
+}
+
+/// A list or tuple as a JSON array (see [`to_json`]).
+fn list_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Result<Value, Fail> {
+    let mut list = Vec::new();
+    for (i, x) in v.try_iter()?.enumerate() {
+        let x = x?;
+        // A plain string needs no path (nothing in it can be wrong): not formatted for it.
+        if let (true, Ok(s)) = (depth < 128, x.cast_exact::<PyString>()) {
+            list.push(Value::String(s.to_cow()?.into_owned()));
+            continue;
+        }
+        list.push(to_json(&x, c, &format!("{path}[{i}]"), depth + 1)?);
+    }
+    Ok(Value::Array(list))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -624,6 +639,9 @@ pub fn quote_options(
     args: &OptionArgs<'_, '_>,
     default_explain: bool,
 ) -> Result<ratecard::QuoteOptions, Fail> {
+    if let Some(options) = options_directly(args, default_explain)? {
+        return Ok(options);
+    }
     let c = cached(py)?;
     let mut map = match given(args.options) {
         None => Map::new(),
@@ -674,6 +692,65 @@ pub fn quote_options(
         options.now = now();
     }
     Ok(options)
+}
+
+/// The options of the common calls (`express_in` and `products` as lists of `str`, `explain`,
+/// `now=False`) built directly: the same options the wire reader makes of them, without a JSON
+/// map. `None` for anything else, which goes through the wire reader.
+fn options_directly(
+    args: &OptionArgs<'_, '_>,
+    default_explain: bool,
+) -> PyResult<Option<ratecard::QuoteOptions>> {
+    let no_clock = args.now.is_some_and(is_false);
+    if given(args.options).is_some()
+        || given(args.prior_usage).is_some()
+        || given(args.at).is_some()
+        || (given(args.now).is_some() && !no_clock)
+    {
+        return Ok(None);
+    }
+    let express_in = match given(args.express_in) {
+        None => Vec::new(),
+        Some(v) => match str_list(v)? {
+            Some(list) => list,
+            None => return Ok(None),
+        },
+    };
+    let products = match given(args.products) {
+        None => None,
+        Some(v) => match str_list(v)? {
+            Some(list) => Some(list),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(ratecard::QuoteOptions {
+        at: None,
+        now: if no_clock { None } else { now() },
+        express_in,
+        products,
+        prior_usage: Vec::new(),
+        explain: args.explain.unwrap_or(default_explain),
+    }))
+}
+
+/// A `list` or `tuple` of `str`s (exactly those types) as strings; `None` for anything else.
+fn str_list(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
+    let items = if let Ok(list) = v.cast_exact::<PyList>() {
+        list.as_sequence().clone()
+    } else if let Ok(tuple) = v.cast_exact::<PyTuple>() {
+        tuple.as_sequence().clone()
+    } else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(items.len()?);
+    for item in items.try_iter()? {
+        let item = item?;
+        let Ok(s) = item.cast_exact::<PyString>() else {
+            return Ok(None);
+        };
+        out.push(s.to_cow()?.into_owned());
+    }
+    Ok(Some(out))
 }
 
 /// `now=False`: the caller forbids reading the host clock (reproducible runs, the vectors).
@@ -734,7 +811,70 @@ pub struct Snap {
     pub event_type: Arc<str>,
     pub id: Option<Arc<str>>,
     pub occurred_at: Option<Instant>,
-    pub data: Vec<(Arc<str>, Val)>,
+    pub data: Data,
+}
+
+/// One value of an event's data, by key.
+pub type Entry = (Arc<str>, Val);
+
+/// An event's data as kept: two values inline (prices read one or two: a dimension, a volume),
+/// more in a list.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Few([Option<Entry>; 2]),
+    Many(Vec<Entry>),
+}
+
+impl Default for Data {
+    fn default() -> Data {
+        Data::Few([None, None])
+    }
+}
+
+impl Data {
+    pub fn push(&mut self, entry: Entry) {
+        match self {
+            Data::Few([a, b]) => {
+                if a.is_none() {
+                    *a = Some(entry);
+                } else if b.is_none() {
+                    *b = Some(entry);
+                } else {
+                    let mut list = Vec::with_capacity(4);
+                    list.extend(a.take());
+                    list.extend(b.take());
+                    list.push(entry);
+                    *self = Data::Many(list);
+                }
+            }
+            Data::Many(list) => list.push(entry),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        let (few, many): (&[Option<Entry>], &[Entry]) = match self {
+            Data::Few(few) => (few, &[]),
+            Data::Many(list) => (&[], list),
+        };
+        few.iter().flatten().chain(many)
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Data::Few(few) => few.iter().flatten().count(),
+            Data::Many(list) => list.len(),
+        }
+    }
+}
+
+impl FromIterator<Entry> for Data {
+    fn from_iter<I: IntoIterator<Item = Entry>>(items: I) -> Data {
+        let mut out = Data::default();
+        for entry in items {
+            out.push(entry);
+        }
+        out
+    }
 }
 
 /// The core's event from the parts of a [`Snap`], borrowing from them.
@@ -742,16 +882,18 @@ pub fn event_of<'a>(
     event_type: &'a str,
     id: Option<&'a str>,
     occurred_at: Option<Instant>,
-    data: &'a [(Arc<str>, Val)],
+    data: &'a Data,
 ) -> Event<'a> {
+    let mut list = Vec::with_capacity(data.len());
+    list.extend(
+        data.iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar())),
+    );
     Event {
         id: id.map(Cow::Borrowed),
         event_type: Cow::Borrowed(event_type),
         occurred_at,
-        data: data
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar()))
-            .collect(),
+        data: list,
     }
 }
 
@@ -1033,7 +1175,7 @@ fn snap_fast(
         event_type,
         id: None,
         occurred_at: None,
-        data: Vec::new(),
+        data: Data::default(),
     };
     if let Some(id) = id {
         if let Ok(s) = id.cast::<PyString>() {
@@ -1057,7 +1199,6 @@ fn snap_fast(
     }
     if let Some(data) = data {
         if let Ok(data) = data.cast::<PyDict>() {
-            snap.data.reserve(data.len().min(fields.len() + 1));
             for (k, x) in data.iter() {
                 // A key the prices read, recognised by identity: no need to read its text.
                 if let Some(field) = fields.iter().find(|f| f.key.is(&k)) {
