@@ -295,3 +295,14 @@ def test_keyword_options_are_the_wire_options(engine: ratecard.Engine) -> None:
         with pytest.raises(ratecard.ArgumentError) as err:
             engine.quote(e, **bad)
         assert err.value.issues[0].path == path
+
+
+def test_batch_checks_report_every_failing_event(engine: ratecard.Engine) -> None:
+    bad = {"event_type": "video_generated", "data": {"seconds": [1], "model": {"x": 1}}}
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_many([bad, video(1), {"event_type": " ", "data": {}}])
+    assert [(i.path, i.code) for i in info.value.issues] == [
+        ("[0].data.seconds", "invalid_type"), ("[0].data.model", "invalid_type"), ("[2].event_type", "invalid_value")]
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_many(bad)  # one mapping: a list of one, unprefixed
+    assert [i.path for i in info.value.issues] == ["data.seconds", "data.model"]

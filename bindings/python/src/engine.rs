@@ -2,8 +2,9 @@
 
 use crate::errors::{guard, OrRaise};
 use crate::input::{
-    cached, catalog_value, decimal_from_py, default_options, instant_from_py, json_text, now,
-    quote_options, snap_from_py, snaps_from_py, Fail, OptionArgs, OrFail, Reader, Snap,
+    cached, catalog_value, check_events, decimal_from_py, default_options, instant_from_py,
+    json_text, now, quote_options, snap_from_py, snaps_from_py, Fail, OptionArgs, OrFail, Reader,
+    Snap,
 };
 use crate::results::{
     issues_py, steps_of, Conversion, Explain, Issue, Quote, Replay, Shapes, Step,
@@ -100,6 +101,10 @@ impl Engine {
             Ok(steps_of(&quote))
         })
     }
+}
+
+fn objects(py: Python<'_>, quotes: Vec<Quote>) -> PyResult<Vec<Py<Quote>>> {
+    quotes.into_iter().map(|q| Py::new(py, q)).collect()
 }
 
 fn later(engine: &Bound<'_, Engine>, event: Snap, options: Option<Arc<QuoteOptions>>) -> Explain {
@@ -343,7 +348,7 @@ impl Engine {
         explain: Option<bool>,
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<Quote>> {
+    ) -> PyResult<Vec<Py<Quote>>> {
         guard(py, || {
             let this = slf.get();
             let args = OptionArgs {
@@ -358,40 +363,53 @@ impl Engine {
             let mut options = options_for(py, &args, true)?;
             if let Some(text) = json_text(events).or_fail(py)? {
                 let events = Event::many_from_json(&text).or_raise(py)?;
-                return this.eager_quotes(&events, &options).or_raise(py);
+                return objects(py, this.eager_quotes(&events, &options).or_raise(py)?);
             }
             let c = cached(py)?;
             let snaps = snaps_from_py(events, c, &this.reader, &this.inner).or_fail(py)?;
             let events: Vec<Event<'_>> = snaps.iter().map(Snap::event).collect();
+            check_events(&events).or_raise(py)?;
             if options.explain && this.inner.has_tiered_prices() {
-                return this.eager_quotes(&events, &options).or_raise(py);
+                return objects(py, this.eager_quotes(&events, &options).or_raise(py)?);
             }
+            // Each quote becomes its Python object as soon as it is priced, so that the core's
+            // quotes and their copies never pile up beside the events.
             let explain = options.explain;
             options.explain = false;
-            let mut out = Vec::with_capacity(events.len());
+            let replay_options = explain.then(|| {
+                let mut o = options.clone();
+                o.explain = true;
+                Arc::new(o)
+            });
+            let mut out: Vec<Py<Quote>> = Vec::with_capacity(events.len());
+            let mut failed = None;
             {
                 let mut shapes = this.shapes();
                 this.inner
                     .quote_each(&events, &options, |i, q| {
-                        let (event_type, id) = match snaps.get(i) {
+                        if failed.is_some() {
+                            return;
+                        }
+                        let snap = snaps.get(i);
+                        let (event_type, id) = match snap {
                             Some(s) => (s.event_type.clone(), s.id.clone()),
                             None => (Arc::from(q.event_type), None),
                         };
-                        out.push(Quote::of(&q, event_type, id, &mut shapes, Explain::Off));
+                        let how = match (snap, &replay_options) {
+                            (Some(s), Some(o)) => later(slf, s.clone(), Some(o.clone())),
+                            _ => Explain::Off,
+                        };
+                        match Py::new(py, Quote::of(&q, event_type, id, &mut shapes, how)) {
+                            Ok(obj) => out.push(obj),
+                            Err(e) => failed = Some(e),
+                        }
                     })
                     .or_raise(py)?;
             }
-            drop(events);
-            if !explain {
-                return Ok(out);
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(out),
             }
-            options.explain = true;
-            let options = Arc::new(options);
-            Ok(out
-                .into_iter()
-                .zip(snaps)
-                .map(|(q, snap)| q.with_explain(later(slf, snap, Some(options.clone()))))
-                .collect())
         })
     }
 
