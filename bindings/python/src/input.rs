@@ -972,7 +972,13 @@ enum Role {
 struct Last {
     event_type: Option<(Py<PyString>, Arc<str>, Fields)>,
     time: Option<(Py<PyString>, Instant)>,
+    /// The last few string values (dimension values: `"gen4"`), replaced in turn.
+    values: [Option<(Py<PyString>, Arc<str>)>; RECENT_VALUES],
+    next: usize,
 }
+
+/// String values remembered by identity (see [`Last::values`]).
+const RECENT_VALUES: usize = 8;
 
 /// Per-engine caches for reading event dicts: the text of `str`s seen before, looked up by the
 /// `str` itself (a dict lookup, its hash cached by Python) instead of copying it out again
@@ -1027,11 +1033,7 @@ impl Reader {
             }
         }
         let text: Arc<str> = Arc::from(s.to_cow()?.as_ref());
-        let numeric = role == Role::Value
-            && text
-                .bytes()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'));
+        let numeric = role == Role::Value && looks_numeric(&text);
         if exact && !numeric && text.len() <= INTERN_MAX_LEN && strings.len() < INTERN_MAX_COUNT {
             let interned = Interned {
                 text: text.clone(),
@@ -1069,20 +1071,50 @@ impl Reader {
         Ok((text, fields))
     }
 
+    /// A data value's text: one of the last few values when `s` is the very `str` it was (the
+    /// values of a dimension are few, and often the same objects), else [`Reader::text`].
+    fn value(&self, s: &Bound<'_, PyString>, engine: &ratecard::Engine) -> PyResult<Arc<str>> {
+        if let Some(text) = self
+            .last()
+            .values
+            .iter()
+            .flatten()
+            .find(|(o, _)| o.is(s))
+            .map(|(_, text)| text.clone())
+        {
+            return Ok(text);
+        }
+        let (text, _) = self.text(s, Role::Value, engine)?;
+        if s.is_exact_instance_of::<PyString>()
+            && text.len() <= INTERN_MAX_LEN
+            && !looks_numeric(&text)
+        {
+            let mut last = self.last();
+            let i = last.next % RECENT_VALUES;
+            last.next = i + 1;
+            let old = last
+                .values
+                .get_mut(i)
+                .and_then(|slot| slot.replace((s.clone().unbind(), text.clone())));
+            drop(last);
+            drop(old);
+        }
+        Ok(text)
+    }
+
     /// An RFC 3339 string's instant, `None` if it is not one; the last one read is remembered,
     /// since the events of a stream often share their timestamp.
     fn instant(&self, s: &Bound<'_, PyString>) -> PyResult<Option<Instant>> {
         let exact = s.is_exact_instance_of::<PyString>();
         if exact {
-            let last = self
-                .last()
-                .time
-                .as_ref()
-                .map(|(text, t)| (text.clone_ref(s.py()), *t));
+            let last = match &self.last().time {
+                Some((text, t)) if text.is(s) => return Ok(Some(*t)),
+                Some((text, t)) => Some((text.clone_ref(s.py()), *t)),
+                None => None,
+            };
             if let Some((text, t)) = last {
-                let text = text.bind(s.py());
                 // Comparing two `str`s runs no Python code, but the lock is not held for it.
-                if text.is(s) || text.as_any().eq(s)? {
+                if text.bind(s.py()).as_any().eq(s)? {
                     return Ok(Some(t));
                 }
             }
@@ -1097,6 +1129,13 @@ impl Reader {
             Err(_) => Ok(None),
         }
     }
+}
+
+/// Whether a string value looks like a number (a volume sent as text: these rarely repeat).
+fn looks_numeric(text: &str) -> bool {
+    text.bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'))
 }
 
 /// Whether a key is one the prices of the event's type read.
@@ -1203,7 +1242,7 @@ fn snap_fast(
                 // A key the prices read, recognised by identity: no need to read its text.
                 if let Some(field) = fields.iter().find(|f| f.key.is(&k)) {
                     let value = match x.cast_exact::<PyString>() {
-                        Ok(s) => Val::Str(reader.text(s, Role::Value, engine)?.0),
+                        Ok(s) => Val::Str(reader.value(s, engine)?),
                         Err(_) => Val::of(scalar_from_py(&x, c)?),
                     };
                     snap.data.push((field.text.clone(), value));
@@ -1216,8 +1255,7 @@ fn snap_fast(
                     // A string is always a valid scalar: only a read one is kept.
                     let (key, _) = reader.text(k, Role::Key, engine)?;
                     if is_read(&fields, &key) {
-                        let (text, _) = reader.text(s, Role::Value, engine)?;
-                        snap.data.push((key, Val::Str(text)));
+                        snap.data.push((key, Val::Str(reader.value(s, engine)?)));
                     }
                     continue;
                 }
