@@ -383,29 +383,28 @@ impl Engine {
             });
             let mut out: Vec<Py<Quote>> = Vec::with_capacity(events.len());
             let mut failed = None;
-            {
-                let mut shapes = this.shapes();
-                this.inner
-                    .quote_each(&events, &options, |i, q| {
-                        if failed.is_some() {
-                            return;
-                        }
-                        let snap = snaps.get(i);
-                        let (event_type, id) = match snap {
-                            Some(s) => (s.event_type.clone(), s.id.clone()),
-                            None => (Arc::from(q.event_type), None),
-                        };
-                        let how = match (snap, &replay_options) {
-                            (Some(s), Some(o)) => later(slf, s.clone(), Some(o.clone())),
-                            _ => Explain::Off,
-                        };
-                        match Py::new(py, Quote::of(&q, event_type, id, &mut shapes, how)) {
-                            Ok(obj) => out.push(obj),
-                            Err(e) => failed = Some(e),
-                        }
-                    })
-                    .or_raise(py)?;
-            }
+            this.inner
+                .quote_each(&events, &options, |i, q| {
+                    if failed.is_some() {
+                        return;
+                    }
+                    let snap = snaps.get(i);
+                    let (event_type, id) = match snap {
+                        Some(s) => (s.event_type.clone(), s.id.clone()),
+                        None => (Arc::from(q.event_type), None),
+                    };
+                    let how = match (snap, &replay_options) {
+                        (Some(s), Some(o)) => later(slf, s.clone(), Some(o.clone())),
+                        _ => Explain::Off,
+                    };
+                    // The shapes' lock is not held across the call into Python.
+                    let quote = Quote::of(&q, event_type, id, &mut this.shapes(), how);
+                    match Py::new(py, quote) {
+                        Ok(obj) => out.push(obj),
+                        Err(e) => failed = Some(e),
+                    }
+                })
+                .or_raise(py)?;
             match failed {
                 Some(e) => Err(e),
                 None => Ok(out),
