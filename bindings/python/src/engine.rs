@@ -155,7 +155,14 @@ impl<'py> QuoteArgs<'py> {
         if let Ok(event) = args.get_item(0) {
             slots[0] = Some(event);
         }
-        if let Some(kwargs) = kwargs {
+        // The commonest keyword call, `quote(event, explain=False)`, by one look-up.
+        let only_explain = match kwargs {
+            Some(kwargs) if kwargs.len() == 1 => kwargs.get_item(intern!(py, "explain"))?,
+            _ => None,
+        };
+        if let Some(value) = only_explain {
+            slots[5] = Some(value);
+        } else if let Some(kwargs) = kwargs {
             let interned = [
                 intern!(py, "event"),
                 intern!(py, "at"),
