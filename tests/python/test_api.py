@@ -233,3 +233,76 @@ def test_hierarchy() -> None:
     assert issubclass(ratecard.RatecardError, Exception)
     assert issubclass(ratecard.NoRateError, LookupError)
     assert issubclass(ratecard.DecimalOverflowError, ArithmeticError)
+
+
+def test_quote_arguments_as_a_python_signature(engine: ratecard.Engine) -> None:
+    # `quote` reads its arguments by hand (for speed); Python sees the usual signature.
+    import inspect
+
+    params = inspect.signature(engine.quote).parameters
+    assert list(params) == ["event", "at", "express_in", "products", "prior_usage", "explain", "now", "options"]
+    assert params["event"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is None for p in list(params.values())[1:])
+    assert engine.quote(event=video(2)).fees[0].amount == Decimal("24.00")
+    assert engine.quote(video(2), **{"expl" + "ain": False}).explain == []  # a name made at run time
+    assert engine.quote(video(2), explain=None, at=None, now=None, options=None).explain[0].kind == "match"
+    for call, message in [
+        (lambda: engine.quote(), "Engine.quote() missing 1 required positional argument: 'event'"),
+        (lambda: engine.quote(video(2), 1), "Engine.quote() takes 1 positional arguments but 2 were given"),
+        (lambda: engine.quote(video(2), explane=False), "Engine.quote() got an unexpected keyword argument 'explane'"),
+        (lambda: engine.quote(video(2), event=video(1)), "Engine.quote() got multiple values for argument 'event'"),
+        (lambda: engine.quote(video(2), explain=1), "argument 'explain': 'int' object cannot be cast as 'bool'"),
+    ]:
+        with pytest.raises(TypeError) as e:
+            call()
+        assert str(e.value) == message
+
+
+def test_lazy_explanation_is_the_eager_one(engine: ratecard.Engine) -> None:
+    event = video(2.5, "gen3")
+    event["id"] = "ev-1"
+    lazy = engine.quote(event, express_in=["USD"])
+    eager = engine.quote(json.dumps(event), express_in=["USD"])
+    event["data"]["seconds"] = 99  # read at quote time: later changes change nothing
+    assert lazy.to_json() == eager.to_json()
+    assert [s.to_dict() for s in lazy.explain] == [s.to_dict() for s in eager.explain]
+    assert lazy.event_id == "ev-1" and lazy.to_dict() == eager.to_dict()
+
+
+def test_result_reads_repeat(engine: ratecard.Engine) -> None:
+    q = engine.quote(video(2))
+    assert q.fees == q.fees and q.fees is not q.fees
+    assert q.totals == {"CREDIT": Decimal("24.00")} and q.equivalents == {} and q.warnings == []
+    many = engine.quote(video(2, "x"), express_in=["USD", "CREDIT"])
+    assert many.totals == {"CREDIT": Decimal("10.00")}
+    assert many.equivalents == {"USD": Decimal("1.00"), "CREDIT": Decimal("10.00")}
+    assert many.fees[0].equivalents == many.equivalents
+    none = engine.quote({"event_type": "nothing", "occurred_at": "2026-03-01T12:00:00Z"})
+    assert none.fees == [] and none.totals == {} and [w.code for w in none.warnings] == ["no_price_matched"]
+
+
+def test_keyword_options_are_the_wire_options(engine: ratecard.Engine) -> None:
+    # Lists of strings are read directly, anything else through the wire reader: same answers.
+    e = video(2, "x")
+    for kw, wire in [
+        ({"express_in": ["USD"], "products": ["video"]}, {"express_in": ["USD"], "products": ["video"]}),
+        ({"express_in": ("usd", "CREDIT"), "explain": False}, {"express_in": ["usd", "CREDIT"], "explain": False}),
+        ({"products": []}, {"products": []}),
+    ]:
+        assert engine.quote(e, now=False, **kw).to_json() == engine.quote(e, now=False, options=wire).to_json()
+    for bad, path in [({"express_in": "USD"}, "express_in"), ({"products": ["video", 1]}, "products"),
+                      ({"express_in": ["EUR", "ZZZ"]}, "express_in[1]")]:
+        with pytest.raises(ratecard.ArgumentError) as err:
+            engine.quote(e, **bad)
+        assert err.value.issues[0].path == path
+
+
+def test_batch_checks_report_every_failing_event(engine: ratecard.Engine) -> None:
+    bad = {"event_type": "video_generated", "data": {"seconds": [1], "model": {"x": 1}}}
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_many([bad, video(1), {"event_type": " ", "data": {}}])
+    assert [(i.path, i.code) for i in info.value.issues] == [
+        ("[0].data.seconds", "invalid_type"), ("[0].data.model", "invalid_type"), ("[2].event_type", "invalid_value")]
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_many(bad)  # one mapping: a list of one, unprefixed
+    assert [i.path for i in info.value.issues] == ["data.seconds", "data.model"]

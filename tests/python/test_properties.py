@@ -108,3 +108,15 @@ def test_quote_many_equals_quote_one_by_one_without_tiers(values: list) -> None:
     many = [q.fees[0].amount for q in ENGINE.quote_many(events, explain=False)]
     one = [ENGINE.quote(e, explain=False).fees[0].amount for e in events]
     assert many == one
+
+
+@given(decimals, decimals)
+def test_amounts_keep_their_scale_when_read_again(a: Decimal, b: Decimal) -> None:
+    # Amounts are made once and kept by value: the same amount read again, from any quote, is
+    # the same Decimal digit for digit, exponent included, as the wire text says.
+    for d in (a, b, a):
+        q = ENGINE.quote(used(d), explain=False)
+        wire = json.loads(q.to_json())["fees"][0]
+        for value, text in ((q.fees[0].amount, wire["amount"]), (q.fees[0].input_volume, wire["input_volume"])):
+            assert value is not None
+            assert value.as_tuple() == Decimal(text).as_tuple()

@@ -2,15 +2,17 @@
 
 use crate::errors::{guard, OrRaise};
 use crate::input::{
-    cached, catalog_value, decimal_from_py, default_options, instant_from_py, json_text, now,
-    quote_options, snap_from_py, snaps_from_py, Fail, OptionArgs, OrFail, Reader, Snap,
+    cached, catalog_value, check_events, decimal_from_py, default_options, instant_from_py,
+    json_text, now, quote_options, snap_from_py, snaps_from_py, Fail, OptionArgs, OrFail, Reader,
+    Snap,
 };
 use crate::results::{
     issues_py, steps_of, Conversion, Explain, Issue, Quote, Replay, Shapes, Step,
 };
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use ratecard::{ErrorKind, Event, QuoteOptions};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -63,6 +65,7 @@ impl Engine {
         Quote::of(
             q,
             Arc::from(q.event_type),
+            None,
             &mut self.shapes(),
             Explain::Ready(steps_of(q)),
         )
@@ -86,30 +89,157 @@ impl Engine {
     pub(crate) fn replay(
         &self,
         py: Python<'_>,
-        event: &Snap,
+        event: &Event<'_>,
         options: Option<&QuoteOptions>,
         at: ratecard::Instant,
-    ) -> PyResult<Vec<Step>> {
+    ) -> PyResult<Box<[Step]>> {
         guard(py, || {
             let mut options = options.cloned().unwrap_or_default();
             options.at = Some(at);
             options.explain = true;
-            let event = event.event();
-            let quote = self.inner.quote(&event, &options).or_raise(py)?;
+            let quote = self.inner.quote(event, &options).or_raise(py)?;
             Ok(steps_of(&quote))
         })
     }
 }
 
+fn objects(py: Python<'_>, quotes: Vec<Quote>) -> PyResult<Vec<Py<Quote>>> {
+    quotes.into_iter().map(|q| Py::new(py, q)).collect()
+}
+
 fn later(engine: &Bound<'_, Engine>, event: Snap, options: Option<Arc<QuoteOptions>>) -> Explain {
-    Explain::Later(
-        Box::new(Replay {
-            engine: engine.clone().unbind(),
+    Explain::Later(Replay::new(engine, event, options))
+}
+
+/// `quote`'s arguments: `event`, then keywords only.
+///
+/// Read by hand from `(*args, **kwargs)`, which pyo3 passes through untouched: its own reader
+/// copies each keyword's name out of Python (no zero-copy UTF-8 in the abi3-py39 limited API)
+/// to compare it, which costs more than the rest of a call's argument handling. Here names
+/// are compared as interned `str` objects first (the names at a call site are interned), by
+/// text only when that fails. The errors are pyo3's, word for word.
+struct QuoteArgs<'py> {
+    event: Bound<'py, PyAny>,
+    at: Option<Bound<'py, PyAny>>,
+    express_in: Option<Bound<'py, PyAny>>,
+    products: Option<Bound<'py, PyAny>>,
+    prior_usage: Option<Bound<'py, PyAny>>,
+    explain: Option<bool>,
+    now: Option<Bound<'py, PyAny>>,
+    options: Option<Bound<'py, PyAny>>,
+}
+
+/// `quote`'s keywords, in signature order.
+const QUOTE_KEYWORDS: [&str; 8] = [
+    "event",
+    "at",
+    "express_in",
+    "products",
+    "prior_usage",
+    "explain",
+    "now",
+    "options",
+];
+
+impl<'py> QuoteArgs<'py> {
+    fn read(args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Self> {
+        let py = args.py();
+        let name = "Engine.quote()";
+        if args.len() > 1 {
+            return Err(PyTypeError::new_err(format!(
+                "{name} takes 1 positional arguments but {} were given",
+                args.len()
+            )));
+        }
+        let mut slots: [Option<Bound<'py, PyAny>>; 8] = Default::default();
+        if let Ok(event) = args.get_item(0) {
+            slots[0] = Some(event);
+        }
+        // The commonest keyword call, `quote(event, explain=False)`, by one look-up.
+        let only_explain = match kwargs {
+            Some(kwargs) if kwargs.len() == 1 => kwargs.get_item(intern!(py, "explain"))?,
+            _ => None,
+        };
+        if let Some(value) = only_explain {
+            slots[5] = Some(value);
+        } else if let Some(kwargs) = kwargs {
+            let interned = [
+                intern!(py, "event"),
+                intern!(py, "at"),
+                intern!(py, "express_in"),
+                intern!(py, "products"),
+                intern!(py, "prior_usage"),
+                intern!(py, "explain"),
+                intern!(py, "now"),
+                intern!(py, "options"),
+            ];
+            for (key, value) in kwargs.iter() {
+                let index = match interned.iter().position(|n| n.is(&key)) {
+                    Some(i) => Some(i),
+                    None => match key.cast::<PyString>() {
+                        Ok(k) => {
+                            let text = k.to_cow()?;
+                            QUOTE_KEYWORDS.iter().position(|n| *n == text)
+                        }
+                        Err(_) => None,
+                    },
+                };
+                let Some((i, slot)) = index.and_then(|i| Some((i, slots.get_mut(i)?))) else {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name} got an unexpected keyword argument '{key}'"
+                    )));
+                };
+                if slot.replace(value).is_some() {
+                    return Err(PyTypeError::new_err(format!(
+                        "{name} got multiple values for argument '{}'",
+                        QUOTE_KEYWORDS.get(i).copied().unwrap_or_default()
+                    )));
+                }
+            }
+        }
+        let [event, at, express_in, products, prior_usage, explain, now, options] = slots;
+        let Some(event) = event else {
+            return Err(PyTypeError::new_err(format!(
+                "{name} missing 1 required positional argument: 'event'"
+            )));
+        };
+        let explain = match explain.filter(|e| !e.is_none()) {
+            None => None,
+            Some(e) => Some(e.extract::<bool>().map_err(|err| {
+                if err.get_type(py).is(py.get_type::<PyTypeError>()) {
+                    let remapped =
+                        PyTypeError::new_err(format!("argument 'explain': {}", err.value(py)));
+                    remapped.set_cause(py, err.cause(py));
+                    remapped
+                } else {
+                    err
+                }
+            })?),
+        };
+        let given = |v: Option<Bound<'py, PyAny>>| v.filter(|x| !x.is_none());
+        Ok(QuoteArgs {
             event,
-            options,
-        }),
-        PyOnceLock::new(),
-    )
+            at: given(at),
+            express_in: given(express_in),
+            products: given(products),
+            prior_usage: given(prior_usage),
+            explain,
+            now: given(now),
+            options: given(options),
+        })
+    }
+
+    fn option_args(&self) -> OptionArgs<'_, 'py> {
+        OptionArgs {
+            at: self.at.as_ref(),
+            now: self.now.as_ref(),
+            express_in: self.express_in.as_ref(),
+            products: self.products.as_ref(),
+            prior_usage: self.prior_usage.as_ref(),
+            explain: self.explain,
+            options: self.options.as_ref(),
+        }
+    }
 }
 
 #[pymethods]
@@ -141,31 +271,25 @@ impl Engine {
     ///
     /// From a dict, the explanation (on by default) is computed when first read: see
     /// `Engine::replay`. JSON text is quoted with its explanation at once.
-    #[pyo3(signature = (event, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None))]
-    #[allow(clippy::too_many_arguments)]
+    ///
+    /// The arguments are read by [`QuoteArgs::read`] rather than by pyo3 (see there); the
+    /// signature Python sees is the one below.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, event, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None)"
+    )]
     fn quote(
         slf: &Bound<'_, Self>,
-        py: Python<'_>,
-        event: &Bound<'_, PyAny>,
-        at: Option<&Bound<'_, PyAny>>,
-        express_in: Option<&Bound<'_, PyAny>>,
-        products: Option<&Bound<'_, PyAny>>,
-        prior_usage: Option<&Bound<'_, PyAny>>,
-        explain: Option<bool>,
-        now: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Quote> {
+        // No `py` argument: pyo3 passes `(*args, **kwargs)` through only when they are all.
+        let py = slf.py();
+        let call = QuoteArgs::read(args, kwargs)?;
         guard(py, || {
             let this = slf.get();
-            let args = OptionArgs {
-                at,
-                now,
-                express_in,
-                products,
-                prior_usage,
-                explain,
-                options,
-            };
+            let event = &call.event;
+            let args = call.option_args();
             let custom = any_given(&args);
             let mut options = if custom {
                 quote_options(py, &args, true).or_fail(py)?
@@ -175,13 +299,15 @@ impl Engine {
                     ..QuoteOptions::default()
                 }
             };
-            if let Some(text) = json_text(event).or_fail(py)? {
-                if !custom {
-                    options.now = crate::input::now();
+            if !event.is_instance_of::<PyDict>() {
+                if let Some(text) = json_text(event).or_fail(py)? {
+                    if !custom {
+                        options.now = crate::input::now();
+                    }
+                    let event = Event::from_json(&text).or_raise(py)?;
+                    let quote = this.inner.quote(&event, &options).or_raise(py)?;
+                    return Ok(this.eager(&quote));
                 }
-                let event = Event::from_json(&text).or_raise(py)?;
-                let quote = this.inner.quote(&event, &options).or_raise(py)?;
-                return Ok(this.eager(&quote));
             }
             let c = cached(py)?;
             let snap = snap_from_py(event, c, &this.reader, &this.inner).or_fail(py)?;
@@ -197,8 +323,9 @@ impl Engine {
             let result = Quote::of(
                 &quote,
                 snap.event_type.clone(),
+                snap.id.clone(),
                 &mut this.shapes(),
-                Explain::Ready(Vec::new()),
+                Explain::Off,
             );
             drop(quote);
             drop(event);
@@ -228,7 +355,7 @@ impl Engine {
         explain: Option<bool>,
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<Quote>> {
+    ) -> PyResult<Vec<Py<Quote>>> {
         guard(py, || {
             let this = slf.get();
             let args = OptionArgs {
@@ -243,44 +370,52 @@ impl Engine {
             let mut options = options_for(py, &args, true)?;
             if let Some(text) = json_text(events).or_fail(py)? {
                 let events = Event::many_from_json(&text).or_raise(py)?;
-                return this.eager_quotes(&events, &options).or_raise(py);
+                return objects(py, this.eager_quotes(&events, &options).or_raise(py)?);
             }
             let c = cached(py)?;
             let snaps = snaps_from_py(events, c, &this.reader, &this.inner).or_fail(py)?;
             let events: Vec<Event<'_>> = snaps.iter().map(Snap::event).collect();
+            check_events(&events).or_raise(py)?;
             if options.explain && this.inner.has_tiered_prices() {
-                return this.eager_quotes(&events, &options).or_raise(py);
+                return objects(py, this.eager_quotes(&events, &options).or_raise(py)?);
             }
+            // Each quote becomes its Python object as soon as it is priced, so that the core's
+            // quotes and their copies never pile up beside the events.
             let explain = options.explain;
             options.explain = false;
-            let mut out = Vec::with_capacity(events.len());
-            {
-                let mut shapes = this.shapes();
-                this.inner
-                    .quote_each(&events, &options, |i, q| {
-                        let event_type = snaps
-                            .get(i)
-                            .map_or_else(|| Arc::from(q.event_type), |s| s.event_type.clone());
-                        out.push(Quote::of(
-                            &q,
-                            event_type,
-                            &mut shapes,
-                            Explain::Ready(Vec::new()),
-                        ));
-                    })
-                    .or_raise(py)?;
+            let replay_options = explain.then(|| {
+                let mut o = options.clone();
+                o.explain = true;
+                Arc::new(o)
+            });
+            let mut out: Vec<Py<Quote>> = Vec::with_capacity(events.len());
+            let mut failed = None;
+            this.inner
+                .quote_each(&events, &options, |i, q| {
+                    if failed.is_some() {
+                        return;
+                    }
+                    let snap = snaps.get(i);
+                    let (event_type, id) = match snap {
+                        Some(s) => (s.event_type.clone(), s.id.clone()),
+                        None => (Arc::from(q.event_type), None),
+                    };
+                    let how = match (snap, &replay_options) {
+                        (Some(s), Some(o)) => later(slf, s.clone(), Some(o.clone())),
+                        _ => Explain::Off,
+                    };
+                    // The shapes' lock is not held across the call into Python.
+                    let quote = Quote::of(&q, event_type, id, &mut this.shapes(), how);
+                    match Py::new(py, quote) {
+                        Ok(obj) => out.push(obj),
+                        Err(e) => failed = Some(e),
+                    }
+                })
+                .or_raise(py)?;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(out),
             }
-            drop(events);
-            if !explain {
-                return Ok(out);
-            }
-            options.explain = true;
-            let options = Arc::new(options);
-            Ok(out
-                .into_iter()
-                .zip(snaps)
-                .map(|(q, snap)| q.with_explain(later(slf, snap, Some(options.clone()))))
-                .collect())
         })
     }
 

@@ -237,6 +237,16 @@ pub fn py_decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
 
 /// One value of an event's `data`, by the same rules as the core's JSON reader.
 pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
+    // Volumes first, by exact type (one pointer comparison each); the same answers as below.
+    if let Ok(f) = v.cast_exact::<PyFloat>() {
+        return Ok(scalar_from_float(f.value()));
+    }
+    if v.is_exact_instance_of::<PyInt>() {
+        return Ok(match v.extract::<i64>() {
+            Ok(i) => Scalar::Num(Decimal::from(i)),
+            Err(_) => number_text(&text_of(v)?),
+        });
+    }
     if v.is_none() {
         return Ok(Scalar::Null);
     }
@@ -545,6 +555,10 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
             _ => Value::String(text),
         });
     }
+    // A list is never a mapping: spared the (slow) `Mapping` instance check below.
+    if v.is_exact_instance_of::<PyList>() || v.is_exact_instance_of::<PyTuple>() {
+        return list_json(v, c, path, depth);
+    }
     if let Some(dict) = as_dict(v, c)? {
         let mut map = Map::with_capacity(dict.len());
         for (k, x) in dict.iter() {
@@ -567,11 +581,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
         return Ok(Value::Object(map));
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let mut list = Vec::new();
-        for (i, x) in v.try_iter()?.enumerate() {
-            list.push(to_json(&x?, c, &format!("{path}[{i}]"), depth + 1)?);
-        }
-        return Ok(Value::Array(list));
+        return list_json(v, c, path, depth);
     }
     if v.is_instance(c.datetime.bind(py))? {
         let t = instant_from_py(v, c, ErrorKind::InvalidJson, path)?;
@@ -586,6 +596,21 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
             py_type_name(v)
         ),
     ))
+}
+
+/// A list or tuple as a JSON array (see [`to_json`]).
+fn list_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Result<Value, Fail> {
+    let mut list = Vec::new();
+    for (i, x) in v.try_iter()?.enumerate() {
+        let x = x?;
+        // A plain string needs no path (nothing in it can be wrong): not formatted for it.
+        if let (true, Ok(s)) = (depth < 128, x.cast_exact::<PyString>()) {
+            list.push(Value::String(s.to_cow()?.into_owned()));
+            continue;
+        }
+        list.push(to_json(&x, c, &format!("{path}[{i}]"), depth + 1)?);
+    }
+    Ok(Value::Array(list))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -614,6 +639,9 @@ pub fn quote_options(
     args: &OptionArgs<'_, '_>,
     default_explain: bool,
 ) -> Result<ratecard::QuoteOptions, Fail> {
+    if let Some(options) = options_directly(args, default_explain)? {
+        return Ok(options);
+    }
     let c = cached(py)?;
     let mut map = match given(args.options) {
         None => Map::new(),
@@ -664,6 +692,65 @@ pub fn quote_options(
         options.now = now();
     }
     Ok(options)
+}
+
+/// The options of the common calls (`express_in` and `products` as lists of `str`, `explain`,
+/// `now=False`) built directly: the same options the wire reader makes of them, without a JSON
+/// map. `None` for anything else, which goes through the wire reader.
+fn options_directly(
+    args: &OptionArgs<'_, '_>,
+    default_explain: bool,
+) -> PyResult<Option<ratecard::QuoteOptions>> {
+    let no_clock = args.now.is_some_and(is_false);
+    if given(args.options).is_some()
+        || given(args.prior_usage).is_some()
+        || given(args.at).is_some()
+        || (given(args.now).is_some() && !no_clock)
+    {
+        return Ok(None);
+    }
+    let express_in = match given(args.express_in) {
+        None => Vec::new(),
+        Some(v) => match str_list(v)? {
+            Some(list) => list,
+            None => return Ok(None),
+        },
+    };
+    let products = match given(args.products) {
+        None => None,
+        Some(v) => match str_list(v)? {
+            Some(list) => Some(list),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(ratecard::QuoteOptions {
+        at: None,
+        now: if no_clock { None } else { now() },
+        express_in,
+        products,
+        prior_usage: Vec::new(),
+        explain: args.explain.unwrap_or(default_explain),
+    }))
+}
+
+/// A `list` or `tuple` of `str`s (exactly those types) as strings; `None` for anything else.
+fn str_list(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
+    let items = if let Ok(list) = v.cast_exact::<PyList>() {
+        list.as_sequence().clone()
+    } else if let Ok(tuple) = v.cast_exact::<PyTuple>() {
+        tuple.as_sequence().clone()
+    } else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(items.len()?);
+    for item in items.try_iter()? {
+        let item = item?;
+        let Ok(s) = item.cast_exact::<PyString>() else {
+            return Ok(None);
+        };
+        out.push(s.to_cow()?.into_owned());
+    }
+    Ok(Some(out))
 }
 
 /// `now=False`: the caller forbids reading the host clock (reproducible runs, the vectors).
@@ -724,22 +811,101 @@ pub struct Snap {
     pub event_type: Arc<str>,
     pub id: Option<Arc<str>>,
     pub occurred_at: Option<Instant>,
-    pub data: Vec<(Arc<str>, Val)>,
+    pub data: Data,
+}
+
+/// One value of an event's data, by key.
+pub type Entry = (Arc<str>, Val);
+
+/// An event's data as kept: two values inline (prices read one or two: a dimension, a volume),
+/// more in a list.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Few([Option<Entry>; 2]),
+    Many(Vec<Entry>),
+}
+
+impl Default for Data {
+    fn default() -> Data {
+        Data::Few([None, None])
+    }
+}
+
+impl Data {
+    pub fn push(&mut self, entry: Entry) {
+        match self {
+            Data::Few([a, b]) => {
+                if a.is_none() {
+                    *a = Some(entry);
+                } else if b.is_none() {
+                    *b = Some(entry);
+                } else {
+                    let mut list = Vec::with_capacity(4);
+                    list.extend(a.take());
+                    list.extend(b.take());
+                    list.push(entry);
+                    *self = Data::Many(list);
+                }
+            }
+            Data::Many(list) => list.push(entry),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        let (few, many): (&[Option<Entry>], &[Entry]) = match self {
+            Data::Few(few) => (few, &[]),
+            Data::Many(list) => (&[], list),
+        };
+        few.iter().flatten().chain(many)
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Data::Few(few) => few.iter().flatten().count(),
+            Data::Many(list) => list.len(),
+        }
+    }
+}
+
+impl FromIterator<Entry> for Data {
+    fn from_iter<I: IntoIterator<Item = Entry>>(items: I) -> Data {
+        let mut out = Data::default();
+        for entry in items {
+            out.push(entry);
+        }
+        out
+    }
+}
+
+/// The core's event from the parts of a [`Snap`], borrowing from them.
+pub fn event_of<'a>(
+    event_type: &'a str,
+    id: Option<&'a str>,
+    occurred_at: Option<Instant>,
+    data: &'a Data,
+) -> Event<'a> {
+    let mut list = Vec::with_capacity(data.len());
+    list.extend(
+        data.iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar())),
+    );
+    Event {
+        id: id.map(Cow::Borrowed),
+        event_type: Cow::Borrowed(event_type),
+        occurred_at,
+        data: list,
+    }
 }
 
 impl Snap {
     /// The core's event, borrowing from this one.
     pub fn event(&self) -> Event<'_> {
-        Event {
-            id: self.id.as_deref().map(Cow::Borrowed),
-            event_type: Cow::Borrowed(&self.event_type),
-            occurred_at: self.occurred_at,
-            data: self
-                .data
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.scalar()))
-                .collect(),
-        }
+        event_of(
+            &self.event_type,
+            self.id.as_deref(),
+            self.occurred_at,
+            &self.data,
+        )
     }
 
     /// A full copy of an event read another way.
@@ -770,8 +936,27 @@ pub struct Interned {
     fields: PyOnceLock<Fields>,
 }
 
+/// A data key the prices of an event type read: its text, and the interned Python `str` of
+/// it, which is the very object a dict literal's key is (the names in code are interned), so
+/// that a key is usually recognised by identity.
+pub struct Field {
+    text: Arc<str>,
+    key: Py<PyString>,
+}
+
 /// The data keys the prices of an event type read ([`ratecard::Engine::data_fields`]).
-type Fields = Arc<[String]>;
+type Fields = Arc<[Field]>;
+
+fn fields_of(py: Python<'_>, engine: &ratecard::Engine, event_type: &str) -> Fields {
+    engine
+        .data_fields(event_type)
+        .iter()
+        .map(|f| Field {
+            text: Arc::from(f.as_str()),
+            key: PyString::intern(py, f).unbind(),
+        })
+        .collect()
+}
 
 /// How a string is read: as an event type, a data key, or a data value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -781,19 +966,41 @@ enum Role {
     Value,
 }
 
+/// What the last event read had, for the next one, which usually has the same: the `str`
+/// objects of its type and timestamp, with what they were read as.
+#[derive(Default)]
+struct Last {
+    event_type: Option<(Py<PyString>, Arc<str>, Fields)>,
+    time: Option<(Py<PyString>, Instant)>,
+    /// The last few string values (dimension values: `"gen4"`), replaced in turn.
+    values: [Option<(Py<PyString>, Arc<str>)>; RECENT_VALUES],
+    next: usize,
+}
+
+/// String values remembered by identity (see [`Last::values`]).
+const RECENT_VALUES: usize = 8;
+
 /// Per-engine caches for reading event dicts: the text of `str`s seen before, looked up by the
 /// `str` itself (a dict lookup, its hash cached by Python) instead of copying it out again
-/// (abi3 for Python 3.9 has no zero-copy UTF-8 access), and the last `occurred_at` parsed.
+/// (abi3 for Python 3.9 has no zero-copy UTF-8 access), and the last event's type and
+/// `occurred_at`.
 pub struct Reader {
     strings: Py<PyDict>,
-    last_time: Mutex<Option<(Py<PyString>, Instant)>>,
+    last: Mutex<Last>,
 }
 
 impl Reader {
     pub fn new(py: Python<'_>) -> Reader {
         Reader {
             strings: PyDict::new(py).unbind(),
-            last_time: Mutex::new(None),
+            last: Mutex::new(Last::default()),
+        }
+    }
+
+    fn last(&self) -> std::sync::MutexGuard<'_, Last> {
+        match self.last.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
         }
     }
 
@@ -813,7 +1020,7 @@ impl Reader {
         let fields_of = |i: &Interned| {
             (role == Role::EventType).then(|| {
                 i.fields
-                    .get_or_init(py, || Arc::from(engine.data_fields(&i.text)))
+                    .get_or_init(py, || fields_of(py, engine, &i.text))
                     .clone()
             })
         };
@@ -826,11 +1033,7 @@ impl Reader {
             }
         }
         let text: Arc<str> = Arc::from(s.to_cow()?.as_ref());
-        let numeric = role == Role::Value
-            && text
-                .bytes()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'));
+        let numeric = role == Role::Value && looks_numeric(&text);
         if exact && !numeric && text.len() <= INTERN_MAX_LEN && strings.len() < INTERN_MAX_COUNT {
             let interned = Interned {
                 text: text.clone(),
@@ -840,30 +1043,86 @@ impl Reader {
             strings.set_item(s, interned)?;
             return Ok((text, fields));
         }
-        let fields = (role == Role::EventType).then(|| Arc::from(engine.data_fields(&text)));
+        let fields = (role == Role::EventType).then(|| self::fields_of(py, engine, &text));
         Ok((text, fields))
+    }
+
+    /// An event type's text and the data keys its prices read: the last event's when `s` is
+    /// the very `str` it had.
+    fn event_type(
+        &self,
+        s: &Bound<'_, PyString>,
+        engine: &ratecard::Engine,
+    ) -> PyResult<(Arc<str>, Fields)> {
+        if let Some((text, fields)) = self
+            .last()
+            .event_type
+            .as_ref()
+            .filter(|(o, _, _)| o.is(s))
+            .map(|(_, text, fields)| (text.clone(), fields.clone()))
+        {
+            return Ok((text, fields));
+        }
+        let (text, fields) = self.text(s, Role::EventType, engine)?;
+        let fields = fields.unwrap_or_else(|| Arc::from([]));
+        if s.is_exact_instance_of::<PyString>() {
+            self.last().event_type = Some((s.clone().unbind(), text.clone(), fields.clone()));
+        }
+        Ok((text, fields))
+    }
+
+    /// A data value's text: one of the last few values when `s` is the very `str` it was (the
+    /// values of a dimension are few, and often the same objects), else [`Reader::text`].
+    fn value(&self, s: &Bound<'_, PyString>, engine: &ratecard::Engine) -> PyResult<Arc<str>> {
+        if let Some(text) = self
+            .last()
+            .values
+            .iter()
+            .flatten()
+            .find(|(o, _)| o.is(s))
+            .map(|(_, text)| text.clone())
+        {
+            return Ok(text);
+        }
+        let (text, _) = self.text(s, Role::Value, engine)?;
+        if s.is_exact_instance_of::<PyString>()
+            && text.len() <= INTERN_MAX_LEN
+            && !looks_numeric(&text)
+        {
+            let mut last = self.last();
+            let i = last.next % RECENT_VALUES;
+            last.next = i + 1;
+            let old = last
+                .values
+                .get_mut(i)
+                .and_then(|slot| slot.replace((s.clone().unbind(), text.clone())));
+            drop(last);
+            drop(old);
+        }
+        Ok(text)
     }
 
     /// An RFC 3339 string's instant, `None` if it is not one; the last one read is remembered,
     /// since the events of a stream often share their timestamp.
     fn instant(&self, s: &Bound<'_, PyString>) -> PyResult<Option<Instant>> {
         let exact = s.is_exact_instance_of::<PyString>();
-        let mut last = match self.last_time.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
         if exact {
-            if let Some((text, t)) = last.as_ref() {
-                let text = text.bind(s.py());
-                if text.is(s) || text.as_any().eq(s)? {
-                    return Ok(Some(*t));
+            let last = match &self.last().time {
+                Some((text, t)) if text.is(s) => return Ok(Some(*t)),
+                Some((text, t)) => Some((text.clone_ref(s.py()), *t)),
+                None => None,
+            };
+            if let Some((text, t)) = last {
+                // Comparing two `str`s runs no Python code, but the lock is not held for it.
+                if text.bind(s.py()).as_any().eq(s)? {
+                    return Ok(Some(t));
                 }
             }
         }
         match Instant::parse(&s.to_cow()?) {
             Ok(t) => {
                 if exact {
-                    *last = Some((s.clone().unbind(), t));
+                    self.last().time = Some((s.clone().unbind(), t));
                 }
                 Ok(Some(t))
             }
@@ -872,9 +1131,16 @@ impl Reader {
     }
 }
 
+/// Whether a string value looks like a number (a volume sent as text: these rarely repeat).
+fn looks_numeric(text: &str) -> bool {
+    text.bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'))
+}
+
 /// Whether a key is one the prices of the event's type read.
-fn is_read(fields: &[String], key: &str) -> bool {
-    fields.iter().any(|f| f == key)
+fn is_read(fields: &[Field], key: &str) -> bool {
+    fields.iter().any(|f| *f.text == *key)
 }
 
 /// Reads one event (a dict or any mapping) into a [`Snap`]. Structural problems fail at once,
@@ -894,9 +1160,33 @@ pub fn snap_from_py(
     Ok(Snap::from_event(event_in_order(v, c)?))
 }
 
-/// The common case, by four lookups with interned keys instead of reading every key's text,
-/// keeping only what can change the quote. `None` when some field is malformed: the in-order
-/// reader then finds the first problem, exactly where the core's JSON reader would.
+/// The event's four fields, by a walk over its items that recognises the keys by identity
+/// (a dict literal's keys are the interned names); `None` when some key is not recognised so
+/// (an unknown key, or one spelled by a `str` made at run time, as `json.loads` makes them),
+/// and the caller looks the four up instead.
+#[allow(clippy::type_complexity)]
+fn fields_by_identity<'py>(dict: &Bound<'py, PyDict>) -> Option<[Option<Bound<'py, PyAny>>; 4]> {
+    let py = dict.py();
+    let names = [
+        intern!(py, "event_type"),
+        intern!(py, "id"),
+        intern!(py, "occurred_at"),
+        intern!(py, "data"),
+    ];
+    if dict.len() > names.len() {
+        return None;
+    }
+    let mut out: [Option<Bound<'py, PyAny>>; 4] = Default::default();
+    for (k, v) in dict.iter() {
+        let slot = names.iter().position(|n| n.is(&k))?;
+        *out.get_mut(slot)? = Some(v);
+    }
+    Some(out)
+}
+
+/// The common case, keeping only what can change the quote. `None` when some field is
+/// malformed: the in-order reader then finds the first problem, exactly where the core's JSON
+/// reader would.
 fn snap_fast(
     dict: &Bound<'_, PyDict>,
     c: &Cached,
@@ -904,28 +1194,36 @@ fn snap_fast(
     engine: &ratecard::Engine,
 ) -> Result<Option<Snap>, Fail> {
     let py = dict.py();
-    let Some(event_type) = dict.get_item(intern!(py, "event_type"))? else {
+    let [event_type, id, occurred_at, data] = match fields_by_identity(dict) {
+        Some(found) => found,
+        None => [
+            dict.get_item(intern!(py, "event_type"))?,
+            dict.get_item(intern!(py, "id"))?,
+            dict.get_item(intern!(py, "occurred_at"))?,
+            dict.get_item(intern!(py, "data"))?,
+        ],
+    };
+    let Some(event_type) = event_type else {
         return Ok(None);
     };
     let Ok(event_type) = event_type.cast::<PyString>() else {
         return Ok(None);
     };
-    let (event_type, fields) = reader.text(event_type, Role::EventType, engine)?;
-    let fields = fields.unwrap_or_default();
+    let (event_type, fields) = reader.event_type(event_type, engine)?;
     let mut snap = Snap {
         event_type,
         id: None,
         occurred_at: None,
-        data: Vec::new(),
+        data: Data::default(),
     };
-    if let Some(id) = dict.get_item(intern!(py, "id"))? {
+    if let Some(id) = id {
         if let Ok(s) = id.cast::<PyString>() {
             snap.id = Some(Arc::from(s.to_cow()?.as_ref()));
         } else if !id.is_none() {
             return Ok(None);
         }
     }
-    if let Some(t) = dict.get_item(intern!(py, "occurred_at"))? {
+    if let Some(t) = occurred_at {
         if let Ok(s) = t.cast::<PyString>() {
             match reader.instant(s)? {
                 Some(t) => snap.occurred_at = Some(t),
@@ -938,10 +1236,18 @@ fn snap_fast(
             }
         }
     }
-    if let Some(data) = dict.get_item(intern!(py, "data"))? {
+    if let Some(data) = data {
         if let Ok(data) = data.cast::<PyDict>() {
-            snap.data.reserve(data.len().min(fields.len() + 1));
             for (k, x) in data.iter() {
+                // A key the prices read, recognised by identity: no need to read its text.
+                if let Some(field) = fields.iter().find(|f| f.key.is(&k)) {
+                    let value = match x.cast_exact::<PyString>() {
+                        Ok(s) => Val::Str(reader.value(s, engine)?),
+                        Err(_) => Val::of(scalar_from_py(&x, c)?),
+                    };
+                    snap.data.push((field.text.clone(), value));
+                    continue;
+                }
                 let Ok(k) = k.cast::<PyString>() else {
                     return Ok(None);
                 };
@@ -949,8 +1255,7 @@ fn snap_fast(
                     // A string is always a valid scalar: only a read one is kept.
                     let (key, _) = reader.text(k, Role::Key, engine)?;
                     if is_read(&fields, &key) {
-                        let (text, _) = reader.text(s, Role::Value, engine)?;
-                        snap.data.push((key, Val::Str(text)));
+                        snap.data.push((key, Val::Str(reader.value(s, engine)?)));
                     }
                     continue;
                 }
@@ -968,7 +1273,8 @@ fn snap_fast(
 }
 
 /// Reads a list of events (or one mapping, as a list of one) into snapshots; each one's
-/// problems are prefixed with its index, and every event is checked.
+/// problems are prefixed with its index. One mapping is checked here; a list's events are
+/// checked by the caller with [`check_events`].
 pub fn snaps_from_py(
     v: &Bound<'_, PyAny>,
     c: &Cached,
@@ -1001,8 +1307,14 @@ pub fn snaps_from_py(
         })?;
         snaps.push(snap);
     }
-    let events: Vec<Event<'_>> = snaps.iter().map(Snap::event).collect();
-    Event::check_all(&events).map_err(Fail::Core)?;
-    drop(events);
     Ok(snaps)
+}
+
+/// [`Event::check_all`] (every failing event's issues, prefixed with its index), which is
+/// asked only when some event fails: for a batch that passes, it would write every index.
+pub fn check_events(events: &[Event<'_>]) -> Result<(), Error> {
+    if events.iter().any(|e| e.check("").is_err()) {
+        Event::check_all(events)?;
+    }
+    Ok(())
 }

@@ -6,27 +6,98 @@
 //! creating `Decimal`s is the expensive part of crossing the boundary (performance.md).
 
 use crate::engine::Engine;
-use crate::input::{datetime_of, py_decimal, Snap};
+use crate::input::{datetime_of, event_of, py_decimal, Data, Snap};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
-use ratecard::number::scaled_string;
+use ratecard::number::push_amount;
 use ratecard::{Amount, Decimal, Instant};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// An amount as a `decimal.Decimal` at its scale (`1.50` stays `1.50`).
+///
+/// Creating a `Decimal` is the dearest part of reading a result (the limited API has no direct
+/// constructor: it parses text), and amounts repeat (a few prices times a few volumes), so the
+/// last few thousand made are kept by amount: a `Decimal` is immutable, and equal amounts at
+/// equal scales give equal `Decimal`s, exponent included.
 fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
-    py_decimal(py, &scaled_string(a.value, a.scale))
+    let key = AmountKey::of(a);
+    if let Some(hit) = decimals()
+        .as_ref()
+        .and_then(|map| map.get(&key))
+        .map(|d| d.clone_ref(py))
+    {
+        return Ok(hit.into_bound(py));
+    }
+    let mut text = String::with_capacity(48);
+    push_amount(&mut text, *a);
+    let made = py_decimal(py, &text)?;
+    let full = {
+        let mut map = decimals();
+        let map = map.get_or_insert_with(HashMap::default);
+        if map.len() >= MAX_DECIMALS {
+            // Forget them all rather than track age: cheap, and the next ones are the ones
+            // in use. Dropped outside the lock.
+            Some(std::mem::take(map))
+        } else {
+            map.insert(key, made.clone().unbind());
+            None
+        }
+    };
+    drop(full);
+    Ok(made)
+}
+
+/// `Decimal`s kept before they are all forgotten.
+const MAX_DECIMALS: usize = 4096;
+
+type DecimalMap = HashMap<AmountKey, Py<PyAny>, BuildHasherDefault<Given>>;
+
+static DECIMALS: Mutex<Option<DecimalMap>> = Mutex::new(None);
+
+fn decimals() -> MutexGuard<'static, Option<DecimalMap>> {
+    match DECIMALS.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// An amount exactly: its decimal's representation (mantissa, scale, sign) and its scale.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct AmountKey {
+    bits: [u8; 16],
+    scale: u32,
+}
+
+impl AmountKey {
+    fn of(a: &Amount) -> AmountKey {
+        AmountKey {
+            bits: a.value.serialize(),
+            scale: a.scale,
+        }
+    }
+}
+
+impl std::hash::Hash for AmountKey {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let x = u128::from_le_bytes(self.bits);
+        #[allow(clippy::cast_possible_truncation)]
+        let (lo, hi) = (x as u64, (x >> 64) as u64);
+        let mixed = (lo ^ hi.rotate_left(29) ^ u64::from(self.scale).rotate_left(53))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h.write_u64(mixed ^ (mixed >> 32));
+    }
 }
 
 fn decimal_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> {
-    py_decimal(py, &d.to_string())
+    amount_py(py, &Amount::new(*d, d.scale()))
 }
 
 fn opt_decimal_py<'py>(
@@ -37,18 +108,18 @@ fn opt_decimal_py<'py>(
 }
 
 /// A list of (code, amount) as a `dict[str, Decimal]`, in order.
-fn amounts_py<'py>(py: Python<'py>, list: &[(String, Amount)]) -> PyResult<Bound<'py, PyDict>> {
+fn amounts_py<'py>(py: Python<'py>, list: &[(Arc<str>, Amount)]) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for (k, v) in list {
-        d.set_item(k, amount_py(py, v)?)?;
+        d.set_item(&**k, amount_py(py, v)?)?;
     }
     Ok(d)
 }
 
-fn serialize_amounts<S: Serializer>(list: &[(String, Amount)], s: S) -> Result<S::Ok, S::Error> {
+fn serialize_amounts<S: Serializer>(list: &[(Arc<str>, Amount)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(list.len()))?;
     for (k, v) in list {
-        map.serialize_entry(k, v)?;
+        map.serialize_entry(&**k, v)?;
     }
     map.end()
 }
@@ -66,6 +137,35 @@ fn serialize_opt_instant<S: Serializer>(t: &Option<Instant>, s: S) -> Result<S::
 
 fn repr_str(s: &str) -> String {
     format!("{s:?}")
+}
+
+/// A value built when first read and kept. Unlike pyo3's `PyOnceLock`, nothing runs inside
+/// the lock but storing the value, so there is no need to detach from the interpreter around
+/// the building (a GIL release and re-acquire on every first read): two threads reading at once
+/// may both build it, and one copy is kept.
+pub struct Kept<T>(OnceLock<T>);
+
+impl<T> Kept<T> {
+    pub const fn new() -> Kept<T> {
+        Kept(OnceLock::new())
+    }
+
+    pub fn ready(value: T) -> Kept<T> {
+        Kept(OnceLock::from(value))
+    }
+
+    pub fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
+        if let Some(v) = self.0.get() {
+            return Ok(v);
+        }
+        let v = make()?;
+        Ok(self.0.get_or_init(|| v))
+    }
+}
+
+/// The same amount, digit for digit and scale for scale.
+fn same_amount(a: &Amount, b: &Amount) -> bool {
+    a.scale == b.scale && a.value.serialize() == b.value.serialize()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,7 +391,8 @@ fn addrs(f: &ratecard::Fee<'_>) -> [usize; 15] {
     out
 }
 
-/// FNV-1a: the keys hashed here are a few words and short strings.
+/// FNV-1a for short strings, a multiply-rotate for words: the keys hashed here are a few
+/// addresses and dimension values.
 struct Fnv(u64);
 
 impl Fnv {
@@ -303,8 +404,9 @@ impl Fnv {
             self.0 = (self.0 ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
         }
     }
+    /// A whole word at once (an address): one multiply rather than eight.
     fn word(&mut self, w: usize) {
-        self.bytes(&w.to_le_bytes());
+        self.0 = (self.0.rotate_left(5) ^ w as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
@@ -318,9 +420,32 @@ const MAX_SHAPES: usize = 4096;
 /// different spelling costs a comparison or a copy, never a wrong fee.
 #[derive(Default)]
 pub struct Shapes {
-    map: HashMap<u64, Vec<Arc<Shape>>>,
+    map: HashMap<u64, Vec<Arc<Shape>>, BuildHasherDefault<Given>>,
     count: usize,
+    /// Asset codes of equivalents, shared by every fee and quote that names them.
+    codes: Vec<Arc<str>>,
 }
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+pub struct Given(u64);
+
+impl Hasher for Given {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Asset codes kept before new ones are copied every time instead.
+const MAX_CODES: usize = 64;
 
 impl Shapes {
     fn key(f: &ratecard::Fee<'_>) -> u64 {
@@ -354,7 +479,26 @@ impl Shapes {
         }
         shape
     }
+
+    /// An asset code, shared (compared by text: there are only a few).
+    fn code(&mut self, code: &str) -> Arc<str> {
+        if let Some(found) = self.codes.iter().find(|c| ***c == *code) {
+            return found.clone();
+        }
+        let made: Arc<str> = Arc::from(code);
+        if self.codes.len() < MAX_CODES {
+            self.codes.push(made.clone());
+        }
+        made
+    }
+
+    fn amounts(&mut self, list: &ratecard::AmountMap<'_>) -> AmountList {
+        list.0.iter().map(|(k, v)| (self.code(k), *v)).collect()
+    }
 }
+
+/// Amounts by asset code, in order (a fee's or quote's equivalents, a quote's totals).
+type AmountList = Box<[(Arc<str>, Amount)]>;
 
 /// One fee as a quote keeps it: its shape, its volume and its amounts.
 #[derive(Debug, Clone)]
@@ -362,7 +506,7 @@ pub struct FeeData {
     shape: Arc<Shape>,
     input_volume: Option<Decimal>,
     amount: Amount,
-    equivalents: Vec<(String, Amount)>,
+    equivalents: AmountList,
 }
 
 impl FeeData {
@@ -371,12 +515,7 @@ impl FeeData {
             shape: shapes.get(f),
             input_volume: f.input_volume,
             amount: f.amount,
-            equivalents: f
-                .equivalents
-                .0
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
+            equivalents: shapes.amounts(&f.equivalents),
         }
     }
 }
@@ -400,7 +539,7 @@ impl Serialize for FeeData {
                 s.collect_str(self.0)
             }
         }
-        struct Amounts<'a>(&'a [(String, Amount)]);
+        struct Amounts<'a>(&'a [(Arc<str>, Amount)]);
         impl Serialize for Amounts<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 serialize_amounts(self.0, s)
@@ -445,16 +584,11 @@ impl Serialize for FeeData {
 #[pyclass(module = "ratecard", frozen)]
 pub struct Fee {
     d: FeeData,
-    /// `amount` as a `Decimal`, built when first read (a `Decimal` is immutable).
-    amount_py: PyOnceLock<Py<PyAny>>,
 }
 
 impl Fee {
     fn new(d: FeeData) -> Fee {
-        Fee {
-            d,
-            amount_py: PyOnceLock::new(),
-        }
+        Fee { d }
     }
 }
 
@@ -527,9 +661,7 @@ impl Fee {
     /// The fee in its own asset, at that asset's scale.
     #[getter]
     fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.amount_py
-            .get_or_try_init(py, || amount_py(py, &self.d.amount).map(Bound::unbind))
-            .map(|d| d.bind(py).clone())
+        amount_py(py, &self.d.amount)
     }
     /// The fee in each `express_in` asset.
     #[getter]
@@ -591,7 +723,7 @@ impl Fee {
 // ---------------------------------------------------------------------------------------
 
 /// The explanation steps of a core quote.
-pub fn steps_of(q: &ratecard::Quote<'_>) -> Vec<Step> {
+pub fn steps_of(q: &ratecard::Quote<'_>) -> Box<[Step]> {
     q.explain
         .iter()
         .map(|s| Step {
@@ -602,95 +734,232 @@ pub fn steps_of(q: &ratecard::Quote<'_>) -> Vec<Step> {
         .collect()
 }
 
-/// What is needed to explain a quote later: the engine, the event as read and the options
-/// (`None`: the defaults). Quoting again with `at` fixed to the instant priced gives the same
-/// fees with their steps (the core is deterministic).
+/// What is needed to explain a quote later: the engine, the event as read (its type and id
+/// are the quote's) and the options (`None`: the defaults). Quoting again with `at` fixed to
+/// the instant priced gives the same fees with their steps (the core is deterministic).
 pub struct Replay {
-    pub engine: Py<Engine>,
-    pub event: Snap,
-    pub options: Option<Arc<ratecard::QuoteOptions>>,
+    engine: Py<Engine>,
+    occurred_at: Option<Instant>,
+    data: Data,
+    options: Option<Arc<ratecard::QuoteOptions>>,
 }
 
-/// A quote's explanation: computed with the quote, or on first reading.
+impl Replay {
+    pub fn new(
+        engine: &Bound<'_, Engine>,
+        event: Snap,
+        options: Option<Arc<ratecard::QuoteOptions>>,
+    ) -> Replay {
+        Replay {
+            engine: engine.clone().unbind(),
+            occurred_at: event.occurred_at,
+            data: event.data,
+            options,
+        }
+    }
+}
+
+/// A quote's explanation, as it is made.
 pub enum Explain {
-    Ready(Vec<Step>),
-    Later(Box<Replay>, PyOnceLock<Vec<Step>>),
+    /// Explain off: no steps.
+    Off,
+    Ready(Box<[Step]>),
+    /// Computed on first reading.
+    Later(Replay),
+}
+
+/// A quote's explanation, as it is kept: the steps, or what computes them.
+struct Explained {
+    replay: Option<Replay>,
+    steps: Kept<Box<[Step]>>,
+}
+
+impl Explain {
+    fn kept(self) -> Option<Box<Explained>> {
+        match self {
+            Explain::Off => None,
+            Explain::Ready(steps) => Some(Box::new(Explained {
+                replay: None,
+                steps: Kept::ready(steps),
+            })),
+            Explain::Later(replay) => Some(Box::new(Explained {
+                replay: Some(replay),
+                steps: Kept::new(),
+            })),
+        }
+    }
+}
+
+/// A quote's fees: most quotes have one, kept inline.
+enum Fees {
+    One(FeeData),
+    Many(Box<[FeeData]>),
+}
+
+impl Fees {
+    fn as_slice(&self) -> &[FeeData] {
+        match self {
+            Fees::One(f) => std::slice::from_ref(f),
+            Fees::Many(list) => list,
+        }
+    }
+}
+
+/// The `Fee` objects of a quote, once made.
+enum FeeObjs {
+    One(Py<Fee>),
+    Many(Box<[Py<Fee>]>),
+}
+
+impl FeeObjs {
+    fn as_slice(&self) -> &[Py<Fee>] {
+        match self {
+            FeeObjs::One(f) => std::slice::from_ref(f),
+            FeeObjs::Many(list) => list,
+        }
+    }
+}
+
+/// What most quotes do not have: totals other than their one fee's, equivalents, warnings.
+#[derive(Default)]
+struct Extra {
+    /// `None`: one fee, and the totals are its currency and amount.
+    totals: Option<AmountList>,
+    equivalents: AmountList,
+    warnings: Box<[Issue]>,
 }
 
 /// What one event would cost, fee by fee.
+///
+/// Kept small (results are often kept by the hundred thousand): one fee inline, the rest
+/// boxed only when there is some.
 #[pyclass(module = "ratecard", frozen)]
 pub struct Quote {
-    event_id: Option<String>,
+    event_id: Option<Arc<str>>,
     event_type: Arc<str>,
     at: Instant,
-    fees: Vec<FeeData>,
-    totals: Vec<(Arc<str>, Amount)>,
-    equivalents: Vec<(String, Amount)>,
-    warnings: Vec<Issue>,
-    explain: Explain,
+    fees: Fees,
+    extra: Option<Box<Extra>>,
+    explain: Option<Box<Explained>>,
     /// The `Fee` objects and `at` as a `datetime`, built when first read (they are immutable;
     /// the lists and dicts handed out are new on every read).
-    fee_objs: PyOnceLock<Vec<Py<Fee>>>,
-    at_py: PyOnceLock<Py<PyAny>>,
+    fee_objs: Kept<FeeObjs>,
+    at_py: Kept<Py<PyAny>>,
 }
 
 impl Quote {
-    /// A core quote's results (its explanation is `explain`). `event_type` is the event's own,
-    /// which the core's quote borrows.
+    /// A core quote's results (its explanation is `explain`). `event_type` and `event_id` are
+    /// the event's own, which the core's quote borrows.
     pub fn of(
         q: &ratecard::Quote<'_>,
         event_type: Arc<str>,
+        event_id: Option<Arc<str>>,
         shapes: &mut Shapes,
         explain: Explain,
     ) -> Quote {
-        let fees: Vec<FeeData> = q.fees.iter().map(|f| FeeData::of(f, shapes)).collect();
-        let totals = q
-            .totals
-            .0
-            .iter()
-            .map(|(code, a)| {
-                // Totals are per fee currency: share the fee's copy of the code.
-                let shared = fees
+        let fees = match q.fees.as_slice() {
+            [f] => Fees::One(FeeData::of(f, shapes)),
+            all => Fees::Many(all.iter().map(|f| FeeData::of(f, shapes)).collect()),
+        };
+        let list = fees.as_slice();
+        let totals = match (list, q.totals.0.as_slice()) {
+            ([f], [(code, total)])
+                if *f.shape.currency == **code && same_amount(&f.amount, total) =>
+            {
+                None
+            }
+            (_, totals) => Some(
+                totals
                     .iter()
-                    .find(|f| *f.shape.currency == **code)
-                    .map(|f| f.shape.currency.clone());
-                (shared.unwrap_or_else(|| Arc::from(*code)), *a)
-            })
-            .collect();
+                    .map(|(code, a)| {
+                        // Totals are per fee currency: share the fee's copy of the code.
+                        let shared = list
+                            .iter()
+                            .find(|f| *f.shape.currency == **code)
+                            .map(|f| f.shape.currency.clone());
+                        (shared.unwrap_or_else(|| shapes.code(code)), *a)
+                    })
+                    .collect(),
+            ),
+        };
+        let extra = (totals.is_some() || !q.equivalents.0.is_empty() || !q.warnings.is_empty())
+            .then(|| {
+                Box::new(Extra {
+                    totals,
+                    equivalents: shapes.amounts(&q.equivalents),
+                    warnings: q.warnings.iter().map(Issue::from).collect(),
+                })
+            });
         Quote {
-            event_id: q.event_id.map(str::to_string),
+            event_id: match (event_id, q.event_id) {
+                (Some(id), Some(core)) if *id == *core => Some(id),
+                (_, core) => core.map(Arc::from),
+            },
             event_type,
             at: q.at,
             fees,
-            totals,
-            equivalents: q
-                .equivalents
-                .0
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
-            warnings: q.warnings.iter().map(Issue::from).collect(),
-            explain,
-            fee_objs: PyOnceLock::new(),
-            at_py: PyOnceLock::new(),
+            extra,
+            explain: explain.kept(),
+            fee_objs: Kept::new(),
+            at_py: Kept::new(),
         }
     }
 
     pub fn with_explain(mut self, explain: Explain) -> Quote {
-        self.explain = explain;
+        self.explain = explain.kept();
         self
     }
 
-    fn steps(&self, py: Python<'_>) -> PyResult<&[Step]> {
-        match &self.explain {
-            Explain::Ready(steps) => Ok(steps),
-            Explain::Later(replay, done) => done
-                .get_or_try_init(py, || {
-                    let engine = replay.engine.bind(py).get();
-                    engine.replay(py, &replay.event, replay.options.as_deref(), self.at)
-                })
-                .map(Vec::as_slice),
+    fn fees_data(&self) -> &[FeeData] {
+        self.fees.as_slice()
+    }
+
+    fn equivalents_list(&self) -> &[(Arc<str>, Amount)] {
+        self.extra.as_ref().map_or(&[], |x| &x.equivalents)
+    }
+
+    fn warnings_list(&self) -> &[Issue] {
+        self.extra.as_ref().map_or(&[], |x| &x.warnings)
+    }
+
+    /// The totals, per asset charged, as the core summed them.
+    fn totals_each(&self, mut each: impl FnMut(&Arc<str>, &Amount)) {
+        match (
+            self.extra.as_ref().and_then(|x| x.totals.as_ref()),
+            self.fees_data(),
+        ) {
+            (Some(list), _) => list.iter().for_each(|(k, v)| each(k, v)),
+            (None, [f]) => each(&f.shape.currency, &f.amount),
+            (None, _) => {}
         }
+    }
+
+    fn totals_list(&self) -> Vec<(Arc<str>, Amount)> {
+        let mut out = Vec::new();
+        self.totals_each(|k, v| out.push((k.clone(), *v)));
+        out
+    }
+
+    fn steps(&self, py: Python<'_>) -> PyResult<&[Step]> {
+        let Some(explained) = &self.explain else {
+            return Ok(&[]);
+        };
+        explained
+            .steps
+            .get_or_try_init(|| match &explained.replay {
+                Some(r) => {
+                    let event = event_of(
+                        &self.event_type,
+                        self.event_id.as_deref(),
+                        r.occurred_at,
+                        &r.data,
+                    );
+                    let engine = r.engine.bind(py).get();
+                    engine.replay(py, &event, r.options.as_deref(), self.at)
+                }
+                None => Ok(Box::default()),
+            })
+            .map(|steps| &**steps)
     }
 }
 
@@ -712,7 +981,7 @@ impl Serialize for QuoteJson<'_> {
                 map.end()
             }
         }
-        struct Amounts<'a>(&'a [(String, Amount)]);
+        struct Amounts<'a>(&'a [(Arc<str>, Amount)]);
         impl Serialize for Amounts<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 serialize_amounts(self.0, s)
@@ -721,14 +990,14 @@ impl Serialize for QuoteJson<'_> {
         let q = self.q;
         let mut map = s.serialize_map(None)?;
         if let Some(id) = &q.event_id {
-            map.serialize_entry("event_id", id)?;
+            map.serialize_entry("event_id", &**id)?;
         }
         map.serialize_entry("event_type", &*q.event_type)?;
         map.serialize_entry("at", &q.at)?;
-        map.serialize_entry("fees", &q.fees)?;
-        map.serialize_entry("totals", &Totals(&q.totals))?;
-        map.serialize_entry("equivalents", &Amounts(&q.equivalents))?;
-        map.serialize_entry("warnings", &q.warnings)?;
+        map.serialize_entry("fees", q.fees_data())?;
+        map.serialize_entry("totals", &Totals(&q.totals_list()))?;
+        map.serialize_entry("equivalents", &Amounts(q.equivalents_list()))?;
+        map.serialize_entry("warnings", q.warnings_list())?;
         map.serialize_entry("explain", self.explain)?;
         map.end()
     }
@@ -748,36 +1017,41 @@ impl Quote {
     #[getter(at)]
     fn at_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.at_py
-            .get_or_try_init(py, || datetime_of(py, self.at).map(Bound::unbind))
+            .get_or_try_init(|| datetime_of(py, self.at).map(Bound::unbind))
             .map(|t| t.bind(py).clone())
     }
     #[getter]
     fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let objs = self.fee_objs.get_or_try_init(py, || {
-            self.fees
+        let objs = self.fee_objs.get_or_try_init(|| match &self.fees {
+            Fees::One(d) => Py::new(py, Fee::new(d.clone())).map(FeeObjs::One),
+            Fees::Many(list) => list
                 .iter()
                 .map(|d| Py::new(py, Fee::new(d.clone())))
-                .collect::<PyResult<Vec<_>>>()
+                .collect::<PyResult<Box<[_]>>>()
+                .map(FeeObjs::Many),
         })?;
-        PyList::new(py, objs.iter().map(|f| f.bind(py)))
+        PyList::new(py, objs.as_slice().iter().map(|f| f.bind(py)))
     }
     /// The sum of the fees, per asset charged.
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (k, v) in &self.totals {
-            d.set_item(&**k, amount_py(py, v)?)?;
-        }
-        Ok(d)
+        let mut failed = None;
+        self.totals_each(|k, v| {
+            if failed.is_none() {
+                failed = amount_py(py, v).and_then(|a| d.set_item(&**k, a)).err();
+            }
+        });
+        failed.map_or(Ok(d), Err)
     }
     /// Every fee expressed in each `express_in` asset, summed.
     #[getter]
     fn equivalents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        amounts_py(py, &self.equivalents)
+        amounts_py(py, self.equivalents_list())
     }
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        issues_py(py, &self.warnings)
+        issues_py(py, self.warnings_list())
     }
     /// The steps of the calculation (with `explain`): computed when first read.
     #[getter]
@@ -788,7 +1062,7 @@ impl Quote {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         if let Some(id) = &self.event_id {
-            d.set_item("event_id", id)?;
+            d.set_item("event_id", &**id)?;
         }
         d.set_item("event_type", &*self.event_type)?;
         d.set_item("at", self.at_py(py)?)?;
@@ -799,7 +1073,7 @@ impl Quote {
         d.set_item("fees", fees)?;
         d.set_item("totals", self.totals(py)?)?;
         d.set_item("equivalents", self.equivalents(py)?)?;
-        d.set_item("warnings", issues_dicts(py, &self.warnings)?)?;
+        d.set_item("warnings", issues_dicts(py, self.warnings_list())?)?;
         let steps = PyList::empty(py);
         for s in self.steps(py)? {
             steps.append(s.to_dict(py)?)?;
@@ -815,7 +1089,7 @@ impl Quote {
 
     fn __repr__(&self) -> String {
         let totals: Vec<String> = self
-            .totals
+            .totals_list()
             .iter()
             .map(|(k, v)| format!("{}: Decimal('{v}')", repr_str(k)))
             .collect();
@@ -823,7 +1097,7 @@ impl Quote {
             "Quote(event_type={}, at={}, fees={}, totals={{{}}})",
             repr_str(&self.event_type),
             self.at,
-            self.fees.len(),
+            self.fees_data().len(),
             totals.join(", ")
         )
     }
