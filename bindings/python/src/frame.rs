@@ -15,7 +15,7 @@ use crate::errors::{guard, OrRaise};
 use crate::input::{prefixed, OptionArgs};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
-use ratecard::event::scalar_from_double;
+use ratecard::event::scalar_from_f64;
 use ratecard::product::PriceKind;
 use ratecard::{Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
 use std::borrow::Cow;
@@ -205,7 +205,7 @@ impl<'a> Column<'a> {
                 None => Scalar::Invalid("dictionary index out of range".into()),
             },
             Data::I64(b) => Scalar::Num(Decimal::from(i64::from_le_bytes(word::<8>(b, i)?))),
-            Data::F64(b) => scalar_from_double(f64::from_le_bytes(word::<8>(b, i)?)),
+            Data::F64(b) => scalar_from_f64(f64::from_le_bytes(word::<8>(b, i)?)),
             Data::Bool(b) => Scalar::Bool(b.get(i).is_some_and(|x| *x != 0)),
             Data::Dec(b, scale) => {
                 let m = i128::from_le_bytes(word::<16>(b, i)?);

@@ -11,7 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
 };
-use ratecard::event::scalar_from_double;
+use ratecard::event::scalar_from_f64;
 use ratecard::{parse_decimal, Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -239,7 +239,7 @@ pub fn py_decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny
 pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
     // Volumes first, by exact type (one pointer comparison each); the same answers as below.
     if let Ok(f) = v.cast_exact::<PyFloat>() {
-        return Ok(scalar_from_float(f.value()));
+        return Ok(scalar_from_f64(f.value()));
     }
     if v.is_exact_instance_of::<PyInt>() {
         return Ok(match v.extract::<i64>() {
@@ -263,7 +263,7 @@ pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'stat
         });
     }
     if let Ok(f) = v.cast::<PyFloat>() {
-        return Ok(scalar_from_float(f.value()));
+        return Ok(scalar_from_f64(f.value()));
     }
     let py = v.py();
     if v.is_instance(c.decimal.bind(py))? {
@@ -283,34 +283,6 @@ pub fn scalar_from_py(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'stat
         "expected a string, number or boolean, found {}",
         py_type_name(v)
     )))
-}
-
-/// A float as the decimal its shortest repr names (the core's [`scalar_from_double`]), without
-/// formatting it when it has few decimal places, as volumes do: for the first `k` in 0..=15
-/// where `m = round(v * 10^k)` divides back to exactly `v`, `m * 10^-k` is that decimal.
-/// IEEE division is correctly rounded, so `m / 10^k == v` says that `m * 10^-k` reads back
-/// as `v`; with `|v * 10^k| < 2^50` no other decimal of `k` places (and, `k` being the first,
-/// none of fewer) does, and the product's rounding error cannot pick the wrong `m`. Anything
-/// else (zero, huge, tiny, many digits) goes through the core's reader.
-fn scalar_from_float(v: f64) -> Scalar<'static> {
-    const LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
-    if v.is_finite() && v != 0.0 {
-        let mut p = 1.0f64;
-        for k in 0..=15u32 {
-            let scaled = v * p;
-            if scaled.abs() >= LIMIT {
-                break;
-            }
-            let m = scaled.round();
-            if m / p == v {
-                // |m| < 2^50: the conversion is exact.
-                #[allow(clippy::cast_possible_truncation)]
-                return Scalar::Num(Decimal::new(m as i64, k));
-            }
-            p *= 10.0;
-        }
-    }
-    scalar_from_double(v)
 }
 
 fn number_text(text: &str) -> Scalar<'static> {

@@ -36,9 +36,10 @@ fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
     {
         return Ok(hit.into_bound(py));
     }
-    let mut text = String::with_capacity(48);
+    let mut text = Vec::with_capacity(48);
     push_amount(&mut text, *a);
-    let made = py_decimal(py, &text)?;
+    // The core writes ASCII digits, a point and a sign.
+    let made = py_decimal(py, std::str::from_utf8(&text).unwrap_or_default())?;
     let full = {
         let mut map = decimals();
         let map = map.get_or_insert_with(HashMap::default);
