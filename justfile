@@ -63,7 +63,7 @@ bench-python:
 
 # @ratecard/node against decimal.js and @ratecard/wasm.
 bench-node:
-    bash scripts/build-node.sh && node scripts/bench-node.mjs
+    bash scripts/build-node.sh && node --expose-gc scripts/bench-node.mjs
 
 # Every benchmark.
 bench: bench-core bench-wasm bench-python bench-node

@@ -48,6 +48,7 @@ mod grapheme;
 mod grapheme_table;
 pub mod instant;
 pub mod issue;
+pub mod list;
 pub mod number;
 pub mod price;
 pub mod product;

@@ -11,6 +11,7 @@ use crate::engine::{Engine, FnvMap, PriceRef};
 use crate::event::{volume_of, Event};
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
+use crate::list::List;
 use crate::number::{decimal_from_value, serialize_opt_decimal, type_name, Amount};
 use crate::price::{clamp, compute, Shape};
 use crate::product::{PriceKind, TierPeriod, UsagePrice, UsageType};
@@ -182,7 +183,7 @@ fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec
 
 /// A map from asset code to amount, in first-seen order, serialized as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AmountMap<'a>(pub Vec<(&'a str, Amount)>);
+pub struct AmountMap<'a>(pub List<(&'a str, Amount)>);
 
 impl<'a> AmountMap<'a> {
     pub fn get(&self, code: &str) -> Option<Amount> {
@@ -205,7 +206,7 @@ impl Serialize for AmountMap<'_> {
 
 /// The event's values for a price's billable dimensions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Dimensions<'a>(pub Vec<(&'a str, Cow<'a, str>)>);
+pub struct Dimensions<'a>(pub List<(&'a str, Cow<'a, str>)>);
 
 impl Serialize for Dimensions<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -519,7 +520,8 @@ impl Engine {
             event_id: event.id.as_deref(),
             event_type: &event.event_type,
             at,
-            // Usually one fee per price: allocated once, at its size.
+            // Usually one fee per price: allocated once, at its size. (A fee is large: an
+            // inline one made every move of the quote dearer than the allocation it saved.)
             fees: Vec::with_capacity(prices.len()),
             totals: AmountMap::default(),
             equivalents: AmountMap::default(),
@@ -776,7 +778,6 @@ impl Engine {
     }
 
     fn total(&self, quote: &mut Quote<'_>) {
-        quote.totals.0.reserve_exact(quote.fees.len());
         for fee in &quote.fees {
             match quote.totals.0.iter_mut().find(|(c, _)| *c == fee.currency) {
                 // Fees of one asset share its precision, and rounded amounts add exactly.
