@@ -11,10 +11,10 @@ fi
 args=()
 [[ "${BENCH_QUICK:-0}" == 1 ]] && args+=(--quick)
 cd packages/wasm
-node bench/bench.mjs "${args[@]}"
+node --expose-gc bench/bench.mjs "${args[@]}"
 echo
 echo "Per event, the browser module (size first), in the same kind of Node process:"
 echo
 echo "| per event | µs | ÷ decimal.js |"
 echo "|---|---|---|"
-node bench/bench.mjs --small "${args[@]}"
+node --expose-gc bench/bench.mjs --small "${args[@]}"
