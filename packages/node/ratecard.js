@@ -224,10 +224,15 @@ const FLAG_OPTIONS = 2
 let scratch = null
 let scratchView = null
 
-function growScratch(min) {
-  let size = scratch === null ? 1 << 16 : scratch.length * 2
+/** A buffer of at least `min` bytes: twice the old one's size (64 KB at first) until it is. */
+function bigger(old, min) {
+  let size = old === null ? 1 << 16 : old.length * 2
   while (size < min) size *= 2
-  scratch = new Uint8Array(size)
+  return new Uint8Array(size)
+}
+
+function growScratch(min) {
+  scratch = bigger(scratch, min)
   scratchView = new DataView(scratch.buffer)
   binding.setScratch(scratch)
 }
@@ -237,9 +242,7 @@ let batchBytes = null
 let batchView = null
 
 function growBatch(min) {
-  let size = batchBytes === null ? 1 << 16 : batchBytes.length * 2
-  while (size < min) size *= 2
-  batchBytes = new Uint8Array(size)
+  batchBytes = bigger(batchBytes, min)
   batchView = new DataView(batchBytes.buffer)
 }
 
