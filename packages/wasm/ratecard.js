@@ -260,8 +260,14 @@ export class Engine {
     }
   }
 
+  /** The raw engine; a freed one throws (as in @ratecard/node). */
+  #alive() {
+    if (this.#raw === undefined) throw fail("invalid_argument", "", "invalid_value", "this Engine was freed");
+    return this.#raw;
+  }
+
   get warnings() {
-    if (this.#warnings === undefined) this.#warnings = JSON.parse(this.#raw.warnings());
+    if (this.#warnings === undefined) this.#warnings = JSON.parse(this.#alive().warnings());
     return this.#warnings;
   }
 
@@ -416,6 +422,7 @@ export class Engine {
   }
 
   quote(event, options) {
+    this.#alive();
     if (typeof event === "object") {
       const fast = this.#quoteTape(event, options);
       if (fast !== undefined) return fast;
@@ -432,6 +439,7 @@ export class Engine {
   }
 
   quoteMany(events, options) {
+    this.#alive();
     const fast = this.#quoteManyTape(events, options);
     if (fast !== undefined) return fast;
     const o = optionsText(options);
@@ -446,6 +454,7 @@ export class Engine {
   }
 
   convert(amount, from, to, at) {
+    this.#alive();
     const a = amountText(amount);
     const f = codeArg(from, "from");
     const t = codeArg(to, "to");
@@ -466,6 +475,7 @@ export class Engine {
   }
 
   format(amount, asset) {
+    this.#alive();
     const a = amountText(amount);
     const code = codeArg(asset, "asset");
     try {

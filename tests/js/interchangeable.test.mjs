@@ -83,6 +83,16 @@ function program({ Engine, RatecardError, validate, schema, version }) {
       validate(c)
     }),
   }
+  // A freed engine: every call is a RatecardError, in both packages.
+  const freed = new Engine(catalogText)
+  freed.free()
+  freed.free()
+  out.freed = [
+    catch_(() => freed.quote(events[0])),
+    catch_(() => freed.quoteMany(events)),
+    catch_(() => freed.convert(1, 'USD', 'CREDIT', AT)),
+    catch_(() => freed.format(1, 'USD')),
+  ]
   return out
 }
 
