@@ -1,16 +1,20 @@
 //! The Node.js face of ratecard: a napi-rs addon that only translates.
 //!
-//! Everything crosses as JSON text, once per call and once per batch: performance.md measured
-//! a string each way at about the cost of direct property reads for one event, and far cheaper
-//! than converting object graphs for a batch. The JavaScript wrapper in `packages/node` owns
-//! the rest of the contract: camelCase options, `Date`s, and the `RatecardError` class.
+//! Two ways across. Event objects go by the tape (`core/src/tape.rs`): the JavaScript wrapper
+//! writes each event as a binary record into a scratch `ArrayBuffer` it registered once
+//! ([`set_scratch`]), and [`quote_scratch`] takes no arguments at all, because napi-rs spends
+//! more converting one argument than the core spends pricing; batches pass their records as one
+//! `Uint8Array`. Everything else crosses as JSON text, once per call and once per batch, which
+//! is also the reference the tape is tested against. The wrapper in `packages/node` owns the
+//! rest of the contract: camelCase options, `Date`s, and the `RatecardError` class.
 //!
 //! Errors leave as a JavaScript `Error` whose message is [`ERROR_PREFIX`] followed by the core
 //! error serialized in the wire format (`{code, message, issues}`); the wrapper turns it into a
 //! `RatecardError`. Every entry point runs inside [`guard`], so a panic anywhere below becomes an
 //! `internal` error instead of taking the host process down.
 //!
-//! This crate writes no `unsafe` of its own; the lint is relaxed only for napi-derive's glue.
+//! Beside napi-derive's glue, this crate's one `unsafe` block is in [`quote_scratch`]: the
+//! registered scratch memory borrowed as a slice for the length of a synchronous call.
 
 use napi::bindgen_prelude::{AsyncTask, Uint8Array};
 use napi::{Env, Task};

@@ -1,7 +1,8 @@
 //! The binding's logic, free of wasm-bindgen so that it runs (and is tested) natively.
 //!
-//! Every function takes JSON text and gives JSON text; an `Err` is the core error serialized
-//! as `{code, message, issues}`.
+//! The JSON functions take JSON text and give JSON text; an `Err` is the core error serialized
+//! as `{code, message, issues}`. The tape functions read records from the engine's scratch
+//! memory and write their answers there (`core/src/tape.rs`).
 
 use ratecard::{tape, Code, Engine, Error, ErrorKind, Event, Instant, QuoteOptions, Tape};
 

@@ -1,10 +1,13 @@
 //! ratecard's WebAssembly face: translates between JavaScript and the `ratecard` core.
 //!
-//! Everything crosses the boundary as JSON text, one string in and one string out per call
-//! (per batch for `quote_many`): measured in `shared/design/performance.md`, that is cheaper
-//! than converting object graphs field by field with serde-wasm-bindgen, it keeps the wire
-//! format's snake_case keys and string amounts byte for byte, and serde_json's 128-level
-//! nesting limit refuses deep input before any recursion can exhaust the wasm stack.
+//! Event objects cross by the tape (`core/src/tape.rs`): the JavaScript side writes binary
+//! records into each engine's scratch area of this module's memory and calls without strings;
+//! the answer is written next to the record. Everything else crosses as JSON text, one string
+//! in and one out per call (per batch for `quote_many`): measured in
+//! `shared/design/performance.md`, that is cheaper than converting object graphs field by field
+//! with serde-wasm-bindgen, it keeps the wire format's snake_case keys and string amounts byte
+//! for byte, and serde_json's 128-level nesting limit refuses deep input before any recursion
+//! can exhaust the wasm stack. The JSON path is also the reference the tape is tested against.
 //!
 //! The hand-written JavaScript in `packages/wasm/ratecard.js` owns the JavaScript side:
 //! camelCase options, `Date`s, the host clock and the `RatecardError` class. Errors leave this
