@@ -141,6 +141,8 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// A JavaScript number as sent: a double, read only to be turned into the decimal its
+    /// shortest text names ([`scalar_from_f64`]); it never enters arithmetic.
     fn f64(&mut self) -> Option<f64> {
         let b: [u8; 8] = self.take(8)?.try_into().ok()?;
         Some(f64::from_le_bytes(b))
