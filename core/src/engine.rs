@@ -25,18 +25,29 @@ pub(crate) struct Indexed {
     pub slots: Vec<usize>,
 }
 
-/// FNV-1a: event types are short strings from trusted catalogs, so a fast non-keyed hash is
-/// enough for this lookup (SipHash costs more than the rest of a unit quote).
+/// A fast unkeyed hash (FNV-1a for loose bytes, a multiply-rotate step for whole words):
+/// the keys are catalog strings, template numbers and a batch's records (to find its twins).
+/// SipHash costs more than the rest of a unit quote, and a caller who crafts colliding records
+/// only slows their own batch.
 #[derive(Default, Clone, Copy, Debug)]
 pub(crate) struct Fnv(u64);
 
+impl Fnv {
+    /// One whole word mixed in: a full-width odd multiplier carries every input bit upwards,
+    /// the rotation brings the high bits back down for the next word.
+    fn word(h: u64, v: u64) -> u64 {
+        (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    }
+}
+
 impl std::hash::Hasher for Fnv {
+    /// The high half folded into the low: the table picks buckets by the low bits.
     fn finish(&self) -> u64 {
-        self.0
+        self.0 ^ (self.0 >> 32)
     }
     /// Whole words at once: integer keys (the tape's templates) need no byte-by-byte mixing.
     fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0 ^ v).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+        self.0 = Self::word(self.0, v);
     }
     fn write_usize(&mut self, v: usize) {
         self.write_u64(v as u64);
@@ -47,7 +58,14 @@ impl std::hash::Hasher for Fnv {
         } else {
             self.0
         };
-        for b in bytes {
+        // Eight bytes a step: a batch's twins are found by hashing whole records.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            if let Ok(w) = <[u8; 8]>::try_from(word) {
+                h = Self::word(h, u64::from_le_bytes(w));
+            }
+        }
+        for b in words.remainder() {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }

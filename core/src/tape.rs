@@ -33,10 +33,12 @@
 //! quote    = u8 flags, [str at], len n_fees, fee*n_fees, [len n_totals, (str code, str amount)*],
 //!            str*n_express (the quote's equivalents), len n_warnings, (str path, str code, str message)*,
 //!            [len group, [steps]]
+//!          | u8 flags (8, and 4 with explanations), len k, [len group]
 //!            flags: 1 `at` follows (else it is the record's occurred_at text as sent),
 //!                   2 totals follow (else one per fee: its currency and amount),
 //!                   4 the explanation follows (batches asking for it, events with twins):
-//!                     group 2g+1 defines explanation g here, 2g uses it
+//!                     group 2g+1 defines explanation g here, 2g uses it,
+//!                   8 the same quote as the batch's quote k (its twin, sent before; a copy)
 //! steps    = len n, (len fee+1 (0: none), str kind, str text)*n
 //! fee      = len ref, [template], [str input_volume], str amount, str*n_express (its equivalents)
 //!            ref: 2k uses template k; 2k+1 defines template k here (k = MAX_TEMPLATES: a scratch
@@ -645,21 +647,31 @@ impl Engine {
             out.extend_from_slice(&bodies);
             return Some(());
         }
-        out.reserve(n.saturating_mul(bodies.len() / spans.len().max(1)));
-        // Each group's number, once it has been sent.
-        let mut sent: Vec<Option<usize>> = vec![None; groups.len()];
+        out.reserve(bodies.len() + steps.len() + 4 * n);
+        // A quote is sent whole at its first use, with its explanation group if it has one;
+        // its twins after that only name it (the decoder copies the quote it built, which
+        // costs less than reading it again) and the group.
+        let mut first: Vec<Option<(usize, usize)>> = vec![None; spans.len()];
         let mut next = 0usize;
-        for j in plan {
-            let (start, end) = *spans.get(j)?;
-            out.extend_from_slice(bodies.get(start..end)?);
-            if let Some((begin, finish)) = groups.get(j).copied().flatten() {
-                let slot = sent.get_mut(j)?;
-                match *slot {
-                    Some(g) => ok &= put_len(out, g * 2),
-                    None => {
+        for (i, j) in plan.into_iter().enumerate() {
+            let group = groups.get(j).copied().flatten();
+            match *first.get(j)? {
+                Some((k, g)) => {
+                    out.push(if group.is_some() { 8 | 4 } else { 8 });
+                    ok &= put_len(out, k);
+                    if group.is_some() {
+                        ok &= put_len(out, g * 2);
+                    }
+                }
+                None => {
+                    let (start, end) = *spans.get(j)?;
+                    out.extend_from_slice(bodies.get(start..end)?);
+                    if let Some((begin, finish)) = group {
                         ok &= put_len(out, next * 2 + 1);
                         out.extend_from_slice(steps.get(begin..finish)?);
-                        *slot = Some(next);
+                    }
+                    *first.get_mut(j)? = Some((i, next));
+                    if group.is_some() {
                         next += 1;
                     }
                 }

@@ -246,26 +246,31 @@ function growBatch(min) {
   batchView = new DataView(batchBytes.buffer)
 }
 
-/** Writes the snapshots as a batch of records; the bytes are `batchBytes[0..returned)`, or -1: use JSON. */
-function writeBatch(snaps) {
-  if (batchBytes === null) growBatch(snaps.length * 64)
+/**
+ * Writes the events as a batch of records into `batchBytes`: the batch (`tape.writeEvents`),
+ * with `length` the bytes written, or null: use JSON. `keep`: keep the records for explanations.
+ */
+function writeBatch(events, fieldsFor, keep) {
+  if (batchBytes === null) growBatch(events.length * 64)
   for (;;) {
     tape.target(batchBytes, batchView, 0, batchBytes.length)
-    let ok = tape.writeCount(snaps.length)
-    for (let i = 0; ok === 1 && i < snaps.length; i++) ok = tape.writeSnap(snaps[i])
-    if (ok === 1) return tape.written()
-    if (ok === 0) return -1
+    const batch = tape.writeEvents(events, fieldsFor, keep)
+    if (batch === 0) return null
+    if (batch !== -1) {
+      batch.length = tape.written()
+      return batch
+    }
     growBatch(batchBytes.length * 2)
   }
 }
 
-/** One snapshot as a record of its own (for a lazily computed explanation). */
-function recordOf(snap) {
+/** The record of a quoted event on its own (for a lazily computed explanation). */
+function recordOf(source, index) {
   let size = 256
   for (;;) {
     const bytes = new Uint8Array(size)
     tape.target(bytes, new DataView(bytes.buffer), 0, size)
-    const ok = tape.writeSnap(snap)
+    const ok = tape.writeSource(source, index)
     if (ok === 1) return bytes.subarray(0, tape.written())
     if (ok === 0) return null
     size *= 4
@@ -316,14 +321,15 @@ class Engine {
 
   /**
    * What computes `explain` of tape quotes when first read, from the event as it was quoted
-   * (its snapshot) at the instant it was priced at. One per options text, shared by quotes.
+   * (its snapshot, or its batch's records) at the instant it was priced at. One per options
+   * text, shared by quotes.
    */
   #explainer(native, text) {
     let e = this.#explainers.get(text)
     if (e === undefined) {
       e = {
-        steps(snap, at) {
-          const record = recordOf(snap)
+        steps(source, index, at) {
+          const record = recordOf(source, index)
           if (record === null) return []
           return JSON.parse(call(() => native.explainTape(record, text, at)))
         },
@@ -378,7 +384,7 @@ class Engine {
     }
   }
 
-  /** The tape path for an array of event objects: their snapshots and options, or undefined. */
+  /** The tape path for an array of event objects: their batch and options, or undefined. */
   #batchTape(native, events, options) {
     if (!Array.isArray(events)) return undefined
     const o = tapeOptions(options)
@@ -389,21 +395,16 @@ class Engine {
       if (this.#tiered === undefined) this.#tiered = native.hasTieredPrices()
       if (this.#tiered) return undefined
     }
-    const n = events.length
-    const snaps = new Array(n)
-    for (let i = 0; i < n; i++) {
-      const snap = tape.snapshot(events[i], this.#fieldsFor)
-      if (snap === null) return undefined
-      snaps[i] = snap
-    }
-    const length = writeBatch(snaps)
-    if (length < 0) return undefined
-    return { snaps, o, records: batchBytes.subarray(0, length) }
+    const batch = writeBatch(events, this.#fieldsFor, o.explain)
+    if (batch === null) return undefined
+    batch.o = o
+    batch.bytes = batchBytes.subarray(0, batch.length)
+    return batch
   }
 
   #decodeBatch(native, out, batch) {
-    const { snaps, o } = batch
-    return tape.decodeBatch(out, 0, snaps, o.explain ? this.#explainer(native, o.text) : null)
+    const o = batch.o
+    return tape.decodeBatch(out, 0, batch, o.explain ? this.#explainer(native, o.text) : null)
   }
 
   quote(event, options) {
@@ -422,7 +423,7 @@ class Engine {
     const native = this.#engine()
     const batch = this.#batchTape(native, events, options)
     if (batch !== undefined) {
-      const out = call(() => native.quoteManyTape(batch.records, batch.o.text, batch.o.clock, batch.o.explain))
+      const out = call(() => native.quoteManyTape(batch.bytes, batch.o.text, batch.o.clock, batch.o.explain))
       if (out !== null) return this.#decodeBatch(native, out, batch)
     }
     const o = optionsText(options)
@@ -442,7 +443,7 @@ class Engine {
     if (batch !== undefined) {
       let out
       try {
-        out = await native.quoteManyTapeAsync(batch.records, batch.o.text, batch.o.clock, batch.o.explain)
+        out = await native.quoteManyTapeAsync(batch.bytes, batch.o.text, batch.o.clock, batch.o.explain)
       } catch (err) {
         throw translate(err)
       }

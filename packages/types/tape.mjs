@@ -138,13 +138,18 @@ function putUtf8(b, p, s) {
   return p + 5 + n;
 }
 
+// String.prototype.isWellFormed (Node 20, browsers since 2023) answers at once for a string
+// the engine holds as one byte per character.
+const IS_WELL_FORMED = typeof "".isWellFormed === "function";
+
 function asciiOrWellFormed(s) {
+  if (IS_WELL_FORMED) return s.isWellFormed();
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return wellFormed(s);
   return true;
 }
 
 function wellFormed(s) {
-  if (typeof s.isWellFormed === "function") return s.isWellFormed();
+  if (IS_WELL_FORMED) return s.isWellFormed();
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
@@ -212,6 +217,186 @@ export function writeSnap(snap) {
 export function writeCount(n) {
   if (W + 5 > WEND) return -1;
   W = putLen(WU8, W, n);
+  return 1;
+}
+
+// A batch is written straight from the caller's events, without a snapshot array per event:
+// what the decoder needs of each event (type, id, timestamp text) is kept in three arrays, and
+// what a lazily computed explanation needs (the event as it was quoted) is the batch's records
+// themselves, copied once. Strings a batch repeats (its event types, timestamps, dimension
+// values) are copied from where the same column last wrote them, not encoded again: the last
+// string of each column and the place of its bytes in the current target.
+let CS = [];
+let CP = [];
+let CL = [];
+const ROOM = -2;
+
+/** Writes a string, copied when its column just wrote the same: the position after it, -1
+ * when it is not well-formed Unicode, ROOM when the room ran out. */
+function putColumn(b, p, s, c) {
+  if (s === CS[c]) {
+    const q = CP[c];
+    const n = CL[c];
+    if (p + n > WEND) return ROOM;
+    for (let k = 0; k < n; k++) b[p + k] = b[q + k];
+    return p + n;
+  }
+  if (p + 5 + 3 * s.length > WEND) return ROOM;
+  const end = putStr(b, p, s);
+  if (end < 0) return -1;
+  CS[c] = s;
+  CP[c] = p;
+  CL[c] = end - p;
+  return end;
+}
+
+// The data fields of the event type written last (the catalog's, for this batch).
+let LAST_TYPE = null;
+let LAST_FIELDS = [];
+
+// What writeEvent read of the event it wrote last.
+let EV_TYPE = "";
+let EV_ID = null;
+let EV_AT = "";
+
+/**
+ * One event as a record at the writer's position, read as `snapshot` reads it: 1 written, 0 the
+ * JSON path must answer, -1 out of room. May throw (a getter): the caller treats that as 0.
+ */
+function writeEvent(event, fieldsFor) {
+  if (!plain(event)) return 0;
+  const type = event.event_type;
+  if (typeof type !== "string" || typeof event.toJSON === "function") return 0;
+  let id = event.id;
+  if (id === undefined) id = null;
+  else if (id !== null && (typeof id !== "string" || !asciiOrWellFormed(id))) return 0;
+  let at = event.occurred_at;
+  if (at instanceof Date) {
+    if (Number.isNaN(at.getTime())) return 0;
+    at = at.toISOString();
+  } else if (at === undefined || at === null) at = "";
+  else if (typeof at !== "string" || at === "") return 0;
+  if (type !== LAST_TYPE) {
+    LAST_FIELDS = fieldsFor(type);
+    LAST_TYPE = type;
+  }
+  const fields = LAST_FIELDS;
+  const n = fields.length;
+  const b = WU8;
+  let p = putColumn(b, W, type, 0);
+  if (p < 0) return p === ROOM ? -1 : 0;
+  if (p + 1 > WEND) return -1;
+  if (at === "") b[p++] = 0;
+  else {
+    b[p++] = 1;
+    p = putColumn(b, p, at, 1);
+    if (p < 0) return p === ROOM ? -1 : 0;
+  }
+  if (p + 5 + 10 * n > WEND) return -1;
+  p = putLen(b, p, n);
+  const data = event.data;
+  if (data === undefined || data === null) {
+    for (let i = 0; i < n; i++) b[p++] = 0;
+  } else {
+    if (!plain(data) || typeof data.toJSON === "function") return 0;
+    for (const key in data) {
+      const v = data[key];
+      const t = typeof v;
+      if (t === "object") {
+        if (v !== null) return 0;
+      } else if (t === "number") {
+        if (!Number.isFinite(v)) return 0;
+      } else if (t === "bigint") return 0;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = data[fields[i]];
+      switch (typeof v) {
+        case "string":
+          if (p + 1 > WEND) return -1;
+          b[p++] = 1;
+          p = putColumn(b, p, v, 2 + i);
+          if (p < 0) return p === ROOM ? -1 : 0;
+          break;
+        case "number":
+          if (p + 9 > WEND) return -1;
+          b[p] = 2;
+          WDV.setFloat64(p + 1, v, true);
+          p += 9;
+          break;
+        case "boolean":
+          if (p + 1 > WEND) return -1;
+          b[p++] = v ? 3 : 4;
+          break;
+        default:
+          if (p + 1 > WEND) return -1;
+          b[p++] = v === null ? 5 : 0;
+      }
+    }
+  }
+  W = p;
+  EV_TYPE = type;
+  EV_ID = id;
+  EV_AT = at;
+  return 1;
+}
+
+/**
+ * A batch of event objects written as its count and records at the writer's position: the
+ * batch (what `decodeBatch` and lazy explanations need of each event), 0 when the JSON path
+ * must answer, -1 when the room ran out (grow it and write again). With `keep`, the records
+ * are copied out for explanations computed later (the memory they were written to is reused).
+ */
+export function writeEvents(events, fieldsFor, keep) {
+  const n = events.length;
+  if (W + 5 > WEND) return -1;
+  W = putLen(WU8, W, n);
+  const first = W;
+  const batch = { types: new Array(n), ids: new Array(n), ats: new Array(n), starts: new Uint32Array(n + 1), records: null };
+  CS = [];
+  CP = [];
+  CL = [];
+  LAST_TYPE = null;
+  let ok;
+  try {
+    ok = writeAll(events, fieldsFor, batch, first);
+  } catch {
+    // A getter or a proxy that throws: the JSON path meets the same and reports it.
+    ok = 0;
+  }
+  CS = [];
+  LAST_TYPE = null;
+  LAST_FIELDS = [];
+  if (ok !== 1) return ok;
+  if (keep) batch.records = WU8.slice(first, W);
+  return batch;
+}
+
+function writeAll(events, fieldsFor, batch, first) {
+  const { types, ids, ats, starts } = batch;
+  const n = types.length;
+  for (let i = 0; i < n; i++) {
+    starts[i] = W - first;
+    const ok = writeEvent(events[i], fieldsFor);
+    if (ok !== 1) return ok;
+    types[i] = EV_TYPE;
+    ids[i] = EV_ID;
+    ats[i] = EV_AT;
+  }
+  starts[n] = W - first;
+  return 1;
+}
+
+/**
+ * The record of an event a quote was made for, written again at the writer's position (for its
+ * explanation): `source` is its snapshot (`index` -1) or its batch, `index` its place there.
+ */
+export function writeSource(source, index) {
+  if (index < 0) return writeSnap(source);
+  const a = source.starts[index];
+  const e = source.starts[index + 1];
+  if (W + (e - a) > WEND) return -1;
+  WU8.set(source.records.subarray(a, e), W);
+  W += e - a;
   return 1;
 }
 
@@ -335,12 +520,13 @@ function codes() {
 }
 
 /**
- * One quote at the cursor, for the event of `snap`. `explainer.steps(snap, at)` computes the
- * steps when `explain` is first read (null: `explain` is `[]`, as with `explain: false`).
+ * One quote at the cursor, for the event of type `type`, id `id` and timestamp text `eventAt`
+ * ("" when it had none). `explainer.steps(source, index, at)` computes the steps when `explain`
+ * is first read (null: `explain` is `[]`, as with `explain: false`); see `writeSource`.
  */
-function quote(templates, codes, snap, explainer) {
+function quote(templates, codes, type, id, eventAt, explainer, source, index) {
   const flags = R8[R++];
-  const at = flags & 1 ? str() : snap[2];
+  const at = flags & 1 ? str() : eventAt;
   const nf = len();
   const fees = new Array(nf);
   for (let i = 0; i < nf; i++) fees[i] = fee(templates, codes);
@@ -359,8 +545,6 @@ function quote(templates, codes, snap, explainer) {
   const nw = len();
   const warnings = new Array(nw);
   for (let i = 0; i < nw; i++) warnings[i] = { path: str(), code: str(), message: str() };
-  const id = snap[1];
-  const type = snap[0];
   if (flags & 4) {
     // The explanation came along: the twins of a batch (events alike but for their id) share
     // one, frozen so that changing it through one quote cannot change the others. (A copy each
@@ -379,9 +563,38 @@ function quote(templates, codes, snap, explainer) {
     id === null
       ? { event_type: type, at, fees, totals, equivalents, warnings }
       : { event_id: id, event_type: type, at, fees, totals, equivalents, warnings };
-  new Pending(q, explainer, snap);
+  new Pending(q, explainer, source, index);
   Object.defineProperty(q, "explain", LAZY);
   return q;
+}
+
+/**
+ * A twin's quote: a copy of the batch's earlier quote the answer names (the same event but for
+ * its id), as deep as decoding it again would make it, with the twin's own id.
+ */
+function repeat(out, id) {
+  const flags = R8[R++];
+  const src = out[len()];
+  const from = src.fees;
+  const nf = from.length;
+  const fees = new Array(nf);
+  for (let i = 0; i < nf; i++) {
+    const f = { ...from[i] };
+    if (f.dimensions !== undefined) f.dimensions = { ...f.dimensions };
+    f.equivalents = { ...f.equivalents };
+    fees[i] = f;
+  }
+  const totals = { ...src.totals };
+  const equivalents = { ...src.equivalents };
+  const nw = src.warnings.length;
+  const warnings = new Array(nw);
+  for (let i = 0; i < nw; i++) warnings[i] = { ...src.warnings[i] };
+  const type = src.event_type;
+  const at = src.at;
+  // Twins carry their explanation whenever one is wanted (a group), else `explain` is [].
+  const explain = flags & 4 ? GROUPS[len() >>> 1] : [];
+  if (id === null) return { event_type: type, at, fees, totals, equivalents, warnings, explain };
+  return { event_id: id, event_type: type, at, fees, totals, equivalents, warnings, explain };
 }
 
 // Explanations a batch's answer defined, by number.
@@ -414,14 +627,16 @@ class Stamp {
 
 class Pending extends Stamp {
   #explainer;
-  #snap;
-  constructor(target, explainer, snap) {
+  #source;
+  #index;
+  constructor(target, explainer, source, index) {
     super(target);
     this.#explainer = explainer;
-    this.#snap = snap;
+    this.#source = source;
+    this.#index = index;
   }
   static steps(q) {
-    return #explainer in q ? q.#explainer.steps(q.#snap, q.at) : [];
+    return #explainer in q ? q.#explainer.steps(q.#source, q.#index, q.at) : [];
   }
 }
 
@@ -448,21 +663,24 @@ const LAZY = {
 export function decodeQuote(u8, start, snap, templates, explainer) {
   R8 = u8;
   R = start;
-  const q = quote(templates, codes(), snap, explainer);
+  const q = quote(templates, codes(), snap[0], snap[1], snap[2], explainer, snap, -1);
   R8 = null;
   return q;
 }
 
-/** The quotes of a batch's answer at `u8[start..]`, one per snapshot. */
-export function decodeBatch(u8, start, snaps, explainer) {
+/** The quotes of a batch's answer at `u8[start..]`, one per event of `batch` (`writeEvents`). */
+export function decodeBatch(u8, start, batch, explainer) {
   R8 = u8;
   R = start;
   const templates = [];
   GROUPS = [];
   const cs = codes();
-  const n = snaps.length;
+  const { types, ids, ats } = batch;
+  const n = types.length;
   const out = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = quote(templates, cs, snaps[i], explainer);
+  for (let i = 0; i < n; i++) {
+    out[i] = R8[R] & 8 ? repeat(out, ids[i]) : quote(templates, cs, types[i], ids[i], ats[i], explainer, batch, i);
+  }
   R8 = null;
   GROUPS = [];
   return out;

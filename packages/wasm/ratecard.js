@@ -7,7 +7,7 @@
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
 import { RawEngine, validate as rawValidate, wasmMemory } from "./pkg/ratecard_wasm.js";
-import { snapshot, target, written, writeSnap, writeCount, decodeQuote, decodeBatch } from "./tape.js";
+import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch } from "./tape.js";
 // The schema's text lives in its own module (scripts/sync-schema.mjs), not in the WebAssembly:
 // a bundler leaves it out of apps that never call schema().
 import { SCHEMA } from "./schema.js";
@@ -332,7 +332,8 @@ export class Engine {
 
   /**
    * What computes `explain` of tape quotes when first read, from the event as it was quoted
-   * (its snapshot) at the instant it was priced at; one per options text, shared by quotes. It
+   * (its snapshot, or its batch's records) at the instant it was priced at; one per options
+   * text, shared by quotes. It
    * holds the raw engine, so a quote stays whole after `free()` (which then leaves the memory
    * to the garbage collector).
    */
@@ -342,7 +343,7 @@ export class Engine {
     if (e === undefined) {
       const engine = this;
       e = {
-        steps(snap, at) {
+        steps(source, index, at) {
           // The record goes through the scratch, which may move: the engine asks for it again.
           engine.#size = 0;
           let size = 4096;
@@ -350,7 +351,7 @@ export class Engine {
             const base = raw.scratch(size);
             views();
             target(M8, MDV, base + HEADER, base + size);
-            const ok = writeSnap(snap);
+            const ok = writeSource(source, index);
             if (ok === 0) return [];
             if (ok < 0) {
               size *= 4;
@@ -384,26 +385,19 @@ export class Engine {
       if (this.#tiered === undefined) this.#tiered = this.#raw.hasTieredPrices();
       if (this.#tiered) return undefined;
     }
-    const n = events.length;
-    const snaps = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const snap = snapshot(events[i], this.#fieldsFor);
-      if (snap === null) return undefined;
-      snaps[i] = snap;
-    }
     const flags = this.#flags(o);
     if (flags < 0) return undefined;
     const now = flags & FLAG_CLOCK ? Date.now() : NaN;
     const raw = this.#raw;
-    let size = n * 96 + 1024;
+    let size = events.length * 64 + 1024;
     for (;;) {
       this.#room(size);
       const base = this.#base;
       target(M8, MDV, base + HEADER, base + this.#size);
-      let ok = writeCount(n);
-      for (let i = 0; ok === 1 && i < n; i++) ok = writeSnap(snaps[i]);
-      if (ok === 0) return undefined;
-      if (ok < 0) {
+      // With explanations on, the records are kept for the events explained later.
+      const batch = writeEvents(events, this.#fieldsFor, o.explain);
+      if (batch === 0) return undefined;
+      if (batch === -1) {
         size = this.#size * 2;
         continue;
       }
@@ -417,7 +411,7 @@ export class Engine {
       }
       views();
       const explainer = o.explain ? this.#explainer(raw, o.text) : null;
-      return decodeBatch(M8, base + HEADER + length, snaps, explainer);
+      return decodeBatch(M8, base + HEADER + length, batch, explainer);
     }
   }
 

@@ -295,6 +295,74 @@ for (const name of wanted) {
       assert.deepStrictEqual(many, reference)
     })
 
+    test('quoteMany: twins are copies, each with its own id; lone events explain as they were quoted', () => {
+      const engine = new Engine(VIDEO)
+      const events = [
+        { id: 'a', event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 2 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 2 } },
+        { id: 'c', event_type: 'render', occurred_at: AT, data: { model: 'veo', seconds: 7 } },
+        { id: 'd', event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 2 } },
+      ]
+      const text = JSON.stringify(events)
+      for (const options of [undefined, { explain: false, expressIn: ['USD'] }]) {
+        const before = counts.quoteManyTape
+        const many = engine.quoteMany(events, options)
+        assert.equal(counts.quoteManyTape - before, 1)
+        const reference = engine.quoteMany(text, options)
+        assert.equal(JSON.stringify(many), JSON.stringify(reference))
+        assert.equal(many[0].event_id, 'a')
+        assert.ok(!('event_id' in many[1]))
+        assert.equal(many[3].event_id, 'd')
+        // Changing one twin's quote changes no other.
+        many[0].fees[0].amount = 'changed'
+        many[0].fees[0].dimensions.model = 'changed'
+        many[0].fees[0].equivalents.X = '1'
+        many[0].totals.CR = 'changed'
+        many[0].equivalents.X = '1'
+        many[0].warnings.push('x')
+        for (const i of [1, 3]) {
+          assert.equal(many[i].fees[0].amount, reference[i].fees[0].amount)
+          assert.deepStrictEqual(many[i].fees, reference[i].fees)
+          assert.deepStrictEqual(many[i].totals, reference[i].totals)
+          assert.deepStrictEqual(many[i].equivalents, reference[i].equivalents)
+          assert.deepStrictEqual(many[i].warnings, [])
+        }
+      }
+      // The lone event's explanation is computed when read, from the batch as it was sent.
+      const many = engine.quoteMany(events)
+      events[2].data.seconds = 99
+      events[2].data.model = 'gen4'
+      events[2].event_type = 'other'
+      assert.equal(typeof Object.getOwnPropertyDescriptor(many[2], 'explain').get, 'function')
+      assert.deepStrictEqual(many[2], engine.quoteMany(text)[2])
+    })
+
+    test('quoteMany: repeated, changing, non-ASCII and long strings, and a refused one mid-batch', () => {
+      const engine = new Engine(VIDEO)
+      const models = ['gen4', 'veo', 'gen4', 'ünïcødé 🎬', 'ünïcødé 🎬', 'gen4', 'x'.repeat(300), 'x'.repeat(300), 'veo']
+      const events = models.map((model, i) => ({
+        id: i % 2 ? `é${i}` : `e${i}`,
+        event_type: 'render',
+        occurred_at: i < 4 ? AT : '2026-03-02T00:00:00Z',
+        data: { model, seconds: i / 4 },
+      }))
+      const strip = (v) => JSON.stringify(v)
+      assert.equal(strip(engine.quoteMany(events, { explain: false })), strip(engine.quoteMany(JSON.stringify(events), { explain: false })))
+      assert.equal(strip(engine.quoteMany(events)), strip(engine.quoteMany(JSON.stringify(events))))
+      // Too big for the first room: written again in a larger one.
+      const big = Array.from({ length: 3000 }, (_, i) => ({ event_type: 'render', occurred_at: AT, data: { model: `${i % 7}`.repeat(400), seconds: i % 5 } }))
+      const before = counts.quoteManyTape
+      assert.equal(strip(engine.quoteMany(big, { explain: false })), strip(engine.quoteMany(JSON.stringify(big), { explain: false })))
+      assert.equal(counts.quoteManyTape - before, 1)
+      // A lone surrogate in the middle of a batch: the JSON path answers, with its error.
+      const bad = [...events.slice(0, 3), { event_type: 'render', occurred_at: AT, data: { model: 'a\ud800b', seconds: 1 } }, ...events.slice(3)]
+      const fast = outcome(() => engine.quoteMany(bad, { explain: false }))
+      assert.match(fast, /^error invalid_/)
+      assert.equal(fast, outcome(() => engine.quoteMany(JSON.stringify(bad), { explain: false })))
+      // And the engine goes on as before.
+      assert.equal(strip(engine.quoteMany(events, { explain: false })), strip(engine.quoteMany(JSON.stringify(events), { explain: false })))
+    })
+
     test('quoteMany explains each event lazily, and tiered batches at once', () => {
       const engine = new Engine(VIDEO)
       const events = [1, 2, 3].map((s) => ({ event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: s } }))

@@ -68,9 +68,42 @@ impl Decoder {
         let mut r = Bytes { b: bytes, p: 0 };
         let nx = r.len();
         let codes: Vec<String> = (0..nx).map(|_| r.str()).collect();
-        let quotes = sent.iter().map(|s| self.quote(&mut r, &codes, s)).collect();
+        let mut quotes: Vec<Value> = Vec::new();
+        for s in sent {
+            let q = if r.b[r.p] & 8 != 0 {
+                self.repeat(&mut r, &quotes, s)
+            } else {
+                self.quote(&mut r, &codes, s)
+            };
+            quotes.push(q);
+        }
         assert_eq!(r.p, bytes.len(), "trailing bytes in the answer");
         quotes
+    }
+
+    /// A twin's quote: the earlier quote it names, with this event's id.
+    fn repeat(&mut self, r: &mut Bytes<'_>, done: &[Value], sent: &Sent<'_>) -> Value {
+        let flags = r.u8();
+        let k = r.len();
+        assert!(k < done.len(), "a repeat names a quote sent before it");
+        let Value::Object(earlier) = done[k].clone() else {
+            panic!("quotes are objects")
+        };
+        let mut q = Map::new();
+        if let Some(id) = sent.id {
+            q.insert("event_id".into(), json!(id));
+        }
+        for (key, value) in earlier {
+            if key != "event_id" && key != "explain" {
+                q.insert(key, value);
+            }
+        }
+        if flags & 4 != 0 {
+            let group = r.len();
+            assert_eq!(group % 2, 0, "a twin's explanation was defined before it");
+            q.insert("explain".into(), self.groups[group / 2].clone());
+        }
+        Value::Object(q)
     }
 
     fn template(&mut self, r: &mut Bytes<'_>) -> (u8, Map<String, Value>) {
