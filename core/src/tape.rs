@@ -23,10 +23,12 @@
 //! ```text
 //! len      = u8 n (n < 255) | 0xFF u32 n
 //! str      = len, n bytes of UTF-8
-//! record   = str event_type, opt occurred_at, len n, value*n   (n = the type's data fields)
-//! opt      = 0x00 (absent) | 0x01 str
-//! value    = 0 absent | 1 str | 2 f64 (8 bytes, a JavaScript number) | 3 true | 4 false | 5 null
-//! batch    = len count, record*count
+//! record   = rstr event_type, opt occurred_at, len n, value*n   (n = the type's data fields)
+//! opt      = 0x00 (absent) | 0x01 rstr
+//! value    = 0 absent | 1 rstr | 2 f64 (8 bytes, a JavaScript number) | 3 true | 4 false | 5 null
+//! rstr     = str (its length never the single byte 254)
+//!          | 0xFE len k   (in a batch: the batch's string k)
+//! batch    = len count, record*count, len n_strings, str*n_strings
 //!
 //! answer   = len n_express, str*n_express (the express_in codes, spelled as the quotes spell them),
 //!            quote*                        (one per record)
@@ -126,19 +128,27 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    fn str(&mut self) -> Option<&'t str> {
+    /// A record's string (`rstr`), not checked to be UTF-8: written out, or the batch's
+    /// `strings` entry it names.
+    fn rbytes(&mut self, strings: &[&'t [u8]]) -> Option<&'t [u8]> {
+        if self.bytes.get(self.pos) == Some(&REPEAT) {
+            self.pos += 1;
+            let k = self.len()?;
+            return strings.get(k).copied();
+        }
         let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).ok()
+        self.take(n)
     }
 
-    /// An optional string's bytes, not checked to be UTF-8.
-    fn opt_bytes(&mut self) -> Option<&'t [u8]> {
+    fn rstr(&mut self, strings: &[&'t [u8]]) -> Option<&'t str> {
+        std::str::from_utf8(self.rbytes(strings)?).ok()
+    }
+
+    /// An optional string's bytes (empty when absent), not checked to be UTF-8.
+    fn opt_bytes(&mut self, strings: &[&'t [u8]]) -> Option<&'t [u8]> {
         match self.u8()? {
             0 => Some(&[]),
-            1 => {
-                let n = self.len()?;
-                self.take(n)
-            }
+            1 => self.rbytes(strings),
             _ => None,
         }
     }
@@ -155,6 +165,12 @@ impl<'t> Cursor<'t> {
     }
 }
 
+/// The length byte that makes a record's string a name for one of its batch's strings (written
+/// once each, after the records): a batch repeats its event types, instants and dimension
+/// values, naming them costs the writer less than copying their bytes, and records that name
+/// the same strings are the same bytes, which is how twins are found.
+const REPEAT: u8 = 254;
+
 /// A record read: its event, and the `occurred_at` text as sent (empty when absent), which the
 /// answer refers to.
 struct Read<'t> {
@@ -168,10 +184,11 @@ struct Read<'t> {
 fn read_record<'t>(
     engine: &'t Engine,
     c: &mut Cursor<'t>,
+    strings: &[&'t [u8]],
     parsed: &mut Option<(Vec<u8>, Instant)>,
 ) -> Option<Read<'t>> {
-    let event_type = c.str()?;
-    let occurred = c.opt_bytes()?;
+    let event_type = c.rstr(strings)?;
+    let occurred = c.opt_bytes(strings)?;
     let occurred_at = if occurred.is_empty() {
         None
     } else {
@@ -192,7 +209,7 @@ fn read_record<'t>(
     for field in fields {
         let value = match c.u8()? {
             0 => continue,
-            1 => Scalar::Str(Cow::Borrowed(c.str()?)),
+            1 => Scalar::Str(Cow::Borrowed(c.rstr(strings)?)),
             2 => match scalar_from_f64(c.f64()?) {
                 Scalar::Invalid(_) => return None,
                 n => n,
@@ -215,15 +232,23 @@ fn read_record<'t>(
 }
 
 /// Steps over one record without reading it (no UTF-8 checks, no numbers, no allocation):
-/// its bytes, which tell twins apart.
+/// its bytes, which tell twins apart (a name means the same string wherever it appears).
 fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<&'t [u8]> {
     fn skip_str(c: &mut Cursor<'_>) -> Option<()> {
+        if c.bytes.get(c.pos) == Some(&REPEAT) {
+            c.pos += 1;
+            return c.len().map(|_| ());
+        }
         let n = c.len()?;
         c.take(n).map(|_| ())
     }
     let start = c.pos;
     skip_str(c)?;
-    c.opt_bytes()?;
+    match c.u8()? {
+        0 => {}
+        1 => skip_str(c)?,
+        _ => return None,
+    }
     for _ in 0..c.len()? {
         match c.u8()? {
             0 | 3 | 4 | 5 => {}
@@ -241,14 +266,14 @@ fn skip_record<'t>(c: &mut Cursor<'t>) -> Option<&'t [u8]> {
 /// for this engine.
 pub fn read_event<'t>(engine: &'t Engine, record: &'t [u8]) -> Option<Event<'t>> {
     let mut c = Cursor::new(record);
-    let read = read_record(engine, &mut c, &mut None)?;
+    let read = read_record(engine, &mut c, &[], &mut None)?;
     c.done().then_some(read.event)
 }
 
 /// Whether a record carries its own instant (else a quote needs `at` or the host's clock).
 pub fn has_instant(record: &[u8]) -> bool {
     let mut c = Cursor::new(record);
-    c.str().is_some() && c.opt_bytes().is_some_and(|b| !b.is_empty())
+    c.rbytes(&[]).is_some() && c.opt_bytes(&[]).is_some_and(|b| !b.is_empty())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,7 +518,7 @@ impl Engine {
             tape.engine = self.id.0;
         }
         let mut c = Cursor::new(record);
-        let Some(read) = read_record(self, &mut c, &mut tape.parsed) else {
+        let Some(read) = read_record(self, &mut c, &[], &mut tape.parsed) else {
             return false;
         };
         if !c.done() {
@@ -526,7 +551,12 @@ impl Engine {
         self.tape_batch(input, options, out).is_some()
     }
 
-    fn tape_batch(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> Option<()> {
+    fn tape_batch<'i>(
+        &'i self,
+        input: &'i [u8],
+        options: &QuoteOptions,
+        out: &mut Vec<u8>,
+    ) -> Option<()> {
         let mut c = Cursor::new(input);
         let n = c.len()?;
         let mut tape = Tape::new();
@@ -543,12 +573,31 @@ impl Engine {
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut occurred: Vec<&[u8]> = Vec::new();
         let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
+        // The records, then the strings they name.
+        let mut records: Vec<&[u8]> = Vec::with_capacity(n.min(input.len()));
+        for _ in 0..n {
+            records.push(skip_record(&mut c)?);
+        }
+        let m = c.len()?;
+        let mut strings: Vec<&[u8]> = Vec::with_capacity(m.min(input.len()));
+        for _ in 0..m {
+            let len = c.len()?;
+            strings.push(c.take(len)?);
+        }
+        if !c.done() {
+            return None;
+        }
+        let mut read = |record: &'i [u8]| -> Option<()> {
+            let mut one = Cursor::new(record);
+            let r = read_record(self, &mut one, &strings, &mut parsed)?;
+            events.push(r.event);
+            occurred.push(r.occurred);
+            Some(())
+        };
         if tiered {
             // Every event counts towards its tiers: no two are alike.
-            for i in 0..n {
-                let read = read_record(self, &mut c, &mut parsed)?;
-                events.push(read.event);
-                occurred.push(read.occurred);
+            for (i, record) in records.iter().enumerate() {
+                read(record)?;
                 plan.push(i);
             }
         } else {
@@ -556,21 +605,15 @@ impl Engine {
             // but for its id, which records leave out), found from the bytes alone: only the
             // first of each is read.
             let mut firsts: FnvMap<&[u8], usize> = FnvMap::default();
-            for _ in 0..n {
-                let record = skip_record(&mut c)?;
-                let next = events.len();
-                let j = *firsts.entry(record).or_insert(next);
-                if j == next {
-                    let mut one = Cursor::new(record);
-                    let read = read_record(self, &mut one, &mut parsed)?;
-                    events.push(read.event);
-                    occurred.push(read.occurred);
+            let mut distinct = 0usize;
+            for record in &records {
+                let j = *firsts.entry(record).or_insert(distinct);
+                if j == distinct {
+                    read(record)?;
+                    distinct += 1;
                 }
                 plan.push(j);
             }
-        }
-        if !c.done() {
-            return None;
         }
         // With explanations wanted, events with twins are explained at once, once: their quotes
         // carry one explanation between them (a group, sent once and referred to after). Lone
@@ -817,15 +860,26 @@ mod tests {
         Absent,
     }
 
+    /// A record's string written out: a length of 254 takes the long form (254 names a string).
+    fn put_rstr(out: &mut Vec<u8>, s: &str) {
+        if s.len() == usize::from(REPEAT) {
+            out.push(255);
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        } else {
+            put_str(out, s);
+        }
+    }
+
     /// (Records leave the id out; tests pass it for the decoder, which puts it on the quote.)
     fn record(_id: Option<&str>, at: Option<&str>, values: &[V<'_>]) -> Vec<u8> {
         let mut out = Vec::new();
-        put_str(&mut out, "render");
+        put_rstr(&mut out, "render");
         match at {
             None => out.push(0),
             Some(s) => {
                 out.push(1);
-                put_str(&mut out, s);
+                put_rstr(&mut out, s);
             }
         }
         put_len(&mut out, values.len());
@@ -833,7 +887,7 @@ mod tests {
             match v {
                 V::S(s) => {
                     out.push(1);
-                    put_str(&mut out, s);
+                    put_rstr(&mut out, s);
                 }
                 V::N(x) => {
                     out.push(2);
@@ -875,6 +929,53 @@ mod tests {
         assert_eq!(big.get("seconds"), json.get("seconds"));
         assert!(has_instant(&rec));
         assert!(!has_instant(&record(None, None, &[V::Absent, V::Absent])));
+    }
+
+    #[test]
+    fn a_batch_names_its_strings() {
+        let e = engine();
+        // The batch's strings: "render", AT, a model name as long as the name byte.
+        let model = "g".repeat(254);
+        let strings = ["render", AT, model.as_str()];
+        let named = |seconds: f64| {
+            let mut r = vec![REPEAT, 0, 1, REPEAT, 1, 2, 2];
+            r.extend_from_slice(&seconds.to_le_bytes());
+            r.extend_from_slice(&[1, REPEAT, 2]);
+            r
+        };
+        // Names and strings written out mix.
+        let first = record(None, Some(AT), &[V::N(2.0), V::S(&model)]);
+        let records = [first, named(2.0), named(3.0), named(2.0)];
+        let mut out = Vec::new();
+        assert!(e.quote_many_tape(&named_batch(&records, &strings), &no_explain(), &mut out));
+        let sent: Vec<Sent<'_>> = (0..records.len())
+            .map(|_| Sent {
+                event_type: "render",
+                id: None,
+                occurred: AT,
+            })
+            .collect();
+        let want: Vec<serde_json::Value> = [2, 2, 3, 2]
+            .iter()
+            .map(|s| {
+                let json = format!(
+                    r#"{{"event_type":"render","occurred_at":"{AT}","data":{{"seconds":{s},"model":"{model}"}}}}"#
+                );
+                reference(&e, &json, &no_explain())
+            })
+            .collect();
+        assert_eq!(Decoder::new().answer(&out, &sent), want);
+        // Records naming the same strings are twins: the last is sent as the second's copy.
+        assert!(out.ends_with(&[8, 1]), "{out:?}");
+        // A name for a string the batch does not have, a batch without its strings, and any
+        // name outside a batch are refused.
+        assert!(!e.quote_many_tape(
+            &named_batch(&[named(2.0)], &strings[..2]),
+            &no_explain(),
+            &mut Vec::new()
+        ));
+        assert!(!e.quote_many_tape(&batch(&[named(2.0)])[..12], &no_explain(), &mut Vec::new()));
+        assert!(read_event(&e, &named(2.0)).is_none());
     }
 
     #[test]
@@ -977,10 +1078,18 @@ mod tests {
     }
 
     fn batch(records: &[Vec<u8>]) -> Vec<u8> {
+        named_batch(records, &[])
+    }
+
+    fn named_batch(records: &[Vec<u8>], strings: &[&str]) -> Vec<u8> {
         let mut input = Vec::new();
         put_len(&mut input, records.len());
         for r in records {
             input.extend_from_slice(r);
+        }
+        put_len(&mut input, strings.len());
+        for s in strings {
+            put_str(&mut input, s);
         }
         input
     }
@@ -1052,7 +1161,7 @@ mod tests {
             assert_eq!(got[i], full, "event {i}");
         }
         let mut empty = Vec::new();
-        assert!(e.quote_many_tape(&[0], &no_explain(), &mut empty));
+        assert!(e.quote_many_tape(&[0, 0], &no_explain(), &mut empty));
         assert_eq!(empty, [0]);
         // A count that promises more records than there are is refused.
         assert!(!e.quote_many_tape(&[2, 0], &no_explain(), &mut Vec::new()));
@@ -1103,6 +1212,6 @@ mod tests {
         let long = "x".repeat(300);
         let mut out = Vec::new();
         put_str(&mut out, &long);
-        assert_eq!(Cursor::new(&out).str(), Some(long.as_str()));
+        assert_eq!(Cursor::new(&out).rstr(&[]), Some(long.as_str()));
     }
 }

@@ -384,8 +384,12 @@ class Engine {
     }
   }
 
-  /** The tape path for an array of event objects: their batch and options, or undefined. */
-  #batchTape(native, events, options) {
+  /**
+   * The tape path for an array of event objects: their batch and options, or undefined. `keep`:
+   * the records are copied at once (a batch priced on a worker is decoded after other calls
+   * may have reused the batch buffer).
+   */
+  #batchTape(native, events, options, keep) {
     if (!Array.isArray(events)) return undefined
     const o = tapeOptions(options)
     if (o === null) return undefined
@@ -395,7 +399,7 @@ class Engine {
       if (this.#tiered === undefined) this.#tiered = native.hasTieredPrices()
       if (this.#tiered) return undefined
     }
-    const batch = writeBatch(events, this.#fieldsFor, o.explain)
+    const batch = writeBatch(events, this.#fieldsFor, keep && o.explain)
     if (batch === null) return undefined
     batch.o = o
     batch.bytes = batchBytes.subarray(0, batch.length)
@@ -404,7 +408,7 @@ class Engine {
 
   #decodeBatch(native, out, batch) {
     const o = batch.o
-    return tape.decodeBatch(out, 0, batch, o.explain ? this.#explainer(native, o.text) : null)
+    return tape.decodeBatch(out, 0, batch, o.explain ? this.#explainer(native, o.text) : null, batchBytes)
   }
 
   quote(event, options) {
@@ -421,7 +425,7 @@ class Engine {
 
   quoteMany(events, options) {
     const native = this.#engine()
-    const batch = this.#batchTape(native, events, options)
+    const batch = this.#batchTape(native, events, options, false)
     if (batch !== undefined) {
       const out = call(() => native.quoteManyTape(batch.bytes, batch.o.text, batch.o.clock, batch.o.explain))
       if (out !== null) return this.#decodeBatch(native, out, batch)
@@ -439,7 +443,7 @@ class Engine {
    */
   async quoteManyAsync(events, options) {
     const native = this.#engine()
-    const batch = this.#batchTape(native, events, options)
+    const batch = this.#batchTape(native, events, options, true)
     if (batch !== undefined) {
       let out
       try {

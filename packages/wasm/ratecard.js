@@ -394,8 +394,9 @@ export class Engine {
       this.#room(size);
       const base = this.#base;
       target(M8, MDV, base + HEADER, base + this.#size);
-      // With explanations on, the records are kept for the events explained later.
-      const batch = writeEvents(events, this.#fieldsFor, o.explain);
+      // The records stay in the scratch until the answer is decoded (the decoder keeps those
+      // of events explained later).
+      const batch = writeEvents(events, this.#fieldsFor, false);
       if (batch === 0) return undefined;
       if (batch === -1) {
         size = this.#size * 2;
@@ -411,7 +412,7 @@ export class Engine {
       }
       views();
       const explainer = o.explain ? this.#explainer(raw, o.text) : null;
-      return decodeBatch(M8, base + HEADER + length, batch, explainer);
+      return decodeBatch(M8, base + HEADER + length, batch, explainer, M8);
     }
   }
 

@@ -113,10 +113,13 @@ function putLen(b, p, n) {
   return p + 5;
 }
 
-/** Writes a string at `p`: the position after it, or -1 when it is not well-formed Unicode. */
+/**
+ * Writes a string at `p`: the position after it, or -1 when it is not well-formed Unicode. (A
+ * length byte of 254 would name an earlier string: 254 characters take the long form.)
+ */
 function putStr(b, p, s) {
   const n = s.length;
-  if (n < 255) {
+  if (n < 254) {
     let q = p + 1;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -223,32 +226,40 @@ export function writeCount(n) {
 
 // A batch is written straight from the caller's events, without a snapshot array per event:
 // what the decoder needs of each event (type, id, timestamp text) is kept in three arrays, and
-// what a lazily computed explanation needs (the event as it was quoted) is the batch's records
-// themselves, copied once. Strings a batch repeats (its event types, timestamps, dimension
-// values) are copied from where the same column last wrote them, not encoded again: the last
-// string of each column and the place of its bytes in the current target.
+// what a lazily computed explanation needs (the event as it was quoted) is read back from the
+// batch's records. Records name their strings by number (byte 254, then the number) and each
+// string is written once, after the records: a batch repeats its event types, timestamps and
+// dimension values, and records of the same event are then the same bytes (how the core finds
+// twins). A string's number is found by the last string of the same column, else by a map.
 let CS = [];
-let CP = [];
-let CL = [];
+let CK = [];
+let NAMES = new Map();
+// The batch's strings, by number.
+let TABLE = [];
 const ROOM = -2;
+const NAME = 254;
 
-/** Writes a string, copied when its column just wrote the same: the position after it, -1
- * when it is not well-formed Unicode, ROOM when the room ran out. */
+/** Writes the name of a record's string: the position after it, or ROOM. */
 function putColumn(b, p, s, c) {
-  if (s === CS[c]) {
-    const q = CP[c];
-    const n = CL[c];
-    if (p + n > WEND) return ROOM;
-    for (let k = 0; k < n; k++) b[p + k] = b[q + k];
-    return p + n;
+  let k;
+  if (s === CS[c]) k = CK[c];
+  else {
+    k = NAMES.get(s);
+    if (k === undefined) {
+      k = TABLE.length;
+      NAMES.set(s, k);
+      TABLE.push(s);
+    }
+    CS[c] = s;
+    CK[c] = k;
   }
-  if (p + 5 + 3 * s.length > WEND) return ROOM;
-  const end = putStr(b, p, s);
-  if (end < 0) return -1;
-  CS[c] = s;
-  CP[c] = p;
-  CL[c] = end - p;
-  return end;
+  if (p + 6 > WEND) return ROOM;
+  b[p] = NAME;
+  if (k < 255) {
+    b[p + 1] = k;
+    return p + 2;
+  }
+  return putLen(b, p + 1, k);
 }
 
 // The data fields of the event type written last (the catalog's, for this batch).
@@ -285,13 +296,13 @@ function writeEvent(event, fieldsFor) {
   const n = fields.length;
   const b = WU8;
   let p = putColumn(b, W, type, 0);
-  if (p < 0) return p === ROOM ? -1 : 0;
+  if (p < 0) return -1;
   if (p + 1 > WEND) return -1;
   if (at === "") b[p++] = 0;
   else {
     b[p++] = 1;
     p = putColumn(b, p, at, 1);
-    if (p < 0) return p === ROOM ? -1 : 0;
+    if (p < 0) return -1;
   }
   if (p + 5 + 10 * n > WEND) return -1;
   p = putLen(b, p, n);
@@ -316,7 +327,7 @@ function writeEvent(event, fieldsFor) {
           if (p + 1 > WEND) return -1;
           b[p++] = 1;
           p = putColumn(b, p, v, 2 + i);
-          if (p < 0) return p === ROOM ? -1 : 0;
+          if (p < 0) return -1;
           break;
         case "number":
           if (p + 9 > WEND) return -1;
@@ -345,17 +356,19 @@ function writeEvent(event, fieldsFor) {
  * A batch of event objects written as its count and records at the writer's position: the
  * batch (what `decodeBatch` and lazy explanations need of each event), 0 when the JSON path
  * must answer, -1 when the room ran out (grow it and write again). With `keep`, the records
- * are copied out for explanations computed later (the memory they were written to is reused).
+ * are copied out at once (when the memory they were written to may be reused before the answer
+ * is decoded); else `decodeBatch` is given that memory and copies what it needs.
  */
 export function writeEvents(events, fieldsFor, keep) {
   const n = events.length;
   if (W + 5 > WEND) return -1;
   W = putLen(WU8, W, n);
   const first = W;
-  const batch = { types: new Array(n), ids: new Array(n), ats: new Array(n), starts: new Uint32Array(n + 1), records: null };
+  const batch = { types: new Array(n), ids: new Array(n), ats: new Array(n), starts: new Uint32Array(n + 1), first, records: null, names: null, snaps: null };
   CS = [];
-  CP = [];
-  CL = [];
+  CK = [];
+  NAMES = new Map();
+  TABLE = [];
   LAST_TYPE = null;
   let ok;
   try {
@@ -365,11 +378,34 @@ export function writeEvents(events, fieldsFor, keep) {
     ok = 0;
   }
   CS = [];
+  NAMES = new Map();
   LAST_TYPE = null;
   LAST_FIELDS = [];
+  const names = TABLE;
+  TABLE = [];
+  batch.names = names;
+  if (ok === 1) ok = writeNames(names);
   if (ok !== 1) return ok;
-  if (keep) batch.records = WU8.slice(first, W);
+  if (keep) {
+    batch.records = WU8.slice(first, W);
+    batch.first = 0;
+  }
   return batch;
+}
+
+/** The batch's strings, after its records (1 written, 0 not well-formed Unicode, -1 no room). */
+function writeNames(names) {
+  const b = WU8;
+  if (W + 5 > WEND) return -1;
+  let p = putLen(b, W, names.length);
+  for (let i = 0; i < names.length; i++) {
+    const s = names[i];
+    if (p + 5 + 3 * s.length > WEND) return -1;
+    p = putStr(b, p, s);
+    if (p < 0) return 0;
+  }
+  W = p;
+  return 1;
 }
 
 function writeAll(events, fieldsFor, batch, first) {
@@ -389,16 +425,11 @@ function writeAll(events, fieldsFor, batch, first) {
 
 /**
  * The record of an event a quote was made for, written again at the writer's position (for its
- * explanation): `source` is its snapshot (`index` -1) or its batch, `index` its place there.
+ * explanation): `source` is its snapshot (`index` -1) or its batch, `index` its place among
+ * the batch's records kept by `decodeBatch`.
  */
 export function writeSource(source, index) {
-  if (index < 0) return writeSnap(source);
-  const a = source.starts[index];
-  const e = source.starts[index + 1];
-  if (W + (e - a) > WEND) return -1;
-  WU8.set(source.records.subarray(a, e), W);
-  W += e - a;
-  return 1;
+  return writeSnap(index < 0 ? source : source.snaps[index]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,7 +595,8 @@ function quote(templates, codes, type, id, eventAt, explainer, source, index) {
     id === null
       ? { event_type: type, at, fees, totals, equivalents, warnings }
       : { event_id: id, event_type: type, at, fees, totals, equivalents, warnings };
-  new Pending(q, explainer, source, index);
+  // A batch's lone events: their records are kept once the batch is decoded (see keepLone).
+  new Pending(q, explainer, source, index < 0 ? index : LONE.push(index) - 1);
   Object.defineProperty(q, "explain", LAZY);
   return q;
 }
@@ -669,12 +701,19 @@ export function decodeQuote(u8, start, snap, templates, explainer) {
   return q;
 }
 
-/** The quotes of a batch's answer at `u8[start..]`, one per event of `batch` (`writeEvents`). */
-export function decodeBatch(u8, start, batch, explainer) {
+// The events of the batch being decoded whose explanation is left for later, in order.
+let LONE = [];
+
+/**
+ * The quotes of a batch's answer at `u8[start..]`, one per event of `batch` (`writeEvents`);
+ * `records` holds the batch's records as written (unless `writeEvents` kept them itself).
+ */
+export function decodeBatch(u8, start, batch, explainer, records) {
   R8 = u8;
   R = start;
   const templates = [];
   GROUPS = [];
+  LONE = [];
   const cs = codes();
   const { types, ids, ats } = batch;
   const n = types.length;
@@ -684,5 +723,63 @@ export function decodeBatch(u8, start, batch, explainer) {
   }
   R8 = null;
   GROUPS = [];
+  keepLone(batch, batch.records ?? records);
   return out;
+}
+
+/**
+ * Keeps what the batch's lone events will be explained from (the caller's objects being free
+ * to change): their snapshots, read back from their records in `from` (names resolved), and
+ * lets go of the rest, so that no copy of a whole batch stays alive.
+ */
+function keepLone(batch, from) {
+  const lone = LONE;
+  LONE = [];
+  const k = lone.length;
+  const snaps = new Array(k);
+  if (k > 0) {
+    const dv = new DataView(from.buffer, from.byteOffset, from.byteLength);
+    for (let j = 0; j < k; j++) snaps[j] = readRecord(from, dv, batch.first + batch.starts[lone[j]], batch.names);
+  }
+  batch.snaps = snaps;
+  batch.types = batch.ids = batch.ats = batch.starts = batch.records = batch.names = null;
+}
+
+/** The snapshot a record at `u8[p..]` was written from (its id aside: records leave it out). */
+function readRecord(u8, dv, p, names) {
+  R8 = u8;
+  R = p;
+  const snap = [recordStr(names), null];
+  snap.push(R8[R++] === 1 ? recordStr(names) : "");
+  const n = len();
+  for (let i = 0; i < n; i++) {
+    switch (R8[R++]) {
+      case 1:
+        snap.push(recordStr(names));
+        break;
+      case 2:
+        snap.push(dv.getFloat64(R, true));
+        R += 8;
+        break;
+      case 3:
+        snap.push(true);
+        break;
+      case 4:
+        snap.push(false);
+        break;
+      case 5:
+        snap.push(null);
+        break;
+      default:
+        snap.push(undefined);
+    }
+  }
+  R8 = null;
+  return snap;
+}
+
+function recordStr(names) {
+  if (R8[R] !== NAME) return str();
+  R++;
+  return names[len()];
 }

@@ -163,6 +163,17 @@ describe('quoteManyAsync', () => {
     assert.ok(ticks > 0, `no timer fired in ${ms.toFixed(1)} ms of pricing`)
   })
 
+  test('lone events explain as they were sent, though other batches ran meanwhile', async () => {
+    const events = [1, 2, 3].map((s) => render('gen4', s))
+    const reference = engine.quoteMany(JSON.stringify(events))
+    const promise = engine.quoteManyAsync(events)
+    // A synchronous batch reuses the batch buffer before the first one is decoded.
+    engine.quoteMany([4, 5, 6, 7].map((s) => render('x', s)))
+    const quotes = await promise
+    events[0].data.seconds = 99
+    assert.deepStrictEqual(quotes, reference)
+  })
+
   test('several batches in flight at once all resolve correctly', async () => {
     const batches = [1, 2, 3, 4].map((s) => Array.from({ length: 1000 }, () => render('gen4', s)))
     const results = await Promise.all(batches.map((b) => engine.quoteManyAsync(b)))
