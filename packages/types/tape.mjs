@@ -517,8 +517,17 @@ function template() {
   if (mask & 128) proto.description = str();
   proto.amount = "";
   proto.equivalents = null;
-  return { mask, proto, dims };
+  // Built by JSON.parse, objects hold their properties in place (an object built up key by key
+  // keeps them apart, in a second allocation): a fee copied from this is a quarter smaller, and
+  // a batch's garbage collections copy less.
+  const compact = JSON.parse(JSON.stringify(proto));
+  const totals = {};
+  totals[proto.currency] = "";
+  return { mask, proto: compact, dims: dims === null ? null : compact.dimensions, totals: JSON.parse(JSON.stringify(totals)) };
 }
+
+// The template of the fee read last.
+let LAST = null;
 
 function fee(templates, codes) {
   const ref = len();
@@ -530,6 +539,7 @@ function fee(templates, codes) {
   } else {
     t = templates[k];
   }
+  LAST = t;
   const f = { ...t.proto };
   if (t.dims !== null) f.dimensions = { ...t.dims };
   if (t.mask & 8) f.input_volume = str();
@@ -561,14 +571,20 @@ function quote(templates, codes, type, id, eventAt, explainer, source, index) {
   const nf = len();
   const fees = new Array(nf);
   for (let i = 0; i < nf; i++) fees[i] = fee(templates, codes);
-  const totals = {};
+  let totals;
   if (flags & 2) {
+    totals = {};
     const n = len();
     for (let i = 0; i < n; i++) {
       const code = str();
       totals[code] = str();
     }
+  } else if (nf === 1) {
+    // One fee (the common case): a copy of its template's totals, as compact as the fee.
+    totals = { ...LAST.totals };
+    totals[LAST.proto.currency] = fees[0].amount;
   } else {
+    totals = {};
     for (let i = 0; i < nf; i++) totals[fees[i].currency] = fees[i].amount;
   }
   const equivalents = {};
