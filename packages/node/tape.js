@@ -218,13 +218,6 @@ function writeSnap(snap) {
   return 1;
 }
 
-/** Writes a batch's record count (1 written, -1 out of room). */
-function writeCount(n) {
-  if (W + 5 > WEND) return -1;
-  W = putLen(WU8, W, n);
-  return 1;
-}
-
 // A batch is written straight from the caller's events, without a snapshot array per event:
 // what the decoder needs of each event (type, id, timestamp text) is kept in three arrays, and
 // what a lazily computed explanation needs (the event as it was quoted) is read back from the
@@ -801,4 +794,4 @@ function recordStr(names) {
   return names[len()];
 }
 
-module.exports = { snapshot, target, written, writeSnap, writeCount, writeEvents, writeSource, decodeQuote, decodeBatch };
+module.exports = { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch };

@@ -216,13 +216,6 @@ export function writeSnap(snap) {
   return 1;
 }
 
-/** Writes a batch's record count (1 written, -1 out of room). */
-export function writeCount(n) {
-  if (W + 5 > WEND) return -1;
-  W = putLen(WU8, W, n);
-  return 1;
-}
-
 // A batch is written straight from the caller's events, without a snapshot array per event:
 // what the decoder needs of each event (type, id, timestamp text) is kept in three arrays, and
 // what a lazily computed explanation needs (the event as it was quoted) is read back from the

@@ -339,7 +339,8 @@ for (const name of wanted) {
 
     test('quoteMany: repeated, changing, non-ASCII and long strings, and a refused one mid-batch', () => {
       const engine = new Engine(VIDEO)
-      const models = ['gen4', 'veo', 'gen4', 'ünïcødé 🎬', 'ünïcødé 🎬', 'gen4', 'x'.repeat(300), 'x'.repeat(300), 'veo']
+      // (A length byte of 254 names a batch's string: strings of 253, 254 and 255 characters.)
+      const models = ['gen4', 'veo', 'gen4', 'ünïcødé 🎬', 'ünïcødé 🎬', 'gen4', 'x'.repeat(300), 'x'.repeat(300), 'veo', 'y'.repeat(253), 'z'.repeat(254), 'w'.repeat(255)]
       const events = models.map((model, i) => ({
         id: i % 2 ? `é${i}` : `e${i}`,
         event_type: 'render',
@@ -347,6 +348,7 @@ for (const name of wanted) {
         data: { model, seconds: i / 4 },
       }))
       const strip = (v) => JSON.stringify(v)
+      for (const e of events) assert.equal(strip(engine.quote(e)), strip(engine.quote(JSON.stringify(e))))
       assert.equal(strip(engine.quoteMany(events, { explain: false })), strip(engine.quoteMany(JSON.stringify(events), { explain: false })))
       assert.equal(strip(engine.quoteMany(events)), strip(engine.quoteMany(JSON.stringify(events))))
       // Too big for the first room: written again in a larger one.
