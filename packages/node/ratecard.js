@@ -293,7 +293,7 @@ class Engine {
     let list = this.#fields.get(type)
     if (list === undefined) {
       const text = this.#native.dataFields(type)
-      list = text === '' ? [] : text.split('\x1f')
+      list = text === '' ? [] : tape.fieldKeys(text.split('\x1f'))
       this.#fields.set(type, list)
     }
     return list

@@ -7,7 +7,7 @@
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
 import { RawEngine, validate as rawValidate, wasmMemory } from "./pkg/ratecard_wasm.js";
-import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch } from "./tape.js";
+import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch, fieldKeys } from "./tape.js";
 // The schema's text lives in its own module (scripts/sync-schema.mjs), not in the WebAssembly:
 // a bundler leaves it out of apps that never call schema().
 import { SCHEMA } from "./schema.js";
@@ -245,7 +245,7 @@ export class Engine {
     let list = this.#fields.get(type);
     if (list === undefined) {
       const text = this.#raw.dataFields(type);
-      list = text === "" ? [] : text.split("\x1f");
+      list = text === "" ? [] : fieldKeys(text.split("\x1f"));
       this.#fields.set(type, list);
     }
     return list;

@@ -20,6 +20,15 @@ function plain(value) {
 }
 
 /**
+ * The data fields of an event type as the engine lists them (`dataFields`), as property keys:
+ * the same strings, held the way the engine holds object keys, so that comparing one with a
+ * key of an event's data is comparing two pointers.
+ */
+export function fieldKeys(list) {
+  return list.map((f) => Object.keys({ [f]: 0 })[0]);
+}
+
+/**
  * What the tape needs of an event, read once: `[event_type, id, occurred_at text, ...values]`
  * with one value per data field the catalog's prices read for that type (`fieldsFor(type)`, the
  * engine's `dataFields`), `undefined` for an absent one. A later change to the caller's object
@@ -60,7 +69,9 @@ function snap(event, fieldsFor) {
   }
   if (!plain(data) || typeof data.toJSON === "function") return null;
   // Every value must be one JSON writes as a scalar (the core refuses the rest, and JSON
-  // silently drops functions and symbols, so they count as absent).
+  // silently drops functions and symbols, so they count as absent). The fields' values are
+  // picked in the same pass (as the data's enumerable keys give them, like JSON.stringify).
+  for (let i = 0; i < n; i++) out[3 + i] = undefined;
   for (const key in data) {
     const v = data[key];
     const t = typeof v;
@@ -69,11 +80,13 @@ function snap(event, fieldsFor) {
     } else if (t === "number") {
       if (!Number.isFinite(v)) return null;
     } else if (t === "bigint") return null;
-  }
-  for (let i = 0; i < n; i++) {
-    const v = data[fields[i]];
-    const t = typeof v;
-    out[3 + i] = t === "string" || t === "number" || t === "boolean" || v === null ? v : undefined;
+    else if (t !== "string" && t !== "boolean") continue;
+    for (let i = 0; i < n; i++) {
+      if (key === fields[i]) {
+        out[3 + i] = v;
+        break;
+      }
+    }
   }
   return out;
 }
@@ -255,9 +268,11 @@ function putColumn(b, p, s, c) {
   return putLen(b, p + 1, k);
 }
 
-// The data fields of the event type written last (the catalog's, for this batch).
+// The data fields of the event type written last (the catalog's, for this batch), and the
+// values of the event's data for them.
 let LAST_TYPE = null;
 let LAST_FIELDS = [];
+let VALS = [];
 
 // What writeEvent read of the event it wrote last.
 let EV_TYPE = "";
@@ -304,6 +319,10 @@ function writeEvent(event, fieldsFor) {
     for (let i = 0; i < n; i++) b[p++] = 0;
   } else {
     if (!plain(data) || typeof data.toJSON === "function") return 0;
+    // One pass over the data checks every value and picks the fields' (a load by a key from
+    // this loop is the fast kind; `data[fields[i]]` would be a lookup by name each time).
+    const vals = VALS;
+    for (let i = 0; i < n; i++) vals[i] = undefined;
     for (const key in data) {
       const v = data[key];
       const t = typeof v;
@@ -312,9 +331,15 @@ function writeEvent(event, fieldsFor) {
       } else if (t === "number") {
         if (!Number.isFinite(v)) return 0;
       } else if (t === "bigint") return 0;
+      for (let i = 0; i < n; i++) {
+        if (key === fields[i]) {
+          vals[i] = v;
+          break;
+        }
+      }
     }
     for (let i = 0; i < n; i++) {
-      const v = data[fields[i]];
+      const v = vals[i];
       switch (typeof v) {
         case "string":
           if (p + 1 > WEND) return -1;
@@ -374,6 +399,7 @@ export function writeEvents(events, fieldsFor, keep) {
   NAMES = new Map();
   LAST_TYPE = null;
   LAST_FIELDS = [];
+  VALS = [];
   const names = TABLE;
   TABLE = [];
   batch.names = names;

@@ -196,6 +196,8 @@ for (const name of wanted) {
         { data: {} },
         { event_type: 'render', data: { model: 'gen4', seconds: 1 } },
         { event_type: 'render', occurred_at: AT, data: [1, 2] },
+        // A field JSON.stringify does not write (not enumerable) is absent here too.
+        { event_type: 'render', occurred_at: AT, data: Object.defineProperty({ seconds: 2 }, 'model', { value: 'gen4', enumerable: false }) },
         new Custom(),
       ]
       // A getter that throws: the tape gives up, and the caller's own error surfaces from the
