@@ -191,15 +191,31 @@ fn bench(c: &mut Criterion) {
     g.bench_function("quote_many_json_100k", |b| {
         b.iter(|| engine.quote_many_json(black_box(&events), &lean).unwrap())
     });
+    // As the JavaScript writer makes a batch: records naming their strings (byte 254, then the
+    // string's number), the strings once after them.
+    let strings = [
+        "video_generated",
+        "2026-03-01T12:00:00Z",
+        "gen4",
+        "gen4_turbo",
+        "veo",
+        "hd",
+        "sd",
+        "1080p",
+    ];
     let mut records = vec![255];
     records.extend_from_slice(&100_000u32.to_le_bytes());
-    for i in 0..100_000 {
-        records.extend_from_slice(&tape_record(
-            (i % 60) as f64,
-            models[i % 3],
-            if i % 2 == 0 { "hd" } else { "sd" },
-            "1080p",
-        ));
+    for i in 0..100_000usize {
+        records.extend_from_slice(&[254, 0, 1, 254, 1, 4, 2]);
+        records.extend_from_slice(&((i % 60) as f64).to_le_bytes());
+        let model = 2 + (i % 3) as u8;
+        let quality = if i % 2 == 0 { 5 } else { 6 };
+        records.extend_from_slice(&[1, 254, model, 1, 254, quality, 1, 254, 7]);
+    }
+    records.push(strings.len() as u8);
+    for s in strings {
+        records.push(s.len() as u8);
+        records.extend_from_slice(s.as_bytes());
     }
     g.bench_function("quote_many_tape_100k", |b| {
         b.iter(|| {

@@ -107,6 +107,8 @@ pub struct Engine {
     /// Every instant at which a rate entry starts or ends, sorted and distinct.
     rate_boundaries: Vec<Instant>,
     tiered: bool,
+    /// The event types a tiered price prices (usually none or one or two).
+    tiered_types: Vec<String>,
     /// The data keys the usage prices of each event type read, for the tape (`tape.rs`).
     fields: FnvMap<String, Vec<String>>,
     pub(crate) id: EngineId,
@@ -160,6 +162,7 @@ impl Engine {
             by_event_type: FnvMap::default(),
             rate_boundaries: Vec::new(),
             tiered: false,
+            tiered_types: Vec::new(),
             fields: FnvMap::default(),
             id: EngineId::fresh(),
         };
@@ -222,12 +225,16 @@ impl Engine {
         boundaries.sort_unstable();
         boundaries.dedup();
         engine.rate_boundaries = boundaries;
-        engine.tiered = engine
-            .catalog
-            .products
-            .iter()
-            .flat_map(|p| &p.prices)
-            .any(|p| matches!(&p.kind, PriceKind::Usage(u) if u.pricing_model.has_tiers()));
+        let mut tiered_types: Vec<String> = Vec::new();
+        for price in engine.catalog.products.iter().flat_map(|p| &p.prices) {
+            if let PriceKind::Usage(u) = &price.kind {
+                if u.pricing_model.has_tiers() && !tiered_types.contains(&u.event_type) {
+                    tiered_types.push(u.event_type.clone());
+                }
+            }
+        }
+        engine.tiered = !tiered_types.is_empty();
+        engine.tiered_types = tiered_types;
         engine
     }
 
@@ -320,6 +327,12 @@ impl Engine {
     /// the tiering period of the quote's instant.
     pub fn has_tiered_prices(&self) -> bool {
         self.tiered
+    }
+
+    /// Whether a tiered price prices events of `event_type`: only such events depend on the
+    /// events before them in a batch.
+    pub fn prices_in_tiers(&self, event_type: &str) -> bool {
+        self.tiered_types.iter().any(|t| t == event_type)
     }
 
     /// Every instant at which a rate entry starts or ends, sorted. Fees never depend on rates;

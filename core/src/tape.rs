@@ -542,11 +542,12 @@ impl Engine {
     /// templates of its own, tier usage accumulating in order as in [`Engine::quote_many`];
     /// false when any record or quote cannot travel by tape. With `options.explain`, events
     /// with twins carry their explanation (once for all of them) and the others none: the
-    /// decoder computes those when first read (refused for tiered prices).
+    /// decoder computes those when first read (refused when an event is priced in tiers).
     ///
-    /// Without tiered prices a quote depends on nothing but its own event, so events that differ
-    /// at most in their id are priced once and their quote repeated for each: event logs repeat
-    /// themselves (a few types, models and sizes), and this is most of a batch's speed.
+    /// Unless a tiered price prices it, a quote depends on nothing but its own event, so events
+    /// that differ at most in their id are priced once and their quote repeated for each: event
+    /// logs repeat themselves (a few types, models and sizes), and this is most of a batch's
+    /// speed.
     pub fn quote_many_tape(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> bool {
         self.tape_batch(input, options, out).is_some()
     }
@@ -563,11 +564,6 @@ impl Engine {
         tape.engine = self.id.0;
         let mut parsed = None;
         let tiered = self.has_tiered_prices();
-        if tiered && options.explain {
-            // A lone quote's explanation is computed when first read, from its event alone,
-            // which usage carried through the batch would make wrong: the JSON path explains.
-            return None;
-        }
         // The events to price, the `occurred_at` text each was sent with, and for each record
         // the event that prices it.
         let mut events: Vec<Event<'_>> = Vec::new();
@@ -594,26 +590,36 @@ impl Engine {
             occurred.push(r.occurred);
             Some(())
         };
-        if tiered {
-            // Every event counts towards its tiers: no two are alike.
-            for (i, record) in records.iter().enumerate() {
-                read(record)?;
-                plan.push(i);
-            }
-        } else {
-            // Each record's first twin (the first record with the same bytes: the same event
-            // but for its id, which records leave out), found from the bytes alone: only the
-            // first of each is read.
-            let mut firsts: FnvMap<&[u8], usize> = FnvMap::default();
-            let mut distinct = 0usize;
-            for record in &records {
-                let j = *firsts.entry(record).or_insert(distinct);
-                if j == distinct {
-                    read(record)?;
-                    distinct += 1;
+        // Each record's first twin (the first record with the same bytes: the same event but
+        // for its id, which records leave out), found from the bytes alone: only the first of
+        // each is read. An event a tiered price prices counts towards its tiers, so it has no
+        // twin: it is read and priced where it stands (the events are priced in order).
+        let mut firsts: FnvMap<&[u8], usize> = FnvMap::default();
+        let mut distinct = 0usize;
+        for record in &records {
+            let alone = tiered && {
+                let mut c = Cursor::new(record);
+                let event_type = c.rbytes(&strings)?;
+                std::str::from_utf8(event_type).is_ok_and(|t| self.prices_in_tiers(t))
+            };
+            if alone {
+                if options.explain {
+                    // A lone quote's explanation is computed when first read, from its event
+                    // alone, which usage carried through the batch would make wrong: the JSON
+                    // path explains.
+                    return None;
                 }
-                plan.push(j);
+                read(record)?;
+                plan.push(distinct);
+                distinct += 1;
+                continue;
             }
+            let j = *firsts.entry(record).or_insert(distinct);
+            if j == distinct {
+                read(record)?;
+                distinct += 1;
+            }
+            plan.push(j);
         }
         // With explanations wanted, events with twins are explained at once, once: their quotes
         // carry one explanation between them (a group, sent once and referred to after). Lone
@@ -1092,6 +1098,81 @@ mod tests {
             put_str(&mut input, s);
         }
         input
+    }
+
+    #[test]
+    fn in_a_catalog_with_tiers_only_tiered_events_lose_their_twins() {
+        // "render" is priced per second; "stored" in tiers, whose usage carries through the batch.
+        let catalog = r#"{"assets": [{"code": "CR", "name": "Credits", "precision": 2}],
+          "products": [{"name": "P", "code": "p", "prices": [
+            {"name": "Render", "type": "usage_based", "billing_model": {"type": "real_time"},
+             "usage_calculation": {"event_type": "render", "usage_type": "volume",
+               "volume_field": "seconds"},
+             "pricing": [{"asset": "CR", "values": [{"volume_rate": "2"}]}]},
+            {"name": "Store", "type": "usage_based", "billing_model": {"type": "real_time"},
+             "usage_calculation": {"event_type": "stored", "usage_type": "volume",
+               "volume_field": "gb"},
+             "pricing_model": "tiered", "tiering": {"basis": "volume", "period": "monthly"},
+             "pricing": [{"asset": "CR", "values": [{"up_to": 10, "volume_rate": "1"},
+               {"volume_rate": "0.5"}]}]}]}]}"#;
+        let e = Engine::from_json(catalog).unwrap();
+        assert!(e.prices_in_tiers("stored") && !e.prices_in_tiers("render"));
+        let typed = |t: &str, v: f64| {
+            let mut r = Vec::new();
+            put_rstr(&mut r, t);
+            r.push(1);
+            put_rstr(&mut r, AT);
+            r.extend_from_slice(&[1, 2]);
+            r.extend_from_slice(&v.to_le_bytes());
+            r
+        };
+        let list = [
+            ("render", 3.0),
+            ("stored", 8.0),
+            ("render", 3.0),
+            ("stored", 8.0),
+            ("render", 3.0),
+        ];
+        let records: Vec<Vec<u8>> = list.iter().map(|(t, v)| typed(t, *v)).collect();
+        let mut out = Vec::new();
+        assert!(e.quote_many_tape(&batch(&records), &no_explain(), &mut out));
+        let sent: Vec<Sent<'_>> = list
+            .iter()
+            .map(|(t, _)| Sent {
+                event_type: t,
+                id: None,
+                occurred: AT,
+            })
+            .collect();
+        let texts: Vec<String> = list
+            .iter()
+            .map(|(t, v)| {
+                let field = if *t == "stored" { "gb" } else { "seconds" };
+                format!(r#"{{"event_type":"{t}","occurred_at":"{AT}","data":{{"{field}":{v}}}}}"#)
+            })
+            .collect();
+        let events: Vec<Event<'_>> = texts.iter().map(|t| Event::from_json(t).unwrap()).collect();
+        let want: Vec<serde_json::Value> = e
+            .quote_many(&events, &no_explain())
+            .unwrap()
+            .iter()
+            .map(|q| {
+                let mut v = serde_json::to_value(q).unwrap();
+                v.as_object_mut().unwrap().remove("explain");
+                v
+            })
+            .collect();
+        let got = Decoder::new().answer(&out, &sent);
+        assert_eq!(got, want);
+        // The second "stored" event is past the first tier: not its twin's quote.
+        assert_ne!(got[1]["fees"][0]["amount"], got[3]["fees"][0]["amount"]);
+        // The renders' twins are copies of the first (a repeat names quote 0).
+        assert!(out.ends_with(&[8, 0]), "{out:?}");
+        // Explanations of tiered events are the JSON path's; of the others, the tape's.
+        let explained = QuoteOptions::default();
+        assert!(!e.quote_many_tape(&batch(&records), &explained, &mut Vec::new()));
+        let renders = [records[0].clone(), records[2].clone()];
+        assert!(e.quote_many_tape(&batch(&renders), &explained, &mut Vec::new()));
     }
 
     #[test]

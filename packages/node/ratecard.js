@@ -283,7 +283,6 @@ class Engine {
   #warnings
   #fields = new Map()
   #templates = []
-  #tiered
   #handle
   /** The options text last sent for single tape quotes (undefined: none yet, or refused). */
   #sent
@@ -393,12 +392,9 @@ class Engine {
     if (!Array.isArray(events)) return undefined
     const o = tapeOptions(options)
     if (o === null) return undefined
-    // Explanations are computed per event when first read, which a tiered price's usage
-    // carried through the batch would make wrong: then the JSON path explains at once.
-    if (o.explain) {
-      if (this.#tiered === undefined) this.#tiered = native.hasTieredPrices()
-      if (this.#tiered) return undefined
-    }
+    // (Explanations are computed per event when first read, which the usage a tiered price
+    // carries through the batch would make wrong: the addon refuses a batch with such an event
+    // and explanations on, and the JSON path explains at once.)
     const batch = writeBatch(events, this.#fieldsFor, keep && o.explain)
     if (batch === null) return undefined
     batch.o = o

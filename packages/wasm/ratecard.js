@@ -231,7 +231,6 @@ export class Engine {
   #warnings;
   #fields = new Map();
   #templates = [];
-  #tiered;
   /** Whether a quote with a lazy `explain` was handed out (it holds the raw engine). */
   #lent = false;
   /** The scratch memory's start in the module's memory, and its size (0: ask again). */
@@ -379,12 +378,9 @@ export class Engine {
     if (!Array.isArray(events)) return undefined;
     const o = tapeOptions(options);
     if (o === null) return undefined;
-    // Explanations are computed per event when first read, which a tiered price's usage
-    // carried through the batch would make wrong: then the JSON path explains at once.
-    if (o.explain) {
-      if (this.#tiered === undefined) this.#tiered = this.#raw.hasTieredPrices();
-      if (this.#tiered) return undefined;
-    }
+    // (Explanations are computed per event when first read, which the usage a tiered price
+    // carries through the batch would make wrong: the module refuses a batch with such an
+    // event and explanations on, and the JSON path explains at once.)
     const flags = this.#flags(o);
     if (flags < 0) return undefined;
     const now = flags & FLAG_CLOCK ? Date.now() : NaN;

@@ -374,12 +374,25 @@ for (const name of wanted) {
       const many = engine.quoteMany(events)
       assert.equal(counts.quoteManyTape - before, 1)
       assert.equal(JSON.stringify(many), JSON.stringify(engine.quoteMany(JSON.stringify(events))))
-      const tiered = JSON.parse(readFileSync(join(root, 'examples', 'catalog.json'), 'utf8'))
-      const tieredEngine = new Engine(tiered)
+      // examples/catalog.json prices file_stored in tiers (usage carries through a batch).
+      const tieredEngine = new Engine(JSON.parse(readFileSync(join(root, 'examples', 'catalog.json'), 'utf8')))
+      const stored = (gb) => ({ event_type: 'file_stored', occurred_at: AT, data: { gb } })
+      const video = (seconds) => ({ event_type: 'video_generated', occurred_at: AT, data: { seconds, model: 'gen4', quality: 'hd' } })
+      const mixed = [video(3), stored(600), video(3), stored(600), video(4)]
+      for (const options of [undefined, { explain: false }, { expressIn: ['USD'] }]) {
+        const want = JSON.stringify(tieredEngine.quoteMany(JSON.stringify(mixed), options))
+        assert.equal(JSON.stringify(tieredEngine.quoteMany(mixed, options)), want, JSON.stringify(options))
+      }
+      // Tiered events explained: at once (through JSON), so each step sees the usage before it.
+      const explained = tieredEngine.quoteMany(mixed)
+      assert.ok('value' in Object.getOwnPropertyDescriptor(explained[3], 'explain'))
+      assert.notEqual(explained[1].fees[0].amount, explained[3].fees[0].amount)
+      // A batch of the same catalog without tiered events keeps the tape and lazy explanations.
       const b = counts.quoteManyTape
-      const list = [{ event_type: 'tokens_used', occurred_at: AT, data: { tokens: 1000 } }]
-      tieredEngine.quoteMany(list)
-      assert.equal(counts.quoteManyTape - b, 0, 'a tiered catalog explains through the JSON path')
+      const videos = tieredEngine.quoteMany([video(3), video(5)])
+      assert.equal(counts.quoteManyTape - b, 1)
+      assert.equal(typeof Object.getOwnPropertyDescriptor(videos[1], 'explain').get, 'function')
+      assert.deepStrictEqual(videos, tieredEngine.quoteMany(JSON.stringify([video(3), video(5)])))
     })
   })
 }
