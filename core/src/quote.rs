@@ -299,6 +299,25 @@ struct Prepared<'e> {
     prior: FnvMap<PriceRef, Decimal>,
 }
 
+/// See [`Engine::session`].
+pub struct Session<'e> {
+    engine: &'e Engine,
+    options: QuoteOptions,
+    prepared: Prepared<'e>,
+    ledger: Ledger,
+}
+
+impl<'e> Session<'e> {
+    /// The next event's quote (events are the batch's in order).
+    pub fn quote<'a>(&mut self, event: &'a Event<'_>) -> Result<Quote<'a>, Error>
+    where
+        'e: 'a,
+    {
+        self.engine
+            .quote_one(event, &self.options, &self.prepared, &mut self.ledger)
+    }
+}
+
 /// Tier usage per price and period, carried through a batch.
 #[derive(Default)]
 struct Ledger {
@@ -443,15 +462,26 @@ impl Engine {
         options: &QuoteOptions,
         mut each: impl FnMut(usize, Quote<'a>),
     ) -> Result<(), Error> {
-        let prepared = self.prepare(options)?;
-        let mut ledger = Ledger::default();
+        let mut session = self.session(options)?;
         for (i, event) in events.iter().enumerate() {
-            let quote = self
-                .quote_one(event, options, &prepared, &mut ledger)
+            let quote = session
+                .quote(event)
                 .map_err(|e| e.prefixed(&format!("[{i}]")))?;
             each(i, quote);
         }
         Ok(())
+    }
+
+    /// A batch quoted one event at a time, for callers that read their events as they go and
+    /// price only some (a frame's rows, most of them repeats): the options are checked once, and
+    /// tier usage carries from each quote to the next, as in [`Engine::quote_many`].
+    pub fn session(&self, options: &QuoteOptions) -> Result<Session<'_>, Error> {
+        Ok(Session {
+            engine: self,
+            options: options.clone(),
+            prepared: self.prepare(options)?,
+            ledger: Ledger::default(),
+        })
     }
 
     /// A batch as the JSON text of an array of Quotes, written as it is priced (for the JSON

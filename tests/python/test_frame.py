@@ -96,6 +96,26 @@ def test_tiers_accumulate_down_the_frame(engine: ratecard.Engine) -> None:
     assert many[0] != many[2], "the second 60 GB crosses the 100 GB tier"
 
 
+def test_tiered_and_other_rows_mix(engine: ratecard.Engine) -> None:
+    # file_stored is priced in tiers (usage carries down the frame); the videos and images are
+    # not, and repeat: they are priced once each and copied (as many rows as a batch would).
+    at = "2026-03-01T00:00:00Z"
+    events: List[Dict[str, Any]] = []
+    for i in range(6000):
+        if i % 3 == 0:
+            events.append({"event_type": "file_stored", "occurred_at": at, "data": {"gb": 7}})
+        elif i % 3 == 1:
+            events.append({"event_type": "video_generated", "occurred_at": at,
+                           "data": {"seconds": float(i % 5 + 1), "model": "gen4", "quality": "hd"}})
+        else:
+            events.append({"event_type": "image_generated", "occurred_at": at})
+    table = pa.Table.from_pylist(rows_of(events))
+    got = table_rows(engine.quote_frame(table, express_in=["USD"]))
+    assert got == expected(engine, events)
+    stored = [g[5] for g in got if g[3] == "Storage"]
+    assert len(set(stored)) > 1, "the storage rows cross tiers as they accumulate"
+
+
 def test_frame_options_match_quote_many(engine: ratecard.Engine) -> None:
     events = [{"event_type": "file_stored", "occurred_at": "2026-03-01T00:00:00Z", "data": {"gb": 30}}] * 2
     prior = {"video_studio": {"Storage": 90}}
@@ -140,6 +160,11 @@ def test_frame_errors(engine: ratecard.Engine) -> None:
         two = ["2026-03-01T00:00:00Z"] * 2
         engine.quote_frame(pa.table({"event_type": ["image_generated", None], "occurred_at": two}))
     assert [(i.path, i.code) for i in info.value.issues] == [("[1].event_type", "missing_field")]
+    # Every bad row is reported, not only the first.
+    with pytest.raises(ratecard.EventError) as info:
+        three = ["2026-03-01T00:00:00Z", "yesterday", "2026-03-01T00:00:00Z"]
+        engine.quote_frame(pa.table({"event_type": [None, "image_generated", None], "occurred_at": three}))
+    assert [i.path for i in info.value.issues] == ["[0].event_type", "[1].occurred_at", "[2].event_type"]
     with pytest.raises(ratecard.EventError) as info:
         engine.quote_frame(pa.table({"event_type": ["image_generated"], "occurred_at": ["yesterday"]}))
     assert info.value.issues[0].path == "[0].occurred_at"

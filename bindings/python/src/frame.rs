@@ -729,113 +729,100 @@ pub fn _quote_columns<'py>(
             memo_equivalents: Vec::new(),
         };
         let mut issues = Vec::new();
-        if tiered {
-            // Tier usage must accumulate through the whole frame, in order: one core batch.
-            let mut events = Vec::with_capacity(n);
-            for i in 0..n {
-                events.push(read_event(i, &mut issues));
-                if issues.len() >= 100 {
-                    break;
-                }
+        // One batch, priced row by row in order: tier usage carries down the frame. A row a
+        // tiered price prices depends on the rows before it, so only the others are memoized.
+        let mut session = engine.session(&options).or_raise(py)?;
+        // Fees never depend on rates; equivalents do, and only through the core's rate
+        // periods (`Engine::rate_period`).
+        let boundaries: &[Instant] = if targets.is_empty() {
+            &[]
+        } else {
+            engine.rate_boundaries()
+        };
+        let fixed_at = options.at.map(|t| (t, micros(t)));
+        let now_at = options.now.map(|t| (t, micros(t)));
+        // Row keys: event type, rate period (only when converting), then every data column.
+        let periods = if boundaries.is_empty() {
+            1
+        } else {
+            boundaries.len() as u64 * 2 + 2
+        };
+        let factors: Option<Vec<Factor<'_, '_>>> = std::iter::once(&types)
+            .chain(columns.iter())
+            .map(|c| Factor::new(c, n))
+            .collect();
+        let space = factors.as_ref().and_then(|f| {
+            f.iter()
+                .try_fold(periods, |acc, x| acc.checked_mul(x.radix))
+        });
+        let mut memo = match space {
+            Some(size) if size <= (1 << 22).min(4 * n as u64 + 4096) => {
+                Some(Memo::Table(vec![u32::MAX; size as usize]))
             }
+            Some(_) => Some(Memo::Map(HashMap::default())),
+            None => None,
+        };
+        let factors = factors.unwrap_or_default();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut hits = 0usize;
+        for i in 0..n {
+            if memo.is_some() && i == MEMO_PROBE && hits < MEMO_PROBE / 4 {
+                // Mostly distinct rows: keys would cost more than they save.
+                memo = None;
+            }
+            let instant = match times.as_ref().map(|t| t.at(i)) {
+                // A bad timestamp: the core's path below reports it.
+                Some(Err(_)) => None,
+                Some(Ok(t)) => fixed_at.or(t).or(now_at),
+                None => fixed_at.or(now_at),
+            };
+            let in_tiers = tiered
+                && types
+                    .str_at(i)
+                    .and_then(Result::ok)
+                    .is_some_and(|t| engine.prices_in_tiers(t));
+            let mut key = None;
+            if let (false, Some(m), Some((t, us))) = (in_tiers, memo.as_ref(), instant) {
+                let period = if boundaries.is_empty() {
+                    0
+                } else {
+                    engine.rate_period(t)
+                };
+                let k = factors
+                    .iter()
+                    .fold(period, |acc, f| acc * f.radix + f.code(i));
+                if let Some(range) = m.get(k).and_then(|slot| ranges.get(slot)).copied() {
+                    hits += 1;
+                    out.replay(i, us, range);
+                    continue;
+                }
+                key = Some(k);
+            }
+            let event = read_event(i, &mut issues);
             if !issues.is_empty() {
-                return Err(Error::new(ErrorKind::InvalidEvent, issues)).or_raise(py);
+                // Every bad row (up to a hundred issues) is reported at once; nothing is priced.
+                for j in i + 1..n {
+                    if issues.len() >= 100 {
+                        break;
+                    }
+                    read_event(j, &mut issues);
+                }
+                break;
             }
             // Streamed: rows are taken from each quote as it is priced, so memory stays flat.
-            let mut failed = None;
-            engine
-                .quote_each(&events, &options, |i, q| {
-                    if failed.is_none() {
-                        if let Err(e) = out.push(i, &q, false) {
-                            failed = Some(e);
-                        }
-                    }
-                })
+            let q = session
+                .quote(&event)
+                .map_err(|e| prefixed(e, i))
                 .or_raise(py)?;
-            if let Some(e) = failed {
-                return Err(e).or_raise(py);
+            let remember = key.is_some() && ranges.len() < MEMO_ENTRIES;
+            let range = out.push(i, &q, remember).or_raise(py)?;
+            if let (true, Some(k), Some(m)) = (remember, key, memo.as_mut()) {
+                m.insert(k, ranges.len());
+                ranges.push(range);
             }
-        } else {
-            // Fees never depend on rates; equivalents do, and only through the core's rate
-            // periods (`Engine::rate_period`).
-            let boundaries: &[Instant] = if targets.is_empty() {
-                &[]
-            } else {
-                engine.rate_boundaries()
-            };
-            let fixed_at = options.at.map(|t| (t, micros(t)));
-            let now_at = options.now.map(|t| (t, micros(t)));
-            // Row keys: event type, rate period (only when converting), then every data column.
-            let periods = if boundaries.is_empty() {
-                1
-            } else {
-                boundaries.len() as u64 * 2 + 2
-            };
-            let factors: Option<Vec<Factor<'_, '_>>> = std::iter::once(&types)
-                .chain(columns.iter())
-                .map(|c| Factor::new(c, n))
-                .collect();
-            let space = factors.as_ref().and_then(|f| {
-                f.iter()
-                    .try_fold(periods, |acc, x| acc.checked_mul(x.radix))
-            });
-            let mut memo = match space {
-                Some(size) if size <= (1 << 22).min(4 * n as u64 + 4096) => {
-                    Some(Memo::Table(vec![u32::MAX; size as usize]))
-                }
-                Some(_) => Some(Memo::Map(HashMap::default())),
-                None => None,
-            };
-            let factors = factors.unwrap_or_default();
-            let mut ranges: Vec<(usize, usize)> = Vec::new();
-            let mut hits = 0usize;
-            for i in 0..n {
-                if memo.is_some() && i == MEMO_PROBE && hits < MEMO_PROBE / 4 {
-                    // Mostly distinct rows: keys would cost more than they save.
-                    memo = None;
-                }
-                let instant = match times.as_ref().map(|t| t.at(i)) {
-                    // A bad timestamp: the core's path below reports it.
-                    Some(Err(_)) => None,
-                    Some(Ok(t)) => fixed_at.or(t).or(now_at),
-                    None => fixed_at.or(now_at),
-                };
-                let mut key = None;
-                if let (Some(m), Some((t, us))) = (memo.as_ref(), instant) {
-                    let period = if boundaries.is_empty() {
-                        0
-                    } else {
-                        engine.rate_period(t)
-                    };
-                    let k = factors
-                        .iter()
-                        .fold(period, |acc, f| acc * f.radix + f.code(i));
-                    if let Some(range) = m.get(k).and_then(|slot| ranges.get(slot)).copied() {
-                        hits += 1;
-                        out.replay(i, us, range);
-                        continue;
-                    }
-                    key = Some(k);
-                }
-                let event = read_event(i, &mut issues);
-                if !issues.is_empty() {
-                    break;
-                }
-                // Without tiers each event prices alone: stream, one quote at a time.
-                let q = engine
-                    .quote(&event, &options)
-                    .map_err(|e| prefixed(e, i))
-                    .or_raise(py)?;
-                let remember = key.is_some() && ranges.len() < MEMO_ENTRIES;
-                let range = out.push(i, &q, remember).or_raise(py)?;
-                if let (true, Some(k), Some(m)) = (remember, key, memo.as_mut()) {
-                    m.insert(k, ranges.len());
-                    ranges.push(range);
-                }
-            }
-            if !issues.is_empty() {
-                return Err(Error::new(ErrorKind::InvalidEvent, issues)).or_raise(py);
-            }
+        }
+        if !issues.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidEvent, issues)).or_raise(py);
         }
 
         let m = out.rows.len();
