@@ -3,8 +3,8 @@
 # files (napi-rs loader index.js, raw index.d.ts, public ratecard.d.ts) are what the committed
 # sources regenerate, then runs every node:test suite: the conformance vectors, the API and
 # robustness tests, ratecard-check, the package entry points, and the test shared with
-# @ratecard/wasm and the tape-against-JSON comparison (their wasm halves skip, saying so, when
-# packages/wasm is not built; in CI they fail instead).
+# @ratecard/wasm and the tape-against-JSON comparisons, by examples and by properties (their
+# wasm halves skip, saying so, when packages/wasm is not built; in CI they fail instead).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,4 +24,8 @@ echo "[test-node] generated files match the committed ones"
 # The tape decoder is written once (packages/types/tape.mjs) and copied into both packages.
 node scripts/sync-tape.mjs --check
 
-node --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs
+# The cross-package tests' own dev dependency (fast-check, for the tape's property tests).
+if [[ ! -f tests/js/node_modules/.package-lock.json || tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]]; then
+    (cd tests/js && npm ci --no-fund --no-audit --loglevel=error)
+fi
+node --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs tests/js/tape-properties.test.mjs

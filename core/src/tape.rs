@@ -87,7 +87,8 @@ pub struct Tape {
     body: Vec<u8>,
 }
 
-/// A template's dimension values (what the origin does not fix) and its number.
+/// A template's dimension keys and values in turn (what the origin does not fix) and its
+/// number.
 type Template = (Vec<String>, u32);
 
 // ---------------------------------------------------------------------------------------------
@@ -343,10 +344,12 @@ fn mask_of(fee: &Fee<'_>) -> u8 {
     mask
 }
 
+/// A fee's dimensions as their keys and values in turn. The keys vary too: a price's origin
+/// fixes which dimensions it bills, but an event without one of them leaves it out.
 fn dims_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
     fee.dimensions
         .iter()
-        .flat_map(|d| d.0.iter().map(|(_, v)| v.as_ref()))
+        .flat_map(|d| d.0.iter().flat_map(|(k, v)| [*k, v.as_ref()]))
 }
 
 fn dims_hash(fee: &Fee<'_>) -> u64 {
@@ -402,10 +405,10 @@ impl Tape {
 
     fn fee(&mut self, out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
         let key = (fee.origin, dims_hash(fee));
-        let values = fee.dimensions.as_ref().map_or(&[][..], |d| d.0.as_slice());
         let known = self.templates.get(&key).and_then(|bucket| {
             bucket.iter().find_map(|(dims, k)| {
-                (dims.len() == values.len() && dims.iter().zip(values).all(|(a, (_, b))| a == b))
+                let mut mine = dims_of(fee);
+                (dims.iter().all(|a| mine.next() == Some(a.as_str())) && mine.next().is_none())
                     .then_some(*k)
             })
         });
@@ -1098,6 +1101,54 @@ mod tests {
             put_str(&mut input, s);
         }
         input
+    }
+
+    #[test]
+    fn a_template_is_reused_only_for_the_same_dimension_keys_and_values() {
+        // The example's video price bills model and quality; an event without one leaves it out
+        // of its fee's dimensions, so the same value under another key is another template.
+        let e = Engine::from_json(include_str!("../../examples/catalog.json")).unwrap();
+        let mut tape = Tape::new();
+        let mut decoder = Decoder::new();
+        let options = no_explain();
+        for data in [
+            r#"{"seconds":2,"model":"sd"}"#,
+            r#"{"seconds":2,"quality":"sd"}"#,
+            r#"{"seconds":2,"model":"sd"}"#,
+        ] {
+            let json =
+                format!(r#"{{"event_type":"video_generated","occurred_at":"{AT}","data":{data}}}"#);
+            let event = Event::from_json(&json).unwrap();
+            // The record as the JavaScript writer makes it, for this type's fields.
+            let mut rec = Vec::new();
+            put_rstr(&mut rec, "video_generated");
+            rec.push(1);
+            put_rstr(&mut rec, AT);
+            let fields = e.data_fields("video_generated");
+            put_len(&mut rec, fields.len());
+            for f in fields {
+                match event.get(f) {
+                    Some(Scalar::Str(v)) => {
+                        rec.push(1);
+                        put_rstr(&mut rec, v);
+                    }
+                    Some(Scalar::Num(_)) => {
+                        rec.push(2);
+                        rec.extend_from_slice(&2.0f64.to_le_bytes());
+                    }
+                    _ => rec.push(0),
+                }
+            }
+            let mut out = Vec::new();
+            assert!(e.quote_tape(&mut tape, &rec, &options, &mut out));
+            let sent = Sent {
+                event_type: "video_generated",
+                id: None,
+                occurred: AT,
+            };
+            let got = decoder.answer(&out, &[sent]);
+            assert_eq!(got, [reference(&e, &json, &options)], "{data}");
+        }
     }
 
     #[test]

@@ -13,6 +13,17 @@
 
 const OBJECT = Object.prototype;
 
+/**
+ * Whether a number surely reads as a decimal: finite, under 1e28 (a decimal's range ends at
+ * about 7.9e28) and, unless 0, at least 1e-11 (its shortest digits, at most 17, then end within
+ * 28 places). Any other number sends its event the JSON path, which reads it exactly or says
+ * why not, for the fields the catalog's prices read and for every other field alike.
+ */
+function decimalSafe(v) {
+  const a = Math.abs(v);
+  return a < 1e28 && (a >= 1e-11 || a === 0);
+}
+
 function plain(value) {
   if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
@@ -78,7 +89,7 @@ function snap(event, fieldsFor) {
     if (t === "object") {
       if (v !== null) return null;
     } else if (t === "number") {
-      if (!Number.isFinite(v)) return null;
+      if (!decimalSafe(v)) return null;
     } else if (t === "bigint") return null;
     else if (t !== "string" && t !== "boolean") continue;
     for (let i = 0; i < n; i++) {
@@ -329,7 +340,7 @@ function writeEvent(event, fieldsFor) {
       if (t === "object") {
         if (v !== null) return 0;
       } else if (t === "number") {
-        if (!Number.isFinite(v)) return 0;
+        if (!decimalSafe(v)) return 0;
       } else if (t === "bigint") return 0;
       for (let i = 0; i < n; i++) {
         if (key === fields[i]) {

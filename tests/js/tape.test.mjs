@@ -196,6 +196,10 @@ for (const name of wanted) {
         { data: {} },
         { event_type: 'render', data: { model: 'gen4', seconds: 1 } },
         { event_type: 'render', occurred_at: AT, data: [1, 2] },
+        // Numbers no decimal holds, in a field the price does not read: errors all the same.
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 1, extra: 5e-324 } },
+        { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 1, extra: 7.922816251426434e28 } },
+        { event_type: 'other', occurred_at: AT, data: { seconds: -1e-30 } },
         // A field JSON.stringify does not write (not enumerable) is absent here too.
         { event_type: 'render', occurred_at: AT, data: Object.defineProperty({ seconds: 2 }, 'model', { value: 'gen4', enumerable: false }) },
         new Custom(),
