@@ -827,7 +827,8 @@ impl Engine {
     ) -> Result<(), Error> {
         for (xi, (code, target)) in prepared.express.iter().enumerate() {
             let code: &'a str = code;
-            let mut exact = Vec::with_capacity(quote.fees.len());
+            // Inline for the usual one fee: no allocation.
+            let mut exact: crate::list::List<Decimal> = crate::list::List::new();
             for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
                 let route = self
                     .route(from, target, at, explain)
@@ -860,7 +861,14 @@ impl Engine {
                 .iter()
                 .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
             let total = target.rounding.round(sum, target.precision);
-            let parts = allocate(total, &exact, target.precision);
+            // One fee's part is the total itself (what `allocate` gives, without its lists).
+            let parts = if exact.len() == 1 {
+                crate::list::List::from_iter([total])
+            } else {
+                allocate(total, &exact, target.precision)
+                    .into_iter()
+                    .collect()
+            };
             if explain && !exact.is_empty() {
                 quote.explain.push(Step {
                     fee: None,
@@ -872,7 +880,7 @@ impl Engine {
                     ),
                 });
             }
-            for (fee, part) in quote.fees.iter_mut().zip(parts) {
+            for (fee, part) in quote.fees.iter_mut().zip(parts.iter().copied()) {
                 fee.equivalents
                     .0
                     .push((code, Amount::new(part, target.precision)));

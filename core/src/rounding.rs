@@ -164,4 +164,32 @@ mod tests {
         let got = allocate(d("0.20"), &[d("0.101"), d("0.099")], 2);
         assert_eq!(got, vec![d("0.10"), d("0.10")]);
     }
+
+    /// The quote takes a lone fee's part to be the rounded total without calling `allocate`.
+    #[test]
+    fn one_part_is_the_total_in_every_mode() {
+        let modes = [
+            RoundingMode::HalfEven,
+            RoundingMode::HalfAwayFromZero,
+            RoundingMode::HalfTowardZero,
+            RoundingMode::Floor,
+            RoundingMode::Ceiling,
+            RoundingMode::Up,
+            RoundingMode::Down,
+        ];
+        for mode in modes {
+            for p in [
+                "0.125", "0.135", "-0.335", "-0.331", "7", "0.005", "-0.005", "12.3456",
+            ] {
+                for places in [0, 2, 3] {
+                    let total = mode.round(d(p), places);
+                    assert_eq!(
+                        allocate(total, &[d(p)], places),
+                        vec![total],
+                        "{mode} {p} {places}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -355,11 +355,26 @@ fn dims_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
 fn dims_hash(fee: &Fee<'_>) -> u64 {
     use std::hash::Hasher;
     let mut h = crate::engine::Fnv::default();
-    for v in dims_of(fee) {
+    for (k, v) in dim_pairs(fee) {
+        h.write(k.as_bytes());
+        h.write(&[0x1f]);
         h.write(v.as_bytes());
         h.write(&[0x1f]);
     }
     h.finish()
+}
+
+fn dim_pairs<'f>(fee: &'f Fee<'_>) -> &'f [(&'f str, Cow<'f, str>)] {
+    fee.dimensions.as_ref().map_or(&[], |d| d.0.as_slice())
+}
+
+/// Whether a template's dimensions (keys and values in turn) are the fee's.
+fn same_dims(dims: &[String], fee: &Fee<'_>) -> bool {
+    let pairs = dim_pairs(fee);
+    dims.len() == 2 * pairs.len()
+        && dims.chunks_exact(2).zip(pairs).all(|(kv, (k, v))| {
+            kv.first().is_some_and(|a| a == k) && kv.get(1).is_some_and(|b| b == v)
+        })
 }
 
 /// The constant part of a fee, as a template.
@@ -406,11 +421,9 @@ impl Tape {
     fn fee(&mut self, out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
         let key = (fee.origin, dims_hash(fee));
         let known = self.templates.get(&key).and_then(|bucket| {
-            bucket.iter().find_map(|(dims, k)| {
-                let mut mine = dims_of(fee);
-                (dims.iter().all(|a| mine.next() == Some(a.as_str())) && mine.next().is_none())
-                    .then_some(*k)
-            })
+            bucket
+                .iter()
+                .find_map(|(dims, k)| same_dims(dims, fee).then_some(*k))
         });
         let mut ok = match known {
             Some(k) => put_len(out, k as usize * 2),
