@@ -242,6 +242,31 @@ for (const name of wanted) {
       }
     })
 
+    test('options are read again whenever they change, even within the same object', () => {
+      const engine = new Engine(VIDEO)
+      const e = { event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds: 2 } }
+      const codes = (o) => Object.keys(engine.quote(e, o).equivalents)
+      // (Options no other test uses, so that the first call below is the one remembered.)
+      const o = { explain: false, products: ['video'], expressIn: ['USD'] }
+      assert.deepEqual(codes(o), ['USD'])
+      assert.deepEqual(codes({ explain: false, products: ['video'], expressIn: ['USD'] }), ['USD'])
+      o.expressIn.push('CR') // the same list, changed in place
+      assert.deepEqual(codes(o), ['USD', 'CR'])
+      o.expressIn = ['CR']
+      assert.deepEqual(codes(o), ['CR'])
+      delete o.expressIn
+      assert.deepEqual(codes(o), [])
+      o.explain = true
+      assert.ok(engine.quote(e, o).explain.length > 0)
+      const day = new Date('2026-03-02T00:00:00Z')
+      const at = { explain: false, at: day }
+      assert.equal(engine.quote({ event_type: 'render', data: { model: 'gen4', seconds: 2 } }, at).at, '2026-03-02T00:00:00Z')
+      day.setUTCDate(3) // a Date changed in place
+      assert.equal(engine.quote({ event_type: 'render', data: { model: 'gen4', seconds: 2 } }, at).at, '2026-03-03T00:00:00Z')
+      assert.equal(outcome(() => engine.quote(e, { expressIn: ['NOPE'] })), outcome(() => engine.quote(JSON.stringify(e), { expressIn: ['NOPE'] })))
+      assert.deepEqual(codes({ expressIn: ['USD'], explain: false }), ['USD'])
+    })
+
     test('a template for every wildcard value, past the cap, still decodes exactly', () => {
       const engine = new Engine(VIDEO)
       const events = Array.from({ length: 4200 }, (_, i) => ({ event_type: 'render', occurred_at: AT, data: { model: `m${i}`, seconds: i / 4 } }))
