@@ -12,49 +12,16 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import fc from 'fast-check'
+import { VIDEO, outcome } from './fixtures.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const ENTRIES = { node: 'packages/node/ratecard.mjs', wasm: 'packages/wasm/node.js' }
 const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
 const RUNS = Number(process.env.RATECARD_PROPERTY_RUNS ?? 120)
 
-const VIDEO = {
-  assets: [{ code: 'CR', name: 'Credits', precision: 2, rates: [{ source: 'USD', rate: '0.01' }] }],
-  products: [
-    {
-      name: 'Video',
-      code: 'video',
-      prices: [
-        {
-          name: 'Render',
-          type: 'usage_based',
-          billing_model: { type: 'real_time' },
-          usage_calculation: { event_type: 'render', usage_type: 'volume', volume_field: 'seconds', billable_dimensions: ['model'] },
-          pricing: [
-            {
-              asset: 'CR',
-              values: [
-                { dimensions: { model: 'gen4' }, values: [{ volume_rate: '12' }] },
-                { dimensions: { model: '*' }, values: [{ volume_rate: '5' }] },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  ],
-}
 // examples/catalog.json prices file_stored in tiers: usage carries through a batch.
 const EXAMPLE = JSON.parse(readFileSync(join(root, 'examples', 'catalog.json'), 'utf8'))
 
-/** The outcome of a call: its value as JSON text (getters read), or its error's code and issues. */
-function outcome(fn) {
-  try {
-    return JSON.stringify(fn())
-  } catch (e) {
-    return `error ${e.code} ${JSON.stringify(e.issues)}`
-  }
-}
 
 const text = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('gen4', 'veo', 'hd', 'sd', '', 'gen4 ', 'GEN4') },

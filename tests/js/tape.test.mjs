@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { AT, VIDEO, outcome } from './fixtures.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const require = createRequire(import.meta.url)
@@ -79,42 +80,6 @@ function vectors() {
   return out
 }
 
-/** The outcome of a call: its value as JSON text (getters read), or its error's code and issues. */
-function outcome(fn) {
-  try {
-    return JSON.stringify(fn())
-  } catch (e) {
-    return `error ${e.code} ${JSON.stringify(e.issues)}`
-  }
-}
-
-const VIDEO = {
-  assets: [{ code: 'CR', name: 'Credits', precision: 2, rates: [{ source: 'USD', rate: '0.01' }] }],
-  products: [
-    {
-      name: 'Video',
-      code: 'video',
-      prices: [
-        {
-          name: 'Render',
-          type: 'usage_based',
-          billing_model: { type: 'real_time' },
-          usage_calculation: { event_type: 'render', usage_type: 'volume', volume_field: 'seconds', billable_dimensions: ['model'] },
-          pricing: [
-            {
-              asset: 'CR',
-              values: [
-                { dimensions: { model: 'gen4' }, values: [{ volume_rate: '12' }] },
-                { dimensions: { model: '*' }, values: [{ volume_rate: '5' }] },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  ],
-}
-const AT = '2026-03-01T12:00:00Z'
 
 for (const name of wanted) {
   const spec = PACKAGES[name]
