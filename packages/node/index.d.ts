@@ -23,8 +23,6 @@ export declare class NativeEngine {
   quoteManyAsync(eventsJson: string, optionsJson: string | undefined | null, clock: boolean): Promise<string>
   /** The data keys the prices of an event type read, joined by U+001F (the tape's fields). */
   dataFields(eventType: string): string
-  /** Whether any usage price is tiered (then a batch's explanations are computed at once). */
-  hasTieredPrices(): boolean
   /** This engine's handle for the scratch header of `quoteScratch`. */
   get handle(): number
   /**

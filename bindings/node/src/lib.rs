@@ -427,12 +427,6 @@ impl NativeEngine {
         self.engine.data_fields(&event_type).join("\u{1f}")
     }
 
-    /// Whether any usage price is tiered (then a batch's explanations are computed at once).
-    #[napi]
-    pub fn has_tiered_prices(&self) -> bool {
-        self.engine.has_tiered_prices()
-    }
-
     /// This engine's handle for the scratch header of `quoteScratch`.
     #[napi(getter)]
     pub fn handle(&self) -> u32 {

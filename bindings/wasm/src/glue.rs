@@ -120,10 +120,6 @@ impl Glue {
         self.engine.data_fields(event_type).join("\u{1f}")
     }
 
-    pub fn has_tiered_prices(&self) -> bool {
-        self.engine.has_tiered_prices()
-    }
-
     /// The scratch memory, at least `min` bytes long (its content kept): where it starts.
     pub fn scratch(&mut self, min: usize) -> &mut [u8] {
         if self.scratch.len() < min {

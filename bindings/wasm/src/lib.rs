@@ -69,11 +69,6 @@ impl RawEngine {
         self.0.data_fields(event_type)
     }
 
-    #[wasm_bindgen(js_name = hasTieredPrices)]
-    pub fn has_tiered_prices(&self) -> bool {
-        self.0.has_tiered_prices()
-    }
-
     /// The scratch memory (`core/src/tape.rs`), grown to at least `min` bytes: where it starts
     /// in this module's memory. The JavaScript side writes records there and reads answers.
     pub fn scratch(&mut self, min: usize) -> usize {
