@@ -151,51 +151,13 @@ const OPTION_KEYS = { expressIn: 'express_in', priorUsage: 'prior_usage' }
 const DEFAULTS = { text: null, explain: true, clock: true }
 const DEFAULTS_QUIET = { text: null, explain: false, clock: true }
 
-// The last options the tape path read, as [key, value, ...] (lists copied), and what they
-// made: callers pass the same options call after call, often as a new literal each time, and
-// comparing them costs far less than writing their text again. Only options of strings,
-// booleans and lists of strings are kept (a Date or an object could change unseen).
-let memoFlat = null
-let memoResult = null
-
-function memoHit(options) {
-  const flat = memoFlat
-  if (flat === null) return false
-  let i = 0
-  for (const key in options) {
-    if (i >= flat.length || flat[i] !== key) return false
-    const v = options[key]
-    const m = flat[i + 1]
-    if (v !== m) {
-      if (!Array.isArray(v) || !Array.isArray(m) || v.length !== m.length) return false
-      for (let j = 0; j < v.length; j++) if (v[j] !== m[j]) return false
-    }
-    i += 2
-  }
-  return i === flat.length
-}
-
-function memoKeep(options, result) {
-  const flat = []
-  for (const key in options) {
-    const v = options[key]
-    const t = typeof v
-    if (Array.isArray(v)) {
-      for (let j = 0; j < v.length; j++) if (typeof v[j] !== 'string') return
-      flat.push(key, v.slice())
-    } else if (t === 'string' || t === 'boolean' || v === undefined || v === null) flat.push(key, v)
-    else return
-  }
-  memoFlat = flat
-  memoResult = result
-}
-
 function tapeOptions(options) {
   if (options === undefined || options === null) return DEFAULTS
   if (typeof options !== 'object' || Array.isArray(options)) return null
-  if (memoHit(options)) return memoResult
+  const known = tape.rememberedOptions(options)
+  if (known !== undefined) return known
   const result = readTapeOptions(options)
-  if (result !== null) memoKeep(options, result)
+  if (result !== null) tape.rememberOptions(options, result)
   return result
 }
 
@@ -242,20 +204,9 @@ function optionsText(options) {
   return any ? wireText(wire) : null
 }
 
-/**
- * Options as JSON text. Strings, booleans and lists of strings (`expressIn`, `products`, `at`:
- * what a quote's options usually are) need no replacer, which costs several times the rest of
- * the writing; anything else goes through `stringify`, which says what JSON cannot carry.
- */
+/** Options as JSON text, with the replacer only when plain JSON would not do. */
 function wireText(wire) {
-  for (const key in wire) {
-    const v = wire[key]
-    const t = typeof v
-    if (t === 'string' || t === 'boolean') continue
-    if (!Array.isArray(v)) return stringify(wire)
-    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return stringify(wire)
-  }
-  return JSON.stringify(wire)
+  return tape.plainOptionsText(wire) ?? stringify(wire)
 }
 
 /** A decimal argument as JSON text: a string stays exact, a number is read by its shortest text. */
@@ -382,8 +333,7 @@ class Engine {
 
   /**
    * What computes `explain` of tape quotes when first read, from the event as it was quoted
-   * (its snapshot, or its batch's records) at the instant it was priced at. One per options
-   * text, shared by quotes.
+   * (its snapshot) at the instant it was priced at. One per options text, shared by quotes.
    */
   #explainer(native, text) {
     let e = this.#explainers.get(text)

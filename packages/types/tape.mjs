@@ -54,51 +54,131 @@ export function snapshot(event, fieldsFor) {
 }
 
 function snap(event, fieldsFor) {
-  if (!plain(event)) return null;
+  if (!readHead(event)) return null;
+  const fields = fieldsFor(EV_TYPE);
+  const out = new Array(3 + fields.length);
+  out[0] = EV_TYPE;
+  out[1] = EV_ID;
+  out[2] = EV_AT;
+  return readData(event.data, fields, out, 3) ? out : null;
+}
+
+// What readHead read of the event last: its type, id (null when none) and `occurred_at` text
+// ("" when none).
+let EV_TYPE = "";
+let EV_ID = null;
+let EV_AT = "";
+
+/** An event's own fields, taken as the JSON path takes them: false when they cannot travel by tape. */
+function readHead(event) {
+  if (!plain(event)) return false;
   const type = event.event_type;
-  if (typeof type !== "string" || typeof event.toJSON === "function") return null;
+  if (typeof type !== "string" || typeof event.toJSON === "function") return false;
   let id = event.id;
   if (id === undefined) id = null;
-  else if (id !== null && typeof id !== "string") return null;
+  // (A string id that is not well-formed Unicode is the JSON path's to refuse.)
+  else if (id !== null && (typeof id !== "string" || !asciiOrWellFormed(id))) return false;
   let at = event.occurred_at;
   if (at instanceof Date) {
-    if (Number.isNaN(at.getTime())) return null;
+    if (Number.isNaN(at.getTime())) return false;
     at = at.toISOString();
   } else if (at === undefined || at === null) at = "";
-  else if (typeof at !== "string" || at === "") return null;
-  const fields = fieldsFor(type);
+  else if (typeof at !== "string" || at === "") return false;
+  EV_TYPE = type;
+  EV_ID = id;
+  EV_AT = at;
+  return true;
+}
+
+/**
+ * The values of an event's `data` for `fields`, into `into[at..]` (`undefined` for an absent
+ * one): false when a value cannot travel by tape. Every value must be one JSON writes as a
+ * scalar (the core refuses the rest, and JSON silently drops functions and symbols, so they
+ * count as absent); the fields' values are picked in the same pass over the data's enumerable
+ * keys, as JSON.stringify sees them (and a load by a key of this loop is the fast kind).
+ */
+function readData(data, fields, into, at) {
   const n = fields.length;
-  const out = new Array(3 + n);
-  out[0] = type;
-  out[1] = id;
-  out[2] = at;
-  const data = event.data;
-  if (data === undefined || data === null) {
-    for (let i = 0; i < n; i++) out[3 + i] = undefined;
-    return out;
-  }
-  if (!plain(data) || typeof data.toJSON === "function") return null;
-  // Every value must be one JSON writes as a scalar (the core refuses the rest, and JSON
-  // silently drops functions and symbols, so they count as absent). The fields' values are
-  // picked in the same pass (as the data's enumerable keys give them, like JSON.stringify).
-  for (let i = 0; i < n; i++) out[3 + i] = undefined;
+  for (let i = 0; i < n; i++) into[at + i] = undefined;
+  if (data === undefined || data === null) return true;
+  if (!plain(data) || typeof data.toJSON === "function") return false;
   for (const key in data) {
     const v = data[key];
     const t = typeof v;
     if (t === "object") {
-      if (v !== null) return null;
+      if (v !== null) return false;
     } else if (t === "number") {
-      if (!decimalSafe(v)) return null;
-    } else if (t === "bigint") return null;
+      if (!decimalSafe(v)) return false;
+    } else if (t === "bigint") return false;
     else if (t !== "string" && t !== "boolean") continue;
     for (let i = 0; i < n; i++) {
       if (key === fields[i]) {
-        out[3 + i] = v;
+        into[at + i] = v;
         break;
       }
     }
   }
-  return out;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+/**
+ * Wire options as JSON text when they are strings, booleans and lists of strings (`express_in`,
+ * `products`, `at`: what a quote's options usually are), which need no replacer (it costs several
+ * times the rest of the writing); null for anything else, which the caller's replacer writes.
+ */
+export function plainOptionsText(wire) {
+  for (const key in wire) {
+    const v = wire[key];
+    const t = typeof v;
+    if (t === "string" || t === "boolean") continue;
+    if (!Array.isArray(v)) return null;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return null;
+  }
+  return JSON.stringify(wire);
+}
+
+// The last options read, as [key, value, ...] (lists copied), and what they made: callers pass
+// the same options call after call, often as a new literal each time, and comparing them costs
+// far less than reading them again. Only options of strings, booleans and lists of strings are
+// kept (a Date or an object could change unseen).
+let memoFlat = null;
+let memoResult = null;
+
+/** What `rememberOptions` kept for options equal to these, or undefined. */
+export function rememberedOptions(options) {
+  const flat = memoFlat;
+  if (flat === null) return undefined;
+  let i = 0;
+  for (const key in options) {
+    if (i >= flat.length || flat[i] !== key) return undefined;
+    const v = options[key];
+    const m = flat[i + 1];
+    if (v !== m) {
+      if (!Array.isArray(v) || !Array.isArray(m) || v.length !== m.length) return undefined;
+      for (let j = 0; j < v.length; j++) if (v[j] !== m[j]) return undefined;
+    }
+    i += 2;
+  }
+  return i === flat.length ? memoResult : undefined;
+}
+
+/** Keeps what `options` made, when they are options that can be compared later. */
+export function rememberOptions(options, result) {
+  const flat = [];
+  for (const key in options) {
+    const v = options[key];
+    const t = typeof v;
+    if (Array.isArray(v)) {
+      for (let j = 0; j < v.length; j++) if (typeof v[j] !== "string") return;
+      flat.push(key, v.slice());
+    } else if (t === "string" || t === "boolean" || v === undefined || v === null) flat.push(key, v);
+    else return;
+  }
+  memoFlat = flat;
+  memoResult = result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,10 +284,7 @@ export function writeSnap(snap) {
   const b = WU8;
   let p = putStr(b, W, snap[0]);
   if (p < 0) return 0;
-  // The id never changes a price: it stays here, and the decoder puts it on the quote. (A
-  // string id that is not well-formed Unicode is still the JSON path's to refuse.)
-  const id = snap[1];
-  if (id !== null && id.length > 0 && !asciiOrWellFormed(id)) return 0;
+  // The id never changes a price: it stays here, and the decoder puts it on the quote.
   const at = snap[2];
   if (at === "") b[p++] = 0;
   else {
@@ -284,34 +361,23 @@ let LAST_TYPE = null;
 let LAST_FIELDS = [];
 let VALS = [];
 
-// What writeEvent read of the event it wrote last.
-let EV_TYPE = "";
-let EV_ID = null;
-let EV_AT = "";
 
 /**
  * One event as a record at the writer's position, read as `snapshot` reads it: 1 written, 0 the
  * JSON path must answer, -1 out of room. May throw (a getter): the caller treats that as 0.
  */
 function writeEvent(event, fieldsFor) {
-  if (!plain(event)) return 0;
-  const type = event.event_type;
-  if (typeof type !== "string" || typeof event.toJSON === "function") return 0;
-  let id = event.id;
-  if (id === undefined) id = null;
-  else if (id !== null && (typeof id !== "string" || !asciiOrWellFormed(id))) return 0;
-  let at = event.occurred_at;
-  if (at instanceof Date) {
-    if (Number.isNaN(at.getTime())) return 0;
-    at = at.toISOString();
-  } else if (at === undefined || at === null) at = "";
-  else if (typeof at !== "string" || at === "") return 0;
+  if (!readHead(event)) return 0;
+  const type = EV_TYPE;
+  const at = EV_AT;
   if (type !== LAST_TYPE) {
     LAST_FIELDS = fieldsFor(type);
     LAST_TYPE = type;
   }
   const fields = LAST_FIELDS;
   const n = fields.length;
+  const vals = VALS;
+  if (!readData(event.data, fields, vals, 0)) return 0;
   const b = WU8;
   let p = putColumn(b, W, type, 0);
   if (p < 0) return -1;
@@ -324,59 +390,27 @@ function writeEvent(event, fieldsFor) {
   }
   if (p + 5 + 10 * n > WEND) return -1;
   p = putLen(b, p, n);
-  const data = event.data;
-  if (data === undefined || data === null) {
-    for (let i = 0; i < n; i++) b[p++] = 0;
-  } else {
-    if (!plain(data) || typeof data.toJSON === "function") return 0;
-    // One pass over the data checks every value and picks the fields' (a load by a key from
-    // this loop is the fast kind; `data[fields[i]]` would be a lookup by name each time).
-    const vals = VALS;
-    for (let i = 0; i < n; i++) vals[i] = undefined;
-    for (const key in data) {
-      const v = data[key];
-      const t = typeof v;
-      if (t === "object") {
-        if (v !== null) return 0;
-      } else if (t === "number") {
-        if (!decimalSafe(v)) return 0;
-      } else if (t === "bigint") return 0;
-      for (let i = 0; i < n; i++) {
-        if (key === fields[i]) {
-          vals[i] = v;
-          break;
-        }
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const v = vals[i];
-      switch (typeof v) {
-        case "string":
-          if (p + 1 > WEND) return -1;
-          b[p++] = 1;
-          p = putColumn(b, p, v, 2 + i);
-          if (p < 0) return -1;
-          break;
-        case "number":
-          if (p + 9 > WEND) return -1;
-          b[p] = 2;
-          WDV.setFloat64(p + 1, v, true);
-          p += 9;
-          break;
-        case "boolean":
-          if (p + 1 > WEND) return -1;
-          b[p++] = v ? 3 : 4;
-          break;
-        default:
-          if (p + 1 > WEND) return -1;
-          b[p++] = v === null ? 5 : 0;
-      }
+  for (let i = 0; i < n; i++) {
+    const v = vals[i];
+    switch (typeof v) {
+      case "string":
+        b[p++] = 1;
+        p = putColumn(b, p, v, 2 + i);
+        if (p < 0) return -1;
+        break;
+      case "number":
+        b[p] = 2;
+        WDV.setFloat64(p + 1, v, true);
+        p += 9;
+        break;
+      case "boolean":
+        b[p++] = v ? 3 : 4;
+        break;
+      default:
+        b[p++] = v === null ? 5 : 0;
     }
   }
   W = p;
-  EV_TYPE = type;
-  EV_ID = id;
-  EV_AT = at;
   return 1;
 }
 

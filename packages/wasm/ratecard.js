@@ -7,7 +7,7 @@
 // Nothing here may call into WebAssembly while the module is evaluated: the entry points
 // (index.js, node.js) instantiate it after their imports are evaluated.
 import { RawEngine, validate as rawValidate, wasmMemory } from "./pkg/ratecard_wasm.js";
-import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch, fieldKeys } from "./tape.js";
+import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch, fieldKeys, plainOptionsText, rememberedOptions, rememberOptions } from "./tape.js";
 // The schema's text lives in its own module (scripts/sync-schema.mjs), not in the WebAssembly:
 // a bundler leaves it out of apps that never call schema().
 import { SCHEMA } from "./schema.js";
@@ -154,20 +154,9 @@ function optionsText(options) {
   return any ? wireText(wire) : "";
 }
 
-/**
- * Options as JSON text. Strings, booleans and lists of strings (`expressIn`, `products`, `at`:
- * what a quote's options usually are) need no replacer, which costs several times the rest of
- * the writing; anything else goes through `stringify`, which says what JSON cannot carry.
- */
+/** Options as JSON text, with the replacer only when plain JSON would not do. */
 function wireText(wire) {
-  for (const key in wire) {
-    const v = wire[key];
-    const t = typeof v;
-    if (t === "string" || t === "boolean") continue;
-    if (!Array.isArray(v)) return stringify(wire);
-    for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return stringify(wire);
-  }
-  return JSON.stringify(wire);
+  return plainOptionsText(wire) ?? stringify(wire);
 }
 
 // The tape path (tape.js, core/src/tape.rs) takes the explanation flag apart from the rest of
@@ -176,51 +165,13 @@ function wireText(wire) {
 const DEFAULTS = { text: "", explain: true, clock: true };
 const DEFAULTS_QUIET = { text: "", explain: false, clock: true };
 
-// The last options the tape path read, as [key, value, ...] (lists copied), and what they
-// made: callers pass the same options call after call, often as a new literal each time, and
-// comparing them costs far less than writing their text again. Only options of strings,
-// booleans and lists of strings are kept (a Date or an object could change unseen).
-let memoFlat = null;
-let memoResult = null;
-
-function memoHit(options) {
-  const flat = memoFlat;
-  if (flat === null) return false;
-  let i = 0;
-  for (const key in options) {
-    if (i >= flat.length || flat[i] !== key) return false;
-    const v = options[key];
-    const m = flat[i + 1];
-    if (v !== m) {
-      if (!Array.isArray(v) || !Array.isArray(m) || v.length !== m.length) return false;
-      for (let j = 0; j < v.length; j++) if (v[j] !== m[j]) return false;
-    }
-    i += 2;
-  }
-  return i === flat.length;
-}
-
-function memoKeep(options, result) {
-  const flat = [];
-  for (const key in options) {
-    const v = options[key];
-    const t = typeof v;
-    if (Array.isArray(v)) {
-      for (let j = 0; j < v.length; j++) if (typeof v[j] !== "string") return;
-      flat.push(key, v.slice());
-    } else if (t === "string" || t === "boolean" || v === undefined || v === null) flat.push(key, v);
-    else return;
-  }
-  memoFlat = flat;
-  memoResult = result;
-}
-
 function tapeOptions(options) {
   if (options === undefined || options === null) return DEFAULTS;
   if (typeof options !== "object" || Array.isArray(options)) return null;
-  if (memoHit(options)) return memoResult;
+  const known = rememberedOptions(options);
+  if (known !== undefined) return known;
   const result = readTapeOptions(options);
-  if (result !== null) memoKeep(options, result);
+  if (result !== null) rememberOptions(options, result);
   return result;
 }
 
@@ -393,8 +344,7 @@ export class Engine {
 
   /**
    * What computes `explain` of tape quotes when first read, from the event as it was quoted
-   * (its snapshot, or its batch's records) at the instant it was priced at; one per options
-   * text, shared by quotes. It
+   * (its snapshot) at the instant it was priced at; one per options text, shared by quotes. It
    * holds the raw engine, so a quote stays whole after `free()` (which then leaves the memory
    * to the garbage collector).
    */
