@@ -87,9 +87,9 @@ pub struct Tape {
     body: Vec<u8>,
 }
 
-/// A template's dimension keys and values in turn (what the origin does not fix) and its
-/// number.
-type Template = (Vec<String>, u32);
+/// A template's dimensions (what the origin does not fix: the values, and which of the billed
+/// dimensions the event had at all) and its number.
+type Template = (Vec<(String, String)>, u32);
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -344,12 +344,10 @@ fn mask_of(fee: &Fee<'_>) -> u8 {
     mask
 }
 
-/// A fee's dimensions as their keys and values in turn. The keys vary too: a price's origin
-/// fixes which dimensions it bills, but an event without one of them leaves it out.
-fn dims_of<'f>(fee: &'f Fee<'_>) -> impl Iterator<Item = &'f str> + 'f {
-    fee.dimensions
-        .iter()
-        .flat_map(|d| d.0.iter().flat_map(|(k, v)| [*k, v.as_ref()]))
+/// A fee's dimensions. The keys vary too: a price's origin fixes which dimensions it bills, but
+/// an event without one of them leaves it out.
+fn dim_pairs<'f>(fee: &'f Fee<'_>) -> &'f [(&'f str, Cow<'f, str>)] {
+    fee.dimensions.as_ref().map_or(&[], |d| d.0.as_slice())
 }
 
 fn dims_hash(fee: &Fee<'_>) -> u64 {
@@ -364,17 +362,14 @@ fn dims_hash(fee: &Fee<'_>) -> u64 {
     h.finish()
 }
 
-fn dim_pairs<'f>(fee: &'f Fee<'_>) -> &'f [(&'f str, Cow<'f, str>)] {
-    fee.dimensions.as_ref().map_or(&[], |d| d.0.as_slice())
-}
-
-/// Whether a template's dimensions (keys and values in turn) are the fee's.
-fn same_dims(dims: &[String], fee: &Fee<'_>) -> bool {
+/// Whether a template's dimensions are the fee's.
+fn same_dims(dims: &[(String, String)], fee: &Fee<'_>) -> bool {
     let pairs = dim_pairs(fee);
-    dims.len() == 2 * pairs.len()
-        && dims.chunks_exact(2).zip(pairs).all(|(kv, (k, v))| {
-            kv.first().is_some_and(|a| a == k) && kv.get(1).is_some_and(|b| b == v)
-        })
+    dims.len() == pairs.len()
+        && dims
+            .iter()
+            .zip(pairs)
+            .all(|((a, b), (k, v))| a == k && b == v)
 }
 
 /// The constant part of a fee, as a template.
@@ -431,7 +426,10 @@ impl Tape {
                 let k = if self.count < MAX_TEMPLATES {
                     let k = self.count;
                     self.count += 1;
-                    let dims = dims_of(fee).map(str::to_string).collect();
+                    let dims = dim_pairs(fee)
+                        .iter()
+                        .map(|(k, v)| ((*k).to_string(), v.to_string()))
+                        .collect();
                     self.templates
                         .entry(key)
                         .or_default()
