@@ -10,6 +10,7 @@
 
 use crate::asset::AssetInfo;
 use crate::engine::Engine;
+use crate::exact::Exact;
 use crate::instant::{serialize_opt_instant, Instant};
 use crate::issue::{Code, Error, ErrorKind};
 use crate::number::{serialize_decimal, Amount};
@@ -40,8 +41,8 @@ pub struct Conversion {
 /// `destination units per source unit = num / den`, and what it was made of.
 #[derive(Debug, Clone)]
 pub(crate) struct Route {
-    pub num: Decimal,
-    pub den: Decimal,
+    pub num: Exact,
+    pub den: Exact,
     pub valid_from: Option<Instant>,
     /// One line per rate used, for explanations.
     pub via: Vec<String>,
@@ -50,16 +51,16 @@ pub(crate) struct Route {
 impl Route {
     fn identity() -> Route {
         Route {
-            num: Decimal::ONE,
-            den: Decimal::ONE,
+            num: Exact::Dec(Decimal::ONE),
+            den: Exact::Dec(Decimal::ONE),
             valid_from: None,
             via: Vec::new(),
         }
     }
 
-    /// `amount × num ÷ den`, unrounded.
-    pub fn apply(&self, amount: Decimal) -> Option<Decimal> {
-        amount.checked_mul(self.num)?.checked_div(self.den)
+    /// `amount × num ÷ den`, exactly (`None` only for a zero rate, which validation refuses).
+    pub fn apply(&self, amount: Decimal) -> Option<Exact> {
+        Exact::Dec(amount).mul(&self.num).div(&self.den)
     }
 }
 
@@ -106,14 +107,14 @@ impl Engine {
                     .entry(to, &from.code, at)
                     .ok_or_else(|| no_rate(format!("{} has no {} rate in force at {at}", to.code, from.code)))?;
                 let (n, d) = e.value.fraction();
-                Ok(Route { num: d, den: n, valid_from: e.valid_from, via: if explain { vec![describe(e, &to.code, &from.code)] } else { Vec::new() } })
+                Ok(Route { num: Exact::Dec(d), den: Exact::Dec(n), valid_from: e.valid_from, via: if explain { vec![describe(e, &to.code, &from.code)] } else { Vec::new() } })
             }
             (false, true) => {
                 let e = self
                     .entry(from, &to.code, at)
                     .ok_or_else(|| no_rate(format!("{} has no {} rate in force at {at}", from.code, to.code)))?;
                 let (n, d) = e.value.fraction();
-                Ok(Route { num: n, den: d, valid_from: e.valid_from, via: if explain { vec![describe(e, &from.code, &to.code)] } else { Vec::new() } })
+                Ok(Route { num: Exact::Dec(n), den: Exact::Dec(d), valid_from: e.valid_from, via: if explain { vec![describe(e, &from.code, &to.code)] } else { Vec::new() } })
             }
             (false, false) => {
                 let a = from.custom.and_then(|i| self.catalog().assets.get(i));
@@ -121,10 +122,9 @@ impl Engine {
                     let (Some(ea), Some(eb)) = (schedule.at(at), self.entry(to, &schedule.source, at)) else { continue };
                     let (na, da) = ea.value.fraction();
                     let (nb, db) = eb.value.fraction();
-                    let overflow = || Error::one(ErrorKind::Overflow, "", Code::DecimalOverflow, "rate product overflows");
                     return Ok(Route {
-                        num: na.checked_mul(db).ok_or_else(overflow)?,
-                        den: da.checked_mul(nb).ok_or_else(overflow)?,
+                        num: Exact::Dec(na).mul(&Exact::Dec(db)),
+                        den: Exact::Dec(da).mul(&Exact::Dec(nb)),
                         valid_from: later(ea.valid_from, eb.valid_from),
                         via: if explain {
                             vec![describe(ea, &from.code, &schedule.source), describe(eb, &to.code, &schedule.source)]
@@ -160,19 +160,23 @@ impl Engine {
                 format!("{amount} {from} in {to} does not fit in a decimal"),
             )
         };
-        let exact = route.apply(amount).ok_or_else(overflow)?;
         let mode = destination.conversion_rounding;
-        let rounded = mode.round(exact, destination.precision);
+        // Exact until this one rounding (`exact.rs`).
+        let rounded = route
+            .apply(amount)
+            .and_then(|exact| exact.round(destination.precision, mode))
+            .ok_or_else(overflow)?;
+        // The rates as figures, for the reader: the conversion used the exact fraction.
         let rate = route
             .den
-            .checked_div(route.num)
-            .ok_or_else(overflow)?
-            .normalize();
+            .div(&route.num)
+            .and_then(|r| r.approximate())
+            .ok_or_else(overflow)?;
         let inverse_rate = route
             .num
-            .checked_div(route.den)
-            .ok_or_else(overflow)?
-            .normalize();
+            .div(&route.den)
+            .and_then(|r| r.approximate())
+            .ok_or_else(overflow)?;
         Ok(Conversion {
             source: source.code.clone(),
             source_amount: Amount::new(amount, source.precision),

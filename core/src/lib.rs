@@ -41,6 +41,7 @@ pub mod catalog;
 pub mod convert;
 pub mod engine;
 pub mod event;
+pub mod exact;
 pub mod fiat;
 pub mod format;
 mod grapheme;

@@ -17,8 +17,11 @@ use std::fmt;
 
 /// Parses decimal text exactly: plain (`-12.340`) or scientific (`1.5E-7`, `2e3`).
 ///
-/// Errors are `invalid_decimal` (not a number) or `decimal_overflow` (a number that does not
-/// fit in a 96-bit mantissa with at most 28 decimal places).
+/// A number is accepted when a decimal holds its exact value, whatever the notation: at most
+/// 28 places and a mantissa of 96 bits (|value| ≤ 79228162514264337593543950335), trailing zeros
+/// dropped as far as needed to fit (`1.000…0` with 30 zeros is 1). The scale written is kept
+/// otherwise (`1.50` keeps two places). Errors are `invalid_decimal` (not a number) or
+/// `decimal_overflow` (a number no decimal holds exactly: never rounded to a nearby one).
 pub fn parse_decimal(text: &str) -> Result<Decimal, (Code, String)> {
     let Some(exponent_at) = number_syntax(text.as_bytes()) else {
         return Err((
@@ -27,125 +30,128 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, (Code, String)> {
         ));
     };
     let parsed = match exponent_at {
+        None => plain(text).or_else(|| digits(text, 0)),
         Some(e) => {
-            // Guard the exponent first: a huge one is an overflow, not work.
-            let exponent = text.get(e + 1..).unwrap_or_default();
-            let digits = exponent
-                .trim_start_matches(['+', '-'])
-                .trim_start_matches('0');
-            if digits.len() > 2 {
-                return Err((
-                    Code::DecimalOverflow,
-                    format!("{text} does not fit in a decimal"),
-                ));
-            }
-            scientific(text.get(..e).unwrap_or_default(), exponent)
+            let mantissa = text.get(..e).unwrap_or_default();
+            exponent(text.get(e + 1..).unwrap_or_default()).and_then(|x| digits(mantissa, x))
         }
-        None => plain(text, false),
     };
     parsed.ok_or_else(|| {
         (
             Code::DecimalOverflow,
-            format!("{text} does not fit in a decimal (28 significant digits at most)"),
+            format!("{text} does not fit in a decimal exactly (28 places and 29 digits at most)"),
         )
     })
 }
 
-/// Decimal text without an exponent (`[+-]? digits (. digits)?`, as [`number_syntax`]
-/// allows), read as rust_decimal 1.x reads it: exactly (`round == false`, what
-/// `Decimal::from_str_exact` does: `None` past 28 places or 96 bits) or, for the mantissa of
-/// scientific notation, rounded half up at the first digit that does not fit (`round == true`,
-/// what `Decimal::from_str` does). Written here because rust_decimal's parsers are a tenth of
-/// the WebAssembly module; the tests check both against them.
-fn plain(text: &str, round: bool) -> Option<Decimal> {
+/// Plain decimal text of at most 19 digits (`[+-]? digits (. digits)?`, as [`number_syntax`]
+/// allows): the fast path for nearly every number read; `None` for anything longer, which
+/// [`digits`] reads. Written here because rust_decimal's parsers are a tenth of the WebAssembly
+/// module; the tests check this against an exact reader.
+fn plain(text: &str) -> Option<Decimal> {
     let (negative, body) = match text.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
         body => (false, body),
     };
-    // The first 19 digits fit a u64 (and fewer than 28 places): no checks until then.
+    // 19 digits fit a u64 (and fewer than 28 places): no checks needed.
     let mut point = false;
     let mut scale = 0u32;
     let mut short = 0u64;
-    let mut digits = 0;
-    let mut rest = body;
-    while let [b, after @ ..] = rest {
-        rest = after;
+    let mut count = 0;
+    for b in body {
         let digit = b.wrapping_sub(b'0');
         if digit < 10 {
+            if count == 19 {
+                return None;
+            }
             short = short * 10 + u64::from(digit);
             scale += u32::from(point);
-            digits += 1;
-            if digits == 19 {
-                break;
-            }
+            count += 1;
         } else if *b == b'.' && !point {
             point = true;
         } else {
             return None;
         }
     }
-    if rest.is_empty() {
-        return Some(Decimal::from_parts(
-            short as u32,
-            (short >> 32) as u32,
-            0,
-            negative,
-            scale,
-        ));
-    }
-    const LIMIT: u128 = 1 << 96;
-    let mut mantissa = u128::from(short);
-    while let [b, after @ ..] = rest {
-        let digit = b.wrapping_sub(b'0');
-        if digit < 10 {
-            let next = mantissa * 10 + u128::from(digit);
-            if next >= LIMIT {
-                // Too many digits: an error before the point; after it, this digit is the
-                // first that does not fit.
-                return if point && round {
-                    round_half_up(mantissa, scale, *b, negative)
-                } else {
-                    None
-                };
-            }
-            mantissa = next;
-            scale += u32::from(point);
-            if let (true, [first, ..]) = (point && scale >= 28, after) {
-                // 28 places and more digits: the next is the first that does not fit.
-                return if round {
-                    round_half_up(mantissa, scale, *first, negative)
-                } else {
-                    None
-                };
-            }
-        } else if *b == b'.' && !point {
-            point = true;
-        } else {
-            return None;
-        }
-        rest = after;
-    }
-    Some(from_u128(mantissa, negative, scale))
+    Some(Decimal::from_parts(
+        short as u32,
+        (short >> 32) as u32,
+        0,
+        negative,
+        scale,
+    ))
 }
 
-/// `mantissa` at `scale`, rounded by the first digit left out (rust_decimal's rule: half up,
-/// and one place fewer if rounding up overflows 96 bits).
-fn round_half_up(
-    mut mantissa: u128,
-    mut scale: u32,
-    dropped: u8,
-    negative: bool,
-) -> Option<Decimal> {
-    if dropped >= b'5' {
-        mantissa += 1;
-        if mantissa >= 1 << 96 {
-            scale = scale.checked_sub(1)?;
-            mantissa = (mantissa + 4) / 10;
+/// An exponent's text (`-7`, `+03`) as a number, `None` past ±10^6 (no decimal is that far
+/// from one, except zero, which [`digits`] reads without it).
+fn exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    let mut value = 0i64;
+    for b in digits {
+        value = value * 10 + i64::from(b.wrapping_sub(b'0'));
+        if value > 1_000_000 {
+            return Some(if negative { -1_000_001 } else { 1_000_001 });
         }
     }
-    // The digits after the one dropped are ignored.
-    Some(from_u128(mantissa, negative, scale))
+    Some(if negative { -value } else { value })
+}
+
+/// Any mantissa text (syntax already checked) times `10^exponent`, exactly: its digits, with
+/// leading zeros dropped and trailing zeros dropped only as far as needed to fit a decimal.
+fn digits(mantissa: &str, exponent: i64) -> Option<Decimal> {
+    let negative = mantissa.starts_with('-');
+    let mut all: Vec<u8> = Vec::with_capacity(mantissa.len());
+    let mut places: i64 = 0;
+    let mut point = false;
+    for b in mantissa.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                all.push(b - b'0');
+                places += i64::from(point);
+            }
+            b'.' => point = true,
+            _ => {}
+        }
+    }
+    let first = all.iter().position(|d| *d != 0);
+    let Some(first) = first else {
+        // Zero, at the scale written where a decimal holds it.
+        let scale = (places - exponent).clamp(0, 28) as u32;
+        return Some(Decimal::from_parts(0, 0, 0, negative, scale));
+    };
+    let mut digits: Vec<u8> = all.get(first..)?.to_vec();
+    let mut scale = places - exponent;
+    if scale < 0 {
+        // An integer: the exponent's zeros, if they fit at all.
+        if digits.len() as i64 - scale > 29 {
+            return None;
+        }
+        digits.extend(std::iter::repeat_n(0, usize::try_from(-scale).ok()?));
+        scale = 0;
+    }
+    // Too many places or digits: only trailing zeros may go.
+    while scale > 28 || digits.len() > 29 {
+        if scale == 0 || digits.last() != Some(&0) {
+            return None;
+        }
+        digits.pop();
+        scale -= 1;
+    }
+    let mantissa = digits.iter().fold(0u128, |m, d| m * 10 + u128::from(*d));
+    let scale = u32::try_from(scale).ok()?;
+    if mantissa < 1 << 96 {
+        return Some(from_u128(mantissa, negative, scale));
+    }
+    // 29 digits above 2^96: with one trailing zero less, 28 digits always fit.
+    if scale == 0 || mantissa % 10 != 0 {
+        return None;
+    }
+    Some(from_u128(mantissa / 10, negative, scale - 1))
 }
 
 fn from_u128(mantissa: u128, negative: bool, scale: u32) -> Decimal {
@@ -156,46 +162,6 @@ fn from_u128(mantissa: u128, negative: bool, scale: u32) -> Decimal {
         negative,
         scale,
     )
-}
-
-/// `mantissa` `e` `exponent` as rust_decimal's `Decimal::from_scientific` reads it: the mantissa
-/// rounded to what fits (see [`plain`]), the exponent moving the point, at most 28 places.
-fn scientific(mantissa: &str, exponent: &str) -> Option<Decimal> {
-    let mut value = plain(mantissa, true)?;
-    let scale = value.scale();
-    let (negative, digits) = match exponent.strip_prefix('-') {
-        Some(digits) => (true, digits),
-        None => (false, exponent.strip_prefix('+').unwrap_or(exponent)),
-    };
-    // At most two significant digits here (the caller's guard).
-    let mut exp = 0u32;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        exp = exp.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
-    }
-    if negative {
-        if exp > Decimal::MAX_SCALE {
-            return None;
-        }
-        value.set_scale(scale + exp).ok()?;
-    } else if exp <= scale {
-        value.set_scale(scale - exp).ok()?;
-    } else {
-        if exp > Decimal::MAX_SCALE {
-            return None;
-        }
-        // By 10^19 at most per step, as rust_decimal does.
-        let mut left = exp;
-        while left > 0 {
-            let step = left.min(19);
-            value = value.checked_mul(Decimal::from(10u64.pow(step)))?;
-            left -= step;
-        }
-        value.normalize_assign();
-    }
-    Some(value)
 }
 
 /// `[+-]? digits (. digits)? ([eE] [+-]? digits)?`, also `.5` and `5.`; nothing else (no NaN,
@@ -406,6 +372,7 @@ pub(crate) fn serialize_opt_decimal<S: Serializer>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_rational::BigRational;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -433,6 +400,40 @@ mod tests {
         }
     }
 
+    /// One rule whatever the notation: the exact value fits, or it is `decimal_overflow`.
+    #[test]
+    fn every_notation_is_limited_alike() {
+        let overflow = Err(Code::DecimalOverflow);
+        for text in [
+            "1.00000000000000000000000000005e0",
+            "1.00000000000000000000000000005",
+            "100000000000000000000000000005e-29",
+            "1e-29",
+            "8e28",
+        ] {
+            assert_eq!(parse_decimal(text).map_err(|e| e.0), overflow, "{text}");
+        }
+        for (text, want) in [
+            (
+                "1.000000000000000000000000000000",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "1.000000000000000000000000000000e0",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "0.00000000000000000000000000010",
+                "0.0000000000000000000000000001",
+            ),
+            ("1.5e3", "1500"),
+            ("1.50e-2", "0.0150"),
+        ] {
+            let got = parse_decimal(text).map(|d| d.to_string());
+            assert_eq!(got.as_deref(), Ok(want), "{text}");
+        }
+    }
+
     #[test]
     fn too_many_digits_is_overflow_not_rounding() {
         let long = "1.00000000000000000000000000001";
@@ -450,8 +451,6 @@ mod tests {
         );
     }
 
-    /// What `parse_decimal` gave when rust_decimal parsed: its exact bytes (scale and sign
-    /// included), or the error.
     /// The syntax check `number_syntax` replaced.
     fn is_number_syntax(text: &str) -> bool {
         let mut chars = text.bytes().peekable();
@@ -479,45 +478,89 @@ mod tests {
         chars.next().is_none()
     }
 
-    fn by_rust_decimal(text: &str) -> Result<[u8; 16], (Code, String)> {
+    /// What an exact reader gives, written independently with big rationals: the value and
+    /// scale of the decimal that holds the text's exact value (keeping the text's scale, less
+    /// trailing zeros only as needed), or the error code.
+    fn by_exact_reference(text: &str) -> Result<(BigRational, u32), Code> {
+        use num_bigint::BigInt;
+        use num_rational::BigRational;
         if !is_number_syntax(text) {
-            return Err((
-                Code::InvalidDecimal,
-                format!("{text:?} is not a decimal number"),
-            ));
+            return Err(Code::InvalidDecimal);
         }
-        let parsed = if let Some(e) = text.find(['e', 'E']) {
-            let exponent = text[e + 1..]
-                .trim_start_matches(['+', '-'])
-                .trim_start_matches('0');
-            if exponent.len() > 2 {
-                return Err((
-                    Code::DecimalOverflow,
-                    format!("{text} does not fit in a decimal"),
-                ));
-            }
-            Decimal::from_scientific(text)
-        } else {
-            Decimal::from_str_exact(text)
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(e) => (
+                &text[..e],
+                text[e + 1..].parse::<i64>().unwrap_or(i64::MAX / 4),
+            ),
+            None => (text, 0),
         };
-        parsed.map(|d| d.serialize()).map_err(|_| {
-            (
-                Code::DecimalOverflow,
-                format!("{text} does not fit in a decimal (28 significant digits at most)"),
-            )
-        })
+        let negative = mantissa.starts_with('-');
+        let body = mantissa.trim_start_matches(['+', '-']);
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let digits: BigInt = format!("0{int}{frac}").parse().unwrap();
+        let text_scale = frac.len() as i64 - exponent;
+        let ten = BigRational::from_integer(BigInt::from(10));
+        let mut value = BigRational::from_integer(digits.clone());
+        if text_scale > 0 {
+            if text_scale > 10_000 {
+                return if digits == BigInt::from(0) {
+                    Ok((value, 28))
+                } else {
+                    Err(Code::DecimalOverflow)
+                };
+            }
+            value /= num_traits::pow(ten.clone(), text_scale as usize);
+        } else if text_scale < 0 {
+            if -text_scale > 10_000 {
+                return if digits == BigInt::from(0) {
+                    Ok((value, 0))
+                } else {
+                    Err(Code::DecimalOverflow)
+                };
+            }
+            value *= num_traits::pow(ten.clone(), (-text_scale) as usize);
+        }
+        if negative {
+            value = -value;
+        }
+        let limit = BigInt::from(1u128 << 96);
+        let start = text_scale.clamp(0, 28) as u32;
+        for scale in (0..=start).rev() {
+            let scaled = &value * num_traits::pow(ten.clone(), scale as usize);
+            if scaled.is_integer() {
+                if scaled.to_integer().magnitude() < limit.magnitude() {
+                    return Ok((value, scale));
+                }
+            } else {
+                break;
+            }
+        }
+        Err(Code::DecimalOverflow)
     }
 
-    fn agrees_with_rust_decimal(text: &str) {
-        assert_eq!(
-            parse_decimal(text).map(|d| d.serialize()),
-            by_rust_decimal(text),
-            "{text:?}"
-        );
+    fn agrees_with_exact_reference(text: &str) {
+        let got = parse_decimal(text).map_err(|e| e.0).map(|d| {
+            let value = BigRational::new(
+                d.mantissa().into(),
+                num_bigint::BigInt::from(10).pow(d.scale()),
+            );
+            (value, d.scale())
+        });
+        assert_eq!(got, by_exact_reference(text), "{text:?}");
+        // Where rust_decimal reads plain text exactly, it agrees byte for byte.
+        if !text.contains(['e', 'E']) && is_number_syntax(text) {
+            if let Ok(d) = Decimal::from_str_exact(text) {
+                assert_eq!(
+                    parse_decimal(text).map(|x| x.serialize()),
+                    Ok(d.serialize()),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
-    fn reads_as_rust_decimal_read() {
+    fn reads_every_notation_exactly() {
         let max = "79228162514264337593543950335";
         let mut cases: Vec<String> = [
             "0",
@@ -598,7 +641,7 @@ mod tests {
             cases.push(format!("{sign}{}e3", &max[..28]));
         }
         for text in &cases {
-            agrees_with_rust_decimal(text);
+            agrees_with_exact_reference(text);
         }
     }
 
@@ -613,7 +656,7 @@ mod tests {
 
         /// Number text from random pieces: long and short digit runs, points, exponents.
         #[test]
-        fn reads_any_number_as_rust_decimal_read(
+        fn reads_any_number_exactly(
             sign in proptest::sample::select(vec!["", "-", "+"]),
             zeros in 0usize..3,
             int in "[0-9]{0,32}",
@@ -629,12 +672,12 @@ mod tests {
             if let Some((e, s, d)) = exponent {
                 text.push_str(&format!("{e}{s}{d}"));
             }
-            agrees_with_rust_decimal(&text);
+            agrees_with_exact_reference(&text);
         }
 
         /// Near the edges: 28 places, 96 bits, rounding digits.
         #[test]
-        fn reads_edge_numbers_as_rust_decimal_read(
+        fn reads_edge_numbers_exactly(
             digits in "[1-9][0-9]{26,30}",
             at in 0usize..32,
             tail in "[0-9]{0,3}",
@@ -645,7 +688,7 @@ mod tests {
             if let Some(e) = exponent {
                 text.push_str(&format!("e{e}"));
             }
-            agrees_with_rust_decimal(&text);
+            agrees_with_exact_reference(&text);
         }
     }
 

@@ -18,6 +18,7 @@
 //!   exact keys wins; catalogs where two matches could tie are rejected by validation.
 
 use crate::event::{Event, Scalar};
+use crate::exact::Exact;
 use crate::product::{PricingModel, TierBasis, UsageType};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -216,7 +217,8 @@ pub struct Shape {
 /// The amount of one event before clamping and rounding, and how it came about.
 #[derive(Debug, Clone)]
 pub struct Computed<'v> {
-    pub amount: Decimal,
+    /// Exact: rounded once, by the quote, after clamping (`exact.rs`).
+    pub amount: Exact,
     /// The value whose parameters the fee reports (the only one, or the tier reached).
     pub value: &'v PriceValue,
     /// How much tier usage this event adds, in the tiering basis.
@@ -225,38 +227,30 @@ pub struct Computed<'v> {
     pub steps: Vec<(&'static str, String)>,
 }
 
-/// Why a computation could not finish: arithmetic left the decimal range.
+/// Why a computation could not finish: a value the quote keeps as a decimal (tier usage) does
+/// not fit one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overflow(pub String);
 
-fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_mul(b)
-        .ok_or_else(|| Overflow(format!("{a} × {b}")))
-}
-
-fn div(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_div(b)
+/// `a ÷ b` for a divisor validation keeps positive (package sizes).
+fn div(a: &Exact, b: Decimal) -> Result<Exact, Overflow> {
+    a.div(&Exact::Dec(b))
         .ok_or_else(|| Overflow(format!("{a} ÷ {b}")))
 }
 
-fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
-    a.checked_add(b)
-        .ok_or_else(|| Overflow(format!("{a} + {b}")))
-}
-
-/// The volume part of `value` for `volume` units of volume.
+/// The volume part of `value` for `volume` units of volume, exactly.
 fn volume_part(
     value: &PriceValue,
-    volume: Decimal,
+    volume: &Exact,
     model: PricingModel,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
-) -> Result<Decimal, Overflow> {
-    let rate = value.volume_rate.unwrap_or(Decimal::ZERO);
+) -> Result<Exact, Overflow> {
+    let rate = Exact::Dec(value.volume_rate.unwrap_or(Decimal::ZERO));
     let size = value.package();
     if model == PricingModel::Package {
         let packages = div(volume, size)?.ceil();
-        let amount = mul(packages, rate)?;
+        let amount = packages.mul(&rate);
         if explain {
             steps.push((
                 "amount",
@@ -267,14 +261,13 @@ fn volume_part(
         }
         return Ok(amount);
     }
-    // Multiply before dividing: 1,000,000 × 1.25 ÷ 1,000,000 is exact, 1.25 ÷ 1,000,000 × … may not be.
-    // Most volume prices are per one unit, and dividing by one is the identity (a test below
-    // checks it keeps the scale too), so the division is skipped: it is the costliest step.
-    let product = mul(volume, rate)?;
+    // Multiply before dividing; most volume prices are per one unit, and dividing by one is
+    // skipped (it is the costliest step).
+    let product = volume.mul(&rate);
     let amount = if size == Decimal::ONE {
         product
     } else {
-        div(product, size)?
+        div(&product, size)?
     };
     if explain {
         if size == Decimal::ONE {
@@ -289,35 +282,36 @@ fn volume_part(
     Ok(amount)
 }
 
-fn unit_part(
-    value: &PriceValue,
-    steps: &mut Vec<(&'static str, String)>,
-    explain: bool,
-) -> Decimal {
+fn unit_part(value: &PriceValue, steps: &mut Vec<(&'static str, String)>, explain: bool) -> Exact {
     let price = value.unit_price.unwrap_or(Decimal::ZERO);
     if explain {
         steps.push(("amount", format!("unit price {price} per event")));
     }
-    price
+    Exact::Dec(price)
 }
 
 /// The full formula of one value for one event.
 fn value_amount(
     value: &PriceValue,
     shape: Shape,
-    volume: Decimal,
+    volume: &Exact,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
-) -> Result<Decimal, Overflow> {
+) -> Result<Exact, Overflow> {
     match shape.usage_type {
         UsageType::Unit => Ok(unit_part(value, steps, explain)),
         UsageType::Volume => volume_part(value, volume, shape.model, steps, explain),
         UsageType::UnitAndVolume => {
             let u = unit_part(value, steps, explain);
             let v = volume_part(value, volume, shape.model, steps, explain)?;
-            add(u, v)
+            Ok(u.add(&v))
         }
     }
+}
+
+/// A tier usage as the decimal the ledger keeps, or why it does not fit one.
+fn usage_decimal(value: &Exact, what: impl Fn() -> String) -> Result<Decimal, Overflow> {
+    value.to_decimal().ok_or_else(|| Overflow(what()))
 }
 
 /// This event's usage in the tiering basis.
@@ -331,12 +325,14 @@ pub fn tier_usage(
         TierBasis::Volume => Ok(volume),
         TierBasis::Package => {
             let size = values.first().map_or(Decimal::ONE, PriceValue::package);
-            Ok(div(volume, size)?.ceil())
+            let packages = div(&Exact::Dec(volume), size)?.ceil();
+            usage_decimal(&packages, || format!("{volume} ÷ {size} packages"))
         }
     }
 }
 
-/// The tier that cumulative usage `c` falls in: the first with `up_to >= c`.
+/// The tier that cumulative usage `c` falls in: the first with `up_to >= c`; past a bounded
+/// last tier, the last tier (it prices what lies beyond its bound, as `bulk` does).
 fn tier_index(tiers: &[PriceValue], c: Decimal) -> usize {
     tiers
         .iter()
@@ -345,7 +341,7 @@ fn tier_index(tiers: &[PriceValue], c: Decimal) -> usize {
 }
 
 /// Prices one event with `values` (already selected by dimension), given the usage already in
-/// the tiering period.
+/// the tiering period. The amount is exact; the caller clamps and rounds it once.
 pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
@@ -357,8 +353,9 @@ pub fn compute<'v>(
     let Some(first) = values.first() else {
         return Ok(None);
     };
+    let exact_volume = Exact::Dec(volume);
     if !shape.model.has_tiers() {
-        let amount = value_amount(first, shape, volume, &mut steps, explain)?;
+        let amount = value_amount(first, shape, &exact_volume, &mut steps, explain)?;
         return Ok(Some(Computed {
             amount,
             value: first,
@@ -367,7 +364,9 @@ pub fn compute<'v>(
         }));
     }
     let usage = tier_usage(values, shape.basis, volume)?;
-    let end = add(prior, usage)?;
+    let end = usage_decimal(&Exact::Dec(prior).add(&Exact::Dec(usage)), || {
+        format!("tier usage {prior} + {usage}")
+    })?;
     let reached_at = tier_index(values, end);
     let reached = values.get(reached_at).unwrap_or(first);
     if explain {
@@ -392,41 +391,54 @@ pub fn compute<'v>(
             },
             _ => shape,
         };
-        value_amount(reached, shape, volume, &mut steps, explain)?
+        value_amount(reached, shape, &exact_volume, &mut steps, explain)?
     } else {
-        let mut total = Decimal::ZERO;
+        let mut total = Exact::ZERO;
         if shape.usage_type == UsageType::UnitAndVolume {
             total = unit_part(reached, &mut steps, explain);
         }
         let mut lower = Decimal::ZERO;
+        let last = values.len() - 1;
         for (i, tier) in values.iter().enumerate() {
-            let upper = tier.up_to;
-            let from = lower.max(prior);
-            let to = upper.map_or(end, |u| u.min(end));
+            // The last tier takes all the usage left, bounded or not (`tier_index`).
+            let upper = tier.up_to.filter(|_| i < last);
+            let from = Exact::Dec(lower.max(prior));
+            let to = Exact::Dec(upper.map_or(end, |u| u.min(end)));
             if to > from {
-                let portion = to - from;
+                let portion = to.sub(&from);
+                let past = match tier.up_to {
+                    Some(bound) if i == last && end > bound => {
+                        format!(" (past its up_to {bound}: the last tier prices the rest)")
+                    }
+                    _ => String::new(),
+                };
                 let part = match shape.basis {
                     // In package basis, the portion counts packages and the rate is per package.
                     TierBasis::Package => {
-                        let rate = tier.volume_rate.unwrap_or(Decimal::ZERO);
-                        let amount = mul(portion, rate)?;
+                        let rate = Exact::Dec(tier.volume_rate.unwrap_or(Decimal::ZERO));
+                        let amount = portion.mul(&rate);
                         if explain {
                             steps.push((
                                 "tier",
-                                format!("tier {}: {portion} packages × {rate} = {amount}", i + 1),
+                                format!(
+                                    "tier {}: {portion} packages{past} × {rate} = {amount}",
+                                    i + 1
+                                ),
                             ));
                         }
                         amount
                     }
                     _ => {
                         if explain {
-                            steps
-                                .push(("tier", format!("tier {}: {portion} of the volume", i + 1)));
+                            steps.push((
+                                "tier",
+                                format!("tier {}: {portion} of the volume{past}", i + 1),
+                            ));
                         }
-                        volume_part(tier, portion, PricingModel::Tiered, &mut steps, explain)?
+                        volume_part(tier, &portion, PricingModel::Tiered, &mut steps, explain)?
                     }
                 };
-                total = add(total, part)?;
+                total = total.add(&part);
             }
             match upper {
                 Some(u) if u < end => lower = u,
@@ -468,15 +480,21 @@ impl Shape {
 }
 
 /// Clamps to `[min_amount, max_amount]`; says so when it changed anything.
-pub fn clamp(amount: Decimal, value: &PriceValue) -> (Decimal, Option<String>) {
+pub fn clamp(amount: Exact, value: &PriceValue) -> (Exact, Option<String>) {
     if let Some(min) = value.min_amount {
-        if amount < min {
-            return (min, Some(format!("{amount} raised to min_amount {min}")));
+        if amount < Exact::Dec(min) {
+            return (
+                Exact::Dec(min),
+                Some(format!("{amount} raised to min_amount {min}")),
+            );
         }
     }
     if let Some(max) = value.max_amount {
-        if amount > max {
-            return (max, Some(format!("{amount} lowered to max_amount {max}")));
+        if amount > Exact::Dec(max) {
+            return (
+                Exact::Dec(max),
+                Some(format!("{amount} lowered to max_amount {max}")),
+            );
         }
     }
     (amount, None)

@@ -9,6 +9,7 @@
 use crate::asset::AssetInfo;
 use crate::engine::{Engine, FnvMap, PriceRef};
 use crate::event::{volume_of, Event};
+use crate::exact::Exact;
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
 use crate::list::List;
@@ -338,7 +339,7 @@ fn period_key(period: TierPeriod, at: Instant) -> i64 {
 }
 
 fn rounding_text(
-    before: Decimal,
+    before: &Exact,
     after: Decimal,
     code: &str,
     info: &AssetInfo,
@@ -664,7 +665,20 @@ impl Engine {
                     }
                 }
                 let (clamped, clamp_text) = clamp(computed.amount, computed.value);
-                let amount = info.rounding.round(clamped, info.precision);
+                // The one rounding of the fee (`exact.rs`): what does not fit is an error.
+                let amount = clamped
+                    .round(info.precision, info.rounding)
+                    .ok_or_else(|| {
+                        Error::one(
+                            ErrorKind::Overflow,
+                            &pricing.path,
+                            Code::DecimalOverflow,
+                            format!(
+                                "the fee {clamped} {} does not fit in a decimal at {} places",
+                                info.code, info.precision
+                            ),
+                        )
+                    })?;
                 if explain {
                     if let Some(text) = clamp_text {
                         quote.explain.push(Step {
@@ -676,7 +690,7 @@ impl Engine {
                     quote.explain.push(Step {
                         fee: Some(fee_index),
                         kind: "round",
-                        text: rounding_text(clamped, amount, &info.code, info, info.rounding),
+                        text: rounding_text(&clamped, amount, &info.code, info, info.rounding),
                     });
                 }
                 let value = computed.value;
@@ -735,7 +749,7 @@ impl Engine {
                 ),
             ));
         }
-        self.total(&mut quote);
+        self.total(&mut quote)?;
         self.express(&mut quote, &fee_assets, prepared, at, explain)?;
         Ok(quote)
     }
@@ -807,14 +821,28 @@ impl Engine {
         Some(Dimensions(list))
     }
 
-    fn total(&self, quote: &mut Quote<'_>) {
+    /// The sum of the fees per asset: fees of one asset share its precision, so the sum is
+    /// exact; one too large for a decimal is an error, never a nearby number.
+    fn total(&self, quote: &mut Quote<'_>) -> Result<(), Error> {
         for fee in &quote.fees {
             match quote.totals.0.iter_mut().find(|(c, _)| *c == fee.currency) {
-                // Fees of one asset share its precision, and rounded amounts add exactly.
-                Some((_, a)) => a.value = a.value.saturating_add(fee.amount.value),
+                Some((code, a)) => {
+                    a.value = Exact::Dec(a.value)
+                        .add(&Exact::Dec(fee.amount.value))
+                        .to_decimal()
+                        .ok_or_else(|| {
+                            Error::one(
+                                ErrorKind::Overflow,
+                                &format!("totals.{code}"),
+                                Code::DecimalOverflow,
+                                format!("the fees in {code} add up to more than a decimal holds"),
+                            )
+                        })?;
+                }
                 None => quote.totals.0.push((fee.currency, fee.amount)),
             }
         }
+        Ok(())
     }
 
     fn express<'a>(
@@ -828,19 +856,22 @@ impl Engine {
         for (xi, (code, target)) in prepared.express.iter().enumerate() {
             let code: &'a str = code;
             // Inline for the usual one fee: no allocation.
-            let mut exact: crate::list::List<Decimal> = crate::list::List::new();
+            let mut exact: crate::list::List<Exact> = crate::list::List::new();
+            let overflow = |what: &str| {
+                Error::one(
+                    ErrorKind::Overflow,
+                    &format!("express_in[{xi}]"),
+                    Code::DecimalOverflow,
+                    format!("{what} in {} does not fit in a decimal", target.code),
+                )
+            };
             for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
                 let route = self
                     .route(from, target, at, explain)
                     .map_err(|e| e.prefixed(&format!("express_in[{xi}]")))?;
-                let value = route.apply(fee.amount.value).ok_or_else(|| {
-                    Error::one(
-                        ErrorKind::Overflow,
-                        &format!("express_in[{xi}]"),
-                        Code::DecimalOverflow,
-                        "equivalent overflows a decimal",
-                    )
-                })?;
+                let value = route
+                    .apply(fee.amount.value)
+                    .ok_or_else(|| overflow("an equivalent"))?;
                 if explain && !route.via.is_empty() {
                     for via in &route.via {
                         quote.explain.push(Step {
@@ -857,15 +888,17 @@ impl Engine {
                 }
                 exact.push(value);
             }
-            let sum = exact
-                .iter()
-                .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
-            let total = target.rounding.round(sum, target.precision);
+            // The exact sum, rounded once: never the sum of rounded parts.
+            let sum = exact.iter().fold(Exact::ZERO, |a, b| a.add(b));
+            let total = sum
+                .round(target.precision, target.rounding)
+                .ok_or_else(|| overflow("the total"))?;
             // One fee's part is the total itself (what `allocate` gives, without its lists).
             let parts = if exact.len() == 1 {
                 crate::list::List::from_iter([total])
             } else {
                 allocate(total, &exact, target.precision)
+                    .ok_or_else(|| overflow("a fee's equivalent"))?
                     .into_iter()
                     .collect()
             };
@@ -875,7 +908,7 @@ impl Engine {
                     kind: "round",
                     text: format!(
                         "{}; fees' {} equivalents allocated by largest remainder to add up to it",
-                        rounding_text(sum, total, &target.code, target, target.rounding),
+                        rounding_text(&sum, total, &target.code, target, target.rounding),
                         target.code
                     ),
                 });

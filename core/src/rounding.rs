@@ -12,6 +12,7 @@
 //! banker's rounding, OpenMeter's precedent, so that rounding errors do not drift one way over
 //! millions of events. Units *bought* round down so nobody gets units they did not pay for.
 
+use crate::exact::Exact;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
@@ -91,38 +92,40 @@ pub fn ulp(places: u32) -> Decimal {
 }
 
 /// Splits `total` (already rounded to `places`) over exact `parts` so that the rounded parts
-/// add up to it exactly: each part is floored, and the units left over go to the parts with
-/// the largest remainders (ties to the earlier part). Without this, three fees of $0.333…
-/// would show $0.33 each under a total of $1.00.
-pub fn allocate(total: Decimal, parts: &[Decimal], places: u32) -> Vec<Decimal> {
-    let unit = ulp(places);
-    let floors: Vec<Decimal> = parts
+/// add up to it exactly: each part is floored, and the units left over go one each to the parts
+/// with the largest remainders, ties to the earlier part (remainders are compared exactly, so a
+/// tie is a tie). Without this, three fees of $0.333… would show $0.33 each under a total of
+/// $1.00. `None` when a part does not fit a decimal.
+///
+/// The units left over are never more than the parts: every mode rounds `Σ parts` to at least
+/// its floor, which is at least `Σ floor(part)`, and to less than `Σ floor(part)` plus one unit
+/// per part.
+pub fn allocate(total: Decimal, parts: &[Exact], places: u32) -> Option<Vec<Decimal>> {
+    let unit = Exact::Dec(ulp(places));
+    let floors = parts
         .iter()
-        .map(|p| RoundingMode::Floor.round(*p, places))
+        .map(|p| p.round(places, RoundingMode::Floor))
+        .collect::<Option<Vec<Decimal>>>()?;
+    let mut left = floors
+        .iter()
+        .fold(Exact::Dec(total), |left, f| left.sub(&Exact::Dec(*f)));
+    let remainders: Vec<Exact> = parts
+        .iter()
+        .zip(&floors)
+        .map(|(p, f)| p.sub(&Exact::Dec(*f)))
         .collect();
-    let floor_sum: Decimal = floors
-        .iter()
-        .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
-    let mut left = total.saturating_sub(floor_sum);
     let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by(|&a, &b| {
-        let ra =
-            parts.get(a).copied().unwrap_or_default() - floors.get(a).copied().unwrap_or_default();
-        let rb =
-            parts.get(b).copied().unwrap_or_default() - floors.get(b).copied().unwrap_or_default();
-        rb.cmp(&ra).then(a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| remainders.get(b).cmp(&remainders.get(a)).then(a.cmp(&b)));
     let mut out = floors;
     for i in order {
         if left < unit {
             break;
         }
-        if let Some(slot) = out.get_mut(i) {
-            *slot += unit;
-            left -= unit;
-        }
+        let slot = out.get_mut(i)?;
+        *slot = Exact::Dec(*slot).add(&unit).to_decimal()?;
+        left = left.sub(&unit);
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -153,15 +156,20 @@ mod tests {
 
     #[test]
     fn allocation_sums_to_the_total() {
-        let third = d("1") / d("3");
-        let got = allocate(d("1.00"), &[third, third, third], 2);
+        let third = Exact::Dec(d("1")).div(&Exact::Dec(d("3"))).unwrap();
+        let got = allocate(d("1.00"), &[third.clone(), third.clone(), third], 2).unwrap();
         assert_eq!(got, vec![d("0.34"), d("0.33"), d("0.33")]);
         assert_eq!(got.iter().copied().sum::<Decimal>(), d("1.00"));
     }
 
     #[test]
     fn allocation_gives_leftovers_to_largest_remainders() {
-        let got = allocate(d("0.20"), &[d("0.101"), d("0.099")], 2);
+        let got = allocate(
+            d("0.20"),
+            &[Exact::Dec(d("0.101")), Exact::Dec(d("0.099"))],
+            2,
+        )
+        .unwrap();
         assert_eq!(got, vec![d("0.10"), d("0.10")]);
     }
 
@@ -184,8 +192,8 @@ mod tests {
                 for places in [0, 2, 3] {
                     let total = mode.round(d(p), places);
                     assert_eq!(
-                        allocate(total, &[d(p)], places),
-                        vec![total],
+                        allocate(total, &[Exact::Dec(d(p))], places),
+                        Some(vec![total]),
                         "{mode} {p} {places}"
                     );
                 }

@@ -1,0 +1,456 @@
+//! Exact amounts: the arithmetic between a price's inputs and its one rounding.
+//!
+//! A decimal holds 28 digits, and a price's arithmetic can need more: 0.4999999999999999999999999999
+//! × 0.01 has 30 places, 1.47 ÷ 1.2 is exactly 1.225, 1 ÷ 3 never ends. Cutting such a value to
+//! 28 digits and then rounding it again to the asset's precision rounds twice, and a tie then
+//! breaks the wrong way (1.225 cut to 1.2250000000000000000000000001 rounds half-even to 1.23).
+//! So every value between the inputs and its one rounding is an [`Exact`]: a `Decimal` while
+//! each step has been exact (nearly always, and as fast as plain decimals), a fraction of big
+//! integers (`num-rational`) from the first step that is not.
+//!
+//! Nothing here rounds, saturates or overflows. [`Exact::round`] is the one place a value is
+//! rounded (with a mode from `rounding.rs`), and it answers `None` when the rounded result does
+//! not fit a decimal, which callers report as `decimal_overflow`: never a nearby number.
+
+use crate::rounding::RoundingMode;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The largest mantissa a decimal holds: 2^96 − 1.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+/// The most places a decimal holds.
+const MAX_SCALE: u32 = 28;
+
+/// An exact rational value. See the module docs.
+#[derive(Clone, Debug)]
+pub enum Exact {
+    /// Exact so far, and held by a decimal.
+    Dec(Decimal),
+    /// A step was not exact in 28 digits: the fraction itself (boxed: it is rare).
+    Frac(Box<BigRational>),
+}
+
+impl From<Decimal> for Exact {
+    fn from(d: Decimal) -> Exact {
+        Exact::Dec(d)
+    }
+}
+
+/// `10^n` for `n <= 38`.
+fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// `mantissa × 10^-scale` as a decimal if one holds it exactly (trailing zeros are dropped as
+/// far as needed to fit).
+fn fit(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
+    while scale > 0 && (scale > MAX_SCALE || mantissa.unsigned_abs() > MAX_MANTISSA) {
+        if mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+    if scale > MAX_SCALE || mantissa.unsigned_abs() > MAX_MANTISSA {
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+}
+
+fn add_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let ma = a.mantissa().checked_mul(pow10(scale - a.scale())?)?;
+    let mb = b.mantissa().checked_mul(pow10(scale - b.scale())?)?;
+    fit(ma.checked_add(mb)?, scale)
+}
+
+fn mul_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
+    fit(
+        a.mantissa().checked_mul(b.mantissa())?,
+        a.scale() + b.scale(),
+    )
+}
+
+/// `a ÷ b` when a decimal holds the quotient exactly: rust_decimal's quotient, kept only when
+/// multiplying it back gives `a` again (its division rounds to 28 digits otherwise).
+fn div_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if b == Decimal::ONE {
+        return Some(a);
+    }
+    let q = a.checked_div(b)?;
+    (mul_dec(q, b)? == a).then_some(q)
+}
+
+fn ratio(d: Decimal) -> BigRational {
+    let den = BigInt::from(10u8).pow(d.scale());
+    BigRational::new(BigInt::from(d.mantissa()), den)
+}
+
+/// A big integer times `10^-scale` as a decimal, if one holds it.
+fn fit_big(mantissa: &BigInt, scale: u32) -> Option<Decimal> {
+    if let Some(m) = mantissa.to_i128() {
+        return fit(m, scale);
+    }
+    // Too large for 128 bits: only trailing zeros could still make it fit.
+    let ten = BigInt::from(10u8);
+    let mut m = mantissa.clone();
+    let mut s = scale;
+    while s > 0 {
+        let (q, r) = m.div_rem(&ten);
+        if !r.is_zero() {
+            return None;
+        }
+        m = q;
+        s -= 1;
+        if let Some(small) = m.to_i128() {
+            return fit(small, s);
+        }
+    }
+    None
+}
+
+impl Exact {
+    pub const ZERO: Exact = Exact::Dec(Decimal::ZERO);
+
+    fn frac(r: BigRational) -> Exact {
+        Exact::Frac(Box::new(r))
+    }
+
+    /// The value as a fraction (allocates; only the slow path calls it).
+    fn ratio(&self) -> BigRational {
+        match self {
+            Exact::Dec(d) => ratio(*d),
+            Exact::Frac(r) => (**r).clone(),
+        }
+    }
+
+    pub fn add(&self, other: &Exact) -> Exact {
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(d) = add_dec(*a, *b) {
+                return Exact::Dec(d);
+            }
+        }
+        Exact::frac(self.ratio() + other.ratio())
+    }
+
+    pub fn sub(&self, other: &Exact) -> Exact {
+        self.add(&other.neg())
+    }
+
+    pub fn neg(&self) -> Exact {
+        match self {
+            Exact::Dec(d) => Exact::Dec(-*d),
+            Exact::Frac(r) => Exact::frac(-(**r).clone()),
+        }
+    }
+
+    pub fn mul(&self, other: &Exact) -> Exact {
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(d) = mul_dec(*a, *b) {
+                return Exact::Dec(d);
+            }
+        }
+        Exact::frac(self.ratio() * other.ratio())
+    }
+
+    /// `self ÷ other`; `None` only for a zero divisor (validation keeps those out of prices
+    /// and rates, so callers report it as an internal error).
+    pub fn div(&self, other: &Exact) -> Option<Exact> {
+        if other.is_zero() {
+            return None;
+        }
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(d) = div_dec(*a, *b) {
+                return Some(Exact::Dec(d));
+            }
+        }
+        Some(Exact::frac(self.ratio() / other.ratio()))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Exact::Dec(d) => d.is_zero(),
+            Exact::Frac(r) => r.is_zero(),
+        }
+    }
+
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Exact::Dec(d) => d.is_sign_negative() && !d.is_zero(),
+            Exact::Frac(r) => r.is_negative(),
+        }
+    }
+
+    /// The smallest integer at or above the value (whole packages of a volume).
+    pub fn ceil(&self) -> Exact {
+        match self {
+            Exact::Dec(d) => Exact::Dec(d.ceil()),
+            Exact::Frac(r) => Exact::frac(r.ceil()),
+        }
+    }
+
+    pub fn max(self, other: Exact) -> Exact {
+        if other > self {
+            other
+        } else {
+            self
+        }
+    }
+
+    pub fn min(self, other: Exact) -> Exact {
+        if other < self {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The value rounded once to `places` with `mode`; `None` when the result does not fit a
+    /// decimal (more than 96 bits of mantissa once trailing zeros are dropped).
+    pub fn round(&self, places: u32, mode: RoundingMode) -> Option<Decimal> {
+        match self {
+            Exact::Dec(d) if d.scale() <= places => Some(*d),
+            Exact::Dec(d) if places <= MAX_SCALE => Some(mode.round(*d, places)),
+            Exact::Dec(d) => Some(*d),
+            Exact::Frac(r) => round_ratio(r, places, mode),
+        }
+    }
+
+    /// The value itself as a decimal, when one holds it exactly.
+    pub fn to_decimal(&self) -> Option<Decimal> {
+        match self {
+            Exact::Dec(d) => Some(*d),
+            Exact::Frac(r) => terminating(r).and_then(|(m, s)| fit_big(&m, s)),
+        }
+    }
+
+    /// The value as a decimal for display where a rounded figure is acceptable (a conversion's
+    /// `rate`): exact when a decimal holds it, else rounded half to even to as many places
+    /// (at most 28) as fit; `None` when not even its integer part fits.
+    pub fn approximate(&self) -> Option<Decimal> {
+        if let Some(d) = self.to_decimal() {
+            return Some(d.normalize());
+        }
+        (0..=MAX_SCALE)
+            .rev()
+            .find_map(|places| self.round(places, RoundingMode::HalfEven))
+            .map(|d| d.normalize())
+    }
+}
+
+/// `(mantissa, scale)` with `r = mantissa × 10^-scale`, if `r` has a finite decimal expansion
+/// (its reduced denominator has no prime factor but 2 and 5).
+fn terminating(r: &BigRational) -> Option<(BigInt, u32)> {
+    let mut den = r.denom().clone();
+    let two = BigInt::from(2u8);
+    let five = BigInt::from(5u8);
+    let (mut twos, mut fives) = (0u32, 0u32);
+    while den.is_even() {
+        den /= &two;
+        twos += 1;
+    }
+    while (&den % &five).is_zero() {
+        den /= &five;
+        fives += 1;
+    }
+    if !den.is_one() {
+        return None;
+    }
+    let scale = twos.max(fives);
+    let mantissa = r.numer() * BigInt::from(10u8).pow(scale) / r.denom();
+    Some((mantissa, scale))
+}
+
+fn round_ratio(r: &BigRational, places: u32, mode: RoundingMode) -> Option<Decimal> {
+    let scaled = r * BigRational::from_integer(BigInt::from(10u8).pow(places));
+    let floor = scaled.floor();
+    let fraction = &scaled - &floor;
+    let mut m = floor.to_integer();
+    let negative = scaled.is_negative();
+    let inexact = !fraction.is_zero();
+    // 2 × fraction against 1: below, at or above half a unit.
+    let half = (fraction.numer() * BigInt::from(2u8)).cmp(fraction.denom());
+    let up = match mode {
+        RoundingMode::Floor => false,
+        RoundingMode::Ceiling => inexact,
+        RoundingMode::Down => inexact && negative,
+        RoundingMode::Up => inexact && !negative,
+        RoundingMode::HalfEven => match half {
+            Ordering::Less => false,
+            Ordering::Greater => true,
+            Ordering::Equal => m.is_odd(),
+        },
+        RoundingMode::HalfAwayFromZero => match half {
+            Ordering::Less => false,
+            Ordering::Greater => true,
+            Ordering::Equal => !negative,
+        },
+        RoundingMode::HalfTowardZero => match half {
+            Ordering::Less => false,
+            Ordering::Greater => true,
+            Ordering::Equal => negative,
+        },
+    };
+    if up {
+        m += 1;
+    }
+    fit_big(&m, places)
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, other: &Exact) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Exact {}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Exact) -> Ordering {
+        match (self, other) {
+            (Exact::Dec(a), Exact::Dec(b)) => a.cmp(b),
+            _ => self.ratio().cmp(&other.ratio()),
+        }
+    }
+}
+
+/// Places shown of a value that has no finite decimal (or a very long one) in explanations.
+const SHOWN_PLACES: u32 = 28;
+
+/// Exact decimals as they are; anything else with 28 places and an ellipsis (`0.333…`), so an
+/// explanation never shows a rounded figure as if it were the value.
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = match self {
+            Exact::Dec(d) => return write!(f, "{d}"),
+            Exact::Frac(r) => r,
+        };
+        if let Some((m, scale)) = terminating(r).filter(|(_, s)| *s <= 2 * MAX_SCALE) {
+            return write_digits(f, &m, scale, false);
+        }
+        let shown = &**r * BigRational::from_integer(BigInt::from(10u8).pow(SHOWN_PLACES));
+        write_digits(f, &shown.trunc().to_integer(), SHOWN_PLACES, true)
+    }
+}
+
+/// `mantissa × 10^-scale` in plain notation, with `…` when more digits follow.
+fn write_digits(
+    f: &mut fmt::Formatter<'_>,
+    mantissa: &BigInt,
+    scale: u32,
+    more: bool,
+) -> fmt::Result {
+    let digits = mantissa.abs().to_string();
+    let scale = scale as usize;
+    let sign = if mantissa.is_negative() { "-" } else { "" };
+    let padded = if digits.len() <= scale {
+        format!("{}{digits}", "0".repeat(scale - digits.len() + 1))
+    } else {
+        digits
+    };
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    let ellipsis = if more { "…" } else { "" };
+    if frac.is_empty() {
+        write!(f, "{sign}{int}{ellipsis}")
+    } else {
+        write!(f, "{sign}{int}.{frac}{ellipsis}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn x(s: &str) -> Exact {
+        Exact::Dec(d(s))
+    }
+
+    #[test]
+    fn a_tie_is_seen_as_a_tie() {
+        // 1.47 ÷ 1.2 = 1.225 exactly: half-even gives 1.22, not 1.23.
+        let q = x("1.47").div(&x("1.2")).unwrap();
+        assert_eq!(q.round(2, RoundingMode::HalfEven), Some(d("1.22")));
+        assert_eq!(q.round(2, RoundingMode::HalfAwayFromZero), Some(d("1.23")));
+    }
+
+    #[test]
+    fn thirty_places_round_once() {
+        let p = x("0.4999999999999999999999999999").mul(&x("0.01"));
+        assert!(matches!(p, Exact::Frac(_)));
+        assert_eq!(p.round(2, RoundingMode::HalfEven), Some(d("0.00")));
+        let q = x("0.0449999999999999999999999999").div(&x("3")).unwrap();
+        assert_eq!(q.round(2, RoundingMode::HalfAwayFromZero), Some(d("0.01")));
+        let r = x("2.9999999999999999999999999999").div(&x("3")).unwrap();
+        assert_eq!(r.round(0, RoundingMode::Down), Some(d("0")));
+    }
+
+    #[test]
+    fn a_sliver_of_a_package_is_a_package() {
+        let packages = x("1e-28").div(&x("60")).unwrap().ceil();
+        assert_eq!(packages.to_decimal(), Some(d("1")));
+    }
+
+    #[test]
+    fn each_mode_rounds_fractions_as_decimals() {
+        let values = ["0.125", "-0.125", "0.135", "-0.335", "0.121", "-0.129", "7"];
+        for mode in RoundingMode::ALL {
+            for v in values {
+                // The same value as a fraction (× 3 ÷ 3 through the slow path).
+                let frac = Exact::frac(ratio(d(v)) * BigRational::from_integer(3.into()))
+                    .div(&x("3"))
+                    .unwrap();
+                assert_eq!(frac.round(2, mode), Some(mode.round(d(v), 2)), "{mode} {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn what_does_not_fit_is_none() {
+        let big = x("79228162514264337593543950335").add(&x("1"));
+        assert_eq!(big.to_decimal(), None);
+        assert_eq!(big.round(2, RoundingMode::HalfEven), None);
+        // 1e11 at 18 places is 1e29 units of the last place, but the value fits with fewer.
+        assert_eq!(
+            x("100000000000").round(18, RoundingMode::Down),
+            Some(d("100000000000"))
+        );
+        let third = x("1").div(&x("3")).unwrap().add(&x("99999999999"));
+        assert_eq!(third.round(18, RoundingMode::Down), None);
+    }
+
+    #[test]
+    fn display_is_exact_or_says_it_is_not() {
+        assert_eq!(
+            x("1").div(&x("3")).unwrap().to_string(),
+            "0.3333333333333333333333333333…"
+        );
+        let p = x("0.4999999999999999999999999999").mul(&x("0.01"));
+        assert_eq!(p.to_string(), "0.004999999999999999999999999999");
+        assert_eq!(x("1.50").to_string(), "1.50");
+    }
+
+    #[test]
+    fn approximate_rates() {
+        assert_eq!(
+            x("1").div(&x("3")).unwrap().approximate(),
+            Some(d("0.3333333333333333333333333333"))
+        );
+        assert_eq!(x("0.10").approximate(), Some(d("0.1")));
+    }
+}
