@@ -7,29 +7,24 @@ use crate::product::{read_product, PriceKind, Product};
 use crate::reader::{index, Found, Obj};
 use crate::rounding::RoundingMode;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Catalog-wide choices ratecard leaves to the platform.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Rounding of fees, totals and equivalents, per asset code (upper case).
-    pub rounding: Vec<(String, RoundingMode)>,
+    pub rounding: HashMap<String, RoundingMode>,
     /// Rounding of conversions into an asset, per asset code (upper case).
-    pub conversion_rounding: Vec<(String, RoundingMode)>,
+    pub conversion_rounding: HashMap<String, RoundingMode>,
 }
 
 impl Settings {
     pub fn rounding_for(&self, key: &str) -> Option<RoundingMode> {
-        self.rounding
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, m)| *m)
+        self.rounding.get(key).copied()
     }
 
     pub fn conversion_rounding_for(&self, key: &str) -> Option<RoundingMode> {
-        self.conversion_rounding
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, m)| *m)
+        self.conversion_rounding.get(key).copied()
     }
 }
 
@@ -39,15 +34,15 @@ pub struct Catalog {
     pub assets: Vec<Asset>,
     pub products: Vec<Product>,
     pub settings: Settings,
+    /// `assets` by upper-case code: lookups stay constant-time however many assets there are.
+    asset_index: HashMap<String, usize>,
 }
 
 impl Catalog {
     /// The custom asset with this code (case-insensitive).
     pub fn asset(&self, code: &str) -> Option<(usize, &Asset)> {
-        self.assets
-            .iter()
-            .enumerate()
-            .find(|(_, a)| a.code.eq_ignore_ascii_case(code))
+        let i = *self.asset_index.get(&code.to_ascii_uppercase())?;
+        Some((i, self.assets.get(i)?))
     }
 
     /// Whether a code names a custom asset of this catalog or an ISO 4217 currency.
@@ -81,7 +76,8 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
             let Some(asset) = read_asset(found, &obj) else {
                 continue;
             };
-            if let Some((first, _)) = catalog.asset(&asset.code) {
+            let key = asset.code.to_ascii_uppercase();
+            if let Some(first) = catalog.asset_index.get(&key) {
                 found.error(
                     &format!("{path}.code"),
                     Code::DuplicateAsset,
@@ -89,10 +85,12 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
                 );
                 continue;
             }
+            catalog.asset_index.insert(key, catalog.assets.len());
             catalog.assets.push(asset);
         }
     }
     if let Some(list) = root.opt_array(found, "products") {
+        let mut codes: HashMap<String, usize> = HashMap::new();
         for (i, item) in list.iter().enumerate() {
             let path = index("products", i);
             let Some(obj) = Obj::of(found, item, &path) else {
@@ -101,11 +99,15 @@ fn read_root(found: &mut Found, root: &Obj<'_>) -> Catalog {
             let Some(product) = read_product(found, &obj) else {
                 continue;
             };
-            if let Some(first) = catalog
-                .products
-                .iter()
-                .position(|p| !p.code.is_empty() && p.code.eq_ignore_ascii_case(&product.code))
-            {
+            let key = product.code.to_ascii_uppercase();
+            let first = match codes.get(&key) {
+                Some(first) if !key.is_empty() => Some(*first),
+                _ => {
+                    codes.insert(key, catalog.products.len());
+                    None
+                }
+            };
+            if let Some(first) = first {
                 found.error(
                     &format!("{path}.code"),
                     Code::DuplicateProduct,
@@ -158,12 +160,13 @@ fn read_settings(found: &mut Found, obj: &Obj<'_>, catalog: &Catalog) -> Setting
                 );
                 continue;
             };
-            let entry = (code.to_ascii_uppercase(), mode);
-            if key == "rounding" {
-                settings.rounding.push(entry);
+            let map = if key == "rounding" {
+                &mut settings.rounding
             } else {
-                settings.conversion_rounding.push(entry);
-            }
+                &mut settings.conversion_rounding
+            };
+            // `usd` and `USD` name one asset: the first written counts.
+            map.entry(code.to_ascii_uppercase()).or_insert(mode);
         }
     }
     settings

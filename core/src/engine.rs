@@ -225,14 +225,18 @@ impl Engine {
         boundaries.sort_unstable();
         boundaries.dedup();
         engine.rate_boundaries = boundaries;
-        let mut tiered_types: Vec<String> = Vec::new();
-        for price in engine.catalog.products.iter().flat_map(|p| &p.prices) {
-            if let PriceKind::Usage(u) = &price.kind {
-                if u.pricing_model.has_tiers() && !tiered_types.contains(&u.event_type) {
-                    tiered_types.push(u.event_type.clone());
-                }
-            }
-        }
+        let mut tiered_types: Vec<String> = engine
+            .catalog
+            .products
+            .iter()
+            .flat_map(|p| &p.prices)
+            .filter_map(|price| match &price.kind {
+                PriceKind::Usage(u) if u.pricing_model.has_tiers() => Some(u.event_type.clone()),
+                _ => None,
+            })
+            .collect();
+        tiered_types.sort_unstable();
+        tiered_types.dedup();
         engine.tiered = !tiered_types.is_empty();
         engine.tiered_types = tiered_types;
         engine
@@ -242,32 +246,29 @@ impl Engine {
     /// dimensions and the keys of dimensional prices, first-seen order.
     fn read_fields(&self) -> FnvMap<String, Vec<String>> {
         let mut fields: FnvMap<String, Vec<String>> = FnvMap::default();
+        // What each list already holds, so that adding stays constant-time.
+        let mut seen: std::collections::HashSet<(&str, &str)> = Default::default();
         for product in &self.catalog.products {
             for price in &product.prices {
                 let PriceKind::Usage(usage) = &price.kind else {
                     continue;
                 };
-                let list = fields.entry(usage.event_type.clone()).or_default();
-                let mut add = |key: &str| {
-                    if !list.iter().any(|k| k == key) {
-                        list.push(key.to_string());
-                    }
-                };
+                let event_type = usage.event_type.as_str();
+                let mut keys: Vec<&str> = Vec::new();
                 if usage.usage_type.has_volume() {
-                    if let Some(field) = &usage.volume_field {
-                        add(field);
+                    keys.extend(usage.volume_field.as_deref());
+                }
+                keys.extend(usage.billable_dimensions.iter().map(String::as_str));
+                for pricing in &usage.pricing {
+                    if let crate::dimensions::Values::Dimensional { prices, .. } = &pricing.values {
+                        let patterns = prices.iter().flat_map(|d| &d.pattern);
+                        keys.extend(patterns.map(|(key, _)| key.as_str()));
                     }
                 }
-                for key in &usage.billable_dimensions {
-                    add(key);
-                }
-                for pricing in &usage.pricing {
-                    if let crate::price::Values::Dimensional { prices, .. } = &pricing.values {
-                        for d in prices {
-                            for (key, _) in &d.pattern {
-                                add(key);
-                            }
-                        }
+                let list = fields.entry(usage.event_type.clone()).or_default();
+                for key in keys {
+                    if seen.insert((event_type, key)) {
+                        list.push(key.to_string());
                     }
                 }
             }
@@ -332,7 +333,9 @@ impl Engine {
     /// Whether a tiered price prices events of `event_type`: only such events depend on the
     /// events before them in a batch.
     pub fn prices_in_tiers(&self, event_type: &str) -> bool {
-        self.tiered_types.iter().any(|t| t == event_type)
+        self.tiered_types
+            .binary_search_by(|t| t.as_str().cmp(event_type))
+            .is_ok()
     }
 
     /// Every instant at which a rate entry starts or ends, sorted. Fees never depend on rates;

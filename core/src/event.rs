@@ -99,6 +99,7 @@ impl<'a> Event<'a> {
                     serde_json::Deserializer::from_str(text).deserialize_seq(Events(trail))
                 })
             })?;
+        crate::limits::check_batch(events.len())?;
         Event::check_all(&events)?;
         Ok(events)
     }
@@ -121,6 +122,16 @@ impl<'a> Event<'a> {
     /// What serde cannot say: an empty event type, data values that are not scalars.
     pub fn check(&self, prefix: &str) -> Result<(), Error> {
         let mut issues = Vec::new();
+        if self.event_type.len() > crate::limits::STRING_BYTES {
+            issues.push(
+                Issue::new(
+                    "event_type",
+                    Code::LimitExceeded,
+                    crate::reader::long_string(&self.event_type),
+                )
+                .prefixed(prefix),
+            );
+        }
         if self.event_type.trim().is_empty() {
             issues.push(
                 Issue::new(

@@ -41,6 +41,7 @@ codes! {
     InvalidJson = "invalid_json": "The input is not JSON at all, or nests deeper than 128 levels.",
     MissingField = "missing_field": "A required field is absent (or null).",
     InvalidType = "invalid_type": "A field has the wrong JSON type (a string where an object belongs, ...).",
+    LimitExceeded = "limit_exceeded": "Input larger than ratecard reads at once (objects in a catalog, events in a batch, tiers, dimension keys, string length); the limits are in docs/rules.md.",
     InvalidValue = "invalid_value": "A field has a value outside its allowed set or range (an unknown enum value, an empty code, a non-positive package size).",
     UnknownField = "unknown_field": "Warning: a field ratecard does not know; it is ignored.",
     // Numbers and time
@@ -76,6 +77,7 @@ codes! {
     UnsupportedExpression = "unsupported_expression": "An aggregation other than `count` / `sum`: expressions cannot be evaluated by ratecard yet.",
     UnsupportedTiering = "unsupported_tiering": "A `custom` tiering basis or period: ratecard cannot evaluate it yet.",
     UnlistedDimension = "unlisted_dimension": "Warning: a dimensional price uses a key missing from `billable_dimensions`.",
+    BoundedLastTier = "bounded_last_tier": "Warning: the last tier of a tiered or bulk price has an `up_to`; usage past it is priced at that last tier.",
     UnreachableTier = "unreachable_tier": "Warning: a tier comes after an unbounded tier, so no usage can reach it.",
     UnmatchablePrice = "unmatchable_price": "Warning: a price or dimensional price that no event can match (no values).",
     IgnoredField = "ignored_field": "Warning: a field that has no effect where it is (an `up_to` on a flat price, a `package_size` on a unit price).",

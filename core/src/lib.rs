@@ -39,6 +39,7 @@
 pub mod asset;
 pub mod catalog;
 pub mod convert;
+pub mod dimensions;
 pub mod engine;
 pub mod event;
 pub mod exact;
@@ -49,6 +50,7 @@ mod grapheme;
 mod grapheme_table;
 pub mod instant;
 pub mod issue;
+pub mod limits;
 pub mod list;
 pub mod number;
 pub mod price;

@@ -13,15 +13,11 @@
 //!   re-priced: the billing API charges in real time). A tier covers `(previous up_to, up_to]`.
 //!   The unit part of a tiered price comes from the tier reached.
 //! - `min_amount` / `max_amount` clamp the amount of one event, after tiers.
-//! - Dimensions: a dimensional price matches when each of its keys is `"*"` or equals the
-//!   event's value (numbers and booleans compared by their text). The match with the most
-//!   exact keys wins; catalogs where two matches could tie are rejected by validation.
+//! - Which values apply to an event with dimensions: `dimensions.rs`.
 
-use crate::event::{Event, Scalar};
 use crate::exact::Exact;
 use crate::product::{PricingModel, TierBasis, UsageType};
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 
 /// One PriceValue: a flat price, or one tier.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,170 +35,6 @@ pub struct PriceValue {
 impl PriceValue {
     pub fn package(&self) -> Decimal {
         self.package_size.unwrap_or(Decimal::ONE)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DimValue {
-    Any,
-    Exact(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DimensionalPrice {
-    pub name: Option<String>,
-    pub pattern: Vec<(String, DimValue)>,
-    pub values: Vec<PriceValue>,
-    pub path: String,
-    exact: usize,
-    /// The exact keys as `(index into the list's keys, value)`, set by [`Values::dimensional`].
-    slots: Vec<(usize, String)>,
-}
-
-impl DimensionalPrice {
-    pub fn new(
-        name: Option<String>,
-        pattern: Vec<(String, DimValue)>,
-        values: Vec<PriceValue>,
-        path: String,
-    ) -> Self {
-        let exact = pattern
-            .iter()
-            .filter(|(_, v)| matches!(v, DimValue::Exact(_)))
-            .count();
-        DimensionalPrice {
-            name,
-            pattern,
-            values,
-            path,
-            exact,
-            slots: Vec::new(),
-        }
-    }
-
-    /// How many keys must equal a value exactly.
-    pub fn specificity(&self) -> usize {
-        self.exact
-    }
-
-    fn exact_keys(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pattern.iter().filter_map(|(k, v)| match v {
-            DimValue::Exact(x) => Some((k.as_str(), x.as_str())),
-            DimValue::Any => None,
-        })
-    }
-
-    /// Whether the event's values (resolved once per list, by key index) fit this price.
-    fn matches(&self, resolved: &[Option<Cow<'_, str>>]) -> bool {
-        self.slots.iter().all(|(i, want)| {
-            resolved
-                .get(*i)
-                .and_then(Option::as_deref)
-                .is_some_and(|have| have == want)
-        })
-    }
-
-    /// Whether some event can match both.
-    pub fn compatible(&self, other: &DimensionalPrice) -> bool {
-        self.exact_keys()
-            .all(|(k, v)| other.exact_keys().all(|(k2, v2)| k != k2 || v == v2))
-    }
-
-    /// The exact keys an event must have to match both.
-    pub fn merged(&self, other: &DimensionalPrice) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .exact_keys()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        for (k, v) in other.exact_keys() {
-            if !out.iter().any(|(k2, _)| k2 == k) {
-                out.push((k.to_string(), v.to_string()));
-            }
-        }
-        out
-    }
-
-    /// Whether every event with these exact keys matches this price.
-    pub fn covers(&self, keys: &[(String, String)]) -> bool {
-        self.exact_keys()
-            .all(|(k, v)| keys.iter().any(|(k2, v2)| k2 == k && v2 == v))
-    }
-
-    /// `model=gen4, quality=*`
-    pub fn describe(&self) -> String {
-        self.pattern
-            .iter()
-            .map(|(k, v)| match v {
-                DimValue::Any => format!("{k}=*"),
-                DimValue::Exact(x) => format!("{k}={x}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Values {
-    Plain(Vec<PriceValue>),
-    Dimensional {
-        prices: Vec<DimensionalPrice>,
-        /// Every key the prices match exactly on, so an event's values are looked up once.
-        keys: Vec<String>,
-    },
-}
-
-impl Values {
-    /// Dimensional values, with each price's exact keys indexed into one shared key list.
-    pub fn dimensional(mut prices: Vec<DimensionalPrice>) -> Values {
-        let mut keys: Vec<String> = Vec::new();
-        for price in &mut prices {
-            let mut slots = Vec::with_capacity(price.exact);
-            for (k, v) in &price.pattern {
-                let DimValue::Exact(v) = v else { continue };
-                let i = match keys.iter().position(|x| x == k) {
-                    Some(i) => i,
-                    None => {
-                        keys.push(k.clone());
-                        keys.len() - 1
-                    }
-                };
-                slots.push((i, v.clone()));
-            }
-            price.slots = slots;
-        }
-        Values::Dimensional { prices, keys }
-    }
-
-    /// The values that apply to `event`, and the dimensional price that supplied them.
-    pub fn select<'v>(
-        &'v self,
-        event: &Event<'_>,
-    ) -> Option<(&'v [PriceValue], Option<&'v DimensionalPrice>)> {
-        match self {
-            Values::Plain(list) => Some((list, None)),
-            Values::Dimensional { prices, keys } => {
-                // A few keys on the stack: this runs once per price per event.
-                let mut small: [Option<Cow<'_, str>>; 4] = Default::default();
-                let spilled: Vec<Option<Cow<'_, str>>>;
-                let resolved: &[Option<Cow<'_, str>>] = if keys.len() <= small.len() {
-                    for (slot, k) in small.iter_mut().zip(keys) {
-                        *slot = event.dimension(k);
-                    }
-                    small.get(..keys.len()).unwrap_or_default()
-                } else {
-                    spilled = keys.iter().map(|k| event.dimension(k)).collect();
-                    &spilled
-                };
-                let mut best: Option<&DimensionalPrice> = None;
-                for d in prices {
-                    if d.matches(resolved) && best.is_none_or(|b| d.specificity() > b.specificity())
-                    {
-                        best = Some(d);
-                    }
-                }
-                best.map(|d| (d.values.as_slice(), Some(d)))
-            }
-        }
     }
 }
 
@@ -498,18 +330,6 @@ pub fn clamp(amount: Exact, value: &PriceValue) -> (Exact, Option<String>) {
         }
     }
     (amount, None)
-}
-
-impl<'a> Event<'a> {
-    /// The event's value for a dimension key, as text; absent or null is `None`.
-    pub fn dimension(&self, key: &str) -> Option<Cow<'_, str>> {
-        match self.get(key)? {
-            Scalar::Str(s) => Some(Cow::Borrowed(s.as_ref())),
-            Scalar::Num(d) => Some(Cow::Owned(d.to_string())),
-            Scalar::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-            Scalar::Null | Scalar::Invalid(_) => None,
-        }
-    }
 }
 
 #[cfg(test)]

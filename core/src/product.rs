@@ -3,11 +3,14 @@
 //! Reading also checks everything that can be checked inside one product; the catalog
 //! (`catalog.rs`) checks what spans products and assets.
 
+use crate::dimensions::{check_ties, DimValue, DimensionalPrice, Values};
 use crate::issue::Code;
-use crate::price::{DimValue, DimensionalPrice, PriceValue, Values};
-use crate::reader::{index, Found, Obj};
+use crate::limits;
+use crate::price::PriceValue;
+use crate::reader::{index, long_string, Found, Obj};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Product {
@@ -174,12 +177,12 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
                 prices.push(price);
             }
         }
-        let mut names: Vec<(&str, usize)> = Vec::new();
+        let mut names: HashMap<&str, usize> = HashMap::new();
         for (i, price) in prices.iter().enumerate() {
             if price.name.is_empty() {
                 continue;
             }
-            if let Some((_, first)) = names.iter().find(|(n, _)| *n == price.name) {
+            if let Some(first) = names.get(price.name.as_str()) {
                 found.error(
                     &prices
                         .get(i)
@@ -191,7 +194,7 @@ pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> 
                     ),
                 );
             } else {
-                names.push((&price.name, i));
+                names.insert(&price.name, i);
             }
         }
     }
@@ -410,9 +413,23 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         volume_field = calc.opt_str(found, "volume_field");
         calc.opt_str(found, "source_reference_field");
         if let Some(list) = calc.opt_array(found, "billable_dimensions") {
-            for (i, d) in list.iter().enumerate() {
+            if list.len() > limits::DIMENSION_KEYS {
+                found.error(
+                    &calc.at("billable_dimensions"),
+                    Code::LimitExceeded,
+                    format!(
+                        "{} billable dimensions; ratecard reads at most {}",
+                        list.len(),
+                        limits::DIMENSION_KEYS
+                    ),
+                );
+            }
+            for (i, d) in list.iter().take(limits::DIMENSION_KEYS).enumerate() {
                 let path = index(&calc.at("billable_dimensions"), i);
                 match d.as_str() {
+                    Some(s) if s.len() > limits::STRING_BYTES => {
+                        found.error(&path, Code::LimitExceeded, long_string(s));
+                    }
                     Some(s) if !s.is_empty() => dims.push(s.to_string()),
                     Some(_) => found.error(
                         &path,
@@ -639,6 +656,12 @@ fn read_values(
         if let Some(d) = obj.req_obj(found, "dimensions") {
             for (key, value) in d.map {
                 match value.as_str() {
+                    _ if key.len() > limits::STRING_BYTES => {
+                        found.error(&d.path, Code::LimitExceeded, long_string(key));
+                    }
+                    Some(s) if s.len() > limits::STRING_BYTES => {
+                        found.error(&d.at(key), Code::LimitExceeded, long_string(s));
+                    }
                     Some("*") => pattern.push((key.clone(), DimValue::Any)),
                     Some(s) => pattern.push((key.clone(), DimValue::Exact(s.to_string()))),
                     None => found.error(
@@ -670,47 +693,25 @@ fn read_values(
         };
         out.push(DimensionalPrice::new(name, pattern, values, item_path));
     }
-    check_ties(found, &out);
-    Values::dimensional(out)
-}
-
-/// Two dimensional prices tie when an event can match both with the same number of exact
-/// keys and no more specific price covers every such event. Ties would make the fee depend
-/// on list order, so they are errors.
-fn check_ties(found: &mut Found, prices: &[DimensionalPrice]) {
-    for (i, a) in prices.iter().enumerate() {
-        for b in prices.iter().skip(i + 1) {
-            if a.specificity() != b.specificity() || !a.compatible(b) {
-                continue;
-            }
-            let merged = a.merged(b);
-            let covered = prices
-                .iter()
-                .any(|c| c.specificity() > a.specificity() && c.covers(&merged));
-            if !covered {
-                found.error(
-                    &b.path,
-                    Code::AmbiguousDimensions,
-                    format!(
-                        "an event with {} matches both this and {} equally well; add a more specific dimensional price or change one",
-                        describe(&merged),
-                        a.path
-                    ),
-                );
-            }
+    let values = Values::dimensional(out);
+    if let Values::Dimensional { prices, keys } = &values {
+        if keys.len() > limits::DIMENSION_KEYS {
+            found.error(
+                path,
+                Code::LimitExceeded,
+                format!(
+                    "these dimensional prices match on {} keys; ratecard reads at most {}",
+                    keys.len(),
+                    limits::DIMENSION_KEYS
+                ),
+            );
+        } else {
+            let mut budget = found.pairs_left;
+            check_ties(found, prices, path, &mut budget);
+            found.pairs_left = budget;
         }
     }
-}
-
-fn describe(pattern: &[(String, String)]) -> String {
-    if pattern.is_empty() {
-        return "any data".to_string();
-    }
-    pattern
-        .iter()
-        .map(|(k, v)| format!("{k}={v:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    values
 }
 
 const VALUE_FIELDS: &[&str] = &[
@@ -731,6 +732,18 @@ fn read_value_list(
     usage_type: Option<UsageType>,
     model: PricingModel,
 ) -> Vec<PriceValue> {
+    if model.has_tiers() && list.len() > limits::TIERS {
+        found.error(
+            path,
+            Code::LimitExceeded,
+            format!(
+                "{} tiers; ratecard reads at most {} tiers a price",
+                list.len(),
+                limits::TIERS
+            ),
+        );
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let item_path = index(path, i);
@@ -844,7 +857,9 @@ fn read_value(
     })
 }
 
-/// Tier bounds must strictly increase; a tier after an unbounded one can never be reached.
+/// Tier bounds must strictly increase; a tier after an unbounded one can never be reached; a
+/// bounded last tier also prices the usage past its bound (said as a warning: a catalog that
+/// means "nothing past this" says it with an unbounded tier of price zero).
 fn check_tiers(found: &mut Found, tiers: &[PriceValue]) {
     let mut last: Option<Decimal> = None;
     let mut unbounded_at: Option<&str> = None;
@@ -871,6 +886,15 @@ fn check_tiers(found: &mut Found, tiers: &[PriceValue]) {
                 }
                 last = Some(last.map_or(up, |p| p.max(up)));
             }
+        }
+    }
+    if let (None, Some(tier)) = (unbounded_at, tiers.last()) {
+        if let Some(bound) = tier.up_to {
+            found.warn(
+                &format!("{}.up_to", tier.path),
+                Code::BoundedLastTier,
+                format!("the last tier ends at {bound}; usage past it is priced at this tier (end with an unbounded tier to price it otherwise)"),
+            );
         }
     }
 }

@@ -463,6 +463,7 @@ impl Engine {
         options: &QuoteOptions,
         mut each: impl FnMut(usize, Quote<'a>),
     ) -> Result<(), Error> {
+        crate::limits::check_batch(events.len())?;
         let mut session = self.session(options)?;
         for (i, event) in events.iter().enumerate() {
             let quote = session

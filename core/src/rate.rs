@@ -17,6 +17,7 @@ use crate::issue::Code;
 use crate::reader::{index, Found, Obj};
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// A rate as given: at least one of the two, and both only when they agree exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,15 +191,19 @@ fn read_entry(found: &mut Found, obj: &Obj<'_>) -> Option<Draft> {
 
 fn assemble(found: &mut Found, drafts: Vec<Draft>) -> Vec<Schedule> {
     let mut schedules: Vec<Schedule> = Vec::new();
-    let mut sources: Vec<String> = drafts.iter().map(|d| d.source.clone()).collect();
-    sources.dedup();
-    let mut seen = Vec::new();
-    for source in sources {
-        if seen.contains(&source) {
-            continue;
+    // The entries of each source, sources in first-seen order.
+    let mut by_source: Vec<(String, Vec<&Draft>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for d in &drafts {
+        let i = *index.entry(d.source.as_str()).or_insert_with(|| {
+            by_source.push((d.source.clone(), Vec::new()));
+            by_source.len() - 1
+        });
+        if let Some((_, list)) = by_source.get_mut(i) {
+            list.push(d);
         }
-        seen.push(source.clone());
-        let mut mine: Vec<&Draft> = drafts.iter().filter(|d| d.source == source).collect();
+    }
+    for (source, mut mine) in by_source {
         // None (the beginning of time) sorts first.
         mine.sort_by_key(|d| d.valid_from);
         let mut entries: Vec<RateEntry> = Vec::with_capacity(mine.len());

@@ -7,15 +7,34 @@
 
 use crate::instant::Instant;
 use crate::issue::{join_path, Code, Issue};
+use crate::limits;
 use crate::number::{decimal_from_value, type_name};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-/// Issues found so far.
-#[derive(Debug, Default)]
+/// Issues found so far, and what is left of the limits (`limits.rs`).
+#[derive(Debug)]
 pub(crate) struct Found {
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    /// Objects read so far.
+    objects: usize,
+    /// Past [`limits::CATALOG_OBJECTS`]: the rest of the input is not read.
+    stopped: bool,
+    /// Pairs of dimensional prices the tie check may still examine (`dimensions.rs`).
+    pub pairs_left: usize,
+}
+
+impl Default for Found {
+    fn default() -> Found {
+        Found {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            objects: 0,
+            stopped: false,
+            pairs_left: limits::DIMENSION_PAIRS,
+        }
+    }
 }
 
 impl Found {
@@ -36,7 +55,24 @@ pub(crate) struct Obj<'v> {
 
 impl<'v> Obj<'v> {
     /// `value` as an object, or an `invalid_type` error.
+    /// Past the catalog's object limit, nothing more is read (one `limit_exceeded` error).
     pub fn of(found: &mut Found, value: &'v Value, path: &str) -> Option<Obj<'v>> {
+        if found.stopped {
+            return None;
+        }
+        found.objects += 1;
+        if found.objects > limits::CATALOG_OBJECTS {
+            found.stopped = true;
+            found.error(
+                path,
+                Code::LimitExceeded,
+                format!(
+                    "the catalog holds more than {} objects; ratecard reads none past this one",
+                    limits::CATALOG_OBJECTS
+                ),
+            );
+            return None;
+        }
         match value {
             Value::Object(map) => Some(Obj {
                 map,
@@ -80,6 +116,10 @@ impl<'v> Obj<'v> {
 
     pub fn opt_str(&self, found: &mut Found, key: &str) -> Option<&'v str> {
         match self.get(key)? {
+            Value::String(s) if s.len() > limits::STRING_BYTES => {
+                found.error(&self.at(key), Code::LimitExceeded, long_string(s));
+                None
+            }
             Value::String(s) => Some(s.as_str()),
             other => {
                 found.error(
@@ -292,6 +332,15 @@ impl<'v> Obj<'v> {
         }
         self.opt_obj(found, key)
     }
+}
+
+/// The message for a string past [`limits::STRING_BYTES`].
+pub(crate) fn long_string(s: &str) -> String {
+    format!(
+        "a string of {} bytes; ratecard reads names and codes of at most {}",
+        s.len(),
+        limits::STRING_BYTES
+    )
 }
 
 /// `path[i]`
