@@ -1074,6 +1074,41 @@ fn engine_fails_an_equivalent_that_does_not_fit() {
     engine_agrees(&s);
 }
 
+/// 33333333333.333333333333333333 × 3 = 99999999999.999999999999999999 K0 at 18 places: 29
+/// nines, more than a decimal holds, so the quote fails (rounded to 28 digits it would print
+/// as 100000000000.000000000000000000).
+#[test]
+fn engine_fails_a_fee_that_does_not_fit() {
+    let mut price = volume_price(PricingModel::Flat, "3", None);
+    price.asset = AssetRef::Custom(0);
+    let s = scenario_of(
+        catalog_of(vec![custom(18, Some("1"), None)], vec![price]),
+        vec![event_with(Some("33333333333.333333333333333333"), 0)],
+        options_in(&[]),
+    );
+    assert_eq!(model_quotes(&s).unwrap_err().code, "decimal_overflow");
+    engine_agrees(&s);
+}
+
+/// 1.00000000000000000000000000001 (29 places) fits no decimal however it is written: the
+/// catalog is rejected, not read as 1.
+#[test]
+fn engine_rejects_decimal_text_that_does_not_fit() {
+    let s = scenario_of(
+        catalog_of(
+            vec![],
+            vec![unit_price(
+                AssetRef::Fiat(0),
+                "1.00000000000000000000000000001e0",
+            )],
+        ),
+        vec![event_with(None, 0)],
+        options_in(&[]),
+    );
+    assert_eq!(model_quotes(&s).unwrap_err().code, "decimal_overflow");
+    engine_agrees(&s);
+}
+
 /// A decimal is read by its value: 30 places of which the last are zeros, or a large negative
 /// exponent, are fine when the value fits.
 #[test]
