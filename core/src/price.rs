@@ -53,14 +53,15 @@ pub struct Computed<'v> {
     pub amount: Exact,
     /// The value whose parameters the fee reports (the only one, or the tier reached).
     pub value: &'v PriceValue,
-    /// How much tier usage this event adds, in the tiering basis.
-    pub usage: Decimal,
+    /// How much tier usage this event adds, in the tiering basis (exact: a batch's usage
+    /// adds up without rounding).
+    pub usage: Exact,
     /// `(kind, text)`: `tier` for tiers reached and crossed, `amount` for the arithmetic.
     pub steps: Vec<(&'static str, String)>,
 }
 
-/// Why a computation could not finish: a value the quote keeps as a decimal (tier usage) does
-/// not fit one.
+/// Why a computation could not finish (a zero divisor, which validation keeps out of prices:
+/// reported as an internal error, never as a number).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overflow(pub String);
 
@@ -141,34 +142,28 @@ fn value_amount(
     }
 }
 
-/// A tier usage as the decimal the ledger keeps, or why it does not fit one.
-fn usage_decimal(value: &Exact, what: impl Fn() -> String) -> Result<Decimal, Overflow> {
-    value.to_decimal().ok_or_else(|| Overflow(what()))
-}
-
 /// This event's usage in the tiering basis.
 pub fn tier_usage(
     values: &[PriceValue],
     basis: TierBasis,
     volume: Decimal,
-) -> Result<Decimal, Overflow> {
+) -> Result<Exact, Overflow> {
     match basis {
-        TierBasis::Unit => Ok(Decimal::ONE),
-        TierBasis::Volume => Ok(volume),
+        TierBasis::Unit => Ok(Exact::Dec(Decimal::ONE)),
+        TierBasis::Volume => Ok(Exact::Dec(volume)),
         TierBasis::Package => {
             let size = values.first().map_or(Decimal::ONE, PriceValue::package);
-            let packages = div(&Exact::Dec(volume), size)?.ceil();
-            usage_decimal(&packages, || format!("{volume} ÷ {size} packages"))
+            Ok(div(&Exact::Dec(volume), size)?.ceil())
         }
     }
 }
 
 /// The tier that cumulative usage `c` falls in: the first with `up_to >= c`; past a bounded
 /// last tier, the last tier (it prices what lies beyond its bound, as `bulk` does).
-fn tier_index(tiers: &[PriceValue], c: Decimal) -> usize {
+fn tier_index(tiers: &[PriceValue], c: &Exact) -> usize {
     tiers
         .iter()
-        .position(|t| t.up_to.is_none_or(|up| c <= up))
+        .position(|t| t.up_to.is_none_or(|up| *c <= Exact::Dec(up)))
         .unwrap_or(tiers.len().saturating_sub(1))
 }
 
@@ -178,7 +173,7 @@ pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
     volume: Decimal,
-    prior: Decimal,
+    prior: &Exact,
     explain: bool,
 ) -> Result<Option<Computed<'v>>, Overflow> {
     let mut steps = Vec::new();
@@ -191,15 +186,13 @@ pub fn compute<'v>(
         return Ok(Some(Computed {
             amount,
             value: first,
-            usage: Decimal::ZERO,
+            usage: Exact::ZERO,
             steps,
         }));
     }
     let usage = tier_usage(values, shape.basis, volume)?;
-    let end = usage_decimal(&Exact::Dec(prior).add(&Exact::Dec(usage)), || {
-        format!("tier usage {prior} + {usage}")
-    })?;
-    let reached_at = tier_index(values, end);
+    let end = prior.add(&usage);
+    let reached_at = tier_index(values, &end);
     let reached = values.get(reached_at).unwrap_or(first);
     if explain {
         steps.push((
@@ -234,12 +227,12 @@ pub fn compute<'v>(
         for (i, tier) in values.iter().enumerate() {
             // The last tier takes all the usage left, bounded or not (`tier_index`).
             let upper = tier.up_to.filter(|_| i < last);
-            let from = Exact::Dec(lower.max(prior));
-            let to = Exact::Dec(upper.map_or(end, |u| u.min(end)));
+            let from = Exact::Dec(lower).max(prior.clone());
+            let to = upper.map_or(end.clone(), |u| Exact::Dec(u).min(end.clone()));
             if to > from {
                 let portion = to.sub(&from);
                 let past = match tier.up_to {
-                    Some(bound) if i == last && end > bound => {
+                    Some(bound) if i == last && end > Exact::Dec(bound) => {
                         format!(" (past its up_to {bound}: the last tier prices the rest)")
                     }
                     _ => String::new(),
@@ -273,7 +266,7 @@ pub fn compute<'v>(
                 total = total.add(&part);
             }
             match upper {
-                Some(u) if u < end => lower = u,
+                Some(u) if Exact::Dec(u) < end => lower = u,
                 _ => break,
             }
         }

@@ -322,7 +322,7 @@ impl<'e> Session<'e> {
 /// Tier usage per price and period, carried through a batch.
 #[derive(Default)]
 struct Ledger {
-    used: FnvMap<(PriceRef, i64), Decimal>,
+    used: FnvMap<(PriceRef, i64), Exact>,
     /// The period each price's prior usage belongs to (that of the first event that used it).
     seeded: FnvMap<PriceRef, i64>,
 }
@@ -606,12 +606,14 @@ impl Engine {
             let prior = if tiered {
                 let seeded = *ledger.seeded.entry(r).or_insert(key.1);
                 match ledger.used.get(&key) {
-                    Some(q) => *q,
-                    None if seeded == key.1 => prepared.prior.get(&r).copied().unwrap_or_default(),
-                    None => Decimal::ZERO,
+                    Some(q) => q.clone(),
+                    None if seeded == key.1 => {
+                        Exact::Dec(prepared.prior.get(&r).copied().unwrap_or_default())
+                    }
+                    None => Exact::ZERO,
                 }
             } else {
-                Decimal::ZERO
+                Exact::ZERO
             };
             let mut added = None;
             for (pricing, slot) in usage.pricing.iter().zip(&indexed.slots) {
@@ -631,16 +633,16 @@ impl Engine {
                     model: usage.pricing_model,
                     basis: usage.tier_basis,
                 };
-                let overflow = |o: crate::price::Overflow| {
+                let internal = |o: crate::price::Overflow| {
                     Error::one(
-                        ErrorKind::Overflow,
+                        ErrorKind::InvalidArgument,
                         &pricing.path,
-                        Code::DecimalOverflow,
-                        format!("{} overflows a decimal", o.0),
+                        Code::Internal,
+                        format!("{}: a division by zero", o.0),
                     )
                 };
                 let Some(computed) =
-                    compute(values, shape, volume, prior, explain).map_err(overflow)?
+                    compute(values, shape, volume, &prior, explain).map_err(internal)?
                 else {
                     continue;
                 };
@@ -726,18 +728,8 @@ impl Engine {
                     origin: std::ptr::from_ref(value) as usize,
                 });
             }
-            if let Some(q) = added {
-                if tiered {
-                    let total = prior.checked_add(q).ok_or_else(|| {
-                        Error::one(
-                            ErrorKind::Overflow,
-                            "",
-                            Code::DecimalOverflow,
-                            "tier usage overflows a decimal",
-                        )
-                    })?;
-                    ledger.used.insert(key, total);
-                }
+            if let (Some(q), true) = (added, tiered) {
+                ledger.used.insert(key, prior.add(&q));
             }
         }
         if !matched {
