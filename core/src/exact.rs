@@ -6,17 +6,14 @@
 //! breaks the wrong way (1.225 cut to 1.2250000000000000000000000001 rounds half-even to 1.23).
 //! So every value between the inputs and its one rounding is an [`Exact`]: a `Decimal` while
 //! each step has been exact (nearly always, and as fast as plain decimals), a fraction of big
-//! integers (`num-rational`) from the first step that is not.
+//! integers (`ratio.rs`) from the first step that is not.
 //!
 //! Nothing here rounds, saturates or overflows. [`Exact::round`] is the one place a value is
 //! rounded (with a mode from `rounding.rs`), and it answers `None` when the rounded result does
 //! not fit a decimal, which callers report as `decimal_overflow`: never a nearby number.
 
+use crate::ratio::{Nat, Ratio};
 use crate::rounding::RoundingMode;
-use num_bigint::BigInt;
-use num_integer::Integer;
-use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::fmt;
@@ -32,7 +29,7 @@ pub enum Exact {
     /// Exact so far, and held by a decimal.
     Dec(Decimal),
     /// A step was not exact in 28 digits: the fraction itself (boxed: it is rare).
-    Frac(Box<BigRational>),
+    Frac(Box<Ratio>),
 }
 
 impl From<Decimal> for Exact {
@@ -86,29 +83,31 @@ fn div_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
     (mul_dec(q, b)? == a).then_some(q)
 }
 
-fn ratio(d: Decimal) -> BigRational {
-    let den = BigInt::from(10u8).pow(d.scale());
-    BigRational::new(BigInt::from(d.mantissa()), den)
+fn ratio(d: Decimal) -> Ratio {
+    Ratio::decimal(d.mantissa(), d.scale())
 }
 
-/// A big integer times `10^-scale` as a decimal, if one holds it.
-fn fit_big(mantissa: &BigInt, scale: u32) -> Option<Decimal> {
-    if let Some(m) = mantissa.to_i128() {
-        return fit(m, scale);
+/// `±mantissa × 10^-scale` as a decimal, if one holds it.
+fn fit_big(negative: bool, mantissa: &Nat, scale: u32) -> Option<Decimal> {
+    let signed = |m: u128| {
+        let m = i128::try_from(m).ok()?;
+        Some(if negative { -m } else { m })
+    };
+    if let Some(m) = mantissa.to_u128() {
+        return fit(signed(m)?, scale);
     }
     // Too large for 128 bits: only trailing zeros could still make it fit.
-    let ten = BigInt::from(10u8);
     let mut m = mantissa.clone();
     let mut s = scale;
     while s > 0 {
-        let (q, r) = m.div_rem(&ten);
-        if !r.is_zero() {
+        let (q, r) = m.divrem_small(10);
+        if r != 0 {
             return None;
         }
         m = q;
         s -= 1;
-        if let Some(small) = m.to_i128() {
-            return fit(small, s);
+        if let Some(small) = m.to_u128() {
+            return fit(signed(small)?, s);
         }
     }
     None
@@ -117,12 +116,12 @@ fn fit_big(mantissa: &BigInt, scale: u32) -> Option<Decimal> {
 impl Exact {
     pub const ZERO: Exact = Exact::Dec(Decimal::ZERO);
 
-    fn frac(r: BigRational) -> Exact {
+    fn frac(r: Ratio) -> Exact {
         Exact::Frac(Box::new(r))
     }
 
     /// The value as a fraction (allocates; only the slow path calls it).
-    fn ratio(&self) -> BigRational {
+    fn ratio(&self) -> Ratio {
         match self {
             Exact::Dec(d) => ratio(*d),
             Exact::Frac(r) => (**r).clone(),
@@ -135,7 +134,7 @@ impl Exact {
                 return Exact::Dec(d);
             }
         }
-        Exact::frac(self.ratio() + other.ratio())
+        Exact::frac(self.ratio().add(&other.ratio()))
     }
 
     pub fn sub(&self, other: &Exact) -> Exact {
@@ -145,7 +144,7 @@ impl Exact {
     pub fn neg(&self) -> Exact {
         match self {
             Exact::Dec(d) => Exact::Dec(-*d),
-            Exact::Frac(r) => Exact::frac(-(**r).clone()),
+            Exact::Frac(r) => Exact::frac(r.neg()),
         }
     }
 
@@ -155,7 +154,7 @@ impl Exact {
                 return Exact::Dec(d);
             }
         }
-        Exact::frac(self.ratio() * other.ratio())
+        Exact::frac(self.ratio().mul(&other.ratio()))
     }
 
     /// `self ÷ other`; `None` only for a zero divisor (validation keeps those out of prices
@@ -169,7 +168,7 @@ impl Exact {
                 return Some(Exact::Dec(d));
             }
         }
-        Some(Exact::frac(self.ratio() / other.ratio()))
+        self.ratio().div(&other.ratio()).map(Exact::frac)
     }
 
     pub fn is_zero(&self) -> bool {
@@ -182,7 +181,7 @@ impl Exact {
     pub fn is_negative(&self) -> bool {
         match self {
             Exact::Dec(d) => d.is_sign_negative() && !d.is_zero(),
-            Exact::Frac(r) => r.is_negative(),
+            Exact::Frac(r) => r.negative,
         }
     }
 
@@ -217,7 +216,29 @@ impl Exact {
             Exact::Dec(d) if d.scale() <= places => Some(*d),
             Exact::Dec(d) if places <= MAX_SCALE => Some(mode.round(*d, places)),
             Exact::Dec(d) => Some(*d),
-            Exact::Frac(r) => round_ratio(r, places, mode),
+            Exact::Frac(r) => {
+                let (negative, m) = round_ratio(r, places, mode);
+                fit_big(negative, &m, places)
+            }
+        }
+    }
+
+    /// [`Exact::round`] kept exact, whether or not a decimal holds the result: for steps on
+    /// the way to a final amount (allocation floors each part before adding units back).
+    pub fn rounded(&self, places: u32, mode: RoundingMode) -> Exact {
+        match self {
+            Exact::Dec(_) => self
+                .round(places, mode)
+                .map_or_else(|| self.clone(), Exact::Dec),
+            Exact::Frac(r) => {
+                let (negative, m) = round_ratio(r, places, mode);
+                match fit_big(negative, &m, places) {
+                    Some(d) => Exact::Dec(d),
+                    None => {
+                        Ratio::new(negative, m, Nat::pow10(places)).map_or(Exact::ZERO, Exact::frac)
+                    }
+                }
+            }
         }
     }
 
@@ -225,7 +246,9 @@ impl Exact {
     pub fn to_decimal(&self) -> Option<Decimal> {
         match self {
             Exact::Dec(d) => Some(*d),
-            Exact::Frac(r) => terminating(r).and_then(|(m, s)| fit_big(&m, s)),
+            Exact::Frac(r) => r
+                .terminating()
+                .and_then(|(m, s)| fit_big(r.negative, &m, s)),
         }
     }
 
@@ -243,63 +266,34 @@ impl Exact {
     }
 }
 
-/// `(mantissa, scale)` with `r = mantissa × 10^-scale`, if `r` has a finite decimal expansion
-/// (its reduced denominator has no prime factor but 2 and 5).
-fn terminating(r: &BigRational) -> Option<(BigInt, u32)> {
-    let mut den = r.denom().clone();
-    let two = BigInt::from(2u8);
-    let five = BigInt::from(5u8);
-    let (mut twos, mut fives) = (0u32, 0u32);
-    while den.is_even() {
-        den /= &two;
-        twos += 1;
-    }
-    while (&den % &five).is_zero() {
-        den /= &five;
-        fives += 1;
-    }
-    if !den.is_one() {
-        return None;
-    }
-    let scale = twos.max(fives);
-    let mantissa = r.numer() * BigInt::from(10u8).pow(scale) / r.denom();
-    Some((mantissa, scale))
-}
-
-fn round_ratio(r: &BigRational, places: u32, mode: RoundingMode) -> Option<Decimal> {
-    let scaled = r * BigRational::from_integer(BigInt::from(10u8).pow(places));
-    let floor = scaled.floor();
-    let fraction = &scaled - &floor;
-    let mut m = floor.to_integer();
-    let negative = scaled.is_negative();
-    let inexact = !fraction.is_zero();
-    // 2 × fraction against 1: below, at or above half a unit.
-    let half = (fraction.numer() * BigInt::from(2u8)).cmp(fraction.denom());
-    let up = match mode {
-        RoundingMode::Floor => false,
-        RoundingMode::Ceiling => inexact,
-        RoundingMode::Down => inexact && negative,
-        RoundingMode::Up => inexact && !negative,
+/// The sign and magnitude of `r × 10^places` rounded to an integer with `mode`.
+fn round_ratio(r: &Ratio, places: u32, mode: RoundingMode) -> (bool, Nat) {
+    // |r| × 10^places = whole + rest / den, with 0 ≤ rest < den.
+    let (whole, rest, den) = r.scaled_parts(places);
+    let inexact = !rest.is_zero();
+    // 2 × rest against den: below, at or above half a unit.
+    let half = rest.add(&rest).cmp(den);
+    let negative = r.negative;
+    // Whether the magnitude rounds up (away from zero) from `whole`.
+    let away = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::Up => inexact,
+        RoundingMode::Floor => inexact && negative,
+        RoundingMode::Ceiling => inexact && !negative,
         RoundingMode::HalfEven => match half {
             Ordering::Less => false,
             Ordering::Greater => true,
-            Ordering::Equal => m.is_odd(),
+            Ordering::Equal => whole.is_odd(),
         },
-        RoundingMode::HalfAwayFromZero => match half {
-            Ordering::Less => false,
-            Ordering::Greater => true,
-            Ordering::Equal => !negative,
-        },
-        RoundingMode::HalfTowardZero => match half {
-            Ordering::Less => false,
-            Ordering::Greater => true,
-            Ordering::Equal => negative,
-        },
+        RoundingMode::HalfAwayFromZero => half != Ordering::Less,
+        RoundingMode::HalfTowardZero => half == Ordering::Greater,
     };
-    if up {
-        m += 1;
-    }
-    fit_big(&m, places)
+    let m = if away {
+        whole.add(&Nat::from_u128(1))
+    } else {
+        whole
+    };
+    (negative, m)
 }
 
 impl PartialEq for Exact {
@@ -336,35 +330,36 @@ impl fmt::Display for Exact {
             Exact::Dec(d) => return write!(f, "{d}"),
             Exact::Frac(r) => r,
         };
-        if let Some((m, scale)) = terminating(r).filter(|(_, s)| *s <= 2 * MAX_SCALE) {
-            return write_digits(f, &m, scale, false);
+        let sign = if r.negative { "-" } else { "" };
+        match r.terminating().filter(|(_, s)| *s <= 2 * MAX_SCALE) {
+            Some((m, scale)) => write_digits(f, sign, &m.to_decimal(), scale, ""),
+            None => {
+                let (whole, _, _) = r.scaled_parts(SHOWN_PLACES);
+                write_digits(f, sign, &whole.to_decimal(), SHOWN_PLACES, "…")
+            }
         }
-        let shown = &**r * BigRational::from_integer(BigInt::from(10u8).pow(SHOWN_PLACES));
-        write_digits(f, &shown.trunc().to_integer(), SHOWN_PLACES, true)
     }
 }
 
-/// `mantissa × 10^-scale` in plain notation, with `…` when more digits follow.
+/// `digits × 10^-scale` in plain notation, then `more` (`…` when more digits follow).
 fn write_digits(
     f: &mut fmt::Formatter<'_>,
-    mantissa: &BigInt,
+    sign: &str,
+    digits: &str,
     scale: u32,
-    more: bool,
+    more: &str,
 ) -> fmt::Result {
-    let digits = mantissa.abs().to_string();
     let scale = scale as usize;
-    let sign = if mantissa.is_negative() { "-" } else { "" };
     let padded = if digits.len() <= scale {
         format!("{}{digits}", "0".repeat(scale - digits.len() + 1))
     } else {
-        digits
+        digits.to_string()
     };
     let (int, frac) = padded.split_at(padded.len() - scale);
-    let ellipsis = if more { "…" } else { "" };
     if frac.is_empty() {
-        write!(f, "{sign}{int}{ellipsis}")
+        write!(f, "{sign}{int}{more}")
     } else {
-        write!(f, "{sign}{int}.{frac}{ellipsis}")
+        write!(f, "{sign}{int}.{frac}{more}")
     }
 }
 
@@ -412,7 +407,7 @@ mod tests {
         for mode in RoundingMode::ALL {
             for v in values {
                 // The same value as a fraction (× 3 ÷ 3 through the slow path).
-                let frac = Exact::frac(ratio(d(v)) * BigRational::from_integer(3.into()))
+                let frac = Exact::frac(ratio(d(v)).mul(&ratio(d("3"))))
                     .div(&x("3"))
                     .unwrap();
                 assert_eq!(frac.round(2, mode), Some(mode.round(d(v), 2)), "{mode} {v}");

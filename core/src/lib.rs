@@ -57,6 +57,7 @@ pub mod price;
 pub mod product;
 pub mod quote;
 mod rate;
+mod ratio;
 mod reader;
 pub mod rounding;
 pub mod schema;

@@ -102,30 +102,24 @@ pub fn ulp(places: u32) -> Decimal {
 /// per part.
 pub fn allocate(total: Decimal, parts: &[Exact], places: u32) -> Option<Vec<Decimal>> {
     let unit = Exact::Dec(ulp(places));
-    let floors = parts
+    // Floors stay exact: a part may fit a decimal only once its unit is added back.
+    let mut out: Vec<Exact> = parts
         .iter()
-        .map(|p| p.round(places, RoundingMode::Floor))
-        .collect::<Option<Vec<Decimal>>>()?;
-    let mut left = floors
-        .iter()
-        .fold(Exact::Dec(total), |left, f| left.sub(&Exact::Dec(*f)));
-    let remainders: Vec<Exact> = parts
-        .iter()
-        .zip(&floors)
-        .map(|(p, f)| p.sub(&Exact::Dec(*f)))
+        .map(|p| p.rounded(places, RoundingMode::Floor))
         .collect();
+    let mut left = out.iter().fold(Exact::Dec(total), |left, f| left.sub(f));
+    let remainders: Vec<Exact> = parts.iter().zip(&out).map(|(p, f)| p.sub(f)).collect();
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by(|&a, &b| remainders.get(b).cmp(&remainders.get(a)).then(a.cmp(&b)));
-    let mut out = floors;
     for i in order {
         if left < unit {
             break;
         }
         let slot = out.get_mut(i)?;
-        *slot = Exact::Dec(*slot).add(&unit).to_decimal()?;
+        *slot = slot.add(&unit);
         left = left.sub(&unit);
     }
-    Some(out)
+    out.iter().map(Exact::to_decimal).collect()
 }
 
 #[cfg(test)]

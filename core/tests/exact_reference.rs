@@ -1166,3 +1166,24 @@ fn engine_fails_a_conversion_that_does_not_fit() {
     assert_eq!(err.unwrap_err().code, "decimal_overflow");
     engine_converts_as_the_model(catalog, vec![conversion(1_000_000_000_000, 0, usd, k0)]);
 }
+
+/// Found by a million-case run: a fee of 48750000058.30 USD in an asset at rate
+/// 0.4999999999999999999999999999 (precision 18) is 97500000116.6000000000000000195… units; its
+/// floor at 18 places has 29 digits, more than a decimal holds, but the part it is allocated
+/// (the floor plus one unit, 97500000116.60000000000000002) fits. Allocation floors exactly.
+#[test]
+fn engine_allocates_a_part_whose_floor_does_not_fit() {
+    let s = scenario_of(
+        catalog_of(
+            vec![custom(18, Some("0.4999999999999999999999999999"), None)],
+            vec![
+                unit_price(AssetRef::Custom(0), "1"),
+                volume_price(PricingModel::Flat, "0.0000085523000000000000000000", None),
+            ],
+        ),
+        vec![event_with(Some("5700221000000000.0000"), 0)],
+        options_in(&[AssetRef::Custom(0)]),
+    );
+    assert!(model_quotes(&s).is_ok());
+    engine_agrees(&s);
+}
