@@ -87,30 +87,25 @@ fn ratio(d: Decimal) -> Ratio {
     Ratio::decimal(d.mantissa(), d.scale())
 }
 
-/// `±mantissa × 10^-scale` as a decimal, if one holds it.
+/// `±mantissa × 10^-scale` as a decimal, if one holds it (trailing zeros are dropped as far
+/// as needed to fit).
 fn fit_big(negative: bool, mantissa: &Nat, scale: u32) -> Option<Decimal> {
-    let signed = |m: u128| {
-        let m = i128::try_from(m).ok()?;
-        Some(if negative { -m } else { m })
-    };
-    if let Some(m) = mantissa.to_u128() {
-        return fit(signed(m)?, scale);
-    }
-    // Too large for 128 bits: only trailing zeros could still make it fit.
     let mut m = mantissa.clone();
     let mut s = scale;
-    while s > 0 {
+    loop {
+        if let Some(small) = m.to_u128() {
+            if small <= MAX_MANTISSA && s <= MAX_SCALE {
+                let signed = i128::try_from(small).ok()?;
+                return fit(if negative { -signed } else { signed }, s);
+            }
+        }
         let (q, r) = m.divrem_small(10);
-        if r != 0 {
+        if s == 0 || r != 0 {
             return None;
         }
         m = q;
         s -= 1;
-        if let Some(small) = m.to_u128() {
-            return fit(signed(small)?, s);
-        }
     }
-    None
 }
 
 impl Exact {

@@ -1187,3 +1187,25 @@ fn engine_allocates_a_part_whose_floor_does_not_fit() {
     assert!(model_quotes(&s).is_ok());
     engine_agrees(&s);
 }
+
+/// Found by a million-case run: 63894889594676244442292350809 K1 (0.08 USD) in K0 (2.4 USD,
+/// precision 11) is 2129829653155874814743078360.3 exactly; at 11 places its digits pass 128 bits
+/// before the trailing zeros are dropped, and the result fits.
+#[test]
+fn engine_converts_a_value_whose_places_pass_128_bits() {
+    engine_converts_as_the_model(
+        catalog_of(
+            vec![
+                custom(11, Some("2.4"), None),
+                custom(2, Some("0.08"), Some("12.5")),
+            ],
+            vec![],
+        ),
+        vec![conversion(
+            63894889594676244442292350809,
+            0,
+            AssetRef::Custom(1),
+            AssetRef::Custom(0),
+        )],
+    );
+}
