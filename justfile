@@ -68,7 +68,15 @@ bench-node:
 # Every benchmark.
 bench: bench-core bench-wasm bench-python bench-node
 
-# Fuzz parse, validate and quote with cargo-fuzz (nightly; not in CI). SECONDS bounds the run.
+# Fuzz with cargo-fuzz (nightly; not in CI), SECONDS per target: parse_validate_quote looks for
+# panics on any input, exact_reference compares every amount with an exact rational model.
 fuzz SECONDS="60":
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
     cd core/fuzz && cargo +nightly fuzz run parse_validate_quote corpus/parse_validate_quote -- -max_total_time={{SECONDS}}
+    cd core/fuzz && cargo +nightly fuzz run exact_reference -- -max_total_time={{SECONDS}}
+
+# The exact-reference property tests at length (stable Rust): CASES random catalogs and batches,
+# and as many conversions, priced by the engine and by an exact rational model, every amount
+# compared. `just test` runs 2,048 of each.
+reference CASES="1000000":
+    PROPTEST_CASES={{CASES}} cargo test --release -p ratecard --test exact_reference -- quotes_match_the_reference conversions_match_the_reference

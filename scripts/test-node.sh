@@ -28,4 +28,4 @@ node scripts/sync-tape.mjs --check
 if [[ ! -f tests/js/node_modules/.package-lock.json || tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]]; then
     (cd tests/js && npm ci --no-fund --no-audit --loglevel=error)
 fi
-node --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs tests/js/tape-properties.test.mjs
+node --expose-gc --test tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs tests/js/tape-properties.test.mjs

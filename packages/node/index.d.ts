@@ -13,6 +13,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeEngine {
   /** Builds an engine from catalog JSON text; throws `invalid_json` or `invalid_catalog`. */
   constructor(catalogJson: string)
+  /** Drops the engine now; later calls fail. */
+  free(): void
   /** The catalog's warnings as a JSON array of issues. */
   warnings(): string
   /** One event (JSON text) quoted; options in the wire form (JSON text), or none. */

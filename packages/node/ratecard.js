@@ -493,9 +493,15 @@ class Engine {
     return call(() => native.format(a, code))
   }
 
-  /** Drops the native engine now rather than at garbage collection; later calls throw. */
+  /**
+   * Frees the native engine now rather than at garbage collection. Later calls throw, and so
+   * does reading the `explain` of an earlier quote that was not read before (a batch still
+   * running on a worker finishes first).
+   */
   free() {
+    this.#native?.free()
     this.#native = undefined
+    this.#explainers.clear()
   }
 }
 

@@ -349,7 +349,7 @@ export interface Quote {
   /**
    * Empty when the `explain` option is false. Otherwise computed the first time it is read
    * (an own, enumerable property: JSON.stringify and spreading see the steps), from the event
-   * as it was when quoted.
+   * as it was when quoted; read after the engine's `free()`, it throws a `RatecardError`.
    */
   explain: Step[];
 }
@@ -404,7 +404,11 @@ export declare class Engine {
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
   /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */
   format(amount: DecimalInput, asset: string): string;
-  /** Frees the engine's memory now instead of at garbage collection; the engine is unusable after. */
+  /**
+   * Frees the engine's memory now instead of at garbage collection; the engine is unusable
+   * after (calls throw a `RatecardError`), and so is the `explain` of an earlier quote that was
+   * not read before `free()` (reading it throws).
+   */
   free(): void;
 }
 

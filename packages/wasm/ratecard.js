@@ -245,7 +245,6 @@ export class Engine {
   #fields = new Map();
   #templates = [];
   /** Whether a quote with a lazy `explain` was handed out (it holds the raw engine). */
-  #lent = false;
   /** The scratch memory's start in the module's memory, and its size (0: ask again). */
   #base = 0;
   #size = 0;
@@ -344,17 +343,16 @@ export class Engine {
 
   /**
    * What computes `explain` of tape quotes when first read, from the event as it was quoted
-   * (its snapshot) at the instant it was priced at; one per options text, shared by quotes. It
-   * holds the raw engine, so a quote stays whole after `free()` (which then leaves the memory
-   * to the garbage collector).
+   * (its snapshot) at the instant it was priced at; one per options text, shared by quotes.
+   * After `free()` there is no engine to compute it: reading it throws.
    */
   #explainer(raw, text) {
-    this.#lent = true;
     let e = this.#explainers.get(text);
     if (e === undefined) {
       const engine = this;
       e = {
         steps(source, index, at) {
+          engine.#alive();
           // The record goes through the scratch, which may move: the engine asks for it again.
           engine.#size = 0;
           let size = 4096;
@@ -488,11 +486,14 @@ export class Engine {
     }
   }
 
+  /**
+   * Frees the engine's memory in the module now. Later calls throw, and so does reading the
+   * `explain` of an earlier quote that was not read before.
+   */
   free() {
-    // Quotes whose `explain` was not read yet still need the engine: they keep it alive, and
-    // the garbage collector frees it with the last of them.
-    if (!this.#lent) this.#raw?.free();
+    this.#raw?.free();
     this.#raw = undefined;
+    this.#explainers.clear();
   }
 }
 

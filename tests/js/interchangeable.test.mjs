@@ -85,8 +85,13 @@ function program({ Engine, RatecardError, validate, schema, version }) {
   }
   // A freed engine: every call is a RatecardError, in both packages.
   const freed = new Engine(catalogText)
+  // A quote whose explanation was not read before free(): reading it throws too.
+  const unread = freed.quote(events[0], { at: AT })
+  const read = freed.quote(events[0], { at: AT })
+  const steps = read.explain.length
   freed.free()
   freed.free()
+  out.explainAfterFree = { read: read.explain.length === steps && steps > 0, unread: catch_(() => unread.explain) }
   out.freed = [
     catch_(() => freed.quote(events[0])),
     catch_(() => freed.quoteMany(events)),
@@ -113,6 +118,7 @@ for (const name of wanted) {
       assert.equal(r.errors.notJson.code, 'invalid_json')
       assert.deepEqual(r.errors.noInstant, { code: 'invalid_event', issues: [['occurred_at', 'missing_instant']] })
       assert.deepEqual(r.errors.nanVolume, { code: 'invalid_event', issues: [['data.minutes', 'invalid_type']] })
+      assert.deepEqual(r.explainAfterFree, { read: true, unread: { code: 'invalid_argument', issues: [['', 'invalid_value']] } })
     })
 
     test('quoteManyAsync where the package has it', async () => {

@@ -154,7 +154,9 @@ impl OptionsCache {
 /// A validated, indexed catalog (the raw addon; JavaScript code uses the `Engine` wrapper).
 #[napi]
 pub struct NativeEngine {
-    engine: Arc<Engine>,
+    /// `None` once freed: `free()` drops the engine at once rather than at garbage collection
+    /// (a batch still running on a worker keeps its own reference until it ends).
+    engine: Option<Arc<Engine>>,
     /// Interior mutability: methods take `&self`, because napi keeps a method's borrow of the
     /// object while its async task is pending, and batches may overlap.
     options: RefCell<OptionsCache>,
@@ -182,16 +184,39 @@ thread_local! {
     static SCRATCH: RefCell<Option<Uint8Array>> = const { RefCell::new(None) };
 }
 
-impl Drop for NativeEngine {
-    fn drop(&mut self) {
+impl NativeEngine {
+    /// Releases this engine's slot in [`SINGLES`] (and with it the engine, unless a batch on a
+    /// worker still holds it).
+    fn release(&mut self) {
+        self.engine = None;
+        // Once only: the slot is reused by the next engine, which a second release (the
+        // garbage collector's drop after `free()`) must not clear.
+        let handle = std::mem::replace(&mut self.handle, u32::MAX);
         // `try_with`: at thread exit the table may be gone already, and then so is the slot.
         let _ = SINGLES.try_with(|cell| {
             if let Ok(mut slots) = cell.try_borrow_mut() {
-                if let Some(slot) = slots.get_mut(self.handle as usize) {
+                if let Some(slot) = slots.get_mut(handle as usize) {
                     *slot = None;
                 }
             }
         });
+    }
+
+    /// The engine, or the error of a call on a freed one (the wrapper checks first).
+    fn engine(&self) -> Result<&Arc<Engine>, Failure> {
+        self.engine.as_ref().ok_or_else(|| {
+            Failure::Core(invalid_argument(
+                "",
+                Code::InvalidValue,
+                "this Engine was freed".into(),
+            ))
+        })
+    }
+}
+
+impl Drop for NativeEngine {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
@@ -361,17 +386,23 @@ impl NativeEngine {
             let engine = Arc::new(Engine::from_json(&catalog_json)?);
             let handle = register(&engine);
             Ok(NativeEngine {
-                engine,
+                engine: Some(engine),
                 options: RefCell::new(OptionsCache::default()),
                 handle,
             })
         })
     }
 
+    /// Drops the engine now; later calls fail.
+    #[napi]
+    pub fn free(&mut self) {
+        self.release();
+    }
+
     /// The catalog's warnings as a JSON array of issues.
     #[napi]
     pub fn warnings(&self) -> napi::Result<String> {
-        entry(|| to_json(&self.engine.warnings()))
+        entry(|| to_json(&self.engine()?.warnings()))
     }
 
     /// One event (JSON text) quoted; options in the wire form (JSON text), or none.
@@ -385,7 +416,7 @@ impl NativeEngine {
         entry(|| {
             let options = self.options(options_json.as_deref(), clock)?;
             let event = Event::from_json(&event_json)?;
-            to_json(&self.engine.quote(&event, &options)?)
+            to_json(&self.engine()?.quote(&event, &options)?)
         })
     }
 
@@ -399,7 +430,7 @@ impl NativeEngine {
     ) -> napi::Result<String> {
         entry(|| {
             let options = self.options(options_json.as_deref(), clock)?;
-            quote_many_json(&self.engine, &events_json, &options)
+            quote_many_json(self.engine()?, &events_json, &options)
         })
     }
 
@@ -413,9 +444,14 @@ impl NativeEngine {
     ) -> napi::Result<AsyncTask<QuoteManyTask>> {
         // Options are read here, on the calling thread, so that their errors and the host
         // clock are those of the call, not of whenever the worker runs.
-        let options = entry(|| self.options(options_json.as_deref(), clock))?;
+        let (options, engine) = entry(|| {
+            Ok((
+                self.options(options_json.as_deref(), clock)?,
+                Arc::clone(self.engine()?),
+            ))
+        })?;
         Ok(AsyncTask::new(QuoteManyTask {
-            engine: Arc::clone(&self.engine),
+            engine,
             events_json,
             options,
         }))
@@ -424,7 +460,10 @@ impl NativeEngine {
     /// The data keys the prices of an event type read, joined by U+001F (the tape's fields).
     #[napi]
     pub fn data_fields(&self, event_type: String) -> String {
-        self.engine.data_fields(&event_type).join("\u{1f}")
+        self.engine
+            .as_ref()
+            .map(|e| e.data_fields(&event_type).join("\u{1f}"))
+            .unwrap_or_default()
     }
 
     /// This engine's handle for the scratch header of `quoteScratch`.
@@ -445,9 +484,10 @@ impl NativeEngine {
         explain: bool,
     ) -> napi::Result<Option<Uint8Array>> {
         entry(|| {
+            let engine = self.engine()?;
             Ok(self
                 .tape_options(options_json.as_deref(), clock, explain)
-                .and_then(|options| many_tape(&self.engine, &records, &options)))
+                .and_then(|options| many_tape(engine, &records, &options)))
         })
     }
 
@@ -460,9 +500,14 @@ impl NativeEngine {
         clock: bool,
         explain: bool,
     ) -> napi::Result<AsyncTask<QuoteManyTapeTask>> {
-        let options = entry(|| Ok(self.tape_options(options_json.as_deref(), clock, explain)))?;
+        let (options, engine) = entry(|| {
+            Ok((
+                self.tape_options(options_json.as_deref(), clock, explain),
+                Arc::clone(self.engine()?),
+            ))
+        })?;
         Ok(AsyncTask::new(QuoteManyTapeTask {
-            engine: Arc::clone(&self.engine),
+            engine,
             records: records.to_vec(),
             options,
         }))
@@ -484,10 +529,11 @@ impl NativeEngine {
                 Instant::parse(&at)
                     .map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?,
             );
-            let event = tape::read_event(&self.engine, &record).ok_or_else(|| {
+            let engine = self.engine()?;
+            let event = tape::read_event(engine, &record).ok_or_else(|| {
                 invalid_argument("", Code::InvalidValue, "not an event record".into())
             })?;
-            to_json(&self.engine.quote(&event, &options)?.explain)
+            to_json(&engine.quote(&event, &options)?.explain)
         })
     }
 
@@ -514,7 +560,7 @@ impl NativeEngine {
                     )
                 })?,
             };
-            to_json(&self.engine.convert(amount, &from, &to, at)?)
+            to_json(&self.engine()?.convert(amount, &from, &to, at)?)
         })
     }
 
@@ -523,7 +569,7 @@ impl NativeEngine {
     pub fn format(&self, amount_json: String, asset: String) -> napi::Result<String> {
         entry(|| {
             let amount = decimal_arg(&amount_json, "amount")?;
-            Ok(self.engine.format(amount, &asset)?)
+            Ok(self.engine()?.format(amount, &asset)?)
         })
     }
 }
