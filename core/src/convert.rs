@@ -167,16 +167,8 @@ impl Engine {
             .and_then(|exact| exact.round(destination.precision, mode))
             .ok_or_else(overflow)?;
         // The rates as figures, for the reader: the conversion used the exact fraction.
-        let rate = route
-            .den
-            .div(&route.num)
-            .and_then(|r| r.approximate())
-            .ok_or_else(overflow)?;
-        let inverse_rate = route
-            .num
-            .div(&route.den)
-            .and_then(|r| r.approximate())
-            .ok_or_else(overflow)?;
+        let rate = figure(&route.den, &route.num).ok_or_else(overflow)?;
+        let inverse_rate = figure(&route.num, &route.den).ok_or_else(overflow)?;
         Ok(Conversion {
             source: source.code.clone(),
             source_amount: Amount::new(amount, source.precision),
@@ -188,6 +180,16 @@ impl Engine {
             rounding: mode.as_str(),
         })
     }
+}
+
+/// `a ÷ b` as a figure for the reader (rust_decimal's quotient for two decimals: at most 28
+/// places, the last rounded where the fraction does not end).
+fn figure(a: &Exact, b: &Exact) -> Option<Decimal> {
+    let figure = match (a, b) {
+        (Exact::Dec(x), Exact::Dec(y)) => x.checked_div(*y),
+        _ => a.div(b)?.approximate(),
+    };
+    figure.map(|d| d.normalize())
 }
 
 pub(crate) fn unknown(code: &str, path: &str) -> Error {

@@ -38,9 +38,22 @@ impl From<Decimal> for Exact {
     }
 }
 
+/// `10^0 ..= 10^38`: every power of ten an `i128` holds.
+// Evaluated when compiling: an index out of range would fail the build, not a quote.
+#[allow(clippy::indexing_slicing)]
+const POW10: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
 /// `10^n` for `n <= 38`.
 fn pow10(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
+    POW10.get(n as usize).copied()
 }
 
 /// `mantissa × 10^-scale` as a decimal if one holds it exactly (trailing zeros are dropped as
@@ -53,24 +66,47 @@ fn fit(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
         mantissa /= 10;
         scale -= 1;
     }
-    if scale > MAX_SCALE || mantissa.unsigned_abs() > MAX_MANTISSA {
+    let magnitude = mantissa.unsigned_abs();
+    if scale > MAX_SCALE || magnitude > MAX_MANTISSA {
         return None;
     }
-    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+    Some(Decimal::from_parts(
+        magnitude as u32,
+        (magnitude >> 32) as u32,
+        (magnitude >> 64) as u32,
+        mantissa < 0,
+        scale,
+    ))
 }
 
+/// `m × 10^k`, `None` past 128 bits. Mantissas are below 2^96, so for `k ≤ 9` (10^9 < 2^30)
+/// the product always fits and needs no overflow check (which costs a call on 128 bits).
+fn scale_up(m: i128, k: u32) -> Option<i128> {
+    if k <= 9 {
+        return Some(m * pow10(k)?);
+    }
+    m.checked_mul(pow10(k)?)
+}
+
+/// `a + b` in 128 bits, when a decimal holds it (rust_decimal's own sum, tried first, drops
+/// places when the aligned sum passes 96 bits).
 fn add_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let scale = a.scale().max(b.scale());
-    let ma = a.mantissa().checked_mul(pow10(scale - a.scale())?)?;
-    let mb = b.mantissa().checked_mul(pow10(scale - b.scale())?)?;
+    let (sa, sb) = (a.scale(), b.scale());
+    let scale = sa.max(sb);
+    let ma = scale_up(a.mantissa(), scale - sa)?;
+    let mb = scale_up(b.mantissa(), scale - sb)?;
     fit(ma.checked_add(mb)?, scale)
 }
 
+/// `a × b` in 128 bits, when a decimal holds it (trailing zeros dropped as needed).
 fn mul_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
-    fit(
-        a.mantissa().checked_mul(b.mantissa())?,
-        a.scale() + b.scale(),
-    )
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    // Both below 2^63: the product fits 127 bits, no overflow check needed.
+    let product = match (i64::try_from(ma), i64::try_from(mb)) {
+        (Ok(x), Ok(y)) => i128::from(x) * i128::from(y),
+        _ => ma.checked_mul(mb)?,
+    };
+    fit(product, a.scale() + b.scale())
 }
 
 /// `a ÷ b` when a decimal holds the quotient exactly: rust_decimal's quotient, kept only when
@@ -79,8 +115,24 @@ fn div_dec(a: Decimal, b: Decimal) -> Option<Decimal> {
     if b == Decimal::ONE {
         return Some(a);
     }
+    // A power of ten (package sizes of 1,000 or 1,000,000) only moves the point.
+    let mb = b.mantissa();
+    if let Ok(k) = POW10.binary_search(&mb.abs()) {
+        let m = if mb < 0 { -a.mantissa() } else { a.mantissa() };
+        let shift = i64::from(a.scale()) + k as i64 - i64::from(b.scale());
+        return match u32::try_from(shift) {
+            Ok(scale) => fit(m, scale),
+            Err(_) => fit(m.checked_mul(pow10(u32::try_from(-shift).ok()?)?)?, 0),
+        };
+    }
     let q = a.checked_div(b)?;
-    (mul_dec(q, b)? == a).then_some(q)
+    // q × b == a exactly (a product at the sum of the scales dropped nothing) proves q exact.
+    // (rust_decimal's quotient alone cannot say: it may stop short of its last places.)
+    let back = match q.checked_mul(b) {
+        Some(p) if p.scale() == q.scale() + b.scale() => p,
+        _ => mul_dec(q, b)?,
+    };
+    (back == a).then_some(q)
 }
 
 fn ratio(d: Decimal) -> Ratio {
@@ -123,17 +175,49 @@ impl Exact {
         }
     }
 
+    // The arithmetic: a fast path for two decimals, inlined where it is used (rust_decimal's
+    // own sum and product, kept when their scale shows no place was dropped: a property test
+    // checks this against fractions), and the rest out of line.
+
+    #[inline]
     pub fn add(&self, other: &Exact) -> Exact {
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(sum) = a.checked_add(*b) {
+                if sum.scale() == a.scale().max(b.scale()) {
+                    return Exact::Dec(sum);
+                }
+            }
+        }
+        self.add_slow(other)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn add_slow(&self, other: &Exact) -> Exact {
         if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
             if let Some(d) = add_dec(*a, *b) {
                 return Exact::Dec(d);
             }
         }
+        if other.is_zero() {
+            return self.clone();
+        }
+        if self.is_zero() {
+            return other.clone();
+        }
         Exact::frac(self.ratio().add(&other.ratio()))
     }
 
+    #[inline]
     pub fn sub(&self, other: &Exact) -> Exact {
-        self.add(&other.neg())
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(difference) = a.checked_sub(*b) {
+                if difference.scale() == a.scale().max(b.scale()) {
+                    return Exact::Dec(difference);
+                }
+            }
+        }
+        self.add_slow(&other.neg())
     }
 
     pub fn neg(&self) -> Exact {
@@ -143,7 +227,21 @@ impl Exact {
         }
     }
 
+    #[inline]
     pub fn mul(&self, other: &Exact) -> Exact {
+        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
+            if let Some(product) = a.checked_mul(*b) {
+                if product.scale() == a.scale() + b.scale() {
+                    return Exact::Dec(product);
+                }
+            }
+        }
+        self.mul_slow(other)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn mul_slow(&self, other: &Exact) -> Exact {
         if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
             if let Some(d) = mul_dec(*a, *b) {
                 return Exact::Dec(d);
@@ -162,6 +260,11 @@ impl Exact {
             if let Some(d) = div_dec(*a, *b) {
                 return Some(Exact::Dec(d));
             }
+            // ma/10^sa ÷ mb/10^sb = (ma × 10^sb) / (mb × 10^sa): one fraction, one reduction.
+            let num = Nat::from_u128(a.mantissa().unsigned_abs()).mul(&Nat::pow10(b.scale()));
+            let den = Nat::from_u128(b.mantissa().unsigned_abs()).mul(&Nat::pow10(a.scale()));
+            let negative = a.is_sign_negative() != b.is_sign_negative();
+            return Ratio::new(negative, num, den).map(Exact::frac);
         }
         self.ratio().div(&other.ratio()).map(Exact::frac)
     }
@@ -306,6 +409,7 @@ impl PartialOrd for Exact {
 }
 
 impl Ord for Exact {
+    #[inline]
     fn cmp(&self, other: &Exact) -> Ordering {
         match (self, other) {
             (Exact::Dec(a), Exact::Dec(b)) => a.cmp(b),
@@ -433,6 +537,30 @@ mod tests {
         let p = x("0.4999999999999999999999999999").mul(&x("0.01"));
         assert_eq!(p.to_string(), "0.004999999999999999999999999999");
         assert_eq!(x("1.50").to_string(), "1.50");
+    }
+
+    proptest::proptest! {
+        /// The fast paths (rust_decimal's own sum and product, kept when their scale shows
+        /// nothing was dropped) agree with fractions, for decimals of any size and scale.
+        #[test]
+        fn decimal_steps_are_the_exact_ones(
+            (lo, mid, hi, neg, scale) in (proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::bool::ANY, 0u32..=28),
+            (lo2, mid2, hi2, neg2, scale2) in (proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::bool::ANY, 0u32..=28),
+            small in 0usize..4,
+        ) {
+            // Small mantissas too: most amounts have a few digits.
+            let shrink = |x: u32| if small & 1 == 1 { x % 1000 } else { x };
+            let a = Decimal::from_parts(shrink(lo), if small > 0 { 0 } else { mid }, if small > 1 { 0 } else { hi }, neg, scale);
+            let b = Decimal::from_parts(shrink(lo2), if small > 0 { 0 } else { mid2 }, if small > 1 { 0 } else { hi2 }, neg2, scale2);
+            let (x, y) = (Exact::Dec(a), Exact::Dec(b));
+            let (ra, rb) = (ratio(a), ratio(b));
+            proptest::prop_assert_eq!(x.add(&y).ratio(), ra.add(&rb));
+            proptest::prop_assert_eq!(x.sub(&y).ratio(), ra.add(&rb.neg()));
+            proptest::prop_assert_eq!(x.mul(&y).ratio(), ra.mul(&rb));
+            if let (Some(q), Some(r)) = (x.div(&y), ra.div(&rb)) {
+                proptest::prop_assert_eq!(q.ratio(), r);
+            }
+        }
     }
 
     #[test]

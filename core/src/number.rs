@@ -103,55 +103,57 @@ fn exponent(text: &str) -> Option<i64> {
 
 /// Any mantissa text (syntax already checked) times `10^exponent`, exactly: its digits, with
 /// leading zeros dropped and trailing zeros dropped only as far as needed to fit a decimal.
+/// Digits accumulate in 128 bits; zeros past 38 significant digits are counted, not kept (a
+/// decimal holds 29 digits at most, so any other digit there is too many).
 fn digits(mantissa: &str, exponent: i64) -> Option<Decimal> {
     let negative = mantissa.starts_with('-');
-    let mut all: Vec<u8> = Vec::with_capacity(mantissa.len());
+    let mut m: u128 = 0;
+    let mut significant = 0u32;
+    // Zeros seen after the last digit that is not zero (kept in `m` only while it has room).
+    let mut zeros: i64 = 0;
     let mut places: i64 = 0;
     let mut point = false;
     for b in mantissa.bytes() {
         match b {
             b'0'..=b'9' => {
-                all.push(b - b'0');
                 places += i64::from(point);
+                let digit = u128::from(b - b'0');
+                if significant == 0 && digit == 0 {
+                    continue;
+                }
+                if significant < 38 {
+                    m = m * 10 + digit;
+                    significant += 1;
+                } else if digit == 0 {
+                    zeros += 1;
+                } else {
+                    return None;
+                }
             }
             b'.' => point = true,
             _ => {}
         }
     }
-    let first = all.iter().position(|d| *d != 0);
-    let Some(first) = first else {
+    if m == 0 {
         // Zero, at the scale written where a decimal holds it.
         let scale = (places - exponent).clamp(0, 28) as u32;
         return Some(Decimal::from_parts(0, 0, 0, negative, scale));
-    };
-    let mut digits: Vec<u8> = all.get(first..)?.to_vec();
-    let mut scale = places - exponent;
-    if scale < 0 {
-        // An integer: the exponent's zeros, if they fit at all.
-        if digits.len() as i64 - scale > 29 {
-            return None;
-        }
-        digits.extend(std::iter::repeat_n(0, usize::try_from(-scale).ok()?));
-        scale = 0;
+    }
+    // The value is m × 10^(zeros + exponent − places).
+    let mut scale = places - exponent - zeros;
+    while scale < 0 {
+        m = m.checked_mul(10)?;
+        scale += 1;
     }
     // Too many places or digits: only trailing zeros may go.
-    while scale > 28 || digits.len() > 29 {
-        if scale == 0 || digits.last() != Some(&0) {
+    while scale > 28 || m >= 1 << 96 {
+        if scale == 0 || m % 10 != 0 {
             return None;
         }
-        digits.pop();
+        m /= 10;
         scale -= 1;
     }
-    let mantissa = digits.iter().fold(0u128, |m, d| m * 10 + u128::from(*d));
-    let scale = u32::try_from(scale).ok()?;
-    if mantissa < 1 << 96 {
-        return Some(from_u128(mantissa, negative, scale));
-    }
-    // 29 digits above 2^96: with one trailing zero less, 28 digits always fit.
-    if scale == 0 || mantissa % 10 != 0 {
-        return None;
-    }
-    Some(from_u128(mantissa / 10, negative, scale - 1))
+    Some(from_u128(m, negative, u32::try_from(scale).ok()?))
 }
 
 fn from_u128(mantissa: u128, negative: bool, scale: u32) -> Decimal {

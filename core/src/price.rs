@@ -227,47 +227,60 @@ pub fn compute<'v>(
         for (i, tier) in values.iter().enumerate() {
             // The last tier takes all the usage left, bounded or not (`tier_index`).
             let upper = tier.up_to.filter(|_| i < last);
-            let from = Exact::Dec(lower).max(prior.clone());
-            let to = upper.map_or(end.clone(), |u| Exact::Dec(u).min(end.clone()));
-            if to > from {
-                let portion = to.sub(&from);
-                let past = match tier.up_to {
-                    Some(bound) if i == last && end > Exact::Dec(bound) => {
-                        format!(" (past its up_to {bound}: the last tier prices the rest)")
-                    }
-                    _ => String::new(),
-                };
-                let part = match shape.basis {
-                    // In package basis, the portion counts packages and the rate is per package.
-                    TierBasis::Package => {
-                        let rate = Exact::Dec(tier.volume_rate.unwrap_or(Decimal::ZERO));
-                        let amount = portion.mul(&rate);
-                        if explain {
-                            steps.push((
-                                "tier",
-                                format!(
-                                    "tier {}: {portion} packages{past} × {rate} = {amount}",
-                                    i + 1
-                                ),
-                            ));
-                        }
-                        amount
-                    }
-                    _ => {
-                        if explain {
-                            steps.push((
-                                "tier",
-                                format!("tier {}: {portion} of the volume{past}", i + 1),
-                            ));
-                        }
-                        volume_part(tier, &portion, PricingModel::Tiered, &mut steps, explain)?
-                    }
-                };
-                total = total.add(&part);
+            let below_end = upper.filter(|u| Exact::Dec(*u) < end);
+            if let Some(u) = upper {
+                // A tier wholly below the usage already in the period adds nothing.
+                if Exact::Dec(u) <= *prior {
+                    lower = u;
+                    continue;
+                }
             }
-            match upper {
-                Some(u) if Exact::Dec(u) < end => lower = u,
-                _ => break,
+            let from = if Exact::Dec(lower) < *prior {
+                prior.clone()
+            } else {
+                Exact::Dec(lower)
+            };
+            let to = below_end.map_or_else(|| end.clone(), Exact::Dec);
+            let portion = to.sub(&from);
+            if portion.is_negative() || portion.is_zero() {
+                break;
+            }
+            let past = match tier.up_to {
+                Some(bound) if explain && i == last && end > Exact::Dec(bound) => {
+                    format!(" (past its up_to {bound}: the last tier prices the rest)")
+                }
+                _ => String::new(),
+            };
+            let part = match shape.basis {
+                // In package basis, the portion counts packages and the rate is per package.
+                TierBasis::Package => {
+                    let rate = Exact::Dec(tier.volume_rate.unwrap_or(Decimal::ZERO));
+                    let amount = portion.mul(&rate);
+                    if explain {
+                        steps.push((
+                            "tier",
+                            format!(
+                                "tier {}: {portion} packages{past} × {rate} = {amount}",
+                                i + 1
+                            ),
+                        ));
+                    }
+                    amount
+                }
+                _ => {
+                    if explain {
+                        steps.push((
+                            "tier",
+                            format!("tier {}: {portion} of the volume{past}", i + 1),
+                        ));
+                    }
+                    volume_part(tier, &portion, PricingModel::Tiered, &mut steps, explain)?
+                }
+            };
+            total = total.add(&part);
+            match below_end {
+                Some(u) => lower = u,
+                None => break,
             }
         }
         total

@@ -882,7 +882,11 @@ impl Engine {
                 exact.push(value);
             }
             // The exact sum, rounded once: never the sum of rounded parts.
-            let sum = exact.iter().fold(Exact::ZERO, |a, b| a.add(b));
+            let sum = match exact.split_first() {
+                // One fee (the usual quote): its part is the sum, nothing to add or copy.
+                Some((first, [])) => std::borrow::Cow::Borrowed(first),
+                _ => std::borrow::Cow::Owned(exact.iter().fold(Exact::ZERO, |a, b| a.add(b))),
+            };
             let total = sum
                 .round(target.precision, target.rounding)
                 .ok_or_else(|| overflow("the total"))?;
@@ -901,7 +905,7 @@ impl Engine {
                     kind: "round",
                     text: format!(
                         "{}; fees' {} equivalents allocated by largest remainder to add up to it",
-                        rounding_text(&sum, total, &target.code, target, target.rounding),
+                        rounding_text(sum.as_ref(), total, &target.code, target, target.rounding),
                         target.code
                     ),
                 });

@@ -10,160 +10,196 @@
 
 use std::cmp::Ordering;
 
-/// A natural number: base-2^32 digits, least significant first, no leading zero digits.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Nat(Vec<u32>);
+/// A natural number: a `u128` while it fits (nearly always: the fast path), else base-2^32
+/// digits, least significant first, without leading zero digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Nat {
+    Small(u128),
+    /// Only for values above `u128::MAX`.
+    Big(Vec<u32>),
+}
+
+impl Default for Nat {
+    fn default() -> Nat {
+        Nat::Small(0)
+    }
+}
 
 const BASE: u64 = 1 << 32;
 
+/// The digits of `v`, least significant first.
+fn digits_of(mut v: u128) -> Vec<u32> {
+    let mut digits = Vec::with_capacity(5);
+    while v > 0 {
+        digits.push(v as u32);
+        v >>= 32;
+    }
+    digits
+}
+
 impl Nat {
-    pub fn from_u128(mut v: u128) -> Nat {
-        let mut digits = Vec::with_capacity(4);
-        while v > 0 {
-            digits.push(v as u32);
-            v >>= 32;
+    pub fn from_u128(v: u128) -> Nat {
+        Nat::Small(v)
+    }
+
+    /// Digits to a number, small again when it fits.
+    fn from_digits(mut digits: Vec<u32>) -> Nat {
+        while digits.last() == Some(&0) {
+            digits.pop();
         }
-        Nat(digits)
+        if digits.len() <= 4 {
+            Nat::Small(
+                digits
+                    .iter()
+                    .rev()
+                    .fold(0u128, |acc, d| (acc << 32) | u128::from(*d)),
+            )
+        } else {
+            Nat::Big(digits)
+        }
+    }
+
+    fn digits(&self) -> std::borrow::Cow<'_, [u32]> {
+        match self {
+            Nat::Small(v) => std::borrow::Cow::Owned(digits_of(*v)),
+            Nat::Big(d) => std::borrow::Cow::Borrowed(d),
+        }
     }
 
     pub fn to_u128(&self) -> Option<u128> {
-        if self.0.len() > 4 {
-            return None;
+        match self {
+            Nat::Small(v) => Some(*v),
+            Nat::Big(_) => None,
         }
-        Some(
-            self.0
-                .iter()
-                .rev()
-                .fold(0u128, |acc, d| (acc << 32) | u128::from(*d)),
-        )
     }
 
     /// `10^n`.
     pub fn pow10(n: u32) -> Nat {
-        let mut out = Nat::from_u128(1);
+        if let Some(p) = 10u128.checked_pow(n) {
+            return Nat::Small(p);
+        }
+        let mut out = Nat::Small(1);
         let mut left = n;
         while left > 0 {
             let step = left.min(9);
-            out = out.mul_small(10u32.pow(step));
+            out = out.mul(&Nat::Small(10u128.pow(step)));
             left -= step;
         }
         out
     }
 
     pub fn is_zero(&self) -> bool {
-        self.0.is_empty()
+        matches!(self, Nat::Small(0))
     }
 
     pub fn is_one(&self) -> bool {
-        self.0 == [1]
+        matches!(self, Nat::Small(1))
     }
 
     pub fn is_odd(&self) -> bool {
-        self.0.first().is_some_and(|d| d & 1 == 1)
-    }
-
-    fn trimmed(mut self) -> Nat {
-        while self.0.last() == Some(&0) {
-            self.0.pop();
+        match self {
+            Nat::Small(v) => v & 1 == 1,
+            Nat::Big(d) => d.first().is_some_and(|d| d & 1 == 1),
         }
-        self
     }
 
     pub fn cmp(&self, other: &Nat) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+        match (self, other) {
+            (Nat::Small(a), Nat::Small(b)) => a.cmp(b),
+            (Nat::Small(_), Nat::Big(_)) => Ordering::Less,
+            (Nat::Big(_), Nat::Small(_)) => Ordering::Greater,
+            (Nat::Big(a), Nat::Big(b)) => a
+                .len()
+                .cmp(&b.len())
+                .then_with(|| a.iter().rev().cmp(b.iter().rev())),
+        }
     }
 
     pub fn add(&self, other: &Nat) -> Nat {
-        let (long, short) = if self.0.len() >= other.0.len() {
-            (self, other)
-        } else {
-            (other, self)
-        };
-        let mut out = Vec::with_capacity(long.0.len() + 1);
+        if let (Nat::Small(a), Nat::Small(b)) = (self, other) {
+            if let Some(s) = a.checked_add(*b) {
+                return Nat::Small(s);
+            }
+        }
+        let (a, b) = (self.digits(), other.digits());
+        let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+        let mut out = Vec::with_capacity(long.len() + 1);
         let mut carry = 0u64;
-        for (i, a) in long.0.iter().enumerate() {
-            let s = u64::from(*a) + u64::from(short.0.get(i).copied().unwrap_or(0)) + carry;
+        for (i, x) in long.iter().enumerate() {
+            let s = u64::from(*x) + u64::from(short.get(i).copied().unwrap_or(0)) + carry;
             out.push(s as u32);
             carry = s >> 32;
         }
-        if carry > 0 {
-            out.push(carry as u32);
-        }
-        Nat(out)
+        out.push(carry as u32);
+        Nat::from_digits(out)
     }
 
     /// `self − other` for `self ≥ other` (callers compare first; otherwise zero, never a panic).
     pub fn sub(&self, other: &Nat) -> Nat {
-        let mut out = Vec::with_capacity(self.0.len());
+        if let (Nat::Small(a), Nat::Small(b)) = (self, other) {
+            return Nat::Small(a.saturating_sub(*b));
+        }
+        let (a, b) = (self.digits(), other.digits());
+        let mut out = Vec::with_capacity(a.len());
         let mut borrow = 0i64;
-        for (i, a) in self.0.iter().enumerate() {
-            let s = i64::from(*a) - i64::from(other.0.get(i).copied().unwrap_or(0)) - borrow;
+        for (i, x) in a.iter().enumerate() {
+            let s = i64::from(*x) - i64::from(b.get(i).copied().unwrap_or(0)) - borrow;
             borrow = i64::from(s < 0);
             out.push(s as u32);
         }
-        if borrow != 0 || other.0.len() > self.0.len() {
+        if borrow != 0 || b.len() > a.len() {
             return Nat::default();
         }
-        Nat(out).trimmed()
+        Nat::from_digits(out)
     }
 
     pub fn mul(&self, other: &Nat) -> Nat {
-        if self.is_zero() || other.is_zero() {
-            return Nat::default();
+        if let (Nat::Small(a), Nat::Small(b)) = (self, other) {
+            if let Some(p) = a.checked_mul(*b) {
+                return Nat::Small(p);
+            }
         }
-        let mut out = vec![0u32; self.0.len() + other.0.len()];
-        for (i, a) in self.0.iter().enumerate() {
+        let (a, b) = (self.digits(), other.digits());
+        let mut out = vec![0u32; a.len() + b.len()];
+        for (i, x) in a.iter().enumerate() {
             let mut carry = 0u64;
             if let Some(row) = out.get_mut(i..) {
-                for (slot, b) in row.iter_mut().zip(&other.0) {
+                for (slot, y) in row.iter_mut().zip(b.iter()) {
                     // At most (2^32 − 1)^2 + 2 (2^32 − 1) = 2^64 − 1: no overflow.
-                    let t = u64::from(*a) * u64::from(*b) + u64::from(*slot) + carry;
+                    let t = u64::from(*x) * u64::from(*y) + u64::from(*slot) + carry;
                     *slot = t as u32;
                     carry = t >> 32;
                 }
-                if let Some(slot) = row.get_mut(other.0.len()) {
+                if let Some(slot) = row.get_mut(b.len()) {
                     *slot = carry as u32;
                 }
             }
         }
-        Nat(out).trimmed()
-    }
-
-    fn mul_small(&self, m: u32) -> Nat {
-        let mut out = Vec::with_capacity(self.0.len() + 1);
-        let mut carry = 0u64;
-        for d in &self.0 {
-            let t = u64::from(*d) * u64::from(m) + carry;
-            out.push(t as u32);
-            carry = t >> 32;
-        }
-        if carry > 0 {
-            out.push(carry as u32);
-        }
-        Nat(out).trimmed()
+        Nat::from_digits(out)
     }
 
     /// `(self ÷ d, self mod d)` for a one-digit `d > 0`.
     pub fn divrem_small(&self, d: u32) -> (Nat, u32) {
-        let d = u64::from(d.max(1));
-        let mut q = vec![0u32; self.0.len()];
+        let d = d.max(1);
+        if let Nat::Small(v) = self {
+            return (Nat::Small(v / u128::from(d)), (v % u128::from(d)) as u32);
+        }
+        let digits = self.digits();
+        let d = u64::from(d);
+        let mut q = vec![0u32; digits.len()];
         let mut rem = 0u64;
-        for (slot, digit) in q.iter_mut().zip(&self.0).rev() {
+        for (slot, digit) in q.iter_mut().zip(digits.iter()).rev() {
             let cur = (rem << 32) | u64::from(*digit);
             *slot = (cur / d) as u32;
             rem = cur % d;
         }
-        (Nat(q).trimmed(), rem as u32)
+        (Nat::from_digits(q), rem as u32)
     }
 
-    fn shl(&self, bits: u32) -> Nat {
-        let (words, bits) = ((bits / 32) as usize, bits % 32);
-        let mut out = vec![0u32; words];
+    fn shl(digits: &[u32], bits: u32) -> Vec<u32> {
+        let mut out = Vec::with_capacity(digits.len() + 1);
         let mut carry = 0u32;
-        for d in &self.0 {
+        for d in digits {
             if bits == 0 {
                 out.push(*d);
             } else {
@@ -171,46 +207,47 @@ impl Nat {
                 carry = d >> (32 - bits);
             }
         }
-        if carry > 0 {
-            out.push(carry);
-        }
-        Nat(out).trimmed()
+        out.push(carry);
+        out
     }
 
-    fn shr(&self, bits: u32) -> Nat {
-        let (words, bits) = ((bits / 32) as usize, bits % 32);
-        let rest = self.0.get(words..).unwrap_or_default();
-        let mut out = Vec::with_capacity(rest.len());
-        for (i, d) in rest.iter().enumerate() {
-            let high = rest.get(i + 1).copied().unwrap_or(0);
+    fn shr(digits: &[u32], bits: u32) -> Vec<u32> {
+        let mut out = Vec::with_capacity(digits.len());
+        for (i, d) in digits.iter().enumerate() {
+            let high = digits.get(i + 1).copied().unwrap_or(0);
             out.push(if bits == 0 {
                 *d
             } else {
                 (d >> bits) | (high << (32 - bits))
             });
         }
-        Nat(out).trimmed()
+        out
     }
 
     /// `(self ÷ divisor, self mod divisor)`; `None` for a zero divisor. Knuth's algorithm D
-    /// (The Art of Computer Programming, 4.3.1).
+    /// (The Art of Computer Programming, 4.3.1) for divisors of several digits.
     pub fn divrem(&self, divisor: &Nat) -> Option<(Nat, Nat)> {
-        let n = divisor.0.len();
-        if n == 0 {
+        if divisor.is_zero() {
             return None;
         }
-        if n == 1 {
-            let (q, r) = self.divrem_small(*divisor.0.first()?);
-            return Some((q, Nat::from_u128(u128::from(r))));
+        if let (Nat::Small(a), Nat::Small(b)) = (self, divisor) {
+            return Some((Nat::Small(a / b), Nat::Small(a % b)));
         }
         if self.cmp(divisor) == Ordering::Less {
             return Some((Nat::default(), self.clone()));
         }
+        let divisor_digits = divisor.digits();
+        let n = divisor_digits.len();
+        if n == 1 {
+            let (q, r) = self.divrem_small(*divisor_digits.first()?);
+            return Some((q, Nat::Small(u128::from(r))));
+        }
         // Normalized so that the divisor's top digit has its high bit set.
-        let shift = divisor.0.last()?.leading_zeros();
-        let b = divisor.shl(shift).0;
-        let mut a = self.shl(shift).0;
-        a.resize(self.0.len() + 1, 0);
+        let shift = divisor_digits.last()?.leading_zeros();
+        let mut b = Nat::shl(&divisor_digits, shift);
+        b.truncate(n);
+        let dividend = self.digits();
+        let mut a = Nat::shl(&dividend, shift);
         let m = a.len() - n - 1;
         let b1 = u64::from(*b.last()?);
         let b2 = u64::from(*b.get(n - 2)?);
@@ -251,13 +288,21 @@ impl Nat {
             *q.get_mut(j)? = qhat as u32;
         }
         a.truncate(n);
-        Some((Nat(q).trimmed(), Nat(a).trimmed().shr(shift)))
+        let rest = Nat::shr(&a, shift);
+        Some((Nat::from_digits(q), Nat::from_digits(rest)))
     }
 
     /// The greatest common divisor (Euclid's algorithm; `gcd(0, b) = b`).
     pub fn gcd(&self, other: &Nat) -> Nat {
         let (mut a, mut b) = (self.clone(), other.clone());
         while !b.is_zero() {
+            if let (Nat::Small(x), Nat::Small(y)) = (&a, &b) {
+                let (mut x, mut y) = (*x, *y);
+                while y != 0 {
+                    (x, y) = (y, x % y);
+                }
+                return Nat::Small(x);
+            }
             let r = a.divrem(&b).map(|(_, r)| r).unwrap_or_default();
             a = b;
             b = r;
@@ -267,6 +312,9 @@ impl Nat {
 
     /// Decimal digits (`"0"` for zero).
     pub fn to_decimal(&self) -> String {
+        if let Nat::Small(v) = self {
+            return v.to_string();
+        }
         let mut chunks = Vec::new();
         let mut rest = self.clone();
         while !rest.is_zero() {
@@ -451,11 +499,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn big(n: &Nat) -> BigUint {
-        BigUint::from_slice(&n.0)
+        BigUint::from_slice(&n.digits())
     }
 
     fn nat(digits: &[u32]) -> Nat {
-        Nat(digits.to_vec()).trimmed()
+        Nat::from_digits(digits.to_vec())
     }
 
     fn reference(r: &Ratio) -> BigRational {
