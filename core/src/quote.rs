@@ -817,23 +817,35 @@ impl Engine {
     /// The sum of the fees per asset: fees of one asset share its precision, so the sum is
     /// exact; one too large for a decimal is an error, never a nearby number.
     fn total(&self, quote: &mut Quote<'_>) -> Result<(), Error> {
+        // Sums stay exact until every fee is in: a partial sum may not fit a decimal where the
+        // whole does (1.23 + 8.1e26 needs 29 digits, + 0.17 ends in a zero that can go).
+        let mut sums: List<Option<Exact>> = List::new();
         for fee in &quote.fees {
-            match quote.totals.0.iter_mut().find(|(c, _)| *c == fee.currency) {
-                Some((code, a)) => {
-                    a.value = Exact::Dec(a.value)
-                        .add(&Exact::Dec(fee.amount.value))
-                        .to_decimal()
-                        .ok_or_else(|| {
-                            Error::one(
-                                ErrorKind::Overflow,
-                                &format!("totals.{code}"),
-                                Code::DecimalOverflow,
-                                format!("the fees in {code} add up to more than a decimal holds"),
-                            )
-                        })?;
+            match quote.totals.0.iter().position(|(c, _)| *c == fee.currency) {
+                Some(i) => {
+                    let (Some(sum), Some((_, first))) = (sums.get_mut(i), quote.totals.0.get(i))
+                    else {
+                        continue;
+                    };
+                    let so_far = sum.take().unwrap_or(Exact::Dec(first.value));
+                    *sum = Some(so_far.add(&Exact::Dec(fee.amount.value)));
                 }
-                None => quote.totals.0.push((fee.currency, fee.amount)),
+                None => {
+                    quote.totals.0.push((fee.currency, fee.amount));
+                    sums.push(None);
+                }
             }
+        }
+        for ((code, total), sum) in quote.totals.0.iter_mut().zip(sums.iter()) {
+            let Some(sum) = sum else { continue };
+            total.value = sum.to_decimal().ok_or_else(|| {
+                Error::one(
+                    ErrorKind::Overflow,
+                    &format!("totals.{code}"),
+                    Code::DecimalOverflow,
+                    format!("the fees in {code} add up to more than a decimal holds"),
+                )
+            })?;
         }
         Ok(())
     }
