@@ -70,7 +70,7 @@ pub use event::{Event, Scalar};
 pub use instant::Instant;
 pub use issue::{Code, Error, ErrorKind, Issue, Report};
 pub use number::{parse_decimal, Amount};
-pub use quote::{AmountMap, Fee, PriorUsage, Quote, QuoteOptions, Session, Step};
+pub use quote::{AmountMap, Fee, PriorUsage, Quote, QuoteOptions, Session, Step, Sums};
 pub use rate::{RateEntry, RateValue, Schedule};
 pub use rounding::RoundingMode;
 pub use rust_decimal::Decimal;

@@ -205,6 +205,57 @@ impl Serialize for AmountMap<'_> {
     }
 }
 
+/// Amounts summed per asset, exactly, in first-seen order: a quote's totals, or a report's sum
+/// over many quotes. Sums stay exact until all are in, since a partial sum may not fit a
+/// decimal where the whole does (1.23 + 8.1e26 needs 29 digits at two places; + 0.17 ends in a
+/// zero that can go). A sum that does not fit is an error at `totals.CODE`, never a nearby
+/// number.
+#[derive(Debug, Default)]
+pub struct Sums<'a>(List<(&'a str, Amount, Option<Exact>)>);
+
+impl<'a> Sums<'a> {
+    pub fn add(&mut self, code: &'a str, amount: Amount) {
+        match self
+            .0
+            .iter_mut()
+            .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
+        {
+            Some((_, first, sum)) => {
+                let so_far = sum.take().unwrap_or(Exact::Dec(first.value));
+                *sum = Some(so_far.add(&Exact::Dec(amount.value)));
+                first.scale = first.scale.max(amount.scale);
+            }
+            None => self.0.push((code, amount, None)),
+        }
+    }
+
+    /// Every amount added in, per asset.
+    pub fn add_all(&mut self, amounts: &AmountMap<'a>) {
+        for (code, amount) in &amounts.0 {
+            self.add(code, *amount);
+        }
+    }
+
+    pub fn finish(self) -> Result<AmountMap<'a>, Error> {
+        let mut out = AmountMap::default();
+        for (code, amount, sum) in self.0.iter() {
+            let value = match sum {
+                None => amount.value,
+                Some(sum) => sum.to_decimal().ok_or_else(|| {
+                    Error::one(
+                        ErrorKind::Overflow,
+                        &format!("totals.{code}"),
+                        Code::DecimalOverflow,
+                        format!("the amounts in {code} add up to more than a decimal holds"),
+                    )
+                })?,
+            };
+            out.0.push((*code, Amount::new(value, amount.scale)));
+        }
+        Ok(out)
+    }
+}
+
 /// The event's values for a price's billable dimensions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dimensions<'a>(pub List<(&'a str, Cow<'a, str>)>);
@@ -817,36 +868,11 @@ impl Engine {
     /// The sum of the fees per asset: fees of one asset share its precision, so the sum is
     /// exact; one too large for a decimal is an error, never a nearby number.
     fn total(&self, quote: &mut Quote<'_>) -> Result<(), Error> {
-        // Sums stay exact until every fee is in: a partial sum may not fit a decimal where the
-        // whole does (1.23 + 8.1e26 needs 29 digits, + 0.17 ends in a zero that can go).
-        let mut sums: List<Option<Exact>> = List::new();
+        let mut sums = Sums::default();
         for fee in &quote.fees {
-            match quote.totals.0.iter().position(|(c, _)| *c == fee.currency) {
-                Some(i) => {
-                    let (Some(sum), Some((_, first))) = (sums.get_mut(i), quote.totals.0.get(i))
-                    else {
-                        continue;
-                    };
-                    let so_far = sum.take().unwrap_or(Exact::Dec(first.value));
-                    *sum = Some(so_far.add(&Exact::Dec(fee.amount.value)));
-                }
-                None => {
-                    quote.totals.0.push((fee.currency, fee.amount));
-                    sums.push(None);
-                }
-            }
+            sums.add(fee.currency, fee.amount);
         }
-        for ((code, total), sum) in quote.totals.0.iter_mut().zip(sums.iter()) {
-            let Some(sum) = sum else { continue };
-            total.value = sum.to_decimal().ok_or_else(|| {
-                Error::one(
-                    ErrorKind::Overflow,
-                    &format!("totals.{code}"),
-                    Code::DecimalOverflow,
-                    format!("the fees in {code} add up to more than a decimal holds"),
-                )
-            })?;
-        }
+        quote.totals = sums.finish()?;
         Ok(())
     }
 

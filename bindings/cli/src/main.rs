@@ -202,7 +202,7 @@ fn quote(args: &Args) -> Result<(), Failure> {
     };
     let quotes = engine.quote_many(&events, &options)?;
     match (args.format, single) {
-        (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)),
+        (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)?),
         (_, true) => match quotes.first() {
             Some(q) => print_json(q)?,
             None => print_json(&quotes)?,

@@ -1,6 +1,6 @@
 //! `--format table`: plain-text tables for people.
 
-use ratecard::{Quote, Report};
+use ratecard::{Quote, Report, Sums};
 use std::fmt::Write;
 
 /// Left-aligned columns; numbers right-aligned. Widths count characters, not display cells.
@@ -37,15 +37,15 @@ fn render(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
     out
 }
 
-pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
+pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> Result<String, ratecard::Error> {
     let mut header = vec!["event", "event_type", "product", "price", "asset", "amount"];
     header.extend(express_in.iter().map(String::as_str));
     let mut numeric = vec![false, false, false, false, false, true];
     numeric.extend(express_in.iter().map(|_| true));
     let mut rows = Vec::new();
     let mut notes = Vec::new();
-    let mut totals: Vec<(String, ratecard::Amount)> = Vec::new();
-    let mut grand: Vec<(String, ratecard::Amount)> = Vec::new();
+    let mut totals = Sums::default();
+    let mut grand = Sums::default();
     for (i, q) in quotes.iter().enumerate() {
         let id = q
             .event_id
@@ -84,15 +84,16 @@ pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
         for w in &q.warnings {
             notes.push(format!("{id}: {w}"));
         }
-        add(&mut totals, &q.totals.0);
-        add(&mut grand, &q.equivalents.0);
+        totals.add_all(&q.totals);
+        grand.add_all(&q.equivalents);
     }
+    let (totals, grand) = (totals.finish()?, grand.finish()?);
     let mut out = render(&header, &rows, &numeric);
-    if !totals.is_empty() {
-        let sums: Vec<String> = totals.iter().map(|(c, a)| format!("{a} {c}")).collect();
+    if !totals.0.is_empty() {
+        let sums: Vec<String> = totals.0.iter().map(|(c, a)| format!("{a} {c}")).collect();
         let _ = writeln!(out, "\ntotal: {}", sums.join(", "));
     }
-    for (code, amount) in &grand {
+    for (code, amount) in grand.0.iter() {
         let _ = writeln!(out, "total in {code}: {amount}");
     }
     if !notes.is_empty() {
@@ -101,16 +102,7 @@ pub fn quotes(quotes: &[Quote<'_>], express_in: &[String]) -> String {
             let _ = writeln!(out, "  {n}");
         }
     }
-    out
-}
-
-fn add(into: &mut Vec<(String, ratecard::Amount)>, from: &[(&str, ratecard::Amount)]) {
-    for (code, amount) in from {
-        match into.iter_mut().find(|(c, _)| c == code) {
-            Some((_, a)) => a.value = a.value.saturating_add(amount.value),
-            None => into.push((code.to_string(), *amount)),
-        }
-    }
+    Ok(out)
 }
 
 pub fn report(file: &str, report: &Report) -> String {
