@@ -206,26 +206,33 @@ impl Serialize for AmountMap<'_> {
 }
 
 /// Amounts summed per asset, exactly, in first-seen order: a quote's totals, or a report's sum
-/// over many quotes. Sums stay exact until all are in, since a partial sum may not fit a
-/// decimal where the whole does (1.23 + 8.1e26 needs 29 digits at two places; + 0.17 ends in a
-/// zero that can go). A sum that does not fit is an error at `totals.CODE`, never a nearby
-/// number.
+/// over many quotes (codes as a catalog's engine spells them). Sums stay exact until all are
+/// in, since a partial sum may not fit a decimal where the whole does (1.23 + 8.1e26 needs 29
+/// digits at two places; + 0.17 ends in a zero that can go). A sum that does not fit is an
+/// error at `totals.CODE`, never a nearby number.
 #[derive(Debug, Default)]
-pub struct Sums<'a>(List<(&'a str, Amount, Option<Exact>)>);
+pub struct Sums<'a> {
+    map: AmountMap<'a>,
+    /// The exact sum of each entry of `map` that had more than one amount.
+    exact: List<Option<Exact>>,
+}
 
 impl<'a> Sums<'a> {
     pub fn add(&mut self, code: &'a str, amount: Amount) {
-        match self
-            .0
-            .iter_mut()
-            .find(|(c, _, _)| c.eq_ignore_ascii_case(code))
-        {
-            Some((_, first, sum)) => {
+        match self.map.0.iter().position(|(c, _)| *c == code) {
+            Some(i) => {
+                let (Some(sum), Some((_, first))) = (self.exact.get_mut(i), self.map.0.get_mut(i))
+                else {
+                    return;
+                };
                 let so_far = sum.take().unwrap_or(Exact::Dec(first.value));
                 *sum = Some(so_far.add(&Exact::Dec(amount.value)));
                 first.scale = first.scale.max(amount.scale);
             }
-            None => self.0.push((code, amount, None)),
+            None => {
+                self.map.0.push((code, amount));
+                self.exact.push(None);
+            }
         }
     }
 
@@ -236,23 +243,19 @@ impl<'a> Sums<'a> {
         }
     }
 
-    pub fn finish(self) -> Result<AmountMap<'a>, Error> {
-        let mut out = AmountMap::default();
-        for (code, amount, sum) in self.0.iter() {
-            let value = match sum {
-                None => amount.value,
-                Some(sum) => sum.to_decimal().ok_or_else(|| {
-                    Error::one(
-                        ErrorKind::Overflow,
-                        &format!("totals.{code}"),
-                        Code::DecimalOverflow,
-                        format!("the amounts in {code} add up to more than a decimal holds"),
-                    )
-                })?,
-            };
-            out.0.push((*code, Amount::new(value, amount.scale)));
+    pub fn finish(mut self) -> Result<AmountMap<'a>, Error> {
+        for ((code, amount), sum) in self.map.0.iter_mut().zip(self.exact.iter()) {
+            let Some(sum) = sum else { continue };
+            amount.value = sum.to_decimal().ok_or_else(|| {
+                Error::one(
+                    ErrorKind::Overflow,
+                    &format!("totals.{code}"),
+                    Code::DecimalOverflow,
+                    format!("the amounts in {code} add up to more than a decimal holds"),
+                )
+            })?;
         }
-        Ok(out)
+        Ok(self.map)
     }
 }
 
@@ -868,6 +871,11 @@ impl Engine {
     /// The sum of the fees per asset: fees of one asset share its precision, so the sum is
     /// exact; one too large for a decimal is an error, never a nearby number.
     fn total(&self, quote: &mut Quote<'_>) -> Result<(), Error> {
+        // One fee (the usual quote): its amount is the total.
+        if let [fee] = quote.fees.as_slice() {
+            quote.totals.0.push((fee.currency, fee.amount));
+            return Ok(());
+        }
         let mut sums = Sums::default();
         for fee in &quote.fees {
             sums.add(fee.currency, fee.amount);

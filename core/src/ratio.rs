@@ -312,9 +312,8 @@ impl Nat {
 
     /// Decimal digits (`"0"` for zero).
     pub fn to_decimal(&self) -> String {
-        if let Nat::Small(v) = self {
-            return v.to_string();
-        }
+        // In nine-digit chunks for both forms (formatting a u128 directly would bring 128-bit
+        // formatting into the WebAssembly module for explanations only).
         let mut chunks = Vec::new();
         let mut rest = self.clone();
         while !rest.is_zero() {
