@@ -208,16 +208,10 @@ impl Exact {
         Exact::frac(self.ratio().add(&other.ratio()))
     }
 
+    /// `self + −other`: one copy of the addition (rust_decimal inlines its own in each caller).
     #[inline]
     pub fn sub(&self, other: &Exact) -> Exact {
-        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
-            if let Some(difference) = a.checked_sub(*b) {
-                if difference.scale() == a.scale().max(b.scale()) {
-                    return Exact::Dec(difference);
-                }
-            }
-        }
-        self.add_slow(&other.neg())
+        self.add(&other.neg())
     }
 
     pub fn neg(&self) -> Exact {
