@@ -8,13 +8,13 @@
 //! rates as given (see `rate.rs`), multiplied out before the one division, and rounded once
 //! to the destination's precision with its conversion rounding (units bought round down).
 
-use crate::asset::AssetInfo;
+use crate::catalog::asset::AssetInfo;
+use crate::catalog::rate::RateEntry;
 use crate::engine::Engine;
 use crate::exact::Exact;
 use crate::instant::{serialize_opt_instant, Instant};
 use crate::issue::{Code, Error, ErrorKind};
 use crate::number::{serialize_decimal, Amount};
-use crate::rate::RateEntry;
 use rust_decimal::Decimal;
 
 /// The answer to "how much `destination` is this much `source`", like the billing API's asset

@@ -1,11 +1,11 @@
 //! The engine: a validated catalog with the indexes a quote needs, built once.
 
-use crate::asset::{default_rounding, AssetInfo};
+use crate::catalog::asset::{default_rounding, AssetInfo};
+use crate::catalog::product::PriceKind;
 use crate::catalog::{read_catalog, Catalog};
 use crate::fiat;
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue, Report};
-use crate::product::PriceKind;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -260,7 +260,9 @@ impl Engine {
                 }
                 keys.extend(usage.billable_dimensions.iter().map(String::as_str));
                 for pricing in &usage.pricing {
-                    if let crate::dimensions::Values::Dimensional { prices, .. } = &pricing.values {
+                    if let crate::pricing::dimensions::Values::Dimensional { prices, .. } =
+                        &pricing.values
+                    {
                         let patterns = prices.iter().flat_map(|d| &d.pattern);
                         keys.extend(patterns.map(|(key, _)| key.as_str()));
                     }

@@ -127,7 +127,7 @@ impl<'a> Event<'a> {
                 Issue::new(
                     "event_type",
                     Code::LimitExceeded,
-                    crate::reader::long_string(&self.event_type),
+                    crate::catalog::long_string(&self.event_type),
                 )
                 .prefixed(prefix),
             );

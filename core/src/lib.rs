@@ -36,10 +36,9 @@
     )
 )]
 
-pub mod asset;
+pub mod batch;
 pub mod catalog;
 pub mod convert;
-pub mod dimensions;
 pub mod engine;
 pub mod event;
 pub mod exact;
@@ -53,16 +52,16 @@ pub mod issue;
 pub mod limits;
 pub mod list;
 pub mod number;
-pub mod price;
-pub mod product;
+pub mod options;
+pub mod pricing;
 pub mod quote;
-mod rate;
 mod ratio;
-mod reader;
 pub mod rounding;
 pub mod schema;
 pub mod tape;
 
+pub use batch::Session;
+pub use catalog::rate::{RateEntry, RateValue, Schedule};
 pub use catalog::{Catalog, Settings};
 pub use convert::Conversion;
 pub use engine::{parse_json, validate, validate_json, Engine};
@@ -70,8 +69,8 @@ pub use event::{Event, Scalar};
 pub use instant::Instant;
 pub use issue::{Code, Error, ErrorKind, Issue, Report};
 pub use number::{parse_decimal, Amount};
-pub use quote::{AmountMap, Fee, PriorUsage, Quote, QuoteOptions, Session, Step, Sums};
-pub use rate::{RateEntry, RateValue, Schedule};
+pub use options::{PriorUsage, QuoteOptions};
+pub use quote::{AmountMap, Fee, Quote, Step, Sums};
 pub use rounding::RoundingMode;
 pub use rust_decimal::Decimal;
 pub use schema::{schema, schema_json};

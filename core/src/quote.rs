@@ -6,181 +6,24 @@
 //! asked for (`convert.rs`), allocating so that the expressed fees add up to the expressed
 //! total. `explain` lists every step.
 
-use crate::asset::AssetInfo;
-use crate::engine::{Engine, FnvMap, PriceRef};
+use crate::batch::Ledger;
+use crate::catalog::asset::AssetInfo;
+use crate::catalog::product::{PriceKind, UsagePrice};
+use crate::engine::Engine;
 use crate::event::{volume_of, Event};
 use crate::exact::Exact;
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
 use crate::list::List;
-use crate::number::{decimal_from_value, serialize_opt_decimal, type_name, Amount};
-use crate::price::{clamp, compute, Shape};
-use crate::product::{PriceKind, TierPeriod, UsagePrice, UsageType};
+use crate::number::{serialize_opt_decimal, Amount};
+use crate::options::{Prepared, QuoteOptions};
+use crate::pricing::price::{clamp, compute};
+use crate::pricing::tiers::period_key;
+use crate::pricing::{Shape, UsageType};
 use crate::rounding::allocate;
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
-
-/// Usage already consumed in a tiered price's current period, before the event(s) quoted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PriorUsage {
-    pub product: String,
-    pub price: String,
-    /// In the price's tiering basis: events, volume or packages.
-    pub quantity: Decimal,
-}
-
-/// How to quote. The wire form is `{at?, express_in?, products?, prior_usage?, explain?}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuoteOptions {
-    /// The instant to price at; else each event's `occurred_at`; else `now`.
-    pub at: Option<Instant>,
-    /// The host's current time, supplied by a binding (the core reads no clock).
-    pub now: Option<Instant>,
-    /// Asset codes to express every fee and the totals in.
-    pub express_in: Vec<String>,
-    /// Only these product codes (a customer's subscriptions); `None` for all.
-    pub products: Option<Vec<String>>,
-    /// Usage in the current tiering period before the first event, per price.
-    pub prior_usage: Vec<PriorUsage>,
-    /// Whether to list the steps (on by default; batches may turn it off for speed).
-    pub explain: bool,
-}
-
-impl Default for QuoteOptions {
-    fn default() -> Self {
-        QuoteOptions {
-            at: None,
-            now: None,
-            express_in: Vec::new(),
-            products: None,
-            prior_usage: Vec::new(),
-            explain: true,
-        }
-    }
-}
-
-impl QuoteOptions {
-    /// Reads the wire form. `prior_usage` is `{product_code: {price_name: quantity}}`.
-    pub fn from_value(value: &serde_json::Value) -> Result<QuoteOptions, Error> {
-        let mut options = QuoteOptions::default();
-        let mut issues = Vec::new();
-        let bad = |path: &str, message: String| Issue::new(path, Code::InvalidOptions, message);
-        let map = match value {
-            serde_json::Value::Null => return Ok(options),
-            serde_json::Value::Object(map) => map,
-            other => {
-                return Err(Error::new(
-                    ErrorKind::InvalidArgument,
-                    vec![Issue::new(
-                        "",
-                        Code::InvalidType,
-                        format!("options must be an object, found {}", type_name(other)),
-                    )],
-                ))
-            }
-        };
-        for (key, v) in map {
-            if v.is_null() {
-                continue;
-            }
-            match key.as_str() {
-                "at" | "now" => match v.as_str().map(Instant::parse) {
-                    Some(Ok(t)) if key == "at" => options.at = Some(t),
-                    Some(Ok(t)) => options.now = Some(t),
-                    Some(Err(m)) => {
-                        issues.push(Issue::new(key.as_str(), Code::InvalidTimestamp, m))
-                    }
-                    None => issues.push(Issue::new(
-                        key.as_str(),
-                        Code::InvalidType,
-                        "expected an RFC 3339 string",
-                    )),
-                },
-                "express_in" | "products" => {
-                    let list = strings(v);
-                    match list {
-                        Some(list) if key == "express_in" => options.express_in = list,
-                        Some(list) => options.products = Some(list),
-                        None => issues.push(Issue::new(
-                            key.as_str(),
-                            Code::InvalidType,
-                            "expected an array of strings",
-                        )),
-                    }
-                }
-                "explain" => match v.as_bool() {
-                    Some(b) => options.explain = b,
-                    None => issues.push(Issue::new(
-                        "explain",
-                        Code::InvalidType,
-                        "expected a boolean",
-                    )),
-                },
-                "prior_usage" => read_prior(v, &mut options.prior_usage, &mut issues),
-                other => issues.push(bad(
-                    other,
-                    format!(
-                        "unknown option {other:?} (at, express_in, products, prior_usage, explain)"
-                    ),
-                )),
-            }
-        }
-        if issues.is_empty() {
-            Ok(options)
-        } else {
-            Err(Error::new(ErrorKind::InvalidArgument, issues))
-        }
-    }
-
-    pub fn from_json(text: &str) -> Result<QuoteOptions, Error> {
-        QuoteOptions::from_value(&crate::engine::parse_json(text)?)
-    }
-}
-
-fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
-    v.as_array()?
-        .iter()
-        .map(|s| s.as_str().map(str::to_string))
-        .collect()
-}
-
-fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec<Issue>) {
-    let Some(products) = v.as_object() else {
-        issues.push(Issue::new(
-            "prior_usage",
-            Code::InvalidType,
-            "expected {product_code: {price_name: quantity}}",
-        ));
-        return;
-    };
-    for (product, prices) in products {
-        let Some(prices) = prices.as_object() else {
-            issues.push(Issue::new(
-                format!("prior_usage.{product}"),
-                Code::InvalidType,
-                "expected {price_name: quantity}",
-            ));
-            continue;
-        };
-        for (price, q) in prices {
-            let path = format!("prior_usage.{product}.{price}");
-            match decimal_from_value(q, &path) {
-                Ok(d) if d.is_sign_negative() && !d.is_zero() => issues.push(Issue::new(
-                    path,
-                    Code::NegativeAmount,
-                    "prior usage cannot be negative",
-                )),
-                Ok(quantity) => out.push(PriorUsage {
-                    product: product.clone(),
-                    price: price.clone(),
-                    quantity,
-                }),
-                Err(issue) => issues.push(issue),
-            }
-        }
-    }
-}
 
 /// A map from asset code to amount, in first-seen order, serialized as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -346,52 +189,6 @@ pub struct Quote<'a> {
     pub explain: Vec<Step>,
 }
 
-/// Options resolved against the catalog once per call.
-struct Prepared<'e> {
-    /// Each target with a spelling of its code that lives as long as the engine.
-    express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
-    products: Option<Vec<usize>>,
-    prior: FnvMap<PriceRef, Decimal>,
-}
-
-/// See [`Engine::session`].
-pub struct Session<'e> {
-    engine: &'e Engine,
-    options: QuoteOptions,
-    prepared: Prepared<'e>,
-    ledger: Ledger,
-}
-
-impl<'e> Session<'e> {
-    /// The next event's quote (events are the batch's in order).
-    pub fn quote<'a>(&mut self, event: &'a Event<'_>) -> Result<Quote<'a>, Error>
-    where
-        'e: 'a,
-    {
-        self.engine
-            .quote_one(event, &self.options, &self.prepared, &mut self.ledger)
-    }
-}
-
-/// Tier usage per price and period, carried through a batch.
-#[derive(Default)]
-struct Ledger {
-    used: FnvMap<(PriceRef, i64), Exact>,
-    /// The period each price's prior usage belongs to (that of the first event that used it).
-    seeded: FnvMap<PriceRef, i64>,
-}
-
-fn period_key(period: TierPeriod, at: Instant) -> i64 {
-    let year = i64::from(at.year());
-    let month = i64::from(at.month());
-    match period {
-        TierPeriod::Lifetime => 0,
-        TierPeriod::Monthly => year * 12 + month,
-        TierPeriod::Quarterly => year * 4 + (month - 1) / 3,
-        TierPeriod::Yearly => year,
-    }
-}
-
 fn rounding_text(
     before: &Exact,
     after: Decimal,
@@ -407,85 +204,6 @@ fn rounding_text(
 }
 
 impl Engine {
-    fn prepare(&self, options: &QuoteOptions) -> Result<Prepared<'_>, Error> {
-        let mut issues = Vec::new();
-        let mut express = Vec::with_capacity(options.express_in.len());
-        for (i, code) in options.express_in.iter().enumerate() {
-            match self.asset_info(code) {
-                // Asking twice for one asset (`USD`, `usd`) expresses it once.
-                Some(info)
-                    if express
-                        .iter()
-                        .any(|(_, x): &(&str, Cow<'_, AssetInfo>)| x.code == info.code) => {}
-                Some(info) => express.push((self.lasting_code(&info), info)),
-                None => issues.push(Issue::new(
-                    format!("express_in[{i}]"),
-                    Code::UnknownAsset,
-                    format!(
-                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
-                    ),
-                )),
-            }
-        }
-        let products = self.catalog().products.as_slice();
-        let find_product = |code: &str| {
-            products
-                .iter()
-                .position(|p| p.code.eq_ignore_ascii_case(code))
-        };
-        let selected = match &options.products {
-            None => None,
-            Some(codes) => {
-                let mut list = Vec::new();
-                for (i, code) in codes.iter().enumerate() {
-                    match find_product(code) {
-                        Some(p) => list.push(p),
-                        None => issues.push(Issue::new(
-                            format!("products[{i}]"),
-                            Code::UnknownProduct,
-                            format!("no product with code {code:?}"),
-                        )),
-                    }
-                }
-                Some(list)
-            }
-        };
-        let mut prior = FnvMap::default();
-        for p in &options.prior_usage {
-            let path = format!("prior_usage.{}.{}", p.product, p.price);
-            let found = find_product(&p.product).and_then(|pi| {
-                let ri = products
-                    .get(pi)?
-                    .prices
-                    .iter()
-                    .position(|r| r.name == p.price)?;
-                Some(PriceRef {
-                    product: pi,
-                    price: ri,
-                })
-            });
-            match found {
-                Some(r) => {
-                    prior.insert(r, p.quantity);
-                }
-                None => issues.push(Issue::new(
-                    path,
-                    Code::UnknownProduct,
-                    "no such product and price",
-                )),
-            }
-        }
-        if issues.is_empty() {
-            Ok(Prepared {
-                express,
-                products: selected,
-                prior,
-            })
-        } else {
-            Err(Error::new(ErrorKind::InvalidArgument, issues))
-        }
-    }
-
     /// What `event` would cost. Tiered prices see only `options.prior_usage` as earlier usage.
     pub fn quote<'a>(
         &'a self,
@@ -496,92 +214,7 @@ impl Engine {
         self.quote_one(event, options, &prepared, &mut Ledger::default())
     }
 
-    /// One quote per event, in order; tiered prices accumulate usage across the batch, per
-    /// price and tiering period (UTC calendar months, quarters, years, or lifetime).
-    pub fn quote_many<'a>(
-        &'a self,
-        events: &'a [Event<'_>],
-        options: &QuoteOptions,
-    ) -> Result<Vec<Quote<'a>>, Error> {
-        let mut out = Vec::with_capacity(events.len());
-        self.quote_each(events, options, |_, quote| out.push(quote))?;
-        Ok(out)
-    }
-
-    /// [`Engine::quote_many`] without keeping the quotes: `each` receives every quote in order.
-    /// Memory stays flat however long the batch, which matters more than the arithmetic for
-    /// millions of events (holding them all costs page faults and frees).
-    pub fn quote_each<'a>(
-        &'a self,
-        events: &'a [Event<'_>],
-        options: &QuoteOptions,
-        mut each: impl FnMut(usize, Quote<'a>),
-    ) -> Result<(), Error> {
-        crate::limits::check_batch(events.len())?;
-        let mut session = self.session(options)?;
-        for (i, event) in events.iter().enumerate() {
-            let quote = session
-                .quote(event)
-                .map_err(|e| e.prefixed(&format!("[{i}]")))?;
-            each(i, quote);
-        }
-        Ok(())
-    }
-
-    /// A batch quoted one event at a time, for callers that read their events as they go and
-    /// price only some (a frame's rows, most of them repeats): the options are checked once, and
-    /// tier usage carries from each quote to the next, as in [`Engine::quote_many`].
-    pub fn session(&self, options: &QuoteOptions) -> Result<Session<'_>, Error> {
-        Ok(Session {
-            engine: self,
-            options: options.clone(),
-            prepared: self.prepare(options)?,
-            ledger: Ledger::default(),
-        })
-    }
-
-    /// A batch as the JSON text of an array of Quotes, written as it is priced (for the JSON
-    /// faces: one string crosses the boundary, and no quote outlives its serialization).
-    pub fn quote_many_json(
-        &self,
-        events: &[Event<'_>],
-        options: &QuoteOptions,
-    ) -> Result<String, Error> {
-        let mut out: Vec<u8> =
-            Vec::with_capacity(events.len().saturating_mul(400).saturating_add(2));
-        out.push(b'[');
-        let mut failed = None;
-        self.quote_each(events, options, |i, quote| {
-            if failed.is_some() {
-                return;
-            }
-            if i > 0 {
-                out.push(b',');
-            }
-            if let Err(e) = serde_json::to_writer(&mut out, &quote) {
-                failed = Some(e.to_string());
-            }
-        })?;
-        if let Some(why) = failed {
-            return Err(Error::one(
-                ErrorKind::InvalidArgument,
-                "",
-                Code::Internal,
-                why,
-            ));
-        }
-        out.push(b']');
-        String::from_utf8(out).map_err(|e| {
-            Error::one(
-                ErrorKind::InvalidArgument,
-                "",
-                Code::Internal,
-                e.to_string(),
-            )
-        })
-    }
-
-    fn quote_one<'a>(
+    pub(crate) fn quote_one<'a>(
         &'a self,
         event: &'a Event<'_>,
         options: &QuoteOptions,
@@ -687,7 +320,7 @@ impl Engine {
                     model: usage.pricing_model,
                     basis: usage.tier_basis,
                 };
-                let internal = |o: crate::price::Overflow| {
+                let internal = |o: crate::pricing::price::Overflow| {
                     Error::one(
                         ErrorKind::InvalidArgument,
                         &pricing.path,
@@ -799,15 +432,6 @@ impl Engine {
         self.total(&mut quote)?;
         self.express(&mut quote, &fee_assets, prepared, at, explain)?;
         Ok(quote)
-    }
-
-    /// A spelling of an asset's code that lives as long as the engine: the catalog's own, or the
-    /// upper-case ISO code of a currency the catalog does not mention.
-    fn lasting_code(&self, info: &AssetInfo) -> &str {
-        match self.slot(&info.code).and_then(|s| self.info(s)) {
-            Some(known) => &known.code,
-            None => crate::fiat::static_code(&info.code).unwrap_or_default(),
-        }
     }
 
     fn volume(

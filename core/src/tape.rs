@@ -60,7 +60,8 @@
 use crate::engine::{Engine, FnvMap};
 use crate::event::{scalar_from_f64, Event, Scalar};
 use crate::instant::Instant;
-use crate::quote::{Fee, Quote, QuoteOptions};
+use crate::options::QuoteOptions;
+use crate::quote::{Fee, Quote};
 use std::borrow::Cow;
 
 /// Templates kept per engine before new fee shapes are sent in the scratch slot instead:

@@ -1,9 +1,9 @@
 //! Assets: the custom units a catalog defines, and the fiat currencies it need not define.
 
+use super::rate::{read_rates, Schedule};
+use super::reader::{Found, Obj};
 use crate::fiat;
 use crate::issue::Code;
-use crate::rate::{read_rates, Schedule};
-use crate::reader::{Found, Obj};
 use crate::rounding::RoundingMode;
 
 /// Precision of a custom asset that does not say (ratecard decides: cents-like, 2 places).

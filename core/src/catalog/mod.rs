@@ -1,11 +1,18 @@
 //! A catalog: `{assets, products, settings?}`, read and checked as a whole.
 
-use crate::asset::{read_asset, Asset};
+pub mod asset;
+pub mod product;
+pub mod rate;
+mod reader;
+mod values;
+
 use crate::fiat;
 use crate::issue::{Code, Report};
-use crate::product::{read_product, PriceKind, Product};
-use crate::reader::{index, Found, Obj};
 use crate::rounding::RoundingMode;
+use asset::{read_asset, Asset};
+use product::{read_product, PriceKind, Product};
+pub(crate) use reader::long_string;
+use reader::{index, Found, Obj};
 use serde_json::Value;
 use std::collections::HashMap;
 

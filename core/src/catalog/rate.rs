@@ -11,10 +11,10 @@
 //! entry before it; an explicit `valid_to` may leave a gap (no rate in force) but must not
 //! overlap the next entry.
 
+use super::reader::{index, Found, Obj};
 use crate::fiat;
 use crate::instant::Instant;
 use crate::issue::Code;
-use crate::reader::{index, Found, Obj};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -6,15 +6,12 @@
 //!
 //! Two dimensional prices *tie* when some event matches both with the same number of exact keys
 //! and no more specific price covers every such event: the fee would then depend on list order,
-//! so validation refuses it ([`check_ties`]). The check groups prices by the set of keys they
+//! so validation refuses it (the pairs: [`ties`]). The check groups prices by the set of keys they
 //! match exactly (a catalog has few such sets: `model`, `model + quality`, ...), so it compares
 //! only prices that can meet, through hash lookups, in time near-linear in the list.
 
+use super::price::PriceValue;
 use crate::event::{Event, Scalar};
-use crate::issue::Code;
-use crate::limits;
-use crate::price::PriceValue;
-use crate::reader::Found;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -204,17 +201,11 @@ enum Side {
     Right(usize),
 }
 
-/// Reports every pair of dimensional prices that tie (see the module docs) at the later price,
-/// in list order. A price whose exact keys and values repeat an earlier one's is reported
-/// once, against the first. `budget` counts the pairs examined across the catalog: a list
-/// whose prices could meet in more ways than it allows is one `limit_exceeded` error at `path`
-/// rather than a long stall.
-pub(crate) fn check_ties(
-    found: &mut Found,
-    prices: &[DimensionalPrice],
-    path: &str,
-    budget: &mut usize,
-) {
+/// Every pair of dimensional prices that tie (see the module docs), as `(earlier, later)`
+/// indices in list order. A price whose exact keys and values repeat an earlier one's ties
+/// with the first only. `budget` counts the pairs examined (across a catalog): `None` when the
+/// prices could meet in more ways than it allows, rather than a long stall.
+pub fn ties(prices: &[DimensionalPrice], budget: &mut usize) -> Option<Vec<(usize, usize)>> {
     let mut index: HashMap<Vec<&str>, usize> = HashMap::new();
     let mut groups: Vec<Group<'_>> = Vec::new();
     for (i, price) in prices.iter().enumerate() {
@@ -246,40 +237,18 @@ pub(crate) fn check_ties(
     for (gi, g1) in groups.iter().enumerate() {
         for g2 in groups.iter().skip(gi + 1) {
             if !spend(budget, 1) {
-                return over_budget(found, path);
+                return None;
             }
             if g1.keys.len() != g2.keys.len() {
                 continue;
             }
             if !meet(g1, g2, &groups, &mut ties, budget) {
-                return over_budget(found, path);
+                return None;
             }
         }
     }
     ties.sort_unstable();
-    let more = ties.len().saturating_sub(limits::TIES_REPORTED);
-    ties.truncate(limits::TIES_REPORTED);
-    for (a, b) in ties {
-        let (Some(a), Some(b)) = (prices.get(a), prices.get(b)) else {
-            continue;
-        };
-        found.error(
-            &b.path,
-            Code::AmbiguousDimensions,
-            format!(
-                "an event with {} matches both this and {} equally well; add a more specific dimensional price or change one",
-                describe(&a.merged(b)),
-                a.path
-            ),
-        );
-    }
-    if more > 0 {
-        found.error(
-            path,
-            Code::AmbiguousDimensions,
-            format!("and {more} more pairs of these dimensional prices tie as the ones above do"),
-        );
-    }
+    Some(ties)
 }
 
 fn spend(budget: &mut usize, n: usize) -> bool {
@@ -290,17 +259,6 @@ fn spend(budget: &mut usize, n: usize) -> bool {
         }
         None => false,
     }
-}
-
-fn over_budget(found: &mut Found, path: &str) {
-    found.error(
-        path,
-        Code::LimitExceeded,
-        format!(
-            "these dimensional prices can match the same events in more than {} ways, too many to check for ties; use fewer wildcard combinations",
-            limits::DIMENSION_PAIRS
-        ),
-    );
 }
 
 /// The ties between two groups of equally many keys: pairs that agree on the shared keys and
@@ -381,15 +339,4 @@ fn meet<'p>(
         }
     }
     true
-}
-
-fn describe(pattern: &[(String, String)]) -> String {
-    if pattern.is_empty() {
-        return "any data".to_string();
-    }
-    pattern
-        .iter()
-        .map(|(k, v)| format!("{k}={v:?}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

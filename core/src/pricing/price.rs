@@ -7,16 +7,12 @@
 //!   where volume is `data[volume_field]`. With `pricing_model: "package"` whole packages are
 //!   billed, a partial one rounded up: `ceil(volume / package_size) × volume_rate`.
 //! - `unit_and_volume`: the unit part plus the volume part.
-//! - `tiered` (graduated): the event's usage is laid after the usage already in the tiering
-//!   period, and each part is priced by the tier it falls in. `bulk`: the whole event is priced
-//!   by the tier that the period's usage reaches with this event (earlier events are not
-//!   re-priced: the billing API charges in real time). A tier covers `(previous up_to, up_to]`.
-//!   The unit part of a tiered price comes from the tier reached.
+//! - `tiered` and `bulk`: `tiers.rs`.
 //! - `min_amount` / `max_amount` clamp the amount of one event, after tiers.
 //! - Which values apply to an event with dimensions: `dimensions.rs`.
 
+use super::{PricingModel, Shape, UsageType};
 use crate::exact::Exact;
-use crate::product::{PricingModel, TierBasis, UsageType};
 use rust_decimal::Decimal;
 
 /// One PriceValue: a flat price, or one tier.
@@ -36,14 +32,6 @@ impl PriceValue {
     pub fn package(&self) -> Decimal {
         self.package_size.unwrap_or(Decimal::ONE)
     }
-}
-
-/// The shape of a usage price that the arithmetic needs.
-#[derive(Debug, Clone, Copy)]
-pub struct Shape {
-    pub usage_type: UsageType,
-    pub model: PricingModel,
-    pub basis: TierBasis,
 }
 
 /// The amount of one event before clamping and rounding, and how it came about.
@@ -66,13 +54,13 @@ pub struct Computed<'v> {
 pub struct Overflow(pub String);
 
 /// `a ÷ b` for a divisor validation keeps positive (package sizes).
-fn div(a: &Exact, b: Decimal) -> Result<Exact, Overflow> {
+pub(super) fn div(a: &Exact, b: Decimal) -> Result<Exact, Overflow> {
     a.div(&Exact::Dec(b))
         .ok_or_else(|| Overflow(format!("{a} ÷ {b}")))
 }
 
 /// The volume part of `value` for `volume` units of volume, exactly.
-fn volume_part(
+pub(super) fn volume_part(
     value: &PriceValue,
     volume: &Exact,
     model: PricingModel,
@@ -115,7 +103,11 @@ fn volume_part(
     Ok(amount)
 }
 
-fn unit_part(value: &PriceValue, steps: &mut Vec<(&'static str, String)>, explain: bool) -> Exact {
+pub(super) fn unit_part(
+    value: &PriceValue,
+    steps: &mut Vec<(&'static str, String)>,
+    explain: bool,
+) -> Exact {
     let price = value.unit_price.unwrap_or(Decimal::ZERO);
     if explain {
         steps.push(("amount", format!("unit price {price} per event")));
@@ -124,7 +116,7 @@ fn unit_part(value: &PriceValue, steps: &mut Vec<(&'static str, String)>, explai
 }
 
 /// The full formula of one value for one event.
-fn value_amount(
+pub(super) fn value_amount(
     value: &PriceValue,
     shape: Shape,
     volume: &Exact,
@@ -142,33 +134,9 @@ fn value_amount(
     }
 }
 
-/// This event's usage in the tiering basis.
-pub fn tier_usage(
-    values: &[PriceValue],
-    basis: TierBasis,
-    volume: Decimal,
-) -> Result<Exact, Overflow> {
-    match basis {
-        TierBasis::Unit => Ok(Exact::Dec(Decimal::ONE)),
-        TierBasis::Volume => Ok(Exact::Dec(volume)),
-        TierBasis::Package => {
-            let size = values.first().map_or(Decimal::ONE, PriceValue::package);
-            Ok(div(&Exact::Dec(volume), size)?.ceil())
-        }
-    }
-}
-
-/// The tier that cumulative usage `c` falls in: the first with `up_to >= c`; past a bounded
-/// last tier, the last tier (it prices what lies beyond its bound, as `bulk` does).
-fn tier_index(tiers: &[PriceValue], c: &Exact) -> usize {
-    tiers
-        .iter()
-        .position(|t| t.up_to.is_none_or(|up| *c <= Exact::Dec(up)))
-        .unwrap_or(tiers.len().saturating_sub(1))
-}
-
 /// Prices one event with `values` (already selected by dimension), given the usage already in
-/// the tiering period. The amount is exact; the caller clamps and rounds it once.
+/// the tiering period (tiered and bulk prices: `tiers.rs`). The amount is exact; the caller
+/// clamps and rounds it once.
 pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
@@ -176,12 +144,12 @@ pub fn compute<'v>(
     prior: &Exact,
     explain: bool,
 ) -> Result<Option<Computed<'v>>, Overflow> {
-    let mut steps = Vec::new();
     let Some(first) = values.first() else {
         return Ok(None);
     };
     let exact_volume = Exact::Dec(volume);
     if !shape.model.has_tiers() {
+        let mut steps = Vec::new();
         let amount = value_amount(first, shape, &exact_volume, &mut steps, explain)?;
         return Ok(Some(Computed {
             amount,
@@ -190,131 +158,7 @@ pub fn compute<'v>(
             steps,
         }));
     }
-    let usage = tier_usage(values, shape.basis, volume)?;
-    let end = prior.add(&usage);
-    let reached_at = tier_index(values, &end);
-    let reached = values.get(reached_at).unwrap_or(first);
-    if explain {
-        steps.push((
-            "tier",
-            format!(
-                "{} usage {prior} before this event, {end} after it: tier {} ({})",
-                shape.basis_name(),
-                reached_at + 1,
-                bound_text(values, reached_at)
-            ),
-        ));
-    }
-    let graduated_volume = shape.model == PricingModel::Tiered && shape.basis != TierBasis::Unit;
-    let amount = if !graduated_volume {
-        // bulk, or a unit basis where one event is one unit and falls in one tier. A package
-        // basis bills whole packages, as graduated package tiers do.
-        let shape = match shape.basis {
-            TierBasis::Package => Shape {
-                model: PricingModel::Package,
-                ..shape
-            },
-            _ => shape,
-        };
-        value_amount(reached, shape, &exact_volume, &mut steps, explain)?
-    } else {
-        let mut total = Exact::ZERO;
-        if shape.usage_type == UsageType::UnitAndVolume {
-            total = unit_part(reached, &mut steps, explain);
-        }
-        let mut lower = Decimal::ZERO;
-        let last = values.len() - 1;
-        for (i, tier) in values.iter().enumerate() {
-            // The last tier takes all the usage left, bounded or not (`tier_index`).
-            let upper = tier.up_to.filter(|_| i < last);
-            let below_end = upper.filter(|u| Exact::Dec(*u) < end);
-            if let Some(u) = upper {
-                // A tier wholly below the usage already in the period adds nothing.
-                if Exact::Dec(u) <= *prior {
-                    lower = u;
-                    continue;
-                }
-            }
-            let from = if Exact::Dec(lower) < *prior {
-                prior.clone()
-            } else {
-                Exact::Dec(lower)
-            };
-            let to = below_end.map_or_else(|| end.clone(), Exact::Dec);
-            let portion = to.sub(&from);
-            if portion.is_negative() || portion.is_zero() {
-                break;
-            }
-            let past = match tier.up_to {
-                Some(bound) if explain && i == last && end > Exact::Dec(bound) => {
-                    format!(" (past its up_to {bound}: the last tier prices the rest)")
-                }
-                _ => String::new(),
-            };
-            let part = match shape.basis {
-                // In package basis, the portion counts packages and the rate is per package.
-                TierBasis::Package => {
-                    let rate = Exact::Dec(tier.volume_rate.unwrap_or(Decimal::ZERO));
-                    let amount = portion.mul(&rate);
-                    if explain {
-                        steps.push((
-                            "tier",
-                            format!(
-                                "tier {}: {portion} packages{past} × {rate} = {amount}",
-                                i + 1
-                            ),
-                        ));
-                    }
-                    amount
-                }
-                _ => {
-                    if explain {
-                        steps.push((
-                            "tier",
-                            format!("tier {}: {portion} of the volume{past}", i + 1),
-                        ));
-                    }
-                    volume_part(tier, &portion, PricingModel::Tiered, &mut steps, explain)?
-                }
-            };
-            total = total.add(&part);
-            match below_end {
-                Some(u) => lower = u,
-                None => break,
-            }
-        }
-        total
-    };
-    Ok(Some(Computed {
-        amount,
-        value: reached,
-        usage,
-        steps,
-    }))
-}
-
-fn bound_text(tiers: &[PriceValue], i: usize) -> String {
-    let lower = i
-        .checked_sub(1)
-        .and_then(|p| tiers.get(p))
-        .and_then(|t| t.up_to);
-    let upper = tiers.get(i).and_then(|t| t.up_to);
-    match (lower, upper) {
-        (None, Some(u)) => format!("up to {u}"),
-        (Some(l), Some(u)) => format!("over {l} up to {u}"),
-        (Some(l), None) => format!("over {l}"),
-        (None, None) => "all usage".to_string(),
-    }
-}
-
-impl Shape {
-    fn basis_name(&self) -> &'static str {
-        match self.basis {
-            TierBasis::Unit => "event",
-            TierBasis::Volume => "volume",
-            TierBasis::Package => "package",
-        }
-    }
+    super::tiers::tiered(values, shape, volume, prior, explain).map(Some)
 }
 
 /// Clamps to `[min_amount, max_amount]`; says so when it changed anything.

@@ -1,0 +1,269 @@
+//! Quote options: the wire form `{at?, now?, express_in?, products?, prior_usage?, explain?}`
+//! read and checked, then resolved against a catalog once per call ([`Prepared`]).
+
+use crate::catalog::asset::AssetInfo;
+use crate::engine::{Engine, FnvMap, PriceRef};
+use crate::instant::Instant;
+use crate::issue::{Code, Error, ErrorKind, Issue};
+use crate::number::{decimal_from_value, type_name};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+
+/// Usage already consumed in a tiered price's current period, before the event(s) quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorUsage {
+    pub product: String,
+    pub price: String,
+    /// In the price's tiering basis: events, volume or packages.
+    pub quantity: Decimal,
+}
+
+/// How to quote. The wire form is `{at?, express_in?, products?, prior_usage?, explain?}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteOptions {
+    /// The instant to price at; else each event's `occurred_at`; else `now`.
+    pub at: Option<Instant>,
+    /// The host's current time, supplied by a binding (the core reads no clock).
+    pub now: Option<Instant>,
+    /// Asset codes to express every fee and the totals in.
+    pub express_in: Vec<String>,
+    /// Only these product codes (a customer's subscriptions); `None` for all.
+    pub products: Option<Vec<String>>,
+    /// Usage in the current tiering period before the first event, per price.
+    pub prior_usage: Vec<PriorUsage>,
+    /// Whether to list the steps (on by default; batches may turn it off for speed).
+    pub explain: bool,
+}
+
+impl Default for QuoteOptions {
+    fn default() -> Self {
+        QuoteOptions {
+            at: None,
+            now: None,
+            express_in: Vec::new(),
+            products: None,
+            prior_usage: Vec::new(),
+            explain: true,
+        }
+    }
+}
+
+impl QuoteOptions {
+    /// Reads the wire form. `prior_usage` is `{product_code: {price_name: quantity}}`.
+    pub fn from_value(value: &serde_json::Value) -> Result<QuoteOptions, Error> {
+        let mut options = QuoteOptions::default();
+        let mut issues = Vec::new();
+        let bad = |path: &str, message: String| Issue::new(path, Code::InvalidOptions, message);
+        let map = match value {
+            serde_json::Value::Null => return Ok(options),
+            serde_json::Value::Object(map) => map,
+            other => {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    vec![Issue::new(
+                        "",
+                        Code::InvalidType,
+                        format!("options must be an object, found {}", type_name(other)),
+                    )],
+                ))
+            }
+        };
+        for (key, v) in map {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "at" | "now" => match v.as_str().map(Instant::parse) {
+                    Some(Ok(t)) if key == "at" => options.at = Some(t),
+                    Some(Ok(t)) => options.now = Some(t),
+                    Some(Err(m)) => {
+                        issues.push(Issue::new(key.as_str(), Code::InvalidTimestamp, m))
+                    }
+                    None => issues.push(Issue::new(
+                        key.as_str(),
+                        Code::InvalidType,
+                        "expected an RFC 3339 string",
+                    )),
+                },
+                "express_in" | "products" => {
+                    let list = strings(v);
+                    match list {
+                        Some(list) if key == "express_in" => options.express_in = list,
+                        Some(list) => options.products = Some(list),
+                        None => issues.push(Issue::new(
+                            key.as_str(),
+                            Code::InvalidType,
+                            "expected an array of strings",
+                        )),
+                    }
+                }
+                "explain" => match v.as_bool() {
+                    Some(b) => options.explain = b,
+                    None => issues.push(Issue::new(
+                        "explain",
+                        Code::InvalidType,
+                        "expected a boolean",
+                    )),
+                },
+                "prior_usage" => read_prior(v, &mut options.prior_usage, &mut issues),
+                other => issues.push(bad(
+                    other,
+                    format!(
+                        "unknown option {other:?} (at, express_in, products, prior_usage, explain)"
+                    ),
+                )),
+            }
+        }
+        if issues.is_empty() {
+            Ok(options)
+        } else {
+            Err(Error::new(ErrorKind::InvalidArgument, issues))
+        }
+    }
+
+    pub fn from_json(text: &str) -> Result<QuoteOptions, Error> {
+        QuoteOptions::from_value(&crate::engine::parse_json(text)?)
+    }
+}
+
+fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
+}
+
+fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec<Issue>) {
+    let Some(products) = v.as_object() else {
+        issues.push(Issue::new(
+            "prior_usage",
+            Code::InvalidType,
+            "expected {product_code: {price_name: quantity}}",
+        ));
+        return;
+    };
+    for (product, prices) in products {
+        let Some(prices) = prices.as_object() else {
+            issues.push(Issue::new(
+                format!("prior_usage.{product}"),
+                Code::InvalidType,
+                "expected {price_name: quantity}",
+            ));
+            continue;
+        };
+        for (price, q) in prices {
+            let path = format!("prior_usage.{product}.{price}");
+            match decimal_from_value(q, &path) {
+                Ok(d) if d.is_sign_negative() && !d.is_zero() => issues.push(Issue::new(
+                    path,
+                    Code::NegativeAmount,
+                    "prior usage cannot be negative",
+                )),
+                Ok(quantity) => out.push(PriorUsage {
+                    product: product.clone(),
+                    price: price.clone(),
+                    quantity,
+                }),
+                Err(issue) => issues.push(issue),
+            }
+        }
+    }
+}
+
+/// Options resolved against the catalog once per call.
+pub(crate) struct Prepared<'e> {
+    /// Each target with a spelling of its code that lives as long as the engine.
+    pub express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
+    pub products: Option<Vec<usize>>,
+    pub prior: FnvMap<PriceRef, Decimal>,
+}
+
+impl Engine {
+    pub(crate) fn prepare(&self, options: &QuoteOptions) -> Result<Prepared<'_>, Error> {
+        let mut issues = Vec::new();
+        let mut express = Vec::with_capacity(options.express_in.len());
+        for (i, code) in options.express_in.iter().enumerate() {
+            match self.asset_info(code) {
+                // Asking twice for one asset (`USD`, `usd`) expresses it once.
+                Some(info)
+                    if express
+                        .iter()
+                        .any(|(_, x): &(&str, Cow<'_, AssetInfo>)| x.code == info.code) => {}
+                Some(info) => express.push((self.lasting_code(&info), info)),
+                None => issues.push(Issue::new(
+                    format!("express_in[{i}]"),
+                    Code::UnknownAsset,
+                    format!(
+                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
+                    ),
+                )),
+            }
+        }
+        let products = self.catalog().products.as_slice();
+        let find_product = |code: &str| {
+            products
+                .iter()
+                .position(|p| p.code.eq_ignore_ascii_case(code))
+        };
+        let selected = match &options.products {
+            None => None,
+            Some(codes) => {
+                let mut list = Vec::new();
+                for (i, code) in codes.iter().enumerate() {
+                    match find_product(code) {
+                        Some(p) => list.push(p),
+                        None => issues.push(Issue::new(
+                            format!("products[{i}]"),
+                            Code::UnknownProduct,
+                            format!("no product with code {code:?}"),
+                        )),
+                    }
+                }
+                Some(list)
+            }
+        };
+        let mut prior = FnvMap::default();
+        for p in &options.prior_usage {
+            let path = format!("prior_usage.{}.{}", p.product, p.price);
+            let found = find_product(&p.product).and_then(|pi| {
+                let ri = products
+                    .get(pi)?
+                    .prices
+                    .iter()
+                    .position(|r| r.name == p.price)?;
+                Some(PriceRef {
+                    product: pi,
+                    price: ri,
+                })
+            });
+            match found {
+                Some(r) => {
+                    prior.insert(r, p.quantity);
+                }
+                None => issues.push(Issue::new(
+                    path,
+                    Code::UnknownProduct,
+                    "no such product and price",
+                )),
+            }
+        }
+        if issues.is_empty() {
+            Ok(Prepared {
+                express,
+                products: selected,
+                prior,
+            })
+        } else {
+            Err(Error::new(ErrorKind::InvalidArgument, issues))
+        }
+    }
+
+    /// A spelling of an asset's code that lives as long as the engine: the catalog's own, or the
+    /// upper-case ISO code of a currency the catalog does not mention.
+    fn lasting_code(&self, info: &AssetInfo) -> &str {
+        match self.slot(&info.code).and_then(|s| self.info(s)) {
+            Some(known) => &known.code,
+            None => crate::fiat::static_code(&info.code).unwrap_or_default(),
+        }
+    }
+}
