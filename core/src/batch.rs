@@ -1,11 +1,10 @@
 //! Batches: many events quoted in order, with tier usage carried from each to the next.
 
-use crate::engine::{Engine, FnvMap, PriceRef};
+use crate::engine::Engine;
 use crate::event::Event;
-use crate::exact::Exact;
 use crate::issue::{Code, Error, ErrorKind};
 use crate::options::{Prepared, QuoteOptions};
-use crate::quote::Quote;
+use crate::quote::{Ledger, Quote};
 
 /// See [`Engine::session`].
 pub struct Session<'e> {
@@ -24,14 +23,6 @@ impl<'e> Session<'e> {
         self.engine
             .quote_one(event, &self.options, &self.prepared, &mut self.ledger)
     }
-}
-
-/// Tier usage per price and period, carried through a batch.
-#[derive(Default)]
-pub(crate) struct Ledger {
-    pub used: FnvMap<(PriceRef, i64), Exact>,
-    /// The period each price's prior usage belongs to (that of the first event that used it).
-    pub seeded: FnvMap<PriceRef, i64>,
 }
 
 impl Engine {

@@ -127,7 +127,7 @@ impl<'a> Event<'a> {
                 Issue::new(
                     "event_type",
                     Code::LimitExceeded,
-                    crate::catalog::long_string(&self.event_type),
+                    crate::limits::long_string(&self.event_type),
                 )
                 .prefixed(prefix),
             );

@@ -33,6 +33,15 @@ pub const TIES_REPORTED: usize = 100;
 /// chunks and have no limit.
 pub const BATCH_EVENTS: usize = 10_000_000;
 
+/// The message for a string past [`STRING_BYTES`].
+pub(crate) fn long_string(s: &str) -> String {
+    format!(
+        "a string of {} bytes; ratecard reads names and codes of at most {}",
+        s.len(),
+        STRING_BYTES
+    )
+}
+
 /// `limit_exceeded` for a batch of `n` events past [`BATCH_EVENTS`].
 pub fn check_batch(n: usize) -> Result<(), crate::Error> {
     if n <= BATCH_EVENTS {

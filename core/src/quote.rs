@@ -6,11 +6,11 @@
 //! asked for (`convert.rs`), allocating so that the expressed fees add up to the expressed
 //! total. `explain` lists every step.
 
-use crate::batch::Ledger;
 use crate::catalog::asset::AssetInfo;
 use crate::catalog::product::{PriceKind, UsagePrice};
-use crate::engine::Engine;
+use crate::engine::{Engine, FnvMap, PriceRef};
 use crate::event::{volume_of, Event};
+use crate::exact::allocate;
 use crate::exact::Exact;
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
@@ -20,7 +20,6 @@ use crate::options::{Prepared, QuoteOptions};
 use crate::pricing::price::{clamp, compute};
 use crate::pricing::tiers::period_key;
 use crate::pricing::{Shape, UsageType};
-use crate::rounding::allocate;
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
@@ -187,6 +186,14 @@ pub struct Quote<'a> {
     pub equivalents: AmountMap<'a>,
     pub warnings: Vec<Issue>,
     pub explain: Vec<Step>,
+}
+
+/// Tier usage per price and period, carried through a batch.
+#[derive(Default)]
+pub(crate) struct Ledger {
+    pub used: FnvMap<(PriceRef, i64), Exact>,
+    /// The period each price's prior usage belongs to (that of the first event that used it).
+    pub seeded: FnvMap<PriceRef, i64>,
 }
 
 fn rounding_text(

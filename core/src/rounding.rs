@@ -12,7 +12,6 @@
 //! banker's rounding, OpenMeter's precedent, so that rounding errors do not drift one way over
 //! millions of events. Units *bought* round down so nobody gets units they did not pay for.
 
-use crate::exact::Exact;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
@@ -91,37 +90,6 @@ pub fn ulp(places: u32) -> Decimal {
     Decimal::new(1, places.min(28))
 }
 
-/// Splits `total` (already rounded to `places`) over exact `parts` so that the rounded parts
-/// add up to it exactly: each part is floored, and the units left over go one each to the parts
-/// with the largest remainders, ties to the earlier part (remainders are compared exactly, so a
-/// tie is a tie). Without this, three fees of $0.333… would show $0.33 each under a total of
-/// $1.00. `None` when a part does not fit a decimal.
-///
-/// The units left over are never more than the parts: every mode rounds `Σ parts` to at least
-/// its floor, which is at least `Σ floor(part)`, and to less than `Σ floor(part)` plus one unit
-/// per part.
-pub fn allocate(total: Decimal, parts: &[Exact], places: u32) -> Option<Vec<Decimal>> {
-    let unit = Exact::Dec(ulp(places));
-    // Floors stay exact: a part may fit a decimal only once its unit is added back.
-    let mut out: Vec<Exact> = parts
-        .iter()
-        .map(|p| p.rounded(places, RoundingMode::Floor))
-        .collect();
-    let mut left = out.iter().fold(Exact::Dec(total), |left, f| left.sub(f));
-    let remainders: Vec<Exact> = parts.iter().zip(&out).map(|(p, f)| p.sub(f)).collect();
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by(|&a, &b| remainders.get(b).cmp(&remainders.get(a)).then(a.cmp(&b)));
-    for i in order {
-        if left < unit {
-            break;
-        }
-        let slot = out.get_mut(i)?;
-        *slot = slot.add(&unit);
-        left = left.sub(&unit);
-    }
-    out.iter().map(Exact::to_decimal).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,53 +113,6 @@ mod tests {
         ];
         for (mode, input, want) in cases {
             assert_eq!(mode.round(d(input), 2), d(want), "{mode} {input}");
-        }
-    }
-
-    #[test]
-    fn allocation_sums_to_the_total() {
-        let third = Exact::Dec(d("1")).div(&Exact::Dec(d("3"))).unwrap();
-        let got = allocate(d("1.00"), &[third.clone(), third.clone(), third], 2).unwrap();
-        assert_eq!(got, vec![d("0.34"), d("0.33"), d("0.33")]);
-        assert_eq!(got.iter().copied().sum::<Decimal>(), d("1.00"));
-    }
-
-    #[test]
-    fn allocation_gives_leftovers_to_largest_remainders() {
-        let got = allocate(
-            d("0.20"),
-            &[Exact::Dec(d("0.101")), Exact::Dec(d("0.099"))],
-            2,
-        )
-        .unwrap();
-        assert_eq!(got, vec![d("0.10"), d("0.10")]);
-    }
-
-    /// The quote takes a lone fee's part to be the rounded total without calling `allocate`.
-    #[test]
-    fn one_part_is_the_total_in_every_mode() {
-        let modes = [
-            RoundingMode::HalfEven,
-            RoundingMode::HalfAwayFromZero,
-            RoundingMode::HalfTowardZero,
-            RoundingMode::Floor,
-            RoundingMode::Ceiling,
-            RoundingMode::Up,
-            RoundingMode::Down,
-        ];
-        for mode in modes {
-            for p in [
-                "0.125", "0.135", "-0.335", "-0.331", "7", "0.005", "-0.005", "12.3456",
-            ] {
-                for places in [0, 2, 3] {
-                    let total = mode.round(d(p), places);
-                    assert_eq!(
-                        allocate(total, &[Exact::Dec(d(p))], places),
-                        Some(vec![total]),
-                        "{mode} {p} {places}"
-                    );
-                }
-            }
         }
     }
 }

@@ -11,7 +11,6 @@ use crate::issue::{Code, Report};
 use crate::rounding::RoundingMode;
 use asset::{read_asset, Asset};
 use product::{read_product, PriceKind, Product};
-pub(crate) use reader::long_string;
 use reader::{index, Found, Obj};
 use serde_json::Value;
 use std::collections::HashMap;

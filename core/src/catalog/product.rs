@@ -3,7 +3,7 @@
 //! Reading also checks everything that can be checked inside one product (a price's values and
 //! tiers: `values.rs`); the catalog (`mod.rs`) checks what spans products and assets.
 
-use super::reader::{index, long_string, Found, Obj};
+use super::reader::{index, Found, Obj};
 use super::values::read_pricing_list;
 pub use super::values::Pricing;
 use crate::issue::Code;
@@ -343,7 +343,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
                 let path = index(&calc.at("billable_dimensions"), i);
                 match d.as_str() {
                     Some(s) if s.len() > limits::STRING_BYTES => {
-                        found.error(&path, Code::LimitExceeded, long_string(s));
+                        found.error(&path, Code::LimitExceeded, limits::long_string(s));
                     }
                     Some(s) if !s.is_empty() => dims.push(s.to_string()),
                     Some(_) => found.error(

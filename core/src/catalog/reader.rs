@@ -117,7 +117,7 @@ impl<'v> Obj<'v> {
     pub fn opt_str(&self, found: &mut Found, key: &str) -> Option<&'v str> {
         match self.get(key)? {
             Value::String(s) if s.len() > limits::STRING_BYTES => {
-                found.error(&self.at(key), Code::LimitExceeded, long_string(s));
+                found.error(&self.at(key), Code::LimitExceeded, limits::long_string(s));
                 None
             }
             Value::String(s) => Some(s.as_str()),
@@ -332,15 +332,6 @@ impl<'v> Obj<'v> {
         }
         self.opt_obj(found, key)
     }
-}
-
-/// The message for a string past [`limits::STRING_BYTES`].
-pub(crate) fn long_string(s: &str) -> String {
-    format!(
-        "a string of {} bytes; ratecard reads names and codes of at most {}",
-        s.len(),
-        limits::STRING_BYTES
-    )
 }
 
 /// `path[i]`

@@ -1,6 +1,6 @@
 //! A price's values: plain price values, tiers, or dimensional prices, read and checked.
 
-use super::reader::{index, long_string, Found, Obj};
+use super::reader::{index, Found, Obj};
 use crate::issue::Code;
 use crate::limits;
 use crate::pricing::dimensions::{ties, DimValue, DimensionalPrice, Values};
@@ -118,10 +118,10 @@ fn read_values(
             for (key, value) in d.map {
                 match value.as_str() {
                     _ if key.len() > limits::STRING_BYTES => {
-                        found.error(&d.path, Code::LimitExceeded, long_string(key));
+                        found.error(&d.path, Code::LimitExceeded, limits::long_string(key));
                     }
                     Some(s) if s.len() > limits::STRING_BYTES => {
-                        found.error(&d.at(key), Code::LimitExceeded, long_string(s));
+                        found.error(&d.at(key), Code::LimitExceeded, limits::long_string(s));
                     }
                     Some("*") => pattern.push((key.clone(), DimValue::Any)),
                     Some(s) => pattern.push((key.clone(), DimValue::Exact(s.to_string()))),
