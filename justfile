@@ -14,9 +14,9 @@ check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# The Rust core and the CLI: unit, conformance-vector, property and command-line tests.
+# The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:
-    cargo test -p ratecard -p ratecard-cli
+    cargo test -p ratecard -p ratecard-cli -p ratecard-js-host
 
 # WebAssembly: build into packages/wasm, vectors, the page in Chromium, a Vite production build.
 test-wasm:
@@ -49,9 +49,10 @@ build-node:
     bash scripts/build-node.sh
 
 # Benchmarks are not part of `just test`; BENCHMARKS.md records them.
-# Criterion benchmarks of the Rust core.
+# Criterion benchmarks of the Rust core and of the tape the JavaScript faces use.
 bench-core:
     cargo bench -p ratecard --bench quote
+    cargo bench -p ratecard-js-host --bench tape
 
 # @ratecard/wasm against a hand-rolled decimal.js quoter.
 bench-wasm:

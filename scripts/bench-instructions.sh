@@ -22,8 +22,9 @@ if [[ $# -ge 1 ]]; then
     work="$(mktemp -d)"
     trap 'git -C "$root" worktree remove --force "$work/tree" >/dev/null 2>&1; rm -rf "$work"' EXIT
     git worktree add --detach "$work/tree" "$1" >/dev/null 2>&1
-    mkdir -p "$work/tree/core/examples"
+    mkdir -p "$work/tree/core/examples" "$work/tree/core/benches"
     cp core/examples/quote_loop.rs "$work/tree/core/examples/"
+    cp core/benches/catalog.json "$work/tree/core/benches/"
     build "$work/tree" "$root/target/bench-rev"
     bins+=("$root/target/bench-rev/release/examples/quote_loop")
     header="| scenario | $1 | this checkout | change |"

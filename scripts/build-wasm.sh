@@ -18,7 +18,7 @@
 #
 # Fast when nothing changed. Env: SKIP_SETUP=1 skips step 1; WASM_OPT=0 skips step 4;
 # WASM_OPT_LEVEL=z (default) | s | 2 | 3 picks rustc's opt-level (and wasm-opt's) for the default
-# module; WASM_HOT_OPT=2|3 compiles its hot crates (ratecard, rust_decimal) at that level;
+# module; WASM_HOT_OPT=2|3 compiles its hot crates (ratecard, ratecard-js-host, rust_decimal) at that level;
 # WASM_FAST_LEVEL=2 (default) | 3 | s is the fast module's hot-crate level; WASM_FAST=0 skips
 # the fast module (node.js then falls back to the default one). WASM_STD_OPT=3 (build-std route
 # only) compiles std's crates (core, alloc, std, the allocator) of the default module at that
@@ -46,7 +46,7 @@ case "$fast" in s|2|3) ;; *) echo "WASM_FAST_LEVEL must be s, 2 or 3" >&2; exit 
 # Two modules from the same code, behind the same JavaScript glue:
 #   pkg/ratecard_wasm_bg.wasm       for browsers and bundlers: size first (opt-level z)
 #   pkg/ratecard_wasm_fast_bg.wasm  for Node (the package's "node" entry): the crates a quote
-#                                   spends its time in (ratecard, rust_decimal) at opt-level 2,
+#                                   spends its time in (ratecard, ratecard-js-host, rust_decimal) at opt-level 2,
 #                                   about twice as fast a quote for ~25 KB more (BENCHMARKS.md)
 # build_module PROFILE RUSTC_LEVEL HOT_LEVEL(or "") STD_LEVEL(or "") WASM_OPT_LEVEL OUT_NAME
 build_module() {
@@ -70,7 +70,7 @@ build_module() {
     fi
     local hot_flags=()
     if [[ -n "$hot" ]]; then
-        for c in ratecard rust_decimal; do
+        for c in ratecard ratecard-js-host rust_decimal; do
             hot_flags+=(--config "profile.$profile.package.$c.opt-level=$hot")
         done
     fi

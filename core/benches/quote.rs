@@ -24,44 +24,11 @@ fn usage(name: &str, event: &str, usage: Value, extra: Value, pricing: Value) ->
     price
 }
 
+/// The benchmarks' catalog (also the instruction counts' in `examples/quote_loop.rs`, and the
+/// tape's in `bindings/js-host/benches`): a unit, a three-way dimensional volume (12
+/// dimensional prices), a packaged volume and a graduated tiered price.
 fn catalog() -> Value {
-    let dims: Vec<Value> = ["gen4", "gen4_turbo", "*"]
-        .iter()
-        .flat_map(|m| {
-            ["hd", "*"].iter().flat_map(move |q| {
-                ["1080p", "*"].iter().map(move |r| {
-                    let exact = [m, q, r].iter().filter(|x| ***x != "*").count() as i64;
-                    json!({"dimensions": {"model": m, "quality": q, "resolution": r},
-                           "values": [{"volume_rate": 5 + exact * 3}]})
-                })
-            })
-        })
-        .collect();
-    json!({
-        "assets": [
-            {"code": "CREDIT", "name": "Credits", "precision": 0, "rates": [{"source": "USD", "inverse_rate": 100}]},
-            {"code": "IMG", "name": "Image credits", "precision": 2, "symbol": "📸", "label": "image",
-             "rates": [{"source": "USD", "rate": 0.10}, {"source": "USD", "rate": 0.12, "valid_from": "2026-02-26T15:51:28.071Z"}]}
-        ],
-        "products": [{"code": "bench", "name": "Bench", "prices": [
-            usage("unit", "image_generated", json!({"event_type": "image_generated", "usage_type": "unit"}), json!({}),
-                  json!([{"asset": "IMG", "values": [{"unit_price": 1}]}])),
-            usage("video", "video_generated",
-                  json!({"event_type": "video_generated", "usage_type": "volume", "volume_field": "seconds",
-                         "billable_dimensions": ["model", "quality", "resolution"]}), json!({}),
-                  json!([{"asset": "CREDIT", "values": dims}])),
-            usage("tokens", "response_completed",
-                  json!({"event_type": "response_completed", "usage_type": "volume", "volume_field": "tokens"}),
-                  json!({"pricing_model": "package"}),
-                  json!([{"asset": "USD", "values": [{"volume_rate": "0.002", "package_size": 1000}]}])),
-            usage("storage", "file_stored",
-                  json!({"event_type": "file_stored", "usage_type": "volume", "volume_field": "gb"}),
-                  json!({"pricing_model": "tiered", "tiering": {"basis": "volume", "period": "monthly"}}),
-                  json!([{"asset": "USD", "values": [
-                      {"up_to": 100, "volume_rate": "0.10"}, {"up_to": 1000, "volume_rate": "0.08"},
-                      {"up_to": 10000, "volume_rate": "0.05"}, {"volume_rate": "0.02"}]}])),
-        ]}]
-    })
+    serde_json::from_str(include_str!("catalog.json")).unwrap()
 }
 
 fn big_catalog(prices: usize) -> Value {
@@ -148,21 +115,6 @@ fn bench(c: &mut Criterion) {
             serde_json::to_string(&engine.quote(&event, &lean).unwrap()).unwrap()
         })
     });
-    // The tape (what the JavaScript faces use): record in, compact quote out.
-    let record = tape_record(4.5, "gen4", "hd", "720p");
-    let fields = engine.data_fields("video_generated").join(",");
-    assert_eq!(fields, "seconds,model,quality,resolution");
-    let mut tape = ratecard::Tape::new();
-    let mut out = Vec::new();
-    g.bench_function("dimensional_3way_tape", |b| {
-        b.iter(|| {
-            out.clear();
-            assert!(engine.quote_tape(&mut tape, black_box(&record), &lean, &mut out));
-        })
-    });
-    g.bench_function("read_event_tape", |b| {
-        b.iter(|| ratecard::tape::read_event(&engine, black_box(&record)).unwrap())
-    });
     g.finish();
 
     let models = ["gen4", "gen4_turbo", "veo"];
@@ -190,39 +142,6 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("quote_many_json_100k", |b| {
         b.iter(|| engine.quote_many_json(black_box(&events), &lean).unwrap())
-    });
-    // As the JavaScript writer makes a batch: records naming their strings (byte 254, then the
-    // string's number), the strings once after them.
-    let strings = [
-        "video_generated",
-        "2026-03-01T12:00:00Z",
-        "gen4",
-        "gen4_turbo",
-        "veo",
-        "hd",
-        "sd",
-        "1080p",
-    ];
-    let mut records = vec![255];
-    records.extend_from_slice(&100_000u32.to_le_bytes());
-    for i in 0..100_000usize {
-        records.extend_from_slice(&[254, 0, 1, 254, 1, 4, 2]);
-        records.extend_from_slice(&((i % 60) as f64).to_le_bytes());
-        let model = 2 + (i % 3) as u8;
-        let quality = if i % 2 == 0 { 5 } else { 6 };
-        records.extend_from_slice(&[1, 254, model, 1, 254, quality, 1, 254, 7]);
-    }
-    records.push(strings.len() as u8);
-    for s in strings {
-        records.push(s.len() as u8);
-        records.extend_from_slice(s.as_bytes());
-    }
-    g.bench_function("quote_many_tape_100k", |b| {
-        b.iter(|| {
-            let mut out = Vec::new();
-            assert!(engine.quote_many_tape(black_box(&records), &lean, &mut out));
-            out
-        })
     });
     g.bench_function("quote_many_100k", |b| {
         b.iter(|| engine.quote_many(black_box(&events), &lean).unwrap())
@@ -304,23 +223,3 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
-
-/// A `video_generated` event as a tape record (`core/src/tape.rs`), as the JavaScript writer
-/// makes it: seconds, model, quality, resolution.
-fn tape_record(seconds: f64, model: &str, quality: &str, resolution: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let put = |out: &mut Vec<u8>, s: &str| {
-        out.push(s.len() as u8);
-        out.extend_from_slice(s.as_bytes());
-    };
-    put(&mut out, "video_generated");
-    out.push(1);
-    put(&mut out, "2026-03-01T12:00:00Z");
-    out.extend_from_slice(&[4, 2]);
-    out.extend_from_slice(&seconds.to_le_bytes());
-    for s in [model, quality, resolution] {
-        out.push(1);
-        put(&mut out, s);
-    }
-    out
-}

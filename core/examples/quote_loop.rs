@@ -6,54 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ratecard::{Decimal, Engine, Event, Instant, QuoteOptions, Scalar};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::hint::black_box;
 
-fn usage(name: &str, calc: Value, extra: Value, pricing: Value) -> Value {
-    let mut p = json!({"name": name, "type": "usage_based", "billing_model": {"type": "real_time"},
-                       "usage_calculation": calc, "pricing": pricing});
-    if let (Some(p), Some(e)) = (p.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    p
-}
-
-/// The benchmark's catalog (`core/benches/quote.rs`).
+/// The benchmark's catalog (`core/benches/catalog.json`).
 fn catalog() -> Value {
-    let dims: Vec<Value> = ["gen4", "gen4_turbo", "*"]
-        .iter()
-        .flat_map(|m| {
-            ["hd", "*"].iter().flat_map(move |q| {
-                ["1080p", "*"].iter().map(move |r| {
-                    let exact = [m, q, r].iter().filter(|x| ***x != "*").count() as i64;
-                    json!({"dimensions": {"model": m, "quality": q, "resolution": r},
-                           "values": [{"volume_rate": 5 + exact * 3}]})
-                })
-            })
-        })
-        .collect();
-    json!({
-        "assets": [
-            {"code": "CREDIT", "name": "Credits", "precision": 0, "rates": [{"source": "USD", "inverse_rate": 100}]},
-            {"code": "IMG", "name": "Image credits", "precision": 2,
-             "rates": [{"source": "USD", "rate": 0.10}, {"source": "USD", "rate": 0.12, "valid_from": "2026-02-26T15:51:28.071Z"}]}
-        ],
-        "products": [{"code": "bench", "name": "Bench", "prices": [
-            usage("unit", json!({"event_type": "image_generated", "usage_type": "unit"}), json!({}),
-                  json!([{"asset": "IMG", "values": [{"unit_price": 1}]}])),
-            usage("video", json!({"event_type": "video_generated", "usage_type": "volume", "volume_field": "seconds",
-                                  "billable_dimensions": ["model", "quality", "resolution"]}), json!({}),
-                  json!([{"asset": "CREDIT", "values": dims}])),
-            usage("tokens", json!({"event_type": "response_completed", "usage_type": "volume", "volume_field": "tokens"}),
-                  json!({"pricing_model": "package"}),
-                  json!([{"asset": "USD", "values": [{"volume_rate": "0.002", "package_size": 1000}]}])),
-            usage("storage", json!({"event_type": "file_stored", "usage_type": "volume", "volume_field": "gb"}),
-                  json!({"pricing_model": "tiered", "tiering": {"basis": "volume", "period": "monthly"}}),
-                  json!([{"asset": "USD", "values": [
-                      {"up_to": 100, "volume_rate": "0.10"}, {"up_to": 1000, "volume_rate": "0.08"},
-                      {"up_to": 10000, "volume_rate": "0.05"}, {"volume_rate": "0.02"}]}])),
-        ]}]
-    })
+    serde_json::from_str(include_str!("../benches/catalog.json")).unwrap()
 }
 
 fn main() {

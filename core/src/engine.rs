@@ -8,7 +8,6 @@ use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue, Report};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Where a usage price sits in the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,73 +24,11 @@ pub(crate) struct Indexed {
     pub slots: Vec<usize>,
 }
 
-/// A fast unkeyed hash (FNV-1a for loose bytes, a multiply-rotate step for whole words):
-/// the keys are catalog strings, template numbers and a batch's records (to find its twins).
-/// SipHash costs more than the rest of a unit quote, and a caller who crafts colliding records
-/// only slows their own batch.
-#[derive(Default, Clone, Copy, Debug)]
-pub(crate) struct Fnv(u64);
-
-impl Fnv {
-    /// One whole word mixed in: a full-width odd multiplier carries every input bit upwards,
-    /// the rotation brings the high bits back down for the next word.
-    fn word(h: u64, v: u64) -> u64 {
-        (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    /// The high half folded into the low: the table picks buckets by the low bits.
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-    /// Whole words at once: integer keys (the tape's templates) need no byte-by-byte mixing.
-    fn write_u64(&mut self, v: u64) {
-        self.0 = Self::word(self.0, v);
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        // Eight bytes a step: a batch's twins are found by hashing whole records.
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            if let Ok(w) = <[u8; 8]>::try_from(word) {
-                h = Self::word(h, u64::from_le_bytes(w));
-            }
-        }
-        for b in words.remainder() {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// Tells engines apart for caches that key on an engine's addresses (the tape's templates):
-/// fresh for every engine and every clone, never reused while the process runs.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct EngineId(pub u64);
-
-impl EngineId {
-    fn fresh() -> EngineId {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        EngineId(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-    }
-}
-
-impl Clone for EngineId {
-    fn clone(&self) -> EngineId {
-        EngineId::fresh()
-    }
-}
+/// The engine's maps hash with rustc's Fx hash: their keys are a catalog's strings and a
+/// quote looks them up per event, where SipHash would cost more than a unit quote's arithmetic.
+/// (Unlike SipHash it is not seeded: a catalog made to collide could slow building its engine,
+/// not validation, whose maps keep std's seeded hash.)
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// A validated catalog, indexed for quoting. Cheap to share across threads (`Sync`).
 #[derive(Debug, Clone)]
@@ -101,17 +38,16 @@ pub struct Engine {
     /// Every asset the catalog mentions, custom and fiat.
     infos: Vec<AssetInfo>,
     /// Slots in `infos` by upper-case code.
-    slots: FnvMap<String, usize>,
+    slots: FastMap<String, usize>,
     /// Usage prices by event type, in catalog order.
-    by_event_type: FnvMap<String, Vec<Indexed>>,
+    by_event_type: FastMap<String, Vec<Indexed>>,
     /// Every instant at which a rate entry starts or ends, sorted and distinct.
     rate_boundaries: Vec<Instant>,
     tiered: bool,
     /// The event types a tiered price prices (usually none or one or two).
     tiered_types: Vec<String>,
-    /// The data keys the usage prices of each event type read, for the tape (`tape.rs`).
-    fields: FnvMap<String, Vec<String>>,
-    pub(crate) id: EngineId,
+    /// The data keys the usage prices of each event type read ([`Engine::data_fields`]).
+    fields: FastMap<String, Vec<String>>,
 }
 
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
@@ -158,13 +94,12 @@ impl Engine {
             catalog,
             warnings,
             infos: Vec::new(),
-            slots: FnvMap::default(),
-            by_event_type: FnvMap::default(),
+            slots: FastMap::default(),
+            by_event_type: FastMap::default(),
             rate_boundaries: Vec::new(),
             tiered: false,
             tiered_types: Vec::new(),
-            fields: FnvMap::default(),
-            id: EngineId::fresh(),
+            fields: FastMap::default(),
         };
         let mut codes: Vec<String> = Vec::new();
         for asset in &engine.catalog.assets {
@@ -188,7 +123,7 @@ impl Engine {
                 engine.infos.push(info);
             }
         }
-        let mut by_event_type: FnvMap<String, Vec<Indexed>> = FnvMap::default();
+        let mut by_event_type: FastMap<String, Vec<Indexed>> = FastMap::default();
         for (pi, product) in engine.catalog.products.iter().enumerate() {
             for (ri, price) in product.prices.iter().enumerate() {
                 if let PriceKind::Usage(usage) = &price.kind {
@@ -244,8 +179,8 @@ impl Engine {
 
     /// Per event type, every data key a price reads: the volume field, the billable
     /// dimensions and the keys of dimensional prices, first-seen order.
-    fn read_fields(&self) -> FnvMap<String, Vec<String>> {
-        let mut fields: FnvMap<String, Vec<String>> = FnvMap::default();
+    fn read_fields(&self) -> FastMap<String, Vec<String>> {
+        let mut fields: FastMap<String, Vec<String>> = FastMap::default();
         // What each list already holds, so that adding stays constant-time.
         let mut seen: std::collections::HashSet<(&str, &str)> = Default::default();
         for product in &self.catalog.products {

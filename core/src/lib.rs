@@ -58,9 +58,8 @@ pub mod quote;
 mod ratio;
 pub mod rounding;
 pub mod schema;
-pub mod tape;
 
-pub use batch::Session;
+pub use batch::{Place, Session, Twins};
 pub use catalog::rate::{RateEntry, RateValue, Schedule};
 pub use catalog::{Catalog, Settings};
 pub use convert::Conversion;
@@ -74,7 +73,6 @@ pub use quote::{AmountMap, Fee, Quote, Step, Sums};
 pub use rounding::RoundingMode;
 pub use rust_decimal::Decimal;
 pub use schema::{schema, schema_json};
-pub use tape::Tape;
 
 /// The crate version, for `--version` and the bindings.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

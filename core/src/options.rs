@@ -2,7 +2,7 @@
 //! read and checked, then resolved against a catalog once per call ([`Prepared`]).
 
 use crate::catalog::asset::AssetInfo;
-use crate::engine::{Engine, FnvMap, PriceRef};
+use crate::engine::{Engine, FastMap, PriceRef};
 use crate::instant::Instant;
 use crate::issue::{Code, Error, ErrorKind, Issue};
 use crate::number::{decimal_from_value, type_name};
@@ -175,7 +175,7 @@ pub(crate) struct Prepared<'e> {
     /// Each target with a spelling of its code that lives as long as the engine.
     pub express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
     pub products: Option<Vec<usize>>,
-    pub prior: FnvMap<PriceRef, Decimal>,
+    pub prior: FastMap<PriceRef, Decimal>,
 }
 
 impl Engine {
@@ -222,7 +222,7 @@ impl Engine {
                 Some(list)
             }
         };
-        let mut prior = FnvMap::default();
+        let mut prior = FastMap::default();
         for p in &options.prior_usage {
             let path = format!("prior_usage.{}.{}", p.product, p.price);
             let found = find_product(&p.product).and_then(|pi| {

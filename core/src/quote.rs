@@ -8,7 +8,7 @@
 
 use crate::catalog::asset::AssetInfo;
 use crate::catalog::product::{PriceKind, UsagePrice};
-use crate::engine::{Engine, FnvMap, PriceRef};
+use crate::engine::{Engine, FastMap, PriceRef};
 use crate::event::{volume_of, Event};
 use crate::exact::allocate;
 use crate::exact::Exact;
@@ -155,10 +155,21 @@ pub struct Fee<'a> {
     pub description: Option<&'a str>,
     pub amount: Amount,
     pub equivalents: AmountMap<'a>,
-    /// Where in the engine the fee's price value lives: with the dimensions, it fixes every
-    /// field above but the volume and the amounts, which is what the tape's templates key on.
+    /// Where in the engine the fee's price value lives (see [`Fee::shape_key`]).
     #[serde(skip)]
     pub(crate) origin: usize,
+}
+
+impl<'a> Fee<'a> {
+    /// What fixes every field of this fee but `input_volume`, `amount` and `equivalents`: its
+    /// price value (an identity that holds while its engine lives, and only in that engine) and
+    /// its dimensions. Fees with equal keys differ only in those three fields, so a binding can
+    /// keep a fee's constant part once per key (the JavaScript tape's templates, Python's fee
+    /// shapes) and send or build only what varies.
+    pub fn shape_key(&self) -> (usize, &[(&'a str, Cow<'a, str>)]) {
+        let dims = self.dimensions.as_ref().map_or(&[][..], |d| d.0.as_slice());
+        (self.origin, dims)
+    }
 }
 
 /// One step of a quote's explanation.
@@ -191,9 +202,9 @@ pub struct Quote<'a> {
 /// Tier usage per price and period, carried through a batch.
 #[derive(Default)]
 pub(crate) struct Ledger {
-    pub used: FnvMap<(PriceRef, i64), Exact>,
+    pub used: FastMap<(PriceRef, i64), Exact>,
     /// The period each price's prior usage belongs to (that of the first event that used it).
-    pub seeded: FnvMap<PriceRef, i64>,
+    pub seeded: FastMap<PriceRef, i64>,
 }
 
 fn rounding_text(

@@ -6,6 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use ratecard::{Decimal, Engine, Event, Instant, QuoteOptions};
+use ratecard_js_host::{Tape, TapeQuotes};
 
 const CATALOG: &str = include_str!("../../../examples/tutorial-catalog.json");
 
@@ -25,9 +26,9 @@ fuzz_target!(|data: &[u8]| {
         }
         // The same bytes as tape records (the JavaScript faces' fast path).
         let quiet = QuoteOptions { explain: false, ..options.clone() };
-        let _ = engine.quote_tape(&mut ratecard::Tape::new(), event.as_bytes(), &quiet, &mut Vec::new());
+        let _ = engine.quote_tape(&mut Tape::new(), event.as_bytes(), &quiet, &mut Vec::new());
         let _ = engine.quote_many_tape(event.as_bytes(), &quiet, &mut Vec::new());
-        let _ = ratecard::tape::read_event(&engine, event.as_bytes());
+        let _ = ratecard_js_host::tape::read_event(&engine, event.as_bytes());
         if let Ok(amount) = ratecard::parse_decimal(event) {
             for (from, to) in [("USD", "CREDIT"), ("CREDIT", "VIDGENMIN"), ("VIDGENMIN", "USD")] {
                 let _ = engine.convert(amount, from, to, now.unwrap_or_else(|| unreachable!()));

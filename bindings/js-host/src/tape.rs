@@ -1,7 +1,7 @@
 //! The tape: a compact binary form of events in and quotes out, for the JavaScript faces.
 //!
 //! Why it exists: in WebAssembly and in a Node addon the price of a single quote is set by the
-//! boundary, not by the arithmetic (`shared/design/performance.md`). Writing an event as JSON,
+//! boundary, not by the arithmetic (BENCHMARKS.md measures each way across). Writing an event as JSON,
 //! reading it back in Rust, writing the Quote as JSON and `JSON.parse`-ing it again cost about
 //! ten times the pricing itself, and so do strings passed as call arguments (a Node addon spends
 //! more converting one string argument than pricing). So the JavaScript side writes each event
@@ -15,8 +15,11 @@
 //!
 //! The tape is an optimisation and nothing else: whatever it cannot carry (explanation steps,
 //! any error) makes these functions return `false` or `None`, and the binding answers through
-//! the JSON path, whose output is the reference. `tests/js/tape.test.mjs` checks that both give
-//! the same objects for every conformance vector.
+//! the JSON path, whose output is the reference. The JavaScript tests check that both give the
+//! same objects for every conformance vector. It lives here, beside the two JavaScript bindings
+//! that use it, and the core knows nothing of it: what it needs of the core is plain API (an
+//! event's data fields, a fee's shape key, a batch's [`ratecard::Twins`]). `docs/tape.md` has the
+//! protocol for readers of the JavaScript side.
 //!
 //! Grammar (integers little-endian; `[x]` is present when a flag or mask bit says so):
 //!
@@ -57,11 +60,9 @@
 //! `JSON.stringify` ([`scalar_from_f64`]), so a tape event prices like its JSON form to the last
 //! digit.
 
-use crate::engine::{Engine, FnvMap};
-use crate::event::{scalar_from_f64, Event, Scalar};
-use crate::instant::Instant;
-use crate::options::QuoteOptions;
-use crate::quote::{Fee, Quote};
+use ratecard::event::scalar_from_f64;
+use ratecard::{Engine, Event, Fee, Instant, Place, Quote, QuoteOptions, Scalar, Step};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 /// Templates kept per engine before new fee shapes are sent in the scratch slot instead:
@@ -71,14 +72,14 @@ pub const MAX_TEMPLATES: usize = 4096;
 /// The fee templates one decoder knows. Single quotes share one per engine (the decoder reads
 /// each answer before the next call); a batch uses its own, so concurrent batches never
 /// interleave.
+/// A `Tape` belongs to one engine (its keys are that engine's fee shapes): a binding keeps it
+/// beside its engine.
 #[derive(Debug, Default, Clone)]
 pub struct Tape {
-    /// The engine whose addresses `templates` holds (see [`Fee::origin`]).
-    engine: u64,
-    /// Templates by the fee's origin (its price value's address in the engine) and a hash of
-    /// its dimension values; the values are compared in full before a template is reused, so a
-    /// hash collision costs a comparison, never a wrong fee.
-    templates: FnvMap<(usize, u64), Vec<Template>>,
+    /// Templates by the fee's shape key's price value and a hash of its dimensions
+    /// ([`Fee::shape_key`]); the dimensions are compared in full before a template is reused,
+    /// so a hash collision costs a comparison, never a wrong fee.
+    templates: FxHashMap<(usize, u64), Vec<Template>>,
     count: usize,
     /// The last instant written and its text: a batch's events often share one.
     at: Option<(Instant, String)>,
@@ -318,12 +319,12 @@ fn put_text(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) -> bool {
     }
 }
 
-fn put_amount(out: &mut Vec<u8>, a: crate::number::Amount) -> bool {
-    put_text(out, |o| crate::number::push_amount(o, a))
+fn put_amount(out: &mut Vec<u8>, a: ratecard::Amount) -> bool {
+    put_text(out, |o| ratecard::number::push_amount(o, a))
 }
 
-fn put_decimal(out: &mut Vec<u8>, d: rust_decimal::Decimal) -> bool {
-    put_text(out, |o| crate::number::push_decimal(o, d))
+fn put_decimal(out: &mut Vec<u8>, d: ratecard::Decimal) -> bool {
+    put_text(out, |o| ratecard::number::push_decimal(o, d))
 }
 
 fn mask_of(fee: &Fee<'_>) -> u8 {
@@ -348,12 +349,12 @@ fn mask_of(fee: &Fee<'_>) -> u8 {
 /// A fee's dimensions. The keys vary too: a price's origin fixes which dimensions it bills, but
 /// an event without one of them leaves it out.
 fn dim_pairs<'f>(fee: &'f Fee<'_>) -> &'f [(&'f str, Cow<'f, str>)] {
-    fee.dimensions.as_ref().map_or(&[], |d| d.0.as_slice())
+    fee.shape_key().1
 }
 
 fn dims_hash(fee: &Fee<'_>) -> u64 {
     use std::hash::Hasher;
-    let mut h = crate::engine::Fnv::default();
+    let mut h = rustc_hash::FxHasher::default();
     for (k, v) in dim_pairs(fee) {
         h.write(k.as_bytes());
         h.write(&[0x1f]);
@@ -415,7 +416,7 @@ impl Tape {
     }
 
     fn fee(&mut self, out: &mut Vec<u8>, fee: &Fee<'_>) -> bool {
-        let key = (fee.origin, dims_hash(fee));
+        let key = (fee.shape_key().0, dims_hash(fee));
         let known = self.templates.get(&key).and_then(|bucket| {
             bucket
                 .iter()
@@ -515,23 +516,39 @@ fn write_head(out: &mut Vec<u8>, quote: Option<&Quote<'_>>) -> bool {
     ok
 }
 
-impl Engine {
+/// The tape's two ways in: one event record, or a batch of them.
+pub trait TapeQuotes {
     /// One event record quoted onto `out` (an answer holding one quote), using and growing
     /// `tape`'s templates; false when the record or its quote cannot travel by tape (then
     /// `out` holds nothing useful). `options.explain` must be off.
-    pub fn quote_tape(
+    fn quote_tape(
+        &self,
+        tape: &mut Tape,
+        record: &[u8],
+        options: &QuoteOptions,
+        out: &mut Vec<u8>,
+    ) -> bool;
+
+    /// A batch of records quoted onto `out` (an answer holding one quote per record) with
+    /// templates of its own, tier usage accumulating in order as in [`Engine::quote_many`];
+    /// false when any record or quote cannot travel by tape. With `options.explain`, events
+    /// with twins carry their explanation (once for all of them) and the others none: the
+    /// decoder computes those when first read (refused when an event is priced in tiers).
+    ///
+    /// Events that differ at most in their id are priced once and their quote repeated for
+    /// each, as [`ratecard::Twins`] plans: event logs repeat themselves, and this is most of a
+    /// batch's speed.
+    fn quote_many_tape(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> bool;
+}
+
+impl TapeQuotes for Engine {
+    fn quote_tape(
         &self,
         tape: &mut Tape,
         record: &[u8],
         options: &QuoteOptions,
         out: &mut Vec<u8>,
     ) -> bool {
-        if tape.engine != self.id.0 {
-            // Another engine's addresses mean nothing here: start over (the decoder's copies
-            // are redefined as the new templates are sent).
-            *tape = Tape::new();
-            tape.engine = self.id.0;
-        }
         let mut c = Cursor::new(record);
         let Some(read) = read_record(self, &mut c, &[], &mut tape.parsed) else {
             return false;
@@ -553,119 +570,108 @@ impl Engine {
         ok
     }
 
-    /// A batch of records quoted onto `out` (an answer holding one quote per record) with
-    /// templates of its own, tier usage accumulating in order as in [`Engine::quote_many`];
-    /// false when any record or quote cannot travel by tape. With `options.explain`, events
-    /// with twins carry their explanation (once for all of them) and the others none: the
-    /// decoder computes those when first read (refused when an event is priced in tiers).
-    ///
-    /// Unless a tiered price prices it, a quote depends on nothing but its own event, so events
-    /// that differ at most in their id are priced once and their quote repeated for each: event
-    /// logs repeat themselves (a few types, models and sizes), and this is most of a batch's
-    /// speed.
-    pub fn quote_many_tape(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> bool {
-        self.tape_batch(input, options, out).is_some()
+    fn quote_many_tape(&self, input: &[u8], options: &QuoteOptions, out: &mut Vec<u8>) -> bool {
+        tape_batch(self, input, options, out).is_some()
     }
+}
 
-    fn tape_batch<'i>(
-        &'i self,
-        input: &'i [u8],
-        options: &QuoteOptions,
-        out: &mut Vec<u8>,
-    ) -> Option<()> {
-        let mut c = Cursor::new(input);
-        // Past the batch limit, the JSON path gives the error.
-        let n = c.len().filter(|n| *n <= crate::limits::BATCH_EVENTS)?;
-        let mut tape = Tape::new();
-        tape.engine = self.id.0;
-        let mut parsed = None;
-        let tiered = self.has_tiered_prices();
-        // The events to price, the `occurred_at` text each was sent with, and for each record
-        // the event that prices it.
-        let mut events: Vec<Event<'_>> = Vec::new();
-        let mut occurred: Vec<&[u8]> = Vec::new();
-        let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
-        // The records, then the strings they name.
-        let mut records: Vec<&[u8]> = Vec::with_capacity(n.min(input.len()));
-        for _ in 0..n {
-            records.push(skip_record(&mut c)?);
-        }
-        let m = c.len()?;
-        let mut strings: Vec<&[u8]> = Vec::with_capacity(m.min(input.len()));
-        for _ in 0..m {
-            let len = c.len()?;
-            strings.push(c.take(len)?);
-        }
-        if !c.done() {
-            return None;
-        }
-        let mut read = |record: &'i [u8]| -> Option<()> {
-            let mut one = Cursor::new(record);
-            let r = read_record(self, &mut one, &strings, &mut parsed)?;
-            events.push(r.event);
-            occurred.push(r.occurred);
-            Some(())
+fn tape_batch<'i>(
+    engine: &'i Engine,
+    input: &'i [u8],
+    options: &QuoteOptions,
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    let mut c = Cursor::new(input);
+    // Past the batch limit, the JSON path gives the error.
+    let n = c.len().filter(|n| *n <= ratecard::limits::BATCH_EVENTS)?;
+    let mut tape = Tape::new();
+    let mut parsed = None;
+    // The events to price, the `occurred_at` text each was sent with, and for each record
+    // the event that prices it.
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut occurred: Vec<&[u8]> = Vec::new();
+    let mut plan: Vec<usize> = Vec::with_capacity(n.min(input.len()));
+    // The records, then the strings they name.
+    let mut records: Vec<&[u8]> = Vec::with_capacity(n.min(input.len()));
+    for _ in 0..n {
+        records.push(skip_record(&mut c)?);
+    }
+    let m = c.len()?;
+    let mut strings: Vec<&[u8]> = Vec::with_capacity(m.min(input.len()));
+    for _ in 0..m {
+        let len = c.len()?;
+        strings.push(c.take(len)?);
+    }
+    if !c.done() {
+        return None;
+    }
+    let mut read = |record: &'i [u8]| -> Option<()> {
+        let mut one = Cursor::new(record);
+        let r = read_record(engine, &mut one, &strings, &mut parsed)?;
+        events.push(r.event);
+        occurred.push(r.occurred);
+        Some(())
+    };
+    // Each record's first twin, by the record's bytes (the same event but for its id, which
+    // records leave out, and a name means the same string wherever it appears): only the
+    // first of each is read.
+    let mut twins = engine.twins::<&[u8]>();
+    let reads_types = twins.reads_types();
+    for record in &records {
+        let event_type = if reads_types {
+            let mut c = Cursor::new(record);
+            std::str::from_utf8(c.rbytes(&strings)?).ok()?
+        } else {
+            ""
         };
-        // Each record's first twin (the first record with the same bytes: the same event but
-        // for its id, which records leave out), found from the bytes alone: only the first of
-        // each is read. An event a tiered price prices counts towards its tiers, so it has no
-        // twin: it is read and priced where it stands (the events are priced in order).
-        let mut firsts: FnvMap<&[u8], usize> = FnvMap::default();
-        let mut distinct = 0usize;
-        for record in &records {
-            let alone = tiered && {
-                let mut c = Cursor::new(record);
-                let event_type = c.rbytes(&strings)?;
-                std::str::from_utf8(event_type).is_ok_and(|t| self.prices_in_tiers(t))
-            };
-            if alone {
+        match twins.place(event_type, record) {
+            Place::Twin(j) => plan.push(j),
+            Place::New(j) => {
+                read(record)?;
+                plan.push(j);
+            }
+            Place::Alone(j) => {
                 if options.explain {
-                    // A lone quote's explanation is computed when first read, from its event
-                    // alone, which usage carried through the batch would make wrong: the JSON
-                    // path explains.
+                    // A lone quote's explanation is computed when first read, from its
+                    // event alone, which usage carried through the batch would make wrong:
+                    // the JSON path explains.
                     return None;
                 }
                 read(record)?;
-                plan.push(distinct);
-                distinct += 1;
-                continue;
-            }
-            let j = *firsts.entry(record).or_insert(distinct);
-            if j == distinct {
-                read(record)?;
-                distinct += 1;
-            }
-            plan.push(j);
-        }
-        // With explanations wanted, events with twins are explained at once, once: their quotes
-        // carry one explanation between them (a group, sent once and referred to after). Lone
-        // events leave theirs to the decoder, which asks when it is first read.
-        let explain = options.explain;
-        let mut members = vec![0u32; if explain { events.len() } else { 0 }];
-        for j in &plan {
-            if let Some(m) = members.get_mut(*j) {
-                *m += 1;
+                plan.push(j);
             }
         }
-        let quiet;
-        let pricing = if explain {
-            quiet = QuoteOptions {
-                explain: false,
-                ..options.clone()
-            };
-            &quiet
-        } else {
-            options
+    }
+    // With explanations wanted, events with twins are explained at once, once: their quotes
+    // carry one explanation between them (a group, sent once and referred to after). Lone
+    // events leave theirs to the decoder, which asks when it is first read.
+    let explain = options.explain;
+    let mut members = vec![0u32; if explain { events.len() } else { 0 }];
+    for j in &plan {
+        if let Some(m) = members.get_mut(*j) {
+            *m += 1;
+        }
+    }
+    let quiet;
+    let pricing = if explain {
+        quiet = QuoteOptions {
+            explain: false,
+            ..options.clone()
         };
-        // The bodies of the distinct quotes, written in the order of their first use, so that
-        // every template is defined before a later quote refers to it; and the explanations.
-        let mut bodies = std::mem::take(&mut tape.body);
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(events.len());
-        let mut steps: Vec<u8> = Vec::new();
-        let mut groups: Vec<Option<(usize, usize)>> = Vec::new();
-        let mut ok = true;
-        let mut head = false;
-        self.quote_each(&events, pricing, |j, quote| {
+        &quiet
+    } else {
+        options
+    };
+    // The bodies of the distinct quotes, written in the order of their first use, so that
+    // every template is defined before a later quote refers to it; and the explanations.
+    let mut bodies = std::mem::take(&mut tape.body);
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(events.len());
+    let mut steps: Vec<u8> = Vec::new();
+    let mut groups: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut ok = true;
+    let mut head = false;
+    engine
+        .quote_each(&events, pricing, |j, quote| {
             if !head {
                 head = true;
                 ok &= write_head(out, Some(&quote));
@@ -683,7 +689,7 @@ impl Engine {
                             explain: true,
                             ..options.clone()
                         };
-                        self.quote(event, &again).ok()
+                        engine.quote(event, &again).ok()
                     });
                     match explained {
                         Some(q) => ok &= write_steps(&mut steps, &q.explain),
@@ -701,139 +707,58 @@ impl Engine {
             }
         })
         .ok()?;
-        if !head {
-            ok &= write_head(out, None);
-        }
-        if !ok {
-            return None;
-        }
-        if spans.len() == n {
-            // No twins: the bodies are the answer as they stand.
-            out.extend_from_slice(&bodies);
-            return Some(());
-        }
-        out.reserve(bodies.len() + steps.len() + 4 * n);
-        // A quote is sent whole at its first use, with its explanation group if it has one;
-        // its twins after that only name it (the decoder copies the quote it built, which
-        // costs less than reading it again) and the group.
-        let mut first: Vec<Option<(usize, usize)>> = vec![None; spans.len()];
-        let mut next = 0usize;
-        for (i, j) in plan.into_iter().enumerate() {
-            let group = groups.get(j).copied().flatten();
-            match *first.get(j)? {
-                Some((k, g)) => {
-                    out.push(if group.is_some() { 8 | 4 } else { 8 });
-                    ok &= put_len(out, k);
-                    if group.is_some() {
-                        ok &= put_len(out, g * 2);
-                    }
+    if !head {
+        ok &= write_head(out, None);
+    }
+    if !ok {
+        return None;
+    }
+    if spans.len() == n {
+        // No twins: the bodies are the answer as they stand.
+        out.extend_from_slice(&bodies);
+        return Some(());
+    }
+    out.reserve(bodies.len() + steps.len() + 4 * n);
+    // A quote is sent whole at its first use, with its explanation group if it has one;
+    // its twins after that only name it (the decoder copies the quote it built, which
+    // costs less than reading it again) and the group.
+    let mut first: Vec<Option<(usize, usize)>> = vec![None; spans.len()];
+    let mut next = 0usize;
+    for (i, j) in plan.into_iter().enumerate() {
+        let group = groups.get(j).copied().flatten();
+        match *first.get(j)? {
+            Some((k, g)) => {
+                out.push(if group.is_some() { 8 | 4 } else { 8 });
+                ok &= put_len(out, k);
+                if group.is_some() {
+                    ok &= put_len(out, g * 2);
                 }
-                None => {
-                    let (start, end) = *spans.get(j)?;
-                    out.extend_from_slice(bodies.get(start..end)?);
-                    if let Some((begin, finish)) = group {
-                        ok &= put_len(out, next * 2 + 1);
-                        out.extend_from_slice(steps.get(begin..finish)?);
-                    }
-                    *first.get_mut(j)? = Some((i, next));
-                    if group.is_some() {
-                        next += 1;
-                    }
+            }
+            None => {
+                let (start, end) = *spans.get(j)?;
+                out.extend_from_slice(bodies.get(start..end)?);
+                if let Some((begin, finish)) = group {
+                    ok &= put_len(out, next * 2 + 1);
+                    out.extend_from_slice(steps.get(begin..finish)?);
+                }
+                *first.get_mut(j)? = Some((i, next));
+                if group.is_some() {
+                    next += 1;
                 }
             }
         }
-        ok.then_some(())
     }
+    ok.then_some(())
 }
 
 /// An explanation: `len n, (len fee+1 (0: none), str kind, str text)*n`.
-fn write_steps(out: &mut Vec<u8>, steps: &[crate::quote::Step]) -> bool {
+fn write_steps(out: &mut Vec<u8>, steps: &[Step]) -> bool {
     let mut ok = put_len(out, steps.len());
     for step in steps {
         ok &= put_len(out, step.fee.map_or(0, |f| f + 1));
         ok &= put_str(out, step.kind) && put_str(out, &step.text);
     }
     ok
-}
-
-// ---------------------------------------------------------------------------------------------
-// The scratch memory
-
-/// The JavaScript faces pass records through a scratch memory rather than as arguments (a
-/// WebAssembly module's own memory; for the Node addon, an `ArrayBuffer` registered once): the
-/// header, the record (or a batch's records), then the answer, written right after them.
-///
-/// ```text
-/// scratch = u32 handle (which engine; the addon's, unused in WebAssembly), u32 flags,
-///           u32 length of what follows, record | batch, [answer]
-/// ```
-pub const SCRATCH_HEADER: usize = 12;
-/// Header flag: the host clock may be read when nothing else says when to price.
-pub const FLAG_CLOCK: u32 = 1;
-/// Header flag: the options the wrapper set for tape quotes apply (else the defaults).
-pub const FLAG_OPTIONS: u32 = 2;
-/// Header flag: a batch's explanations are wanted (see [`Engine::quote_many_tape`]).
-pub const FLAG_EXPLAIN: u32 = 4;
-
-/// A scratch memory's header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Header {
-    pub handle: u32,
-    pub flags: u32,
-    /// The length of the record (or batch) after the header.
-    pub len: usize,
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let b = bytes.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([
-        *b.first()?,
-        *b.get(1)?,
-        *b.get(2)?,
-        *b.get(3)?,
-    ]))
-}
-
-/// Reads a scratch memory's header; `None` when the memory is too small for it and its record.
-pub fn read_header(scratch: &[u8]) -> Option<Header> {
-    let header = Header {
-        handle: u32_at(scratch, 0)?,
-        flags: u32_at(scratch, 4)?,
-        len: usize::try_from(u32_at(scratch, 8)?).ok()?,
-    };
-    (SCRATCH_HEADER.checked_add(header.len)? <= scratch.len()).then_some(header)
-}
-
-/// Answers what the scratch holds: `answer(input, out)` writes the answer into `out` (false:
-/// use the JSON path), which is then copied right after the input. Returns the answer's length;
-/// 0 for the JSON path (also for a malformed header); a negative number is the scratch size the
-/// answer needs (the caller grows the scratch and asks again; the answer is lost, so `answer`
-/// must forget what it told the decoder).
-pub fn answer_in_place(
-    scratch: &mut [u8],
-    out: &mut Vec<u8>,
-    answer: impl FnOnce(Header, &[u8], &mut Vec<u8>) -> bool,
-) -> i64 {
-    let Some(header) = read_header(scratch) else {
-        return 0;
-    };
-    let end = SCRATCH_HEADER + header.len;
-    let (head, rest) = scratch.split_at_mut(end);
-    let Some(input) = head.get(SCRATCH_HEADER..) else {
-        return 0;
-    };
-    out.clear();
-    if !answer(header, input, out) {
-        return 0;
-    }
-    let n = out.len();
-    match rest.get_mut(..n) {
-        Some(dest) => {
-            dest.copy_from_slice(out);
-            i64::try_from(n).unwrap_or(0)
-        }
-        None => -i64::try_from(end.saturating_add(n)).unwrap_or(i64::MAX),
-    }
 }
 
 impl Tape {
@@ -851,6 +776,7 @@ mod test_decode;
 mod tests {
     use super::test_decode::{Decoder, Sent};
     use super::*;
+    use crate::scratch::{answer_in_place, Header, FLAG_CLOCK};
 
     const CATALOG: &str = r#"{"assets": [{"code": "CR", "name": "Credits", "precision": 2,
         "rates": [{"source": "USD", "rate": "0.01"}]}],
@@ -1120,7 +1046,7 @@ mod tests {
     fn a_template_is_reused_only_for_the_same_dimension_keys_and_values() {
         // The example's video price bills model and quality; an event without one leaves it out
         // of its fee's dimensions, so the same value under another key is another template.
-        let e = Engine::from_json(include_str!("../../examples/catalog.json")).unwrap();
+        let e = Engine::from_json(include_str!("../../../examples/catalog.json")).unwrap();
         let mut tape = Tape::new();
         let mut decoder = Decoder::new();
         let options = no_explain();
