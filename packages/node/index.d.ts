@@ -28,9 +28,9 @@ export declare class NativeEngine {
   /** This engine's handle for the scratch header of `quoteScratch`. */
   get handle(): number
   /**
-   * A batch of event records (`core/src/tape.rs`) quoted as one tape answer; `null`: use the
-   * JSON path. `options_json` as for the methods; `explain`: events with twins carry their
-   * explanation (the others' are asked for when first read).
+   * A batch of event records (`bindings/js-host/src/tape.rs`) quoted as one tape answer;
+   * `null`: use the JSON path. `options_json` as for the methods; `explain`: events with
+   * twins carry their explanation (the others' are asked for when first read).
    */
   quoteManyTape(records: Uint8Array, optionsJson: string | undefined | null, clock: boolean, explain: boolean): Uint8Array | null
   /** [`NativeEngine::quote_many_tape`] on a libuv worker thread (the records are copied first). */
@@ -56,11 +56,11 @@ export declare class NativeEngine {
 export declare function __panicForTests(): string
 
 /**
- * One event record quoted by tape, through the registered scratch memory (see
- * `core/src/tape.rs`): the header names the engine, the flags and the record's length, the
- * record follows it, and the answer is written right after the record. Returns the answer's
- * length; 0 means "use the JSON path"; a negative number is the scratch size the answer needs
- * (the wrapper grows the scratch and asks again).
+ * One event record quoted by tape, through the registered scratch memory
+ * (`bindings/js-host/src/scratch.rs`): the header names the engine, the flags and the record's
+ * length, the record follows it, and the answer is written right after the record. Returns the
+ * answer's length; 0 means "use the JSON path"; a negative number is the scratch size the
+ * answer needs (the wrapper grows the scratch and asks again).
  */
 export declare function quoteScratch(): number
 
@@ -74,9 +74,8 @@ export declare function schema(): string
 export declare function setScratch(scratch: Uint8Array): void
 
 /**
- * Sets the options of the engine with this handle's single tape quotes (wire JSON text; the
- * explanation is always off, the wrapper asks for it lazily). False when they do not read: the
- * JSON path then reports why.
+ * Sets the options of the engine with this handle's single tape quotes (wire JSON text). False
+ * when they do not read: the JSON path then reports why.
  */
 export declare function setTapeOptions(handle: number, optionsJson: string): boolean
 
