@@ -300,7 +300,9 @@ describe('errors leave the process and the engine usable', () => {
     throwsRatecard(() => new Engine({ assets: [], products: [], settings: nested }), 'invalid_json')
     throwsRatecard(() => engine.quote({ event_type: 'render', data: { x: nested } }), 'invalid_json')
     const long = 'x'.repeat(10_000_000)
-    const q = engine.quote({ event_type: long, occurred_at: AT, data: { [long]: long } })
+    // An event type is a name: past 1,024 bytes it is refused (docs/rules.md, "Limits").
+    throwsRatecard(() => engine.quote({ event_type: long, occurred_at: AT }), 'invalid_event', [['event_type', 'limit_exceeded']])
+    const q = engine.quote({ event_type: 'unpriced', occurred_at: AT, data: { [long]: long } })
     assert.deepEqual(q.fees, [])
     assert.deepEqual(q.warnings.map((w) => w.code), ['no_price_matched'])
     const many = engine.quoteMany(Array.from({ length: 200_000 }, () => render('gen4', 1)), { explain: false })
