@@ -9,10 +9,12 @@ demo:
 test: check test-core test-wasm test-python test-node
     @echo "all suites passed"
 
-# Format check and clippy with warnings as errors, on the whole workspace.
+# Format check, clippy with warnings as errors on the whole workspace, and a repository that
+# stands alone (no build output or copies committed, no pointers outside it).
 check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    bash scripts/check-repo.sh
 
 # The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:
@@ -70,10 +72,11 @@ bench-node:
 bench: bench-core bench-wasm bench-python bench-node
 
 # Fuzz with cargo-fuzz (nightly; not in CI), SECONDS per target: parse_validate_quote looks for
-# panics on any input, exact_reference compares every amount with an exact rational model.
+# panics on any input (seeded with corpus/ and the bundled examples), exact_reference compares
+# every amount with an exact rational model.
 fuzz SECONDS="60":
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-    cd core/fuzz && cargo +nightly fuzz run parse_validate_quote corpus/parse_validate_quote -- -max_total_time={{SECONDS}}
+    cd core/fuzz && cargo +nightly fuzz run parse_validate_quote corpus/parse_validate_quote ../../examples -- -max_total_time={{SECONDS}}
     cd core/fuzz && cargo +nightly fuzz run exact_reference -- -max_total_time={{SECONDS}}
 
 # The exact-reference property tests at length (stable Rust): CASES random catalogs and batches,

@@ -6,7 +6,7 @@
 # Idempotent: apt is skipped when /usr/bin/chromium exists. A short headless smoke test
 # runs every time (about a second); SKIP_SMOKE=1 skips it.
 #
-# Flags that work on these machines, as root, with no network (see shared/design/toolchain.md):
+# Flags that work on these machines, as root, with no network (see docs/building.md):
 #   --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 #   --disable-background-networking --disable-component-update --disable-sync
 #   --user-data-dir=<fresh empty dir>

@@ -3,7 +3,7 @@
 #
 #   1. a Rust toolchain that can build for wasm32-unknown-unknown:
 #        debian route : Debian's rustc-web/cargo-web 1.96 + rust-web-src + lld, building
-#                       std itself (RUSTC_BOOTSTRAP=1 -Zbuild-std; see shared/design/toolchain.md).
+#                       std itself (RUSTC_BOOTSTRAP=1 -Zbuild-std; see docs/building.md).
 #                       Tried first: building std is what makes the module small (std compiled
 #                       for size, panics that trap at once; scripts/build-wasm.sh).
 #        rustup route : `rustup target add wasm32-unknown-unknown`, where apt is not available

@@ -1,6 +1,6 @@
 // Budgets of @ratecard/wasm, measured in one Node process: module size, instantiation, and
 // quote / quoteMany against a hand-rolled decimal.js quoter of the same price (the dimensional
-// "gen4 12 credits a second, else 5" price of shared/design/performance.md). Prints a Markdown
+// "gen4 12 credits a second, else 5" price BENCHMARKS.md describes). Prints a Markdown
 // section for BENCHMARKS.md. `node bench/bench.mjs [--quick] [--small]`: the package has two
 // modules, the size-first one for browsers and the fast one its Node entry loads; this times the
 // fast one, or with --small the browser's (then only the per-event table is printed).
