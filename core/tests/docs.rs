@@ -56,4 +56,3 @@ fn check(path: PathBuf, want: &str) {
 fn errors_doc_lists_every_code() {
     check(docs().join("errors.md"), &errors_md());
 }
-

@@ -18,42 +18,10 @@
 //! the JSON path, whose output is the reference. The JavaScript tests check that both give the
 //! same objects for every conformance vector. It lives here, beside the two JavaScript bindings
 //! that use it, and the core knows nothing of it: what it needs of the core is plain API (an
-//! event's data fields, a fee's shape key, a batch's [`ratecard::Twins`]). `docs/tape.md` has the
-//! protocol for readers of the JavaScript side.
+//! event's data fields, a fee's shape key, a batch's [`ratecard::Twins`]).
 //!
-//! Grammar (integers little-endian; `[x]` is present when a flag or mask bit says so):
-//!
-//! ```text
-//! len      = u8 n (n < 255) | 0xFF u32 n
-//! str      = len, n bytes of UTF-8
-//! record   = rstr event_type, opt occurred_at, len n, value*n   (n = the type's data fields)
-//! opt      = 0x00 (absent) | 0x01 rstr
-//! value    = 0 absent | 1 rstr | 2 f64 (8 bytes, a JavaScript number) | 3 true | 4 false | 5 null
-//! rstr     = str (its length never the single byte 254)
-//!          | 0xFE len k   (in a batch: the batch's string k)
-//! batch    = len count, record*count, len n_strings, str*n_strings
-//!
-//! answer   = len n_express, str*n_express (the express_in codes, spelled as the quotes spell them),
-//!            quote*                        (one per record)
-//! quote    = u8 flags, [str at], len n_fees, fee*n_fees, [len n_totals, (str code, str amount)*],
-//!            str*n_express (the quote's equivalents), len n_warnings, (str path, str code, str message)*,
-//!            [len group, [steps]]
-//!          | u8 flags (8, and 4 with explanations), len k, [len group]
-//!            flags: 1 `at` follows (else it is the record's occurred_at text as sent),
-//!                   2 totals follow (else one per fee: its currency and amount),
-//!                   4 the explanation follows (batches asking for it, events with twins):
-//!                     group 2g+1 defines explanation g here, 2g uses it,
-//!                   8 the same quote as the batch's quote k (its twin, sent before; a copy)
-//! steps    = len n, (len fee+1 (0: none), str kind, str text)*n
-//! fee      = len ref, [template], [str input_volume], str amount, str*n_express (its equivalents)
-//!            ref: 2k uses template k; 2k+1 defines template k here (k = MAX_TEMPLATES: a scratch
-//!            slot, used once and not kept)
-//! template = u8 mask, str product_code, [str price_id], str price_name, str currency,
-//!            str event_type, str usage_type, [len n, (str key, str value)*n], [str volume_field],
-//!            [str unit_price], [str volume_rate], [str package_size], [str description]
-//!            mask: 1 price_id, 2 dimensions, 4 volume_field, 8 input_volume, 16 unit_price,
-//!                  32 volume_rate, 64 package_size, 128 description
-//! ```
+//! The grammar of records, batches and answers, and the scratch header, are in `docs/tape.md`
+//! (the JavaScript writer and decoder, in the one JavaScript source, follow the same page).
 //!
 //! Amounts and decimals travel as their text (`"51.00"`), written by the same code as the JSON
 //! path's. A number is read exactly as the JSON path reads the same number written by
