@@ -9,8 +9,9 @@
 #   3. wasm-bindgen --target web into packages/wasm/pkg/ (generated, not committed).
 #   4. wasm-opt over the module: for the size levels `--flatten --rereloop -Oz -Oz` (the
 #      control flow rebuilt, then shrunk twice: about 1.3 KB gzipped less than `-Oz`, same speed).
-#   5. packages/wasm/index.d.ts refreshed from packages/types/index.d.ts, packages/wasm/schema.js
-#      from core/src/catalog.schema.json (committed copies; the test run fails if they drift).
+#   5. scripts/build-js.sh wasm: packages/wasm/ratecard.js bundled from the one JavaScript source
+#      (packages/js) with packages/wasm/host.mjs, index.d.ts copied from packages/js/index.d.ts,
+#      schema.js written from core/src/catalog.schema.json (all generated, git-ignored).
 #
 # Two modules are built (see build_module below): the default one, size first, for browsers,
 # and pkg/ratecard_wasm_fast_bg.wasm, with the hot crates compiled for speed, which the Node
@@ -127,8 +128,7 @@ if [[ "${WASM_FAST:-1}" != 0 ]]; then
     build_module wasm-fast z "$fast" "$fast" "$fast" "${crate}_fast"
 fi
 
-cp packages/types/index.d.ts packages/wasm/index.d.ts
-node scripts/sync-schema.mjs
+bash scripts/build-js.sh wasm
 for name in "$crate" "${crate}_fast"; do
     final="$pkg/${name}_bg.wasm"
     [[ -f "$final" ]] || continue

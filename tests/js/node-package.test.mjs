@@ -64,9 +64,9 @@ test('the platform package carries the same binary the loader finds', () => {
 })
 
 test('the public types are the shared ones plus quoteManyAsync', () => {
-  const shared = readFileSync(join(root, 'packages', 'types', 'index.d.ts'), 'utf8')
+  const shared = readFileSync(join(root, 'packages', 'js', 'index.d.ts'), 'utf8')
   const own = readFileSync(join(pkg, 'ratecard.d.ts'), 'utf8')
-  assert.ok(own.includes(shared), 'ratecard.d.ts does not contain packages/types/index.d.ts: run scripts/build-node.sh')
+  assert.ok(own.includes(shared), 'ratecard.d.ts does not contain packages/js/index.d.ts: run scripts/build-node.sh')
   assert.match(own, /quoteManyAsync\(events: Event\[\] \| string, options\?: QuoteOptions\): Promise<Quote\[\]>/)
 })
 

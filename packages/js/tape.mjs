@@ -1,8 +1,7 @@
 // The JavaScript half of the tape (core/src/tape.rs has the grammar and the reasons): events
 // written as compact binary records into memory the core reads, quotes read back from the
-// compact binary answers it writes; the same in @ratecard/wasm and @ratecard/node. This file is
-// the source; scripts/sync-tape.mjs copies it into both packages (an ES module for wasm,
-// CommonJS for node) and the tests fail when a copy drifts.
+// compact binary answers it writes; the same in @ratecard/wasm and @ratecard/node. ratecard.mjs
+// beside it uses it, and packages/js/build.mjs bundles both into each package at build time.
 //
 // The tape is only ever a faster way to the same answer: whenever an input is anything but
 // plain (a class instance, a nested value, a BigInt, a non-finite number, an invalid Date, a

@@ -1,0 +1,547 @@
+// The JavaScript face of ratecard, written once for @ratecard/wasm and @ratecard/node: the public
+// API (index.d.ts beside this file) over a package's raw engine.
+//
+// Everything crosses into the core as JSON text or as tape records (tape.mjs, core/src/tape.rs)
+// and comes back the same way, decoded once. This module owns what only JavaScript knows:
+// camelCase options, `Date`s, the host clock (the core never reads one), non-finite numbers
+// that JSON cannot carry, and the RatecardError class. How a package reaches its raw engine
+// (the memory records are written into, how errors are thrown, whether a batch can be priced
+// off the calling thread) is its host adapter's business: `#host` is packages/wasm/host.mjs or
+// packages/node/host.mjs (the interface: host.d.ts), bound by build.mjs when it bundles this
+// module into the package.
+// Nothing here calls into the core while the module is evaluated: @ratecard/wasm's entry points
+// instantiate the WebAssembly module after their imports are evaluated.
+import { Raw, validate as rawValidate, schemaText, errorOf } from "#host";
+import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch, fieldKeys, plainOptionsText, rememberedOptions, rememberOptions } from "./tape.mjs";
+
+/** Every error ratecard throws: `code` names the kind, `issues` lists each problem. */
+export class RatecardError extends Error {
+  constructor(code, message, issues) {
+    super(message);
+    this.code = code;
+    this.issues = Array.isArray(issues) ? issues : [];
+  }
+}
+// On the prototype, like the built-in errors' names: not an own key of each error.
+Object.defineProperty(RatecardError.prototype, "name", { value: "RatecardError", writable: true, configurable: true });
+
+function fail(code, path, issueCode, message) {
+  const issue = { path, code: issueCode, message };
+  const where = path ? `${path}: ` : "";
+  return new RatecardError(code, `${code.replace(/_/g, " ")}: ${where}${issueCode}: ${message}`, [issue]);
+}
+
+/** What the raw engine threw, as a RatecardError when it is the core's error; else as it is. */
+function translate(thrown) {
+  const e = errorOf(thrown);
+  return e === undefined ? thrown : new RatecardError(e.code, e.message, e.issues);
+}
+
+// JSON cannot carry NaN, ±Infinity or BigInt: JSON.stringify would silently write `null` (or
+// throw). In catalogs and decimal-valued options they become strings, so the core reports them
+// as `invalid_decimal` at their path, and a BigInt keeps its exact digits.
+function replacer(_key, value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+/** JSON text for a value the caller handed in; a cycle is `invalid_json`, not a TypeError. */
+function stringify(value) {
+  let text;
+  try {
+    text = JSON.stringify(value, replacer);
+  } catch (e) {
+    // A cycle, or nesting deeper than the JavaScript stack.
+    throw fail("invalid_json", "", "invalid_json", `cannot be written as JSON: ${e && e.message}`);
+  }
+  return text === undefined ? "null" : text;
+}
+
+/** Catalog input: a string is JSON text already (the contract allows raw JSON), else written. */
+function catalogText(catalog) {
+  return typeof catalog === "string" ? catalog : stringify(catalog);
+}
+
+// Events are the hot path: plain JSON.stringify (a replacer makes it several times slower),
+// after a cheap scan of each event's few data values for what JSON.stringify would silently
+// turn into null. Returns false when a BigInt needs the replacer.
+function checkEvent(event, prefix) {
+  if (event === null || typeof event !== "object") return true;
+  const at = event.occurred_at;
+  if (at instanceof Date && Number.isNaN(at.getTime())) {
+    throw fail("invalid_event", `${prefix}occurred_at`, "invalid_timestamp", "an invalid Date");
+  }
+  const data = event.data;
+  if (data === null || typeof data !== "object") return true;
+  let plain = true;
+  for (const key in data) {
+    const v = data[key];
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) {
+        // The same issue the core raises for a non-finite double in event data.
+        throw fail("invalid_event", `${prefix}data.${key}`, "invalid_type", `${v} is not a finite number`);
+      }
+    } else if (typeof v === "bigint") {
+      plain = false;
+    }
+  }
+  return plain;
+}
+
+/** JSON.stringify without a replacer; what it cannot write goes through `stringify`. */
+function stringifyPlain(value) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A BigInt deeper down (written as its digits), or a cycle or too deep a value
+    // (`invalid_json`).
+    return stringify(value);
+  }
+  return text === undefined ? "null" : text;
+}
+
+function eventText(event) {
+  if (typeof event === "string") return event;
+  return checkEvent(event, "") ? stringifyPlain(event) : stringify(event);
+}
+
+function eventsText(events) {
+  if (typeof events === "string") return events;
+  if (!Array.isArray(events)) return eventText(events);
+  let plain = true;
+  for (let i = 0; i < events.length; i++) {
+    if (!checkEvent(events[i], `[${i}].`)) plain = false;
+  }
+  return plain ? stringifyPlain(events) : stringify(events);
+}
+
+function timeText(value, path) {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw fail("invalid_argument", path, "invalid_timestamp", "an invalid Date");
+    return value.toISOString();
+  }
+  return value;
+}
+
+/** Whether to price with the host clock: `now: null` asks for none. */
+function clock(options) {
+  return !(options !== undefined && options !== null && options.now === null);
+}
+
+const OPTION_KEYS = { expressIn: "express_in", priorUsage: "prior_usage" };
+
+/**
+ * camelCase options to the wire form's JSON text (null for the defaults). Other keys pass
+ * through under their own name, so the core reports a typo as `invalid_options` rather than
+ * ignoring it (and the wire spellings, `express_in`, keep working).
+ */
+function optionsText(options) {
+  if (options === undefined || options === null) return null;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw fail("invalid_argument", "", "invalid_type", "options must be an object");
+  }
+  const wire = {};
+  let any = false;
+  for (const key in options) {
+    const value = options[key];
+    if (value === undefined || (key === "now" && value === null)) continue;
+    any = true;
+    if (key === "at" || key === "now") wire[key] = timeText(value, key);
+    else wire[OPTION_KEYS[key] ?? key] = value;
+  }
+  return any ? wireText(wire) : null;
+}
+
+/** Options as JSON text, with the replacer only when plain JSON would not do. */
+function wireText(wire) {
+  return plainOptionsText(wire) ?? stringify(wire);
+}
+
+// The tape path takes the explanation flag apart from the rest of the options, which go as
+// wire JSON text (null: the defaults). null: use the JSON path, which reports what is wrong
+// with them.
+const DEFAULTS = { text: null, explain: true, clock: true };
+const DEFAULTS_QUIET = { text: null, explain: false, clock: true };
+
+function tapeOptions(options) {
+  if (options === undefined || options === null) return DEFAULTS;
+  if (typeof options !== "object" || Array.isArray(options)) return null;
+  const known = rememberedOptions(options);
+  if (known !== undefined) return known;
+  const result = readTapeOptions(options);
+  if (result !== null) rememberOptions(options, result);
+  return result;
+}
+
+function readTapeOptions(options) {
+  let explain = true;
+  let rest = false;
+  for (const key in options) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (key === "explain") {
+      if (typeof value !== "boolean") return null;
+      explain = value;
+    } else rest = true;
+  }
+  if (!rest) return explain ? DEFAULTS : DEFAULTS_QUIET;
+  let text;
+  try {
+    text = optionsText({ ...options, explain: undefined });
+  } catch {
+    return null;
+  }
+  return { text, explain, clock: options.now !== null };
+}
+
+/** A decimal argument as JSON text: a string stays exact, a number is read by its shortest text. */
+function amountText(amount) {
+  if (typeof amount === "number" && !Number.isFinite(amount)) return JSON.stringify(String(amount));
+  if (typeof amount === "bigint") return JSON.stringify(amount.toString());
+  if (typeof amount === "string" || typeof amount === "number") return JSON.stringify(amount);
+  // Anything else goes through as JSON so the core names its type.
+  return stringify(amount ?? null);
+}
+
+function codeArg(value, path) {
+  if (typeof value !== "string") {
+    throw fail("invalid_argument", path, "invalid_type", `expected an asset code string, found ${value === null ? "null" : typeof value}`);
+  }
+  return value;
+}
+
+// The flags of a tape call (core/src/tape.rs): the host clock may be read, the options set by
+// setTapeOptions apply, explanations of batch events with twins are wanted.
+const FLAG_CLOCK = 1;
+const FLAG_OPTIONS = 2;
+const FLAG_EXPLAIN = 4;
+
+/** A validated, indexed catalog. Build once, quote many times. */
+export class Engine {
+  /** The host's raw engine (host.d.ts); undefined once freed. */
+  #raw;
+  #warnings;
+  #fields = new Map();
+  #templates = [];
+  /** The options text last set for tape quotes (undefined: none yet, or refused). */
+  #sent;
+  /** Explainers by options text (see #explainer). */
+  #explainers = new Map();
+  #fieldsFor = (type) => {
+    let list = this.#fields.get(type);
+    if (list === undefined) {
+      const text = this.#raw.dataFields(type);
+      list = text === "" ? [] : fieldKeys(text.split("\x1f"));
+      this.#fields.set(type, list);
+    }
+    return list;
+  };
+
+  constructor(catalog) {
+    const text = catalogText(catalog);
+    try {
+      this.#raw = new Raw(text);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  /** The raw engine; a freed one throws. */
+  #alive() {
+    if (this.#raw === undefined) throw fail("invalid_argument", "", "invalid_value", "this Engine was freed");
+    return this.#raw;
+  }
+
+  /** The catalog's warnings (legal but suspicious). */
+  get warnings() {
+    if (this.#warnings === undefined) {
+      const raw = this.#alive();
+      try {
+        this.#warnings = JSON.parse(raw.warnings());
+      } catch (err) {
+        throw translate(err);
+      }
+    }
+    return this.#warnings;
+  }
+
+  /** The flags for tape options `o`, after setting them in the core if they changed; -1: JSON. */
+  #flags(raw, o) {
+    let flags = o.clock ? FLAG_CLOCK : 0;
+    if (o.text !== null) {
+      if (o.text !== this.#sent) {
+        this.#sent = undefined;
+        let ok;
+        try {
+          ok = raw.setTapeOptions(o.text);
+        } catch (err) {
+          throw translate(err);
+        }
+        if (!ok) return -1;
+        this.#sent = o.text;
+      }
+      flags |= FLAG_OPTIONS;
+    }
+    return flags;
+  }
+
+  /** The tape path for one event object; undefined when only the JSON path can answer. */
+  #quoteTape(raw, event, options) {
+    const o = tapeOptions(options);
+    if (o === null) return undefined;
+    const snap = snapshot(event, this.#fieldsFor);
+    if (snap === null) return undefined;
+    const flags = this.#flags(raw, o);
+    if (flags < 0) return undefined;
+    raw.room(1 << 16);
+    for (;;) {
+      target(raw.u8, raw.dv, raw.start, raw.end);
+      const ok = writeSnap(snap);
+      if (ok === 0) return undefined;
+      if (ok < 0) {
+        raw.room((raw.end - raw.start) * 2);
+        continue;
+      }
+      const length = written() - raw.start;
+      // The host clock is read only when nothing else says when to price.
+      let n;
+      try {
+        n = raw.quoteScratch(flags, length, snap[2] === "");
+      } catch (err) {
+        throw translate(err);
+      }
+      if (n === 0) return undefined;
+      if (n < 0) {
+        raw.room(-n);
+        continue;
+      }
+      const explainer = o.explain ? this.#explainer(o.text) : null;
+      return decodeQuote(raw.u8, raw.start + length, snap, this.#templates, explainer);
+    }
+  }
+
+  /**
+   * What computes `explain` of tape quotes when first read, from the event as it was quoted
+   * (its snapshot or its batch's kept records) at the instant it was priced at; one per options
+   * text, shared by quotes. After `free()` there is no engine to compute it: reading it throws.
+   */
+  #explainer(text) {
+    let e = this.#explainers.get(text);
+    if (e === undefined) {
+      const engine = this;
+      e = {
+        steps(source, index, at) {
+          const raw = engine.#alive();
+          let size = 4096;
+          for (;;) {
+            raw.recordRoom(size);
+            target(raw.u8, raw.dv, raw.start, raw.end);
+            const ok = writeSource(source, index);
+            if (ok === 0) return [];
+            if (ok < 0) {
+              size = (raw.end - raw.start) * 4;
+              continue;
+            }
+            let out;
+            try {
+              out = raw.explainTape(written() - raw.start, text, at);
+            } catch (err) {
+              throw translate(err);
+            }
+            return JSON.parse(out);
+          }
+        },
+      };
+      if (this.#explainers.size > 16) this.#explainers.clear();
+      this.#explainers.set(text, e);
+    }
+    return e;
+  }
+
+  /**
+   * The records of an array of event objects written for the tape path: the batch (with the
+   * records' `length`, the call's `flags` and tape options `o`), or undefined when only JSON
+   * can answer. `keep`: the records are copied at once (a batch priced off the calling thread
+   * is decoded after other calls may have reused the memory they were written to).
+   */
+  #quoteManyTape(raw, events, options, keep) {
+    if (!Array.isArray(events)) return undefined;
+    const o = tapeOptions(options);
+    if (o === null) return undefined;
+    // (Explanations are computed per event when first read, which the usage a tiered price
+    // carries through the batch would make wrong: the core refuses a batch with such an event
+    // and explanations on, and the JSON path explains at once.)
+    let flags = this.#flags(raw, o);
+    if (flags < 0) return undefined;
+    if (o.explain) flags |= FLAG_EXPLAIN;
+    let min = events.length * 64 + 1024;
+    for (;;) {
+      raw.recordRoom(min);
+      target(raw.u8, raw.dv, raw.start, raw.end);
+      const batch = writeEvents(events, this.#fieldsFor, keep && o.explain);
+      if (batch === 0) return undefined;
+      if (batch === -1) {
+        min = (raw.end - raw.start) * 2;
+        continue;
+      }
+      batch.length = written() - raw.start;
+      batch.flags = flags;
+      batch.o = o;
+      return batch;
+    }
+  }
+
+  /** The quotes of a batch's tape answer at `u8[start..]`. */
+  #decodeBatch(raw, u8, start, batch) {
+    const explainer = batch.o.explain ? this.#explainer(batch.o.text) : null;
+    return decodeBatch(u8, start, batch, explainer, raw.u8);
+  }
+
+  quote(event, options) {
+    const raw = this.#alive();
+    if (typeof event === "object") {
+      const fast = this.#quoteTape(raw, event, options);
+      if (fast !== undefined) return fast;
+    }
+    const o = optionsText(options);
+    const e = eventText(event);
+    let out;
+    try {
+      out = raw.quote(e, o, clock(options));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
+  quoteMany(events, options) {
+    const raw = this.#alive();
+    for (;;) {
+      const batch = this.#quoteManyTape(raw, events, options, false);
+      if (batch === undefined) break;
+      let at;
+      try {
+        at = raw.quoteManyTape(batch.length, batch.flags, batch.o);
+      } catch (err) {
+        throw translate(err);
+      }
+      if (at === null) break;
+      // The answer needs more room after the records: write them again into more.
+      if (at < 0) {
+        raw.recordRoom(-at);
+        continue;
+      }
+      return this.#decodeBatch(raw, raw.answer, at, batch);
+    }
+    const o = optionsText(options);
+    const e = eventsText(events);
+    let out;
+    try {
+      out = raw.quoteMany(e, o, clock(options));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
+  /**
+   * quoteMany off the calling thread where the host can (@ratecard/node: a worker thread of
+   * libuv's pool, the events written on the calling thread first); elsewhere on the calling
+   * thread. Every error rejects the promise, none is thrown synchronously.
+   */
+  async quoteManyAsync(events, options) {
+    const raw = this.#alive();
+    if (raw.quoteManyAsync === undefined) return this.quoteMany(events, options);
+    const batch = this.#quoteManyTape(raw, events, options, true);
+    if (batch !== undefined) {
+      let out;
+      try {
+        out = await raw.quoteManyTapeAsync(batch.length, batch.o);
+      } catch (err) {
+        throw translate(err);
+      }
+      if (out !== null) return this.#decodeBatch(raw, out, 0, batch);
+    }
+    const o = optionsText(options);
+    const e = eventsText(events);
+    const c = clock(options);
+    let out;
+    try {
+      out = await raw.quoteManyAsync(e, o, c);
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
+  convert(amount, from, to, at) {
+    const raw = this.#alive();
+    const a = amountText(amount);
+    const f = codeArg(from, "from");
+    const t = codeArg(to, "to");
+    let when = null;
+    if (at !== undefined && at !== null) {
+      when = timeText(at, "at");
+      if (typeof when !== "string") {
+        throw fail("invalid_argument", "at", "invalid_type", "expected a Date or an RFC 3339 string");
+      }
+    }
+    let out;
+    try {
+      out = raw.convert(a, f, t, when);
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
+  format(amount, asset) {
+    const raw = this.#alive();
+    const a = amountText(amount);
+    const code = codeArg(asset, "asset");
+    try {
+      return raw.format(a, code);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  /**
+   * Frees the engine's memory now rather than at garbage collection. Later calls throw, and so
+   * does reading the `explain` of an earlier quote that was not read before (a batch still
+   * being priced off the calling thread finishes first).
+   */
+  free() {
+    this.#raw?.free();
+    this.#raw = undefined;
+    this.#explainers.clear();
+  }
+}
+
+/** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
+export function validate(catalog) {
+  const text = catalogText(catalog);
+  let out;
+  try {
+    out = rawValidate(text);
+  } catch (err) {
+    throw translate(err);
+  }
+  return JSON.parse(out);
+}
+
+let schema_;
+/** The JSON Schema of a catalog (a fresh copy each call, so callers may change it). */
+export function schema() {
+  if (schema_ === undefined) {
+    try {
+      schema_ = schemaText();
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+  return JSON.parse(schema_);
+}
