@@ -173,7 +173,7 @@ const w = wasmEngine ? suite('@ratecard/wasm', wasmEngine) : null
 // addon call (read, price, write the compact answer after the record), and the decoder
 // building the Quote objects.
 const addon = require(join(root, 'packages', 'node', 'index.js'))
-const tape = require(join(root, 'packages', 'node', 'tape.js'))
+const tape = await import(pathToFileURL(join(root, 'packages', 'js', 'tape.mjs')).href)
 const rawEngine = new addon.NativeEngine(JSON.stringify(CATALOG))
 const handle = rawEngine.handle
 const fieldList = rawEngine.dataFields('render').split('\x1f')

@@ -3,7 +3,7 @@
 # `npm install ./packages/node`:
 #   - packages/node/ratecard.linux-x64-gnu.node  (the addon, loaded by the generated index.js)
 #   - packages/node/npm/linux-x64-gnu/            (the same binary as its platform package)
-#   - packages/node/index.js, index.d.ts          (napi-rs loader and raw types; committed)
+#   - packages/node/index.js, index.d.ts          (napi-rs loader and raw types; git-ignored)
 #   - packages/node/ratecard.js, ratecard.mjs     (the public API, CommonJS and its ESM entry, bundled
 #     and ratecard.d.ts                            from packages/js with packages/node/host.mjs, and the
 #                                                  declarations copied: scripts/build-js.sh; git-ignored)

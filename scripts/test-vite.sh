@@ -4,8 +4,9 @@
 # (examples/vite/test/vite.test.mjs).
 #
 # Idempotent and non-interactive: builds packages/wasm only when packages/wasm/pkg is missing
-# (scripts/build-wasm.sh), installs Debian's Chromium only when absent (scripts/setup-chromium.sh),
-# and runs `npm ci` in examples/vite only when its lock file changed since the last install.
+# (scripts/build-wasm.sh; else only its JavaScript from packages/js, scripts/build-js.sh),
+# installs Debian's Chromium only when absent (scripts/setup-chromium.sh), and runs `npm ci` in
+# examples/vite only when its lock file changed since the last install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { echo "[test-vite] $*"; }
@@ -18,7 +19,8 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number);
     || die "Vite 8 needs Node ^20.19.0 or >= 22.12.0; this is $(node --version)"
 
 if [[ -f packages/wasm/pkg/ratecard_wasm.js && -f packages/wasm/pkg/ratecard_wasm_bg.wasm ]]; then
-    log "packages/wasm/pkg is built"
+    log "packages/wasm/pkg is built; its JavaScript from packages/js:"
+    bash scripts/build-js.sh wasm
 else
     log "packages/wasm/pkg missing: bash scripts/build-wasm.sh"
     bash scripts/build-wasm.sh
