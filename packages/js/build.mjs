@@ -80,13 +80,21 @@ async function buildPackage(name) {
     platform: spec.format === "cjs" ? "node" : "neutral",
     target: spec.target,
     charset: "utf8",
-    // Functions and classes keep their names where the bundle had to rename them (`validate`).
-    keepNames: true,
     outfile: join(dir, "ratecard.js"),
     banner: { js: (spec.format === "cjs" ? '"use strict";\n' : "") + banner(from) },
     plugins: [bindHost],
     logLevel: "warning",
   });
+  // The API keeps its names (`Engine.name`, `validate.name`): the bundle renames a top-level
+  // name that two of its modules use, so the adapters must not use these. (esbuild's keepNames
+  // would keep them, but its calls make every function a side effect that bundlers keep:
+  // schema() and the schema's text would stay in apps that never call it.)
+  const out = readFileSync(join(dir, "ratecard.js"), "utf8");
+  for (const api of API) {
+    if (!new RegExp(`^(var ${api} = class\\b|function ${api}\\()`, "m").test(out)) {
+      throw new Error(`${api} was renamed in packages/${name}/ratecard.js: rename what collides with it`);
+    }
+  }
   copyFileSync(join(here, "index.d.ts"), join(dir, spec.types));
   spec.after(dir);
   console.log(`[build-js] ${relative(root, dir)}: ratecard.js (${spec.format}), ${spec.types}, ${name === "wasm" ? "schema.js" : "ratecard.mjs"}`);

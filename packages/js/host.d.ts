@@ -9,7 +9,7 @@
 /** The core's error as a host threw it: `{code, message, issues}`, or undefined when it is not. */
 export declare function errorOf(thrown: unknown): { code: string; message: string; issues?: unknown } | undefined;
 /** The validation report (JSON) of catalog JSON text. */
-export declare function validate(catalog: string): string;
+export declare function validateCatalog(catalog: string): string;
 /** The catalog's JSON Schema, as text. */
 export declare function schemaText(): string;
 

@@ -11,7 +11,7 @@
 // module into the package.
 // Nothing here calls into the core while the module is evaluated: @ratecard/wasm's entry points
 // instantiate the WebAssembly module after their imports are evaluated.
-import { Raw, validate as rawValidate, schemaText, errorOf } from "#host";
+import { Raw, validateCatalog, schemaText, errorOf } from "#host";
 import { snapshot, target, written, writeSnap, writeEvents, writeSource, decodeQuote, decodeBatch, fieldKeys, plainOptionsText, rememberedOptions, rememberOptions } from "./tape.mjs";
 
 /** Every error ratecard throws: `code` names the kind, `issues` lists each problem. */
@@ -526,7 +526,7 @@ export function validate(catalog) {
   const text = catalogText(catalog);
   let out;
   try {
-    out = rawValidate(text);
+    out = validateCatalog(text);
   } catch (err) {
     throw translate(err);
   }

@@ -11,7 +11,7 @@
 import addon from "./index.js";
 
 export const version = addon.version();
-export const validate = (text) => addon.validate(text);
+export const validateCatalog = (text) => addon.validate(text);
 export const schemaText = () => addon.schema();
 
 const PREFIX = "RATECARD_ERROR:";

@@ -4,12 +4,12 @@
 // Each engine has a scratch memory inside the module's memory: records are written there after a
 // 12-byte header (unused handle, flags, length), and the module writes its answer right after
 // them. Errors come thrown as `{code, message, issues}` JSON text.
-import { RawEngine, validate, wasmMemory } from "./pkg/ratecard_wasm.js";
+import { RawEngine, validate as validateCatalog, wasmMemory } from "./pkg/ratecard_wasm.js";
 // The schema's text is its own module (generated at build time), not in the WebAssembly: a
 // bundler leaves it out of apps that never call schema().
 import { SCHEMA } from "./schema.js";
 
-export { validate };
+export { validateCatalog };
 export const schemaText = () => SCHEMA;
 
 export function errorOf(thrown) {
