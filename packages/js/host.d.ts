@@ -14,7 +14,7 @@ export declare function validateCatalog(catalog: string): string;
 export declare function schemaText(): string;
 
 /**
- * One raw engine and the memory its tape calls use (tape.mjs, core/src/tape.rs). Records are
+ * One raw engine and the memory its tape calls use (tape.mjs, docs/tape.md). Records are
  * written into `u8[start..end)` (`dv` views the same buffer) of the area last asked for with
  * `room` (single quotes) or `recordRoom` (batches and explanations); a host may use one area for
  * both. The area's size, `min`, counts from the start of its buffer, a header included.
@@ -33,7 +33,7 @@ export declare class Raw {
   /** Tape options (the options JSON text) for later tape calls; false: they do not read. */
   setTapeOptions(options: string): boolean;
   /**
-   * Quotes the record of `length` bytes at `start` (`flags`: tape.rs's header flags; `untimed`:
+   * Quotes the record of `length` bytes at `start` (`flags`: the scratch header's flags; `untimed`:
    * the event has no instant of its own). The answer's length (it follows the record in `u8`,
    * views made again), 0 for the JSON path, or minus the `room` it needs.
    */

@@ -1,7 +1,7 @@
 // The JavaScript face of ratecard, written once for @ratecard/wasm and @ratecard/node: the public
 // API (index.d.ts beside this file) over a package's raw engine.
 //
-// Everything crosses into the core as JSON text or as tape records (tape.mjs, core/src/tape.rs)
+// Everything crosses into the core as JSON text or as tape records (tape.mjs, docs/tape.md)
 // and comes back the same way, decoded once. This module owns what only JavaScript knows:
 // camelCase options, `Date`s, the host clock (the core never reads one), non-finite numbers
 // that JSON cannot carry, and the RatecardError class. How a package reaches its raw engine
@@ -213,7 +213,7 @@ function codeArg(value, path) {
   return value;
 }
 
-// The flags of a tape call (core/src/tape.rs): the host clock may be read, the options set by
+// The flags of a tape call (docs/tape.md): the host clock may be read, the options set by
 // setTapeOptions apply, explanations of batch events with twins are wanted.
 const FLAG_CLOCK = 1;
 const FLAG_OPTIONS = 2;

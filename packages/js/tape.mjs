@@ -1,4 +1,4 @@
-// The JavaScript half of the tape (core/src/tape.rs has the grammar and the reasons): events
+// The JavaScript half of the tape (docs/tape.md has the grammar and the reasons): events
 // written as compact binary records into memory the core reads, quotes read back from the
 // compact binary answers it writes; the same in @ratecard/wasm and @ratecard/node. ratecard.mjs
 // beside it uses it, and packages/js/build.mjs bundles both into each package at build time.

@@ -1,4 +1,4 @@
-// The tape (core/src/tape.rs, packages/types/tape.mjs) is a faster way to the same answer:
+// The tape (docs/tape.md, packages/js/tape.mjs) is a faster way to the same answer:
 // for every conformance vector, and for inputs chosen to stress the framing, a quote of an
 // event object (the tape path) must equal, key for key and in the same order, the quote of the
 // same event as JSON text (the JSON path, the reference). Runs against @ratecard/node and
