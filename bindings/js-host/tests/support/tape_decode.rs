@@ -1,6 +1,6 @@
-//! A decoder of tape answers (`core/src/tape.rs`) into the JSON path's Quote values, for tests:
-//! the Rust twin of the JavaScript decoder in `packages/types/tape.mjs`, so that the core's own
-//! tests can check that a tape answer says exactly what the JSON path says.
+//! A decoder of tape answers (`src/tape.rs`, `docs/tape.md`) into the JSON path's Quote values,
+//! for tests: the Rust twin of the JavaScript decoder in `packages/js/tape.mjs`, so that the
+//! Rust tests can check that a tape answer says exactly what the JSON path says.
 #![allow(dead_code, clippy::unwrap_used, clippy::indexing_slicing)]
 
 use serde_json::{json, Map, Value};
