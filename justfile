@@ -41,7 +41,7 @@ test-python:
 build-python:
     bash scripts/build-python.sh
 
-# (also runs tests/js/interchangeable.test.mjs against both @ratecard/node and @ratecard/wasm)
+# (also runs packages/js/test, which checks @ratecard/node and @ratecard/wasm side by side)
 # Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift.
 test-node:
     bash scripts/test-node.sh

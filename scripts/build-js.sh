@@ -7,9 +7,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir=packages/js
-# esbuild, exactly as locked; installed again only when the lock file changed.
+# esbuild (and fast-check, for the tests), exactly as locked; installed again only when the lock
+# file changed.
 if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
-    echo "[build-js] npm ci in $dir (esbuild)"
+    echo "[build-js] npm ci in $dir (esbuild, fast-check)"
     (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error)
 fi
 node "$dir/build.mjs" "$@"

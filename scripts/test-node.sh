@@ -13,8 +13,6 @@ cd "$root"
 
 bash scripts/build-node.sh
 
-# The cross-package tests' own dev dependency (fast-check, for the tape's property tests).
-if [[ ! -f tests/js/node_modules/.package-lock.json || tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]]; then
-    (cd tests/js && npm ci --no-fund --no-audit --loglevel=error)
-fi
-node --expose-gc --test packages/js/test/*.test.mjs tests/js/node-*.test.mjs tests/js/interchangeable.test.mjs tests/js/tape.test.mjs tests/js/tape-properties.test.mjs
+# packages/js's dev dependencies (esbuild, and fast-check for the tape's property tests) are
+# installed by the build (scripts/build-js.sh).
+node --expose-gc --test packages/js/test/*.test.mjs packages/node/test/*.test.mjs

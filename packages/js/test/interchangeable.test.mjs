@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const ENTRIES = {
   node: { file: 'packages/node/ratecard.mjs', build: 'scripts/build-node.sh' },
   // The entry that @ratecard/wasm's exports map gives Node.

@@ -4,10 +4,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setImmediate as turn } from 'node:timers/promises'
 import { readFileSync } from 'node:fs'
-import { Engine } from '../../packages/node/ratecard.mjs'
+import { Engine } from '../ratecard.mjs'
 
-const catalog = JSON.parse(readFileSync(new URL('../../examples/tutorial-catalog.json', import.meta.url), 'utf8'))
-const events = JSON.parse(readFileSync(new URL('../../examples/tutorial-events.json', import.meta.url), 'utf8'))
+const catalog = JSON.parse(readFileSync(new URL('../../../examples/tutorial-catalog.json', import.meta.url), 'utf8'))
+const events = JSON.parse(readFileSync(new URL('../../../examples/tutorial-events.json', import.meta.url), 'utf8'))
 const MB = 1e6
 
 async function rss() {

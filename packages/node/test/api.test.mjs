@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Engine, RatecardError, validate, schema, version } from '../../packages/node/ratecard.mjs'
+import { Engine, RatecardError, validate, schema, version } from '../ratecard.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const require = createRequire(import.meta.url)
-const raw = require('../../packages/node/index.js')
+const raw = require('../index.js')
 
 /** A catalog with one dimensional volume price: gen4 12 credits a second, anything else 5. */
 const CATALOG = {

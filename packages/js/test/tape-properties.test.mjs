@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import fc from 'fast-check'
 import { VIDEO, outcome } from './fixtures.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const ENTRIES = { node: 'packages/node/ratecard.mjs', wasm: 'packages/wasm/node.js' }
 const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
 const RUNS = Number(process.env.RATECARD_PROPERTY_RUNS ?? 120)

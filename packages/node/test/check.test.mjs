@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const bin = join(root, 'packages', 'node', 'bin', 'ratecard-check.js')
 const dir = mkdtempSync(join(tmpdir(), 'ratecard-check-'))
 
