@@ -49,7 +49,7 @@ fi
 
 log "ruff"
 "$venv/bin/ruff" check --config bindings/python/pyproject.toml \
-    bindings/python/python tests/python examples/notebooks scripts/bench-python.py
+    bindings/python/python bindings/python/tests examples/notebooks scripts/bench-python.py
 
 log "stubs: mypy.stubtest against the installed module"
 # Run outside the source tree so that the installed package is the one checked.
@@ -59,4 +59,4 @@ log "mypy --strict on the package"
 
 log "pytest"
 # shellcheck disable=SC2086
-"$vpy" -m pytest -q -p no:cacheprovider tests/python ${PYTEST_ARGS:-}
+"$vpy" -m pytest -q -p no:cacheprovider bindings/python/tests ${PYTEST_ARGS:-}

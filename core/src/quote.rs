@@ -155,9 +155,10 @@ pub struct Fee<'a> {
     pub description: Option<&'a str>,
     pub amount: Amount,
     pub equivalents: AmountMap<'a>,
-    /// Where in the engine the fee's price value lives (see [`Fee::shape_key`]).
+    /// Where in the engine the fee's price value lives (see [`Fee::shape_key`]). Public so that
+    /// a binding can rebuild a fee it keeps in its own form, to serialize it as the core does.
     #[serde(skip)]
-    pub(crate) origin: usize,
+    pub origin: usize,
 }
 
 impl<'a> Fee<'a> {

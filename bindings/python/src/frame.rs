@@ -2,24 +2,28 @@
 //!
 //! The Python half (`ratecard/_frame.py`) turns a pandas, polars or Arrow frame into plain
 //! little-endian column buffers (`bytes`), strings dictionary-encoded; this half reads events
-//! straight out of them, borrowing every string, quotes them with the core, and hands back one
-//! buffer per output column. No Python object is created per row in either direction.
+//! straight out of them, borrowing every string, prices them with the core in one session (tier
+//! usage carries down the frame), and hands back one buffer per output column. No Python object
+//! is made per row in either direction.
 //!
-//! Frames repeat themselves (a few event types and models, volumes from a small set), so
-//! without tiers (whose usage carries from row to row) identical rows are quoted once: a row's
-//! fees depend only on its event type, its data and, through the conversion rates in force,
-//! on which rate period its instant falls in. Everything else is the core's work, row by row.
+//! Frames repeat themselves, so rows are priced once per distinct row, by the core's plan of
+//! which events can share a pricing ([`ratecard::Twins`]). A row's key is its event type, its
+//! data and, when amounts are expressed in other assets, the rate period of its instant
+//! ([`ratecard::Engine::rate_period`]). Every column arrives dictionary-encoded (Arrow's hash
+//! kernel numbers its distinct values), so a row's key is one integer: its columns' dictionary
+//! indices in mixed radix.
 
-use crate::engine::{options_for, Engine};
-use crate::errors::{guard, OrRaise};
-use crate::input::{prefixed, OptionArgs};
+use crate::engine::Engine;
+use crate::errors::{guard, Fail, Result};
+use crate::from_py::OptionArgs;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use ratecard::catalog::product::PriceKind;
 use ratecard::event::scalar_from_f64;
-use ratecard::{Code, Decimal, Error, ErrorKind, Event, Instant, Scalar};
+use ratecard::{Code, Decimal, Error, ErrorKind, Event, Instant, Issue, Place, Scalar};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// One input column's values, as the Python half encodes them.
 enum Data<'a> {
@@ -28,7 +32,7 @@ enum Data<'a> {
         offsets: &'a [u8],
         bytes: &'a [u8],
     },
-    /// i32 indices into a dictionary column (strings).
+    /// i32 indices into a dictionary of strings.
     Dict(&'a [u8], Box<Column<'a>>),
     I64(&'a [u8]),
     F64(&'a [u8]),
@@ -44,100 +48,113 @@ struct Column<'a> {
     name: String,
     data: Data<'a>,
     valid: Option<&'a [u8]>,
+    rows: usize,
 }
 
 /// A column spec's Python objects, kept alive while columns borrow their bytes:
 /// `(kind, values, extra, validity, scale, dictionary_spec)`.
 struct Spec<'py> {
     kind: String,
-    values: Option<Bound<'py, PyBytes>>,
-    extra: Option<Bound<'py, PyBytes>>,
-    valid: Option<Bound<'py, PyBytes>>,
+    buffers: [Option<Bound<'py, PyBytes>>; 3],
     scale: u32,
     dictionary: Option<Box<Spec<'py>>>,
 }
 
 impl<'py> Spec<'py> {
     fn read(spec: &Bound<'py, PyTuple>) -> PyResult<Spec<'py>> {
-        let bytes_at = |i: usize| -> PyResult<Option<Bound<'py, PyBytes>>> {
+        let bytes = |i: usize| -> PyResult<Option<Bound<'py, PyBytes>>> {
             let item = spec.get_item(i)?;
-            if item.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(item.cast_into::<PyBytes>()?))
+            Ok(if item.is_none() {
+                None
+            } else {
+                Some(item.cast_into::<PyBytes>()?)
+            })
         };
-        let dictionary = match spec.len() > 5 {
-            true => {
-                let d = spec.get_item(5)?;
-                match d.is_none() {
-                    true => None,
-                    false => Some(Box::new(Spec::read(&d.cast_into::<PyTuple>()?)?)),
-                }
-            }
-            false => None,
+        let dictionary = match spec.get_item(5) {
+            Ok(d) if !d.is_none() => Some(Box::new(Spec::read(&d.cast_into::<PyTuple>()?)?)),
+            _ => None,
         };
+        let (kind, scale) = (spec.get_item(0)?.extract()?, spec.get_item(4)?.extract()?);
         Ok(Spec {
-            kind: spec.get_item(0)?.extract()?,
-            values: bytes_at(1)?,
-            extra: bytes_at(2)?,
-            valid: bytes_at(3)?,
-            scale: spec.get_item(4)?.extract()?,
+            kind,
+            buffers: [bytes(1)?, bytes(2)?, bytes(3)?],
+            scale,
             dictionary,
         })
     }
 }
 
-fn word<const N: usize>(bytes: &[u8], i: usize) -> Option<[u8; N]> {
-    bytes
-        .get(i.checked_mul(N)?..i.checked_mul(N)?.checked_add(N)?)
-        .and_then(|s| <[u8; N]>::try_from(s).ok())
+impl Spec<'_> {
+    /// How many values a (dictionary's) spec holds, from its buffers.
+    fn rows(&self) -> usize {
+        let bytes = self.buffers[0].as_ref().map_or(0, |b| b.as_bytes().len());
+        match self.kind.as_str() {
+            "str" => (bytes / 8).saturating_sub(1),
+            "dec" => bytes / 16,
+            "bool" => bytes,
+            "dict" => bytes / 4,
+            "null" => 0,
+            _ => bytes / 8,
+        }
+    }
 }
 
+fn word<const N: usize>(bytes: &[u8], i: usize) -> Option<[u8; N]> {
+    let start = i.checked_mul(N)?;
+    bytes
+        .get(start..start.checked_add(N)?)
+        .and_then(|s| s.try_into().ok())
+}
+
+/// Microseconds since the epoch (the output's unit).
+fn micros(t: Instant) -> i64 {
+    i64::try_from(t.unix_nanos().div_euclid(1000)).unwrap_or(i64::MAX)
+}
+
+/// An instant, and its microseconds since the epoch (the output's unit, computed once).
+type When = (Instant, i64);
+type Parsed = std::result::Result<Option<When>, (Code, String)>;
+
 impl<'a> Column<'a> {
-    fn read(name: String, spec: &'a Spec<'_>, n: usize) -> PyResult<Column<'a>> {
-        let kind = spec.kind.as_str();
-        let values: &'a [u8] = spec
-            .values
-            .as_ref()
-            .map(|b| b.as_bytes())
-            .unwrap_or_default();
-        let extra: Option<&'a [u8]> = spec.extra.as_ref().map(|b| b.as_bytes());
-        let valid: Option<&'a [u8]> = spec.valid.as_ref().map(|b| b.as_bytes());
-        let width = match kind {
-            "i64" | "f64" | "ts" => 8,
-            "bool" => 1,
-            "dict" => 4,
+    fn read(name: &str, spec: &'a Spec<'_>, n: usize) -> PyResult<Column<'a>> {
+        let [values, extra, valid] = spec
+            .buffers
+            .each_ref()
+            .map(|b| b.as_ref().map(|b| b.as_bytes()));
+        let values = values.unwrap_or_default();
+        let width = match spec.kind.as_str() {
+            "i64" | "f64" | "ts" | "str" => 8,
             "dec" => 16,
-            "str" => 8,
+            "dict" => 4,
+            "bool" => 1,
             _ => 0,
         };
         let short = |what: &str| {
-            pyo3::exceptions::PyValueError::new_err(format!(
+            PyValueError::new_err(format!(
                 "column {name:?}: {what} buffer is shorter than its {n} rows"
             ))
         };
-        let rows = if kind == "str" { n + 1 } else { n };
+        let rows = if spec.kind == "str" { n + 1 } else { n };
         if values.len() < rows * width {
             return Err(short("values"));
         }
         if valid.is_some_and(|v| v.len() < n) {
             return Err(short("validity"));
         }
-        let data = match kind {
+        let data = match spec.kind.as_str() {
             "str" => Data::Str {
                 offsets: values,
                 bytes: extra.unwrap_or_default(),
             },
             "dict" => {
-                let Some(dictionary) = spec.dictionary.as_deref() else {
-                    return Err(short("dictionary"));
-                };
-                let size = dictionary
-                    .values
-                    .as_ref()
-                    .map_or(0, |b| b.as_bytes().len() / 8);
-                let inner = Column::read(name.clone(), dictionary, size.saturating_sub(1))?;
-                Data::Dict(values, Box::new(inner))
+                let dictionary = spec
+                    .dictionary
+                    .as_deref()
+                    .ok_or_else(|| short("dictionary"))?;
+                Data::Dict(
+                    values,
+                    Box::new(Column::read(name, dictionary, dictionary.rows())?),
+                )
             }
             "i64" => Data::I64(values),
             "f64" => Data::F64(values),
@@ -146,12 +163,17 @@ impl<'a> Column<'a> {
             "ts" => Data::Micros(values),
             "null" => Data::Null,
             other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                return Err(PyValueError::new_err(format!(
                     "column {name:?}: unknown column kind {other:?}"
                 )))
             }
         };
-        Ok(Column { name, data, valid })
+        Ok(Column {
+            name: name.to_string(),
+            data,
+            valid,
+            rows: n,
+        })
     }
 
     fn is_valid(&self, i: usize) -> bool {
@@ -166,28 +188,49 @@ impl<'a> Column<'a> {
         }
     }
 
-    fn str_at(&self, i: usize) -> Option<Result<&'a str, String>> {
+    /// Row `i` as a small number, for twins' keys: 0 for null, else its dictionary index + 1
+    /// (`None` for an index out of range, and for columns not dictionary-encoded, which the
+    /// Python half never sends).
+    fn code(&self, i: usize) -> Option<u64> {
+        match &self.data {
+            Data::Dict(_, inner) if self.is_valid(i) => self
+                .index(i)
+                .filter(|k| *k < inner.rows)
+                .map(|k| k as u64 + 1),
+            Data::Dict(..) | Data::Null => Some(0),
+            _ => None,
+        }
+    }
+
+    /// How many codes [`Column::code`] can give.
+    fn radix(&self) -> Option<u64> {
+        match &self.data {
+            Data::Dict(_, inner) => Some(inner.rows as u64 + 1),
+            Data::Null => Some(1),
+            _ => None,
+        }
+    }
+
+    fn str_at(&self, i: usize) -> Option<std::result::Result<&'a str, String>> {
         if !self.is_valid(i) {
             return None;
         }
-        match &self.data {
+        Some(match &self.data {
             Data::Str { offsets, bytes } => {
-                let span = word::<8>(offsets, i)
-                    .zip(word::<8>(offsets, i + 1))
-                    .map(|(a, b)| (i64::from_le_bytes(a), i64::from_le_bytes(b)))
-                    .and_then(|(a, b)| Some((usize::try_from(a).ok()?, usize::try_from(b).ok()?)))
-                    .and_then(|(a, b)| bytes.get(a..b));
-                Some(match span {
+                let at = |k| {
+                    word::<8>(offsets, k).and_then(|w| usize::try_from(i64::from_le_bytes(w)).ok())
+                };
+                match at(i).zip(at(i + 1)).and_then(|(a, b)| bytes.get(a..b)) {
                     Some(s) => std::str::from_utf8(s).map_err(|e| format!("not UTF-8: {e}")),
                     None => Err("string offsets out of range".into()),
-                })
+                }
             }
             Data::Dict(_, inner) => match self.index(i) {
-                Some(k) => inner.str_at(k),
-                None => Some(Err("dictionary index out of range".into())),
+                Some(k) => return inner.str_at(k),
+                None => Err("dictionary index out of range".into()),
             },
-            _ => Some(Err("expected strings".into())),
-        }
+            _ => Err("expected strings".into()),
+        })
     }
 
     /// The row's value as event data; `None` for a null (an absent key).
@@ -223,86 +266,49 @@ impl<'a> Column<'a> {
             Data::Null => return None,
         })
     }
-}
 
-type Parsed = Result<Option<Instant>, (Code, String)>;
-
-fn parse_instant(column: &Column<'_>, i: usize) -> Parsed {
-    if !column.is_valid(i) {
-        return Ok(None);
-    }
-    match &column.data {
-        Data::Micros(b) => word::<8>(b, i)
-            .map(i64::from_le_bytes)
-            .and_then(Instant::from_unix_micros)
-            .map(Some)
-            .ok_or((Code::InvalidTimestamp, "timestamp out of range".into())),
-        Data::Str { .. } => match column.str_at(i) {
-            Some(Ok(s)) => Instant::parse(s)
-                .map(Some)
-                .map_err(|m| (Code::InvalidTimestamp, m)),
-            Some(Err(m)) => Err((Code::InvalidType, m)),
-            None => Ok(None),
-        },
-        _ => Err((
-            Code::InvalidType,
-            "occurred_at must be an RFC 3339 string or a UTC timestamp column".into(),
-        )),
-    }
-}
-
-/// An instant and its microseconds since the epoch (the output column's unit).
-type When = (Instant, i64);
-
-/// `occurred_at`, with each distinct string of a dictionary column parsed once.
-struct Times<'c, 'a> {
-    column: &'c Column<'a>,
-    parsed: Vec<Result<Option<When>, (Code, String)>>,
-}
-
-impl<'c, 'a> Times<'c, 'a> {
-    fn new(column: &'c Column<'a>) -> Times<'c, 'a> {
-        let parsed = match &column.data {
-            Data::Dict(_, inner) => {
-                let size = match &inner.data {
-                    Data::Str { offsets, .. } => (offsets.len() / 8).saturating_sub(1),
-                    _ => 0,
-                };
-                (0..size)
-                    .map(|k| parse_instant(inner, k).map(|t| t.map(|t| (t, micros(t)))))
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        Times { column, parsed }
-    }
-
-    fn at(&self, i: usize) -> Result<Option<When>, (Code, String)> {
-        if !self.column.is_valid(i) {
+    /// Row `i` as an instant (`occurred_at`). `parsed` holds a dictionary column's strings, each
+    /// parsed once ([`Column::parse_dictionary`]).
+    fn instant_at(&self, i: usize, parsed: &[Parsed]) -> Parsed {
+        if !self.is_valid(i) {
             return Ok(None);
         }
-        match &self.column.data {
-            Data::Dict(..) => match self.column.index(i).and_then(|k| self.parsed.get(k)) {
-                Some(Ok(w)) => Ok(*w),
-                Some(Err(e)) => Err(e.clone()),
+        match &self.data {
+            Data::Micros(b) => word::<8>(b, i)
+                .map(i64::from_le_bytes)
+                .and_then(|us| Some((Instant::from_unix_micros(us)?, us)))
+                .map(Some)
+                .ok_or((Code::InvalidTimestamp, "timestamp out of range".into())),
+            Data::Dict(..) => match self.index(i).and_then(|k| parsed.get(k)) {
+                Some(p) => p.clone(),
                 None => Err((Code::InvalidType, "dictionary index out of range".into())),
             },
-            Data::Micros(b) => {
-                let us = word::<8>(b, i).map(i64::from_le_bytes);
-                match us.and_then(|us| Some((Instant::from_unix_micros(us)?, us))) {
-                    Some(w) => Ok(Some(w)),
-                    None => Err((Code::InvalidTimestamp, "timestamp out of range".into())),
-                }
-            }
-            _ => parse_instant(self.column, i).map(|t| t.map(|t| (t, micros(t)))),
+            Data::Str { .. } => match self.str_at(i) {
+                Some(Ok(s)) => Instant::parse(s)
+                    .map(|t| Some((t, micros(t))))
+                    .map_err(|m| (Code::InvalidTimestamp, m)),
+                Some(Err(m)) => Err((Code::InvalidType, m)),
+                None => Ok(None),
+            },
+            _ => Err((
+                Code::InvalidType,
+                "occurred_at must be an RFC 3339 string or a UTC timestamp column".into(),
+            )),
+        }
+    }
+
+    fn parse_dictionary(&self) -> Vec<Parsed> {
+        match &self.data {
+            Data::Dict(_, inner) => (0..inner.rows).map(|k| inner.instant_at(k, &[])).collect(),
+            _ => Vec::new(),
         }
     }
 }
 
-/// Strings seen in the output, numbered in first-seen order (Arrow dictionary encoding).
+/// Strings of the output, numbered in first-seen order (Arrow dictionary encoding).
 #[derive(Default)]
 struct Interner {
-    index: HashMap<String, i32>,
+    index: FxHashMap<String, i32>,
     values: Vec<String>,
 }
 
@@ -318,272 +324,53 @@ impl Interner {
     }
 }
 
-/// A decimal as an Arrow decimal128 integer at `scale`.
-fn scaled(d: Decimal, scale: u32) -> Option<i128> {
-    let d = if d.scale() > scale { d.normalize() } else { d };
-    let up = scale.checked_sub(d.scale())?;
-    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+/// One output row, without its event row and instant: product, price and currency (interned),
+/// the amount as a decimal128 integer, and where its equivalents start in [`Out::equivalents`].
+#[derive(Clone, Copy)]
+struct FeeRow(i32, i32, i32, i128, usize);
+
+/// The output columns. A twin's rows repeat its first's fee rows, equivalents shared.
+#[derive(Default)]
+struct Out {
+    rows: Vec<i64>,
+    at: Vec<i64>,
+    fees: Vec<FeeRow>,
+    names: [Interner; 3],
+    /// Each priced fee's equivalents, one per `express_in` asset.
+    equivalents: Vec<i128>,
 }
 
-/// A column of fixed-width values as a `bytes` object, written in place (one copy, not two).
+/// A decimal as an Arrow decimal128 integer at `scale`; an error at the row when it does not fit.
+fn scaled(d: Decimal, scale: u32, row: usize, what: &str) -> std::result::Result<i128, Error> {
+    let d = if d.scale() > scale { d.normalize() } else { d };
+    let up = scale
+        .checked_sub(d.scale())
+        .and_then(|up| 10i128.checked_pow(up));
+    up.and_then(|up| d.mantissa().checked_mul(up))
+        .ok_or_else(|| {
+            let message = format!("{what} does not fit an Arrow decimal128(38, {scale})");
+            Error::one(
+                ErrorKind::Overflow,
+                &format!("[{row}]"),
+                Code::DecimalOverflow,
+                message,
+            )
+        })
+}
+
+/// A column of fixed-width values as a `bytes` object, written in place.
 fn le_bytes<'py, T: Copy, const N: usize>(
     py: Python<'py>,
-    values: &[T],
+    values: impl ExactSizeIterator<Item = T>,
     to: impl Fn(T) -> [u8; N],
 ) -> PyResult<Bound<'py, PyBytes>> {
     PyBytes::new_with(py, values.len() * N, |buf| {
         for (chunk, v) in buf.chunks_exact_mut(N).zip(values) {
-            chunk.copy_from_slice(&to(*v));
+            chunk.copy_from_slice(&to(v));
         }
         Ok(())
     })
 }
-
-/// One output row, without its event row and instant.
-#[derive(Clone)]
-struct FeeRow {
-    product: i32,
-    price: i32,
-    currency: i32,
-    amount: i128,
-    /// Index of the first of this fee's equivalents in `Out::memo_equivalents`.
-    equivalents: usize,
-}
-
-struct Out {
-    rows: Vec<i64>,
-    at: Vec<i64>,
-    product: Vec<i32>,
-    price: Vec<i32>,
-    currency: Vec<i32>,
-    amount: Vec<i128>,
-    equivalents: Vec<Vec<i128>>,
-    products: Interner,
-    prices: Interner,
-    currencies: Interner,
-    amount_scale: u32,
-    scales: Vec<u32>,
-    /// Fees of memoized rows, and their equivalents (`scales.len()` per fee).
-    memo_fees: Vec<FeeRow>,
-    memo_equivalents: Vec<i128>,
-}
-
-fn overflow(row: usize, what: &str, scale: u32) -> Error {
-    Error::one(
-        ErrorKind::Overflow,
-        &format!("[{row}]"),
-        Code::DecimalOverflow,
-        format!("{what} does not fit an Arrow decimal128(38, {scale})"),
-    )
-}
-
-fn micros(t: Instant) -> i64 {
-    i64::try_from(t.unix_nanos().div_euclid(1000)).unwrap_or(i64::MAX)
-}
-
-impl Out {
-    /// Turns a quote's fees into rows; returns the range they take in the memo store when
-    /// `remember` is set.
-    fn push(
-        &mut self,
-        row: usize,
-        quote: &ratecard::Quote<'_>,
-        remember: bool,
-    ) -> Result<(usize, usize), Error> {
-        let start = self.memo_fees.len();
-        for fee in &quote.fees {
-            let amount = scaled(fee.amount.value, self.amount_scale)
-                .ok_or_else(|| overflow(row, "amount", self.amount_scale))?;
-            let fee_row = FeeRow {
-                product: self.products.id(fee.product_code),
-                price: self.prices.id(fee.price_name),
-                currency: self.currencies.id(fee.currency),
-                amount,
-                equivalents: self.memo_equivalents.len(),
-            };
-            let mut eqs = Vec::with_capacity(self.scales.len());
-            for (scale, (_, eq)) in self.scales.iter().zip(&fee.equivalents.0) {
-                eqs.push(
-                    scaled(eq.value, *scale).ok_or_else(|| overflow(row, "equivalent", *scale))?,
-                );
-            }
-            self.emit(row, micros(quote.at), &fee_row, &eqs);
-            if remember {
-                self.memo_equivalents.extend_from_slice(&eqs);
-                self.memo_fees.push(fee_row);
-            }
-        }
-        Ok((start, self.memo_fees.len()))
-    }
-
-    fn emit(&mut self, row: usize, at: i64, fee: &FeeRow, equivalents: &[i128]) {
-        self.rows.push(i64::try_from(row).unwrap_or(i64::MAX));
-        self.at.push(at);
-        self.product.push(fee.product);
-        self.price.push(fee.price);
-        self.currency.push(fee.currency);
-        self.amount.push(fee.amount);
-        for (column, eq) in self.equivalents.iter_mut().zip(equivalents) {
-            column.push(*eq);
-        }
-    }
-
-    fn replay(&mut self, row: usize, at: i64, range: (usize, usize)) {
-        let width = self.scales.len();
-        for k in range.0..range.1 {
-            let Some(fee) = self.memo_fees.get(k) else {
-                continue;
-            };
-            self.rows.push(i64::try_from(row).unwrap_or(i64::MAX));
-            self.at.push(at);
-            self.product.push(fee.product);
-            self.price.push(fee.price);
-            self.currency.push(fee.currency);
-            self.amount.push(fee.amount);
-            let eqs = self
-                .memo_equivalents
-                .get(fee.equivalents..fee.equivalents + width)
-                .unwrap_or_default();
-            for (column, eq) in self.equivalents.iter_mut().zip(eqs) {
-                column.push(*eq);
-            }
-        }
-    }
-}
-
-/// FxHash (rustc's hasher): memo keys are short byte strings made by this process, so a fast
-/// non-cryptographic hash is enough, and SipHash would be a third of the per-row cost.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<Fx>;
-
-/// Each row's value of one column as a small number: 0 for null, then 1, 2, ... per distinct
-/// value, so that a row's key is one integer (mixed radix) instead of a byte string.
-struct Factor<'c, 'a> {
-    column: &'c Column<'a>,
-    /// Codes built by a first pass, for columns that are not dictionary-encoded already.
-    built: Vec<u32>,
-    radix: u64,
-}
-
-impl<'c, 'a> Factor<'c, 'a> {
-    /// `None` when the column has so many distinct values that memoizing would not pay.
-    fn new(column: &'c Column<'a>, n: usize) -> Option<Factor<'c, 'a>> {
-        let cell = |b: &[u8], i: usize, w: usize| -> u128 {
-            let mut out = [0u8; 16];
-            if let (Some(src), Some(dst)) = (b.get(i * w..i * w + w), out.get_mut(..w)) {
-                dst.copy_from_slice(src);
-            }
-            u128::from_le_bytes(out)
-        };
-        let (bytes, width) = match &column.data {
-            Data::Dict(_, inner) => {
-                let size = match &inner.data {
-                    Data::Str { offsets, .. } => (offsets.len() / 8).saturating_sub(1),
-                    _ => 0,
-                };
-                return Some(Factor {
-                    column,
-                    built: Vec::new(),
-                    radix: size as u64 + 1,
-                });
-            }
-            Data::Null => {
-                return Some(Factor {
-                    column,
-                    built: Vec::new(),
-                    radix: 1,
-                })
-            }
-            Data::I64(b) | Data::F64(b) | Data::Micros(b) => (*b, 8),
-            Data::Dec(b, _) => (*b, 16),
-            Data::Bool(b) => (*b, 1),
-            // Strings always arrive dictionary-encoded from the Python half.
-            Data::Str { .. } => return None,
-        };
-        let mut seen: HashMap<u128, u32, FxBuild> = HashMap::default();
-        let mut built = Vec::with_capacity(n);
-        for i in 0..n {
-            if !column.is_valid(i) {
-                built.push(0);
-                continue;
-            }
-            let next = u32::try_from(seen.len() + 1).ok()?;
-            built.push(*seen.entry(cell(bytes, i, width)).or_insert(next));
-            if i == MEMO_PROBE && seen.len() > MEMO_PROBE / 2 {
-                return None;
-            }
-        }
-        let radix = seen.len() as u64 + 1;
-        Some(Factor {
-            column,
-            built,
-            radix,
-        })
-    }
-
-    fn code(&self, i: usize) -> u64 {
-        match &self.column.data {
-            Data::Dict(..) if self.column.is_valid(i) => {
-                self.column.index(i).map_or(0, |k| k as u64 + 1)
-            }
-            Data::Dict(..) | Data::Null => 0,
-            _ => self.built.get(i).copied().map_or(0, u64::from),
-        }
-    }
-}
-
-/// Where a row key's fees are: a direct table for small key spaces, a hash map otherwise.
-enum Memo {
-    Table(Vec<u32>),
-    Map(HashMap<u64, u32, FxBuild>),
-}
-
-impl Memo {
-    fn get(&self, key: u64) -> Option<usize> {
-        let slot = match self {
-            Memo::Table(t) => usize::try_from(key).ok().and_then(|k| t.get(k)).copied(),
-            Memo::Map(m) => m.get(&key).copied(),
-        }?;
-        (slot != u32::MAX).then_some(slot as usize)
-    }
-
-    fn insert(&mut self, key: u64, slot: usize) {
-        let slot = u32::try_from(slot).unwrap_or(u32::MAX);
-        match self {
-            Memo::Table(t) => {
-                if let Some(x) = usize::try_from(key).ok().and_then(|k| t.get_mut(k)) {
-                    *x = slot;
-                }
-            }
-            Memo::Map(m) => {
-                m.insert(key, slot);
-            }
-        }
-    }
-}
-
-/// Rows looked at before deciding whether memoizing pays, and the hit rate it must reach.
-const MEMO_PROBE: usize = 4096;
-const MEMO_ENTRIES: usize = 1 << 20;
 
 /// Quotes every row of a frame; see `ratecard/_frame.py` for the column encoding.
 #[pyfunction]
@@ -601,8 +388,8 @@ pub fn _quote_columns<'py>(
     products: Option<&Bound<'py, PyAny>>,
     prior_usage: Option<&Bound<'py, PyAny>>,
     now: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    guard(py, || {
+) -> Result<Bound<'py, PyTuple>> {
+    guard(|| {
         let engine = &engine.get().inner;
         let args = OptionArgs {
             at,
@@ -613,96 +400,86 @@ pub fn _quote_columns<'py>(
             explain: Some(false),
             options: None,
         };
-        let options = options_for(py, &args, false)?;
-        let type_spec = Spec::read(event_type)?;
-        let occurred_spec = occurred_at.map(Spec::read).transpose()?;
-        let data_specs = data
+        let options = args.read(py, false)?;
+        // The core checks the options (express_in's assets included) once, here.
+        let mut session = engine.session(&options)?;
+        let specs = data
             .iter()
-            .map(|(name, spec)| Ok((name.clone(), Spec::read(spec)?)))
+            .map(|(name, spec)| Ok((name, Spec::read(spec)?)))
             .collect::<PyResult<Vec<_>>>()?;
-        let types = Column::read("event_type".into(), &type_spec, n)?;
-        let occurred = occurred_spec
+        let (type_spec, time_spec) = (
+            Spec::read(event_type)?,
+            occurred_at.map(Spec::read).transpose()?,
+        );
+        let types = Column::read("event_type", &type_spec, n)?;
+        let times = time_spec
             .as_ref()
-            .map(|spec| Column::read("occurred_at".into(), spec, n))
+            .map(|s| Column::read("occurred_at", s, n))
             .transpose()?;
-        let times = occurred.as_ref().map(Times::new);
-        let columns = data_specs
+        let parsed = times
+            .as_ref()
+            .map(Column::parse_dictionary)
+            .unwrap_or_default();
+        let columns = specs
             .iter()
-            .map(|(name, spec)| Column::read(name.clone(), spec, n))
+            .map(|(name, spec)| Column::read(name, spec, n))
             .collect::<PyResult<Vec<_>>>()?;
 
-        // Amounts share one column, so it takes the largest precision of any asset a price
-        // charges in (every fee amount is rounded to its own, smaller or equal, one).
+        // Amounts share one column, at the largest precision of any asset a price charges in
+        // (every fee is rounded to its own, smaller or equal, one).
         let mut amount_scale = 0;
-        let tiered = engine.has_tiered_prices();
-        for product in &engine.catalog().products {
-            for price in &product.prices {
-                if let PriceKind::Usage(usage) = &price.kind {
-                    for p in &usage.pricing {
-                        if let Some(info) = engine.asset_info(&p.asset) {
-                            amount_scale = amount_scale.max(info.precision);
-                        }
-                    }
+        for price in engine.catalog().products.iter().flat_map(|p| &p.prices) {
+            if let PriceKind::Usage(usage) = &price.kind {
+                for p in &usage.pricing {
+                    amount_scale =
+                        amount_scale.max(engine.asset_info(&p.asset).map_or(0, |a| a.precision));
                 }
             }
         }
-        let mut targets = Vec::new();
-        let mut issues = Vec::new();
-        for (i, code) in options.express_in.iter().enumerate() {
-            match engine.asset_info(code) {
-                Some(info) => targets.push((info.code.clone(), info.precision)),
-                None => issues.push(ratecard::Issue::new(
-                    format!("express_in[{i}]"),
-                    Code::UnknownAsset,
-                    format!(
-                        "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
-                    ),
-                )),
-            }
-        }
-        if !issues.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidArgument, issues)).or_raise(py);
-        }
+        let targets: Vec<(String, u32)> = options
+            .express_in
+            .iter()
+            .filter_map(|code| {
+                engine
+                    .asset_info(code)
+                    .map(|a| (a.code.clone(), a.precision))
+            })
+            .collect();
 
-        let read_event = |i: usize, issues: &mut Vec<ratecard::Issue>| -> Event<'_> {
+        let read_event = |i: usize, issues: &mut Vec<Issue>| -> Event<'_> {
+            let at = |field: &str| format!("[{i}].{field}");
             let event_type = match types.str_at(i) {
                 Some(Ok(s)) => s,
                 Some(Err(m)) => {
-                    issues.push(ratecard::Issue::new(
-                        format!("[{i}].event_type"),
-                        Code::InvalidType,
-                        m,
-                    ));
+                    issues.push(Issue::new(at("event_type"), Code::InvalidType, m));
                     ""
                 }
                 None => {
-                    issues.push(ratecard::Issue::new(
-                        format!("[{i}].event_type"),
+                    issues.push(Issue::new(
+                        at("event_type"),
                         Code::MissingField,
                         "event_type is null",
                     ));
                     ""
                 }
             };
-            let occurred = match times.as_ref().map(|t| t.at(i)) {
-                None | Some(Ok(None)) => None,
+            let occurred_at = match times.as_ref().map(|t| t.instant_at(i, &parsed)) {
                 Some(Ok(t)) => t.map(|w| w.0),
                 Some(Err((code, m))) => {
-                    issues.push(ratecard::Issue::new(format!("[{i}].occurred_at"), code, m));
+                    issues.push(Issue::new(at("occurred_at"), code, m));
                     None
                 }
+                None => None,
             };
-            let mut fields = Vec::with_capacity(columns.len());
-            for c in &columns {
-                if let Some(v) = c.scalar_at(i) {
-                    fields.push((Cow::Borrowed(c.name.as_str()), v));
-                }
-            }
+            let data = columns
+                .iter()
+                .filter_map(|c| Some((Cow::Borrowed(c.name.as_str()), c.scalar_at(i)?)))
+                .collect();
             let event = Event {
                 id: None,
                 event_type: Cow::Borrowed(event_type),
-                occurred_at: occurred,
-                data: fields,
+                occurred_at,
+                data,
             };
             if issues.is_empty() {
                 if let Err(e) = event.check(&format!("[{i}]")) {
@@ -712,91 +489,73 @@ pub fn _quote_columns<'py>(
             event
         };
 
+        // Row keys: the rate period (only when converting), the event type, every data column.
+        let converting = !targets.is_empty() && !engine.rate_boundaries().is_empty();
+        let periods = if converting {
+            engine.rate_boundaries().len() as u64 * 2 + 2
+        } else {
+            1
+        };
+        let keyed: Vec<&Column<'_>> = std::iter::once(&types).chain(&columns).collect();
+        let radices: Option<Vec<u64>> = keyed.iter().map(|c| c.radix()).collect();
+        let keyed = radices
+            .filter(|r| {
+                r.iter()
+                    .try_fold(periods, |acc, x| acc.checked_mul(*x))
+                    .is_some()
+            })
+            .map(|r| (keyed, r));
+        let mut twins = engine.twins::<u64>();
+        let (fixed_at, now_at) = (
+            options.at.map(|t| (t, micros(t))),
+            options.now.map(|t| (t, micros(t))),
+        );
         let mut out = Out {
             rows: Vec::with_capacity(n),
             at: Vec::with_capacity(n),
-            product: Vec::with_capacity(n),
-            price: Vec::with_capacity(n),
-            currency: Vec::with_capacity(n),
-            amount: Vec::with_capacity(n),
-            equivalents: vec![Vec::with_capacity(n); targets.len()],
-            products: Interner::default(),
-            prices: Interner::default(),
-            currencies: Interner::default(),
-            amount_scale,
-            scales: targets.iter().map(|t| t.1).collect(),
-            memo_fees: Vec::new(),
-            memo_equivalents: Vec::new(),
+            fees: Vec::with_capacity(n),
+            ..Out::default()
         };
+        // The fee rows of each row priced, and of each row the twins placed, its place there.
+        let (mut priced, mut placed): (Vec<(usize, usize)>, Vec<usize>) = Default::default();
         let mut issues = Vec::new();
-        // One batch, priced row by row in order: tier usage carries down the frame. A row a
-        // tiered price prices depends on the rows before it, so only the others are memoized.
-        let mut session = engine.session(&options).or_raise(py)?;
-        // Fees never depend on rates; equivalents do, and only through the core's rate
-        // periods (`Engine::rate_period`).
-        let boundaries: &[Instant] = if targets.is_empty() {
-            &[]
-        } else {
-            engine.rate_boundaries()
-        };
-        let fixed_at = options.at.map(|t| (t, micros(t)));
-        let now_at = options.now.map(|t| (t, micros(t)));
-        // Row keys: event type, rate period (only when converting), then every data column.
-        let periods = if boundaries.is_empty() {
-            1
-        } else {
-            boundaries.len() as u64 * 2 + 2
-        };
-        let factors: Option<Vec<Factor<'_, '_>>> = std::iter::once(&types)
-            .chain(columns.iter())
-            .map(|c| Factor::new(c, n))
-            .collect();
-        let space = factors.as_ref().and_then(|f| {
-            f.iter()
-                .try_fold(periods, |acc, x| acc.checked_mul(x.radix))
-        });
-        let mut memo = match space {
-            Some(size) if size <= (1 << 22).min(4 * n as u64 + 4096) => {
-                Some(Memo::Table(vec![u32::MAX; size as usize]))
-            }
-            Some(_) => Some(Memo::Map(HashMap::default())),
-            None => None,
-        };
-        let factors = factors.unwrap_or_default();
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let mut hits = 0usize;
         for i in 0..n {
-            if memo.is_some() && i == MEMO_PROBE && hits < MEMO_PROBE / 4 {
-                // Mostly distinct rows: keys would cost more than they save.
-                memo = None;
-            }
-            let instant = match times.as_ref().map(|t| t.at(i)) {
-                // A bad timestamp: the core's path below reports it.
+            let instant = match times.as_ref().map(|t| t.instant_at(i, &parsed)) {
+                // A bad timestamp: the core's reading below reports it.
                 Some(Err(_)) => None,
                 Some(Ok(t)) => fixed_at.or(t).or(now_at),
                 None => fixed_at.or(now_at),
             };
-            let in_tiers = tiered
-                && types
-                    .str_at(i)
-                    .and_then(Result::ok)
-                    .is_some_and(|t| engine.prices_in_tiers(t));
-            let mut key = None;
-            if let (false, Some(m), Some((t, us))) = (in_tiers, memo.as_ref(), instant) {
-                let period = if boundaries.is_empty() {
-                    0
-                } else {
-                    engine.rate_period(t)
-                };
-                let k = factors
-                    .iter()
-                    .fold(period, |acc, f| acc * f.radix + f.code(i));
-                if let Some(range) = m.get(k).and_then(|slot| ranges.get(slot)).copied() {
-                    hits += 1;
-                    out.replay(i, us, range);
-                    continue;
+            let place = match (instant, &keyed) {
+                (Some((t, _)), Some((columns, radices))) => {
+                    let period = if converting { engine.rate_period(t) } else { 0 };
+                    let mut key = Some(period);
+                    for (c, radix) in columns.iter().zip(radices) {
+                        key = key.zip(c.code(i)).map(|(k, code)| k * radix + code);
+                    }
+                    let event_type = match twins.reads_types() {
+                        true => types.str_at(i).and_then(|t| t.ok()).unwrap_or(""),
+                        false => "",
+                    };
+                    key.map(|key| twins.place(event_type, key))
                 }
-                key = Some(k);
+                _ => None,
+            };
+            let us = instant.map_or(0, |w| w.1);
+            // Twins number the rows they place; `placed[n]` is where the `n`-th is in `priced`.
+            if let Some(Place::Twin(first)) = place {
+                let at = placed.get(first).and_then(|p| priced.get(*p));
+                let (start, end) = at.copied().unwrap_or_default();
+                for k in start..end {
+                    let fee = out.fees.get(k).copied();
+                    out.rows.push(i as i64);
+                    out.at.push(us);
+                    out.fees.extend(fee);
+                }
+                continue;
+            }
+            if place.is_some() {
+                placed.push(priced.len());
             }
             let event = read_event(i, &mut issues);
             if !issues.is_empty() {
@@ -812,44 +571,59 @@ pub fn _quote_columns<'py>(
             // Streamed: rows are taken from each quote as it is priced, so memory stays flat.
             let q = session
                 .quote(&event)
-                .map_err(|e| prefixed(e, i))
-                .or_raise(py)?;
-            let remember = key.is_some() && ranges.len() < MEMO_ENTRIES;
-            let range = out.push(i, &q, remember).or_raise(py)?;
-            if let (true, Some(k), Some(m)) = (remember, key, memo.as_mut()) {
-                m.insert(k, ranges.len());
-                ranges.push(range);
+                .map_err(|e| Fail::from(e).prefixed(i))?;
+            let start = out.fees.len();
+            for fee in &q.fees {
+                let first = out.equivalents.len();
+                for ((_, scale), (_, eq)) in targets.iter().zip(fee.equivalents.0.iter()) {
+                    out.equivalents
+                        .push(scaled(eq.value, *scale, i, "equivalent")?);
+                }
+                let [products, prices, currencies] = &mut out.names;
+                let amount = scaled(fee.amount.value, amount_scale, i, "amount")?;
+                let ids = (
+                    products.id(fee.product_code),
+                    prices.id(fee.price_name),
+                    currencies.id(fee.currency),
+                );
+                out.rows.push(i as i64);
+                out.at.push(micros(q.at));
+                out.fees.push(FeeRow(ids.0, ids.1, ids.2, amount, first));
             }
+            priced.push((start, out.fees.len()));
         }
         if !issues.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidEvent, issues)).or_raise(py);
+            return Err(Error::new(ErrorKind::InvalidEvent, issues).into());
         }
 
         let m = out.rows.len();
+        let fees = &out.fees;
         let equivalents = PyList::empty(py);
-        for ((code, scale), column) in targets.iter().zip(&out.equivalents) {
-            let bytes = le_bytes(py, column, i128::to_le_bytes)?;
-            equivalents.append((code, *scale, bytes))?;
+        for (j, (code, scale)) in targets.iter().enumerate() {
+            let eq = |f: &FeeRow| out.equivalents.get(f.4 + j).copied().unwrap_or_default();
+            let column = le_bytes(py, fees.iter().map(eq), i128::to_le_bytes)?;
+            equivalents.append((code, *scale, column))?;
         }
+        let [products, prices, currencies] = std::mem::take(&mut out.names);
+        let names = |f: fn(&FeeRow) -> i32, interner: Interner| -> PyResult<_> {
+            Ok((
+                le_bytes(py, fees.iter().map(f), i32::to_le_bytes)?,
+                interner.values,
+            ))
+        };
         let result = (
             m,
-            le_bytes(py, &out.rows, i64::to_le_bytes)?,
-            le_bytes(py, &out.at, i64::to_le_bytes)?,
+            le_bytes(py, out.rows.iter().copied(), i64::to_le_bytes)?,
+            le_bytes(py, out.at.iter().copied(), i64::to_le_bytes)?,
+            names(|f| f.0, products)?,
+            names(|f| f.1, prices)?,
+            names(|f| f.2, currencies)?,
             (
-                le_bytes(py, &out.product, i32::to_le_bytes)?,
-                out.products.values.clone(),
+                amount_scale,
+                le_bytes(py, fees.iter().map(|f| f.3), i128::to_le_bytes)?,
             ),
-            (
-                le_bytes(py, &out.price, i32::to_le_bytes)?,
-                out.prices.values.clone(),
-            ),
-            (
-                le_bytes(py, &out.currency, i32::to_le_bytes)?,
-                out.currencies.values.clone(),
-            ),
-            (amount_scale, le_bytes(py, &out.amount, i128::to_le_bytes)?),
             equivalents,
         );
-        result.into_pyobject(py)
+        Ok(result.into_pyobject(py)?)
     })
 }

@@ -1,28 +1,30 @@
 //! The `ratecard` Python wheel's native half (`ratecard._ratecard`).
 //!
-//! The binding only translates: Python values in, the core's types through, Python values
-//! out. Pricing, rounding and validation all live in the `ratecard` core crate. The Python
-//! package around this module (`python/ratecard`) adds the exception classes and the
-//! DataFrame adapter, which need pandas, polars or pyarrow only when they are used.
+//! The binding only translates, and its files say which way: `from_py` (Python values into the
+//! core's types), `to_py` (the core's results as Python objects), `errors` (the core's error as
+//! Python exceptions), `engine` (the `Engine` class) and `frame` (columns of a DataFrame in,
+//! columns out). Pricing, rounding, validation, batching and every message live in the
+//! `ratecard` core crate. The Python package around this module (`python/ratecard`) adds the
+//! exception classes and the DataFrame adapter.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod engine;
 mod errors;
 mod frame;
-mod input;
-mod results;
+mod from_py;
+mod to_py;
 
-use errors::{guard, OrRaise};
-use input::{cached, catalog_value, OrFail};
+use errors::guard;
 use pyo3::prelude::*;
+use ratecard::{Code, Error, ErrorKind};
 
 /// Checks a catalog: every error and warning at once. Raises only for input that is not JSON.
 #[pyfunction]
-fn validate(py: Python<'_>, catalog: &Bound<'_, PyAny>) -> PyResult<results::Report> {
-    guard(py, || {
-        let c = cached(py)?;
-        let value = catalog_value(catalog, c).or_fail(py)?;
-        Ok(results::Report::from(ratecard::validate(&value)))
+fn validate(catalog: &Bound<'_, PyAny>) -> errors::Result<to_py::Report> {
+    guard(|| {
+        Ok(to_py::Report(ratecard::validate(&from_py::catalog(
+            catalog,
+        )?)))
     })
 }
 
@@ -35,37 +37,52 @@ fn schema_json() -> &'static str {
 /// Every issue code with the sentence that documents it, in documentation order.
 #[pyfunction]
 fn codes() -> Vec<(&'static str, &'static str)> {
-    ratecard::Code::ALL
+    Code::ALL
         .iter()
         .map(|c| (c.as_str(), c.description()))
         .collect()
 }
 
-/// Parses a decimal exactly as the core does (for the pure-Python parts of the package).
+/// The `ArgumentError` for a problem the pure-Python parts find (a frame's column), with the
+/// core's summary: Python never formats one.
 #[pyfunction]
-fn _check_decimal(py: Python<'_>, text: &str) -> PyResult<String> {
-    ratecard::parse_decimal(text)
-        .map(|d| d.to_string())
-        .map_err(|(code, message)| {
-            ratecard::Error::one(ratecard::ErrorKind::InvalidArgument, "", code, message)
-        })
-        .or_raise(py)
+fn _argument_error(py: Python<'_>, path: &str, code: &str, message: &str) -> Py<PyAny> {
+    let code = Code::from_name(code).unwrap_or(Code::InvalidValue);
+    errors::raise(
+        py,
+        Error::one(ErrorKind::InvalidArgument, path, code, message),
+    )
+    .into_value(py)
+    .into_any()
+}
+
+/// The billing API's ValidationProblem (HTTP 422) for a list of issues, as the core builds it.
+#[pyfunction]
+fn _problem_json(issues: Vec<PyRef<'_, to_py::Issue>>) -> String {
+    let issues = issues.iter().map(|i| {
+        let code = Code::from_name(&i.code).unwrap_or(Code::InvalidValue);
+        ratecard::Issue::new(i.path.as_str(), code, i.message.as_str())
+    });
+    Error::new(ErrorKind::InvalidArgument, issues.collect())
+        .to_problem()
+        .to_string()
 }
 
 #[pymodule]
 fn _ratecard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", ratecard::VERSION)?;
     m.add_class::<engine::Engine>()?;
-    m.add_class::<results::Quote>()?;
-    m.add_class::<results::Fee>()?;
-    m.add_class::<results::Step>()?;
-    m.add_class::<results::Issue>()?;
-    m.add_class::<results::Conversion>()?;
-    m.add_class::<results::Report>()?;
+    m.add_class::<to_py::Quote>()?;
+    m.add_class::<to_py::Fee>()?;
+    m.add_class::<to_py::Step>()?;
+    m.add_class::<to_py::Issue>()?;
+    m.add_class::<to_py::Conversion>()?;
+    m.add_class::<to_py::Report>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(schema_json, m)?)?;
     m.add_function(wrap_pyfunction!(codes, m)?)?;
-    m.add_function(wrap_pyfunction!(_check_decimal, m)?)?;
+    m.add_function(wrap_pyfunction!(_argument_error, m)?)?;
+    m.add_function(wrap_pyfunction!(_problem_json, m)?)?;
     m.add_function(wrap_pyfunction!(frame::_quote_columns, m)?)?;
     Ok(())
 }

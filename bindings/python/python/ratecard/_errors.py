@@ -51,16 +51,12 @@ class RatecardError(Exception):
         }
 
     def to_problem(self) -> Dict[str, Any]:
-        """The billing API's ValidationProblem shape (HTTP 422): ``errors: {path: [message]}``."""
-        errors: Dict[str, List[str]] = {}
-        for issue in self.issues:
-            errors.setdefault(issue.path, []).append(issue.message)
-        return {
-            "type": "https://ratecard.dev/problems/validation",
-            "title": "One or more validation errors occurred.",
-            "status": 422,
-            "errors": errors,
-        }
+        """The billing API's ValidationProblem shape (HTTP 422): ``errors: {path: [message]}``,
+        as the core builds it."""
+        from ._ratecard import _problem_json
+
+        problem: Dict[str, Any] = json.loads(_problem_json(self.issues))
+        return problem
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import _ratecard
 from ._errors import ArgumentError
-from ._ratecard import Issue, _quote_columns
+from ._ratecard import _quote_columns
 
 if TYPE_CHECKING:
     from . import Engine
@@ -27,8 +28,9 @@ _Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int, Any]
 
 
 def _argument_error(path: str, code: str, message: str) -> ArgumentError:
-    summary = f"invalid argument: {path}: {code}: {message}"
-    return ArgumentError(summary, "invalid_argument", [Issue(path, code, message)])
+    """The core's ArgumentError (its summary written by the core) for a column's problem."""
+    error: ArgumentError = _ratecard._argument_error(path, code, message)
+    return error
 
 
 def _pyarrow() -> Any:
@@ -100,23 +102,12 @@ def _combine(column: Any) -> Any:
     return column.combine_chunks()
 
 
-def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
+def _plain(name: str, arr: Any, *, time: bool) -> _Spec:
+    """A column's distinct values (a dictionary), as the Rust half reads them."""
     pa = _pyarrow()
-    arr = _combine(column)
     t = arr.type
-    if pa.types.is_dictionary(t) and not _is_text(t.value_type):
-        arr = arr.dictionary_decode()
-        t = arr.type
-    elif _is_text(t):
-        # Strings go as a dictionary: each distinct value is read (and, for times, parsed) once.
-        arr = arr.dictionary_encode()
-        t = arr.type
-    valid = _validity(arr)
-    if pa.types.is_null(t):
-        return ("null", None, None, None, 0, None)
-    if pa.types.is_dictionary(t):
-        indices = arr.indices.cast(pa.int32())
-        return ("dict", _fixed(indices, 4), None, valid, 0, _strings(arr.dictionary))
+    if _is_text(t):
+        return _strings(arr)
     if pa.types.is_timestamp(t):
         if t.tz is None:
             raise _argument_error(
@@ -125,8 +116,7 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
                 f"column {name!r} holds naive timestamps (no time zone); "
                 "localize it first, e.g. df[col].dt.tz_localize('UTC')",
             )
-        arr = arr.cast(pa.timestamp("us", tz="UTC"))
-        return ("ts", _fixed(arr.cast(pa.int64()), 8), None, valid, 0, None)
+        return ("ts", _fixed(arr.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), 8), None, None, 0, None)
     if time:
         raise _argument_error(
             name,
@@ -134,22 +124,33 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
             f"column {name!r} must hold RFC 3339 strings or time-zone-aware timestamps, not {t}",
         )
     if pa.types.is_boolean(t):
-        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, valid, 0, None)
+        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, None, 0, None)
     if pa.types.is_integer(t):
-        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, valid, 0, None)
+        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, None, 0, None)
     if pa.types.is_floating(t):
-        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, valid, 0, None)
+        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, None, 0, None)
     if pa.types.is_decimal(t):
-        if t.precision > 38:
-            arr = arr.cast(pa.decimal128(38, t.scale))
-        elif not isinstance(t, pa.Decimal128Type):
-            arr = arr.cast(pa.decimal128(t.precision, t.scale))
-        return ("dec", _fixed(arr, 16), None, valid, int(t.scale), None)
+        if t.precision > 38 or not isinstance(t, pa.Decimal128Type):
+            arr = arr.cast(pa.decimal128(min(t.precision, 38), t.scale))
+        return ("dec", _fixed(arr, 16), None, None, int(t.scale), None)
     raise _argument_error(
         name,
         "invalid_type",
         f"column {name!r} has type {t}; event data must be strings, numbers or booleans",
     )
+
+
+def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
+    """A column as dictionary indices and its distinct values: Arrow's hash kernel numbers the
+    values, so that each is read (and a time parsed) once, and rows that repeat are found."""
+    pa = _pyarrow()
+    arr = _combine(column)
+    if pa.types.is_null(arr.type):
+        return ("null", None, None, None, 0, None)
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    values = _plain(name, arr.dictionary, time=time)
+    return ("dict", _fixed(arr.indices.cast(pa.int32()), 4), None, _validity(arr), 0, values)
 
 
 def quote_frame(
@@ -169,7 +170,7 @@ def quote_frame(
         raise _argument_error("event_type", "missing_field", "the frame has no 'event_type' column")
     n = table.num_rows
     event_type = _encode("event_type", table.column("event_type"))
-    if event_type[0] not in ("str", "dict", "null"):
+    if event_type[0] == "dict" and event_type[5][0] != "str":
         raise _argument_error("event_type", "invalid_type", "the 'event_type' column must hold strings")
     occurred = None
     if "occurred_at" in names:

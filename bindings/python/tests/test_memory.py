@@ -8,7 +8,7 @@ import pathlib
 
 import ratecard
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 CATALOG = json.loads((ROOT / "examples" / "tutorial-catalog.json").read_text(encoding="utf-8"))
 EVENTS = json.loads((ROOT / "examples" / "tutorial-events.json").read_text(encoding="utf-8"))
 MB = 1_000_000

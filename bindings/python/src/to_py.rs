@@ -1,0 +1,807 @@
+//! The core's results as Python objects: small immutable classes with attribute access,
+//! `to_dict()` (Python values: `Decimal`, `datetime`) and `to_json()` (the core's own
+//! serialization, of the core's own types, rebuilt from what the object keeps).
+//!
+//! A quote keeps plain Rust data and builds Python objects only when an attribute is read:
+//! creating `Decimal`s is the dearest part of crossing the boundary.
+
+use crate::engine::Engine;
+use crate::from_py::{cached, Snap};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use ratecard::list::List;
+use ratecard::number::push_amount;
+use ratecard::quote::Dimensions;
+use ratecard::{Amount, AmountMap, Decimal, Instant, QuoteOptions};
+use rustc_hash::{FxHashMap, FxHasher};
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// An amount as a `decimal.Decimal` at its scale (`1.50` stays `1.50`).
+///
+/// The limited API has no direct `Decimal` constructor (it parses text), and amounts repeat (a
+/// few prices times a few volumes), so the last few thousand made are kept by exact value and
+/// scale: a `Decimal` is immutable, and equal ones are interchangeable.
+fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
+    type Made = FxHashMap<([u8; 16], u32), Py<PyAny>>;
+    static MADE: Mutex<Option<Made>> = Mutex::new(None);
+    let key = (a.value.serialize(), a.scale);
+    let lock = || {
+        MADE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(hit) = lock()
+        .as_ref()
+        .and_then(|m| m.get(&key))
+        .map(|d| d.clone_ref(py))
+    {
+        return Ok(hit.into_bound(py));
+    }
+    let mut text = Vec::with_capacity(48);
+    push_amount(&mut text, *a);
+    let made = cached(py)?
+        .decimal
+        .bind(py)
+        .call1((std::str::from_utf8(&text).unwrap_or("0"),))?;
+    // When full, all are forgotten (dropped outside the lock): the next ones are those in use.
+    let full = {
+        let mut map = lock();
+        let map = map.get_or_insert_with(FxHashMap::default);
+        if map.len() >= 4096 {
+            Some(std::mem::take(map))
+        } else {
+            map.insert(key, made.clone().unbind());
+            None
+        }
+    };
+    drop(full);
+    Ok(made)
+}
+
+fn decimal_py<'py>(py: Python<'py>, d: Option<Decimal>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    d.map(|d| amount_py(py, &Amount::new(d, d.scale())))
+        .transpose()
+}
+
+/// Amounts by asset code, in order (a fee's or quote's equivalents, a quote's totals).
+type Amounts = List<(Arc<str>, Amount)>;
+
+fn amounts_py<'py>(py: Python<'py>, list: &Amounts) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in list.iter() {
+        d.set_item(&**k, amount_py(py, v)?)?;
+    }
+    Ok(d)
+}
+
+fn amount_map(list: &Amounts) -> AmountMap<'_> {
+    AmountMap(list.iter().map(|(k, v)| (&**k, *v)).collect())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// An instant as an aware UTC `datetime` (microseconds: Python's resolution).
+fn datetime_py<'py>(py: Python<'py>, t: Instant) -> PyResult<Bound<'py, PyAny>> {
+    let c = cached(py)?;
+    let micros = i64::try_from(t.unix_nanos().div_euclid(1000)).unwrap_or(i64::MAX);
+    let delta = c.timedelta.bind(py).call1((0, 0, micros))?;
+    c.epoch.bind(py).call_method1("__add__", (delta,))
+}
+
+/// `to_dict()` of any result: the core's serialization of it (the same as `to_json`), with
+/// Python's types where the wire format has strings: amounts and other decimals as `Decimal`
+/// (their scale kept), instants as aware `datetime`s. Keys and their order are the core's.
+fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    const DECIMALS: [&str; 9] = [
+        "amount",
+        "input_volume",
+        "unit_price",
+        "volume_rate",
+        "package_size",
+        "source_amount",
+        "destination_amount",
+        "rate",
+        "inverse_rate",
+    ];
+    fn convert<'py>(
+        py: Python<'py>,
+        v: &serde_json::Value,
+        key: &str,
+        in_amounts: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        use serde_json::Value;
+        Ok(match v {
+            Value::String(s) if in_amounts || DECIMALS.contains(&key) => {
+                cached(py)?.decimal.bind(py).call1((s,))?
+            }
+            Value::String(s) if key == "at" || key == "valid_from" => match Instant::parse(s) {
+                Ok(t) => datetime_py(py, t)?,
+                Err(_) => s.into_pyobject(py)?.into_any(),
+            },
+            Value::Object(map) => {
+                let d = PyDict::new(py);
+                let amounts = key == "totals" || key == "equivalents";
+                for (k, x) in map {
+                    let k_ctx = if key == "dimensions" { "" } else { k.as_str() };
+                    d.set_item(k, convert(py, x, k_ctx, amounts)?)?;
+                }
+                d.into_any()
+            }
+            Value::Array(list) => PyList::new(
+                py,
+                list.iter()
+                    .map(|x| convert(py, x, "", false))
+                    .collect::<PyResult<Vec<_>>>()?,
+            )?
+            .into_any(),
+            other => pythonize_scalar(py, other)?,
+        })
+    }
+    fn pythonize_scalar<'py>(
+        py: Python<'py>,
+        v: &serde_json::Value,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        use serde_json::Value;
+        Ok(match v {
+            Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+            Value::Number(n) => match n.as_u64() {
+                Some(u) => u.into_pyobject(py)?.into_any(),
+                None => n.to_string().into_pyobject(py)?.into_any(),
+            },
+            Value::String(s) => s.into_pyobject(py)?.into_any(),
+            _ => py.None().into_bound(py),
+        })
+    }
+    let value = serde_json::to_value(value)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    convert(py, &value, "", false)
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// One problem: where (`path`), what kind (`code`), and a sentence for a person (`message`).
+#[pyclass(module = "ratecard", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Issue {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&ratecard::Issue> for Issue {
+    fn from(i: &ratecard::Issue) -> Issue {
+        Issue {
+            path: i.path.clone(),
+            code: i.code.as_str().to_string(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+pub fn issues_py<'py>(py: Python<'py>, list: &[ratecard::Issue]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, list.iter().map(Issue::from))
+}
+
+#[pymethods]
+impl Issue {
+    #[new]
+    fn new(path: String, code: String, message: String) -> Issue {
+        Issue {
+            path,
+            code,
+            message,
+        }
+    }
+
+    /// Lets issues (and the errors carrying them) be pickled, e.g. across multiprocessing.
+    fn __getnewargs__(&self) -> (String, String, String) {
+        (self.path.clone(), self.code.clone(), self.message.clone())
+    }
+
+    /// `{"path", "code", "message"}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, self)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Issue(path={:?}, code={:?}, message={:?})",
+            self.path, self.code, self.message
+        )
+    }
+
+    /// `path: code: message`, as the core writes an issue.
+    fn __str__(&self) -> String {
+        match ratecard::Code::from_name(&self.code) {
+            Some(code) => {
+                ratecard::Issue::new(self.path.as_str(), code, self.message.as_str()).to_string()
+            }
+            None if self.path.is_empty() => format!("{}: {}", self.code, self.message),
+            None => format!("{}: {}: {}", self.path, self.code, self.message),
+        }
+    }
+}
+
+/// One step of a quote's explanation.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Step(ratecard::Step);
+
+#[pymethods]
+impl Step {
+    /// The index of the fee this step belongs to, if any.
+    #[getter]
+    fn fee(&self) -> Option<usize> {
+        self.0.fee
+    }
+    #[getter]
+    fn kind(&self) -> &str {
+        self.0.kind
+    }
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        let fee = self.0.fee.map_or("None".into(), |f| f.to_string());
+        format!(
+            "Step(fee={fee}, kind={:?}, text={:?})",
+            self.0.kind, self.0.text
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// What a fee's [`ratecard::Fee::shape_key`] fixes: every field but its volume and amounts,
+/// kept once per engine and shared by every fee of that shape (see [`Shapes`]).
+#[derive(Debug)]
+pub struct Shape {
+    origin: usize,
+    product_code: String,
+    price_id: Option<String>,
+    price_name: String,
+    currency: Arc<str>,
+    event_type: String,
+    usage_type: ratecard::pricing::UsageType,
+    dimensions: Option<Vec<(String, String)>>,
+    volume_field: Option<String>,
+    unit_price: Option<Decimal>,
+    volume_rate: Option<Decimal>,
+    package_size: Option<Decimal>,
+    description: Option<String>,
+}
+
+/// The fee shapes an engine has handed out, by their core shape key, so that a fee costs its
+/// volume and amounts and not a copy of a dozen strings; and the asset codes of its amounts.
+/// At most 4,096 shapes and 64 codes are kept (wildcard dimensions can make shapes unbounded);
+/// past that they are copied every time.
+#[derive(Default)]
+pub struct Shapes {
+    map: FxHashMap<u64, Vec<Arc<Shape>>>,
+    count: usize,
+    codes: Vec<Arc<str>>,
+}
+
+impl Shapes {
+    fn get(&mut self, f: &ratecard::Fee<'_>) -> Arc<Shape> {
+        let (origin, dims) = f.shape_key();
+        let mut h = FxHasher::default();
+        (origin, dims).hash(&mut h);
+        let key = h.finish();
+        let same = |s: &&Arc<Shape>| {
+            s.origin == origin
+                && s.dimensions.is_some() == f.dimensions.is_some()
+                && s.dimensions
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .eq(dims.iter().map(|(k, v)| (*k, v.as_ref())))
+        };
+        if let Some(found) = self.map.get(&key).and_then(|list| list.iter().find(same)) {
+            return found.clone();
+        }
+        let own = |s: Option<&str>| s.map(str::to_string);
+        let shape = Arc::new(Shape {
+            origin,
+            product_code: f.product_code.into(),
+            price_id: own(f.price_id),
+            price_name: f.price_name.into(),
+            currency: self.code(f.currency),
+            event_type: f.event_type.into(),
+            usage_type: f.usage_type,
+            dimensions: f.dimensions.as_ref().map(|d| {
+                d.0.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            }),
+            volume_field: own(f.volume_field),
+            unit_price: f.unit_price,
+            volume_rate: f.volume_rate,
+            package_size: f.package_size,
+            description: own(f.description),
+        });
+        if self.count < 4096 {
+            self.map.entry(key).or_default().push(shape.clone());
+            self.count += 1;
+        }
+        shape
+    }
+
+    fn code(&mut self, code: &str) -> Arc<str> {
+        if let Some(found) = self.codes.iter().find(|c| ***c == *code) {
+            return found.clone();
+        }
+        let made: Arc<str> = Arc::from(code);
+        if self.codes.len() < 64 {
+            self.codes.push(made.clone());
+        }
+        made
+    }
+
+    fn amounts(&mut self, list: &AmountMap<'_>) -> Amounts {
+        list.0.iter().map(|(k, v)| (self.code(k), *v)).collect()
+    }
+}
+
+/// One fee as a quote keeps it: its shape, its volume and its amounts.
+#[derive(Debug, Clone)]
+struct FeeData {
+    shape: Arc<Shape>,
+    input_volume: Option<Decimal>,
+    amount: Amount,
+    equivalents: Amounts,
+}
+
+impl FeeData {
+    /// The core's fee again, borrowing from this one: serialized as the core serializes it.
+    fn core(&self) -> ratecard::Fee<'_> {
+        let sh = &*self.shape;
+        ratecard::Fee {
+            product_code: &sh.product_code,
+            price_id: sh.price_id.as_deref(),
+            price_name: &sh.price_name,
+            currency: &sh.currency,
+            event_type: &sh.event_type,
+            usage_type: sh.usage_type,
+            dimensions: sh.dimensions.as_ref().map(|d| {
+                Dimensions(
+                    d.iter()
+                        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v.as_str())))
+                        .collect(),
+                )
+            }),
+            volume_field: sh.volume_field.as_deref(),
+            input_volume: self.input_volume,
+            unit_price: sh.unit_price,
+            volume_rate: sh.volume_rate,
+            package_size: sh.package_size,
+            description: sh.description.as_deref(),
+            amount: self.amount,
+            equivalents: amount_map(&self.equivalents),
+            origin: sh.origin,
+        }
+    }
+}
+
+/// One fee of a quote: the billing API's CalculatedFee, plus `product_code` and `equivalents`.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Fee(FeeData);
+
+#[pymethods]
+impl Fee {
+    #[getter]
+    fn product_code(&self) -> &str {
+        &self.0.shape.product_code
+    }
+    #[getter]
+    fn price_id(&self) -> Option<&str> {
+        self.0.shape.price_id.as_deref()
+    }
+    #[getter]
+    fn price_name(&self) -> &str {
+        &self.0.shape.price_name
+    }
+    /// The asset code the fee is charged in.
+    #[getter]
+    fn currency(&self) -> &str {
+        &self.0.shape.currency
+    }
+    #[getter]
+    fn event_type(&self) -> &str {
+        &self.0.shape.event_type
+    }
+    #[getter]
+    fn usage_type(&self) -> &str {
+        self.0.shape.usage_type.as_str()
+    }
+    #[getter]
+    fn dimensions<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(dims) = &self.0.shape.dimensions else {
+            return Ok(None);
+        };
+        let out = PyDict::new(py);
+        for (k, v) in dims {
+            out.set_item(k, v)?;
+        }
+        Ok(Some(out))
+    }
+    #[getter]
+    fn volume_field(&self) -> Option<&str> {
+        self.0.shape.volume_field.as_deref()
+    }
+    #[getter]
+    fn input_volume<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, self.0.input_volume)
+    }
+    #[getter]
+    fn unit_price<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, self.0.shape.unit_price)
+    }
+    #[getter]
+    fn volume_rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, self.0.shape.volume_rate)
+    }
+    #[getter]
+    fn package_size<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, self.0.shape.package_size)
+    }
+    #[getter]
+    fn description(&self) -> Option<&str> {
+        self.0.shape.description.as_deref()
+    }
+    /// The fee in its own asset, at that asset's scale.
+    #[getter]
+    fn amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        amount_py(py, &self.0.amount)
+    }
+    /// The fee in each `express_in` asset.
+    #[getter]
+    fn equivalents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        amounts_py(py, &self.0.equivalents)
+    }
+
+    /// `to_json`'s fields, in its order, with `Decimal`s.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, &self.0.core())
+    }
+
+    fn to_json(&self) -> PyResult<String> {
+        json(&self.0.core())
+    }
+
+    fn __repr__(&self) -> String {
+        let sh = &*self.0.shape;
+        let (product, price, amount, currency) = (
+            &sh.product_code,
+            &sh.price_name,
+            self.0.amount,
+            &sh.currency,
+        );
+        format!("Fee(product_code={product:?}, price_name={price:?}, amount=Decimal('{amount}'), currency={currency:?})")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// A quote's explanation, as it is kept: none, the steps, or what computes them when first
+/// read ([`ratecard::Engine::explain`] of the same event, at the instant it was priced).
+pub enum Explain {
+    Off,
+    Ready(Vec<ratecard::Step>),
+    Later(Box<Later>),
+}
+
+pub struct Later {
+    engine: Py<Engine>,
+    event: Snap,
+    /// The options quoted with (`None`: the defaults).
+    options: Option<Arc<QuoteOptions>>,
+    steps: OnceLock<Vec<ratecard::Step>>,
+}
+
+impl Explain {
+    pub fn later(
+        engine: &Bound<'_, Engine>,
+        event: Snap,
+        options: Option<Arc<QuoteOptions>>,
+    ) -> Explain {
+        let engine = engine.clone().unbind();
+        Explain::Later(Box::new(Later {
+            engine,
+            event,
+            options,
+            steps: OnceLock::new(),
+        }))
+    }
+}
+
+/// What one event would cost, fee by fee. Kept small (results are often kept by the hundred
+/// thousand): one fee and one total inline, Python objects made when first read.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Quote {
+    event_id: Option<Py<PyString>>,
+    event_type: Py<PyString>,
+    at: Instant,
+    fees: List<FeeData>,
+    totals: Amounts,
+    equivalents: Amounts,
+    warnings: Box<[ratecard::Issue]>,
+    explain: Explain,
+    fee_objs: OnceLock<List<Py<Fee>>>,
+    at_py: OnceLock<Py<PyAny>>,
+}
+
+impl Quote {
+    /// A core quote's results. `names` are the event's own `str` objects for its type and id
+    /// (made from the quote's when `None`).
+    pub fn of(
+        py: Python<'_>,
+        q: &ratecard::Quote<'_>,
+        shapes: &mut Shapes,
+        names: Option<(Py<PyString>, Option<Py<PyString>>)>,
+        explain: Explain,
+    ) -> Quote {
+        let (event_type, event_id) = names.unwrap_or_else(|| {
+            let text = |s: &str| PyString::new(py, s).unbind();
+            (text(q.event_type), q.event_id.map(text))
+        });
+        Quote {
+            event_id,
+            event_type,
+            at: q.at,
+            fees: q
+                .fees
+                .iter()
+                .map(|f| FeeData {
+                    shape: shapes.get(f),
+                    input_volume: f.input_volume,
+                    amount: f.amount,
+                    equivalents: shapes.amounts(&f.equivalents),
+                })
+                .collect(),
+            totals: shapes.amounts(&q.totals),
+            equivalents: shapes.amounts(&q.equivalents),
+            warnings: q.warnings.clone().into_boxed_slice(),
+            explain,
+            fee_objs: OnceLock::new(),
+            at_py: OnceLock::new(),
+        }
+    }
+
+    pub fn explained(mut self, explain: Explain) -> Quote {
+        self.explain = explain;
+        self
+    }
+
+    /// The core's quote again, borrowing from this one.
+    fn core<'a>(&'a self, py: Python<'a>) -> PyResult<ratecard::Quote<'a>> {
+        Ok(ratecard::Quote {
+            event_id: self
+                .event_id
+                .as_ref()
+                .map(|s| s.bind(py).to_str())
+                .transpose()?,
+            event_type: self.event_type.bind(py).to_str()?,
+            at: self.at,
+            fees: self.fees.iter().map(FeeData::core).collect(),
+            totals: amount_map(&self.totals),
+            equivalents: amount_map(&self.equivalents),
+            warnings: self.warnings.to_vec(),
+            explain: self.steps(py)?.to_vec(),
+        })
+    }
+
+    fn steps(&self, py: Python<'_>) -> PyResult<&[ratecard::Step]> {
+        let later = match &self.explain {
+            Explain::Off => return Ok(&[]),
+            Explain::Ready(steps) => return Ok(steps),
+            Explain::Later(later) => later,
+        };
+        let Later {
+            engine,
+            event,
+            options,
+            steps,
+        } = &**later;
+        if let Some(steps) = steps.get() {
+            return Ok(steps);
+        }
+        // Built outside the cell: two threads may both build it, and one copy is kept.
+        let mut options = options.as_deref().cloned().unwrap_or_default();
+        options.at = Some(self.at);
+        let made = engine
+            .bind(py)
+            .get()
+            .inner
+            .explain(&event.event(py)?, &options)
+            .map_err(|e| crate::errors::raise(py, e))?;
+        Ok(steps.get_or_init(|| made))
+    }
+}
+
+#[pymethods]
+impl Quote {
+    #[getter]
+    fn event_id(&self, py: Python<'_>) -> Option<Py<PyString>> {
+        self.event_id.as_ref().map(|s| s.clone_ref(py))
+    }
+    #[getter]
+    fn event_type(&self, py: Python<'_>) -> Py<PyString> {
+        self.event_type.clone_ref(py)
+    }
+    /// The instant priced at, as an aware UTC datetime.
+    #[getter]
+    fn at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(t) = self.at_py.get() {
+            return Ok(t.bind(py).clone());
+        }
+        let made = datetime_py(py, self.at)?.unbind();
+        Ok(self.at_py.get_or_init(|| made).bind(py).clone())
+    }
+    #[getter]
+    fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        if self.fee_objs.get().is_none() {
+            let made = self
+                .fees
+                .iter()
+                .map(|d| Py::new(py, Fee(d.clone())))
+                .collect::<PyResult<List<_>>>()?;
+            let _ = self.fee_objs.set(made);
+        }
+        PyList::new(
+            py,
+            self.fee_objs
+                .get()
+                .map_or(&[][..], |l| l.as_slice())
+                .iter()
+                .map(|f| f.bind(py)),
+        )
+    }
+    /// The sum of the fees, per asset charged.
+    #[getter]
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        amounts_py(py, &self.totals)
+    }
+    /// Every fee expressed in each `express_in` asset, summed.
+    #[getter]
+    fn equivalents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        amounts_py(py, &self.equivalents)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        issues_py(py, &self.warnings)
+    }
+    /// The steps of the calculation (with `explain`): computed when first read.
+    #[getter]
+    fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.steps(py)?.iter().map(|s| Step(s.clone())))
+    }
+
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, &self.core(py)?)
+    }
+
+    /// The core's quote, serialized as the core serializes it.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        json(&self.core(py)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let totals: Vec<String> = self
+            .totals
+            .iter()
+            .map(|(k, v)| format!("{k:?}: Decimal('{v}')"))
+            .collect();
+        let event_type = self.event_type.bind(py).to_string();
+        format!(
+            "Quote(event_type={event_type:?}, at={}, fees={}, totals={{{}}})",
+            self.at,
+            self.fees.len(),
+            totals.join(", ")
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// How much `destination` is this much `source`, like the billing API's asset quote.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Conversion(pub ratecard::Conversion);
+
+#[pymethods]
+impl Conversion {
+    #[getter]
+    fn source(&self) -> &str {
+        &self.0.source
+    }
+    #[getter]
+    fn source_amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        amount_py(py, &self.0.source_amount)
+    }
+    #[getter]
+    fn destination(&self) -> &str {
+        &self.0.destination
+    }
+    #[getter]
+    fn destination_amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        amount_py(py, &self.0.destination_amount)
+    }
+    /// How many `source` units one `destination` unit costs.
+    #[getter]
+    fn rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, Some(self.0.rate))
+    }
+    /// How many `destination` units one `source` unit buys.
+    #[getter]
+    fn inverse_rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        decimal_py(py, Some(self.0.inverse_rate))
+    }
+    /// Since when the rates used are in force (`None`: since the beginning of time).
+    #[getter]
+    fn valid_from<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0.valid_from.map(|t| datetime_py(py, t)).transpose()
+    }
+    #[getter]
+    fn rounding(&self) -> &str {
+        self.0.rounding
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, &self.0)
+    }
+    fn to_json(&self) -> PyResult<String> {
+        json(&self.0)
+    }
+    fn __repr__(&self) -> String {
+        let c = &self.0;
+        format!(
+            "Conversion({} {} = {} {})",
+            c.source_amount, c.source, c.destination_amount, c.destination
+        )
+    }
+}
+
+/// What `validate` found: every error and warning at once.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Report(pub ratecard::Report);
+
+#[pymethods]
+impl Report {
+    #[getter]
+    fn valid(&self) -> bool {
+        self.0.valid
+    }
+    #[getter]
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        issues_py(py, &self.0.errors)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        issues_py(py, &self.0.warnings)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        wire_dict(py, &self.0)
+    }
+    /// The billing API's ValidationProblem (HTTP 422) as JSON text: `errors: {path: [message]}`.
+    fn to_problem_json(&self) -> String {
+        self.0.to_problem().to_string()
+    }
+    fn to_json(&self) -> PyResult<String> {
+        json(&self.0)
+    }
+    fn __repr__(&self) -> String {
+        let r = &self.0;
+        let valid = if r.valid { "True" } else { "False" };
+        format!(
+            "Report(valid={valid}, errors={}, warnings={})",
+            r.errors.len(),
+            r.warnings.len()
+        )
+    }
+}
