@@ -157,8 +157,8 @@ pub fn decimal(v: &Bound<'_, PyAny>, path: &str) -> Result<Decimal> {
     }
 }
 
-/// One value of an event's `data` other than a string, by the core's JSON reader's rules.
-fn scalar(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
+/// One value of an event's `data`, by the core's JSON reader's rules.
+pub fn scalar(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
     let number = |text: &str| match parse_decimal(text) {
         Ok(d) => Scalar::Num(d),
         Err((_, m)) => Scalar::Invalid(m),
@@ -168,7 +168,9 @@ fn scalar(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
             "expected a string, number or boolean, found {what}"
         ))
     };
-    Ok(if let Ok(f) = v.cast::<PyFloat>() {
+    Ok(if let Ok(s) = v.cast::<PyString>() {
+        Scalar::Str(Cow::Owned(s.to_str()?.to_owned()))
+    } else if let Ok(f) = v.cast::<PyFloat>() {
         scalar_from_f64(f.value())
     } else if let Ok(b) = v.cast::<PyBool>() {
         Scalar::Bool(b.is_true())

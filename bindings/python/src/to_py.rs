@@ -91,73 +91,77 @@ fn datetime_py<'py>(py: Python<'py>, t: Instant) -> PyResult<Bound<'py, PyAny>> 
     c.epoch.bind(py).call_method1("__add__", (delta,))
 }
 
-/// `to_dict()` of any result: the core's serialization of it (the same as `to_json`), with
-/// Python's types where the wire format has strings: amounts and other decimals as `Decimal`
-/// (their scale kept), instants as aware `datetime`s. Keys and their order are the core's.
+/// `to_dict()` of any result: the core's serialization of it (the same text as `to_json`) read
+/// back in order, with Python's types where the wire format has strings: amounts and other
+/// decimals as `Decimal` (their scale kept), instants as aware `datetime`s.
 fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    const DECIMALS: [&str; 9] = [
-        "amount",
-        "input_volume",
-        "unit_price",
-        "volume_rate",
-        "package_size",
-        "source_amount",
-        "destination_amount",
-        "rate",
-        "inverse_rate",
-    ];
-    fn convert<'py>(
-        py: Python<'py>,
-        v: &serde_json::Value,
-        key: &str,
-        in_amounts: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        use serde_json::Value;
-        Ok(match v {
-            Value::String(s) if in_amounts || DECIMALS.contains(&key) => {
-                cached(py)?.decimal.bind(py).call1((s,))?
-            }
-            Value::String(s) if key == "at" || key == "valid_from" => match Instant::parse(s) {
-                Ok(t) => datetime_py(py, t)?,
-                Err(_) => s.into_pyobject(py)?.into_any(),
-            },
-            Value::Object(map) => {
-                let d = PyDict::new(py);
-                let amounts = key == "totals" || key == "equivalents";
-                for (k, x) in map {
-                    let k_ctx = if key == "dimensions" { "" } else { k.as_str() };
-                    d.set_item(k, convert(py, x, k_ctx, amounts)?)?;
+    use serde::de::{DeserializeSeed, Error, MapAccess, SeqAccess, Visitor};
+    /// A JSON value being read, and the key it is under (which says what its strings mean).
+    struct Read<'py, 'k>(Python<'py>, &'k str);
+    impl<'de, 'py> DeserializeSeed<'de> for Read<'py, '_> {
+        type Value = Bound<'py, PyAny>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de, 'py> Visitor<'de> for Read<'py, '_> {
+        type Value = Bound<'py, PyAny>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a result")
+        }
+        fn visit_str<E: Error>(self, s: &str) -> Result<Self::Value, E> {
+            let Read(py, key) = self;
+            let made = match key {
+                "amount" | "input_volume" | "unit_price" | "volume_rate" | "package_size"
+                | "rate" | "inverse_rate" | "source_amount" | "destination_amount" | "$amounts" => {
+                    cached(py).and_then(|c| c.decimal.bind(py).call1((s,)))
                 }
-                d.into_any()
+                "at" | "valid_from" => Instant::parse(s)
+                    .map_err(E::custom)
+                    .map(|t| datetime_py(py, t))?,
+                _ => Ok(PyString::new(py, s).into_any()),
+            };
+            made.map_err(E::custom)
+        }
+        fn visit_bool<E: Error>(self, b: bool) -> Result<Self::Value, E> {
+            Ok(pyo3::types::PyBool::new(self.0, b).to_owned().into_any())
+        }
+        fn visit_u64<E: Error>(self, n: u64) -> Result<Self::Value, E> {
+            n.into_pyobject(self.0)
+                .map(|n| n.into_any())
+                .map_err(E::custom)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(self.0.None().into_bound(self.0))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let list = PyList::empty(self.0);
+            while let Some(x) = seq.next_element_seed(Read(self.0, ""))? {
+                list.append(x).map_err(A::Error::custom)?;
             }
-            Value::Array(list) => PyList::new(
-                py,
-                list.iter()
-                    .map(|x| convert(py, x, "", false))
-                    .collect::<PyResult<Vec<_>>>()?,
-            )?
-            .into_any(),
-            other => pythonize_scalar(py, other)?,
-        })
+            Ok(list.into_any())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let d = PyDict::new(self.0);
+            while let Some(k) = map.next_key::<String>()? {
+                // Totals' and equivalents' values are amounts whatever their asset; dimensions'
+                // are text whatever their name.
+                let key = match self.1 {
+                    "totals" | "equivalents" => "$amounts",
+                    "dimensions" => "",
+                    _ => k.as_str(),
+                };
+                let x = map.next_value_seed(Read(self.0, key))?;
+                d.set_item(k, x).map_err(A::Error::custom)?;
+            }
+            Ok(d.into_any())
+        }
     }
-    fn pythonize_scalar<'py>(
-        py: Python<'py>,
-        v: &serde_json::Value,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        use serde_json::Value;
-        Ok(match v {
-            Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
-            Value::Number(n) => match n.as_u64() {
-                Some(u) => u.into_pyobject(py)?.into_any(),
-                None => n.to_string().into_pyobject(py)?.into_any(),
-            },
-            Value::String(s) => s.into_pyobject(py)?.into_any(),
-            _ => py.None().into_bound(py),
-        })
-    }
-    let value = serde_json::to_value(value)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    convert(py, &value, "", false)
+    let text = json(value)?;
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    Read(py, "")
+        .deserialize(&mut reader)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ Frame = Any
 
 TimeLike = Union[str, _dt.datetime]
 
-_Spec = Tuple[str, Optional[bytes], Optional[bytes], Optional[bytes], int, Any]
+_Column = Tuple[Optional[bytes], Optional[bytes], List[Any]]
 
 
 def _argument_error(path: str, code: str, message: str) -> ArgumentError:
@@ -65,49 +65,27 @@ def _fixed(arr: Any, width: int) -> bytes:
     return bytes(buf.slice(arr.offset * width, len(arr) * width).to_pybytes())
 
 
-def _validity(arr: Any) -> Optional[bytes]:
-    if arr.null_count == 0:
-        return None
-    pa = _pyarrow()
-    mask = arr.is_valid().cast(pa.uint8())
-    return _fixed(mask, 1)
-
-
 def _is_text(t: Any) -> bool:
     pa = _pyarrow()
     return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or str(t) in ("string_view", "utf8_view"))
 
 
-def _strings(arr: Any) -> _Spec:
-    """A string array as Arrow large_utf8 buffers: offsets and bytes."""
+def _encode(name: str, column: Any, *, time: bool = False) -> _Column:
+    """A column as Arrow's dictionary encoding: each row's index (i32) into the column's
+    distinct values, its validity (one byte a row, when it has nulls), and the values. Arrow's
+    hash kernel numbers the values, so that each is read (and a time parsed) once, and the Rust
+    half finds repeated rows by their indices."""
     pa = _pyarrow()
-    arr = arr.cast(pa.large_string())
-    offsets = arr.buffers()[1]
-    data = arr.buffers()[2]
-    off = b"" if offsets is None else bytes(offsets.slice(arr.offset * 8, (len(arr) + 1) * 8).to_pybytes())
-    if not off:
-        off = bytes(8 * (len(arr) + 1))
-    return ("str", off, b"" if data is None else bytes(data.to_pybytes()), _validity(arr), 0, None)
-
-
-def _combine(column: Any) -> Any:
-    pa = _pyarrow()
-    if not isinstance(column, pa.ChunkedArray):
-        return column
-    if column.num_chunks == 1:
-        return column.chunk(0)
-    if pa.types.is_dictionary(column.type):
-        # Chunks may carry different dictionaries: unify them before concatenating.
-        column = column.unify_dictionaries()
-    return column.combine_chunks()
-
-
-def _plain(name: str, arr: Any, *, time: bool) -> _Spec:
-    """A column's distinct values (a dictionary), as the Rust half reads them."""
-    pa = _pyarrow()
-    t = arr.type
-    if _is_text(t):
-        return _strings(arr)
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks == 1:
+        column = column.chunk(0)
+    elif isinstance(column, pa.ChunkedArray):
+        # Chunks may carry different dictionaries: unified first.
+        column = column.unify_dictionaries() if pa.types.is_dictionary(column.type) else column
+        column = column.combine_chunks()
+    if pa.types.is_null(column.type):
+        return (None, None, [])
+    arr = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    values, t = arr.dictionary, arr.dictionary.type
     if pa.types.is_timestamp(t):
         if t.tz is None:
             raise _argument_error(
@@ -116,41 +94,22 @@ def _plain(name: str, arr: Any, *, time: bool) -> _Spec:
                 f"column {name!r} holds naive timestamps (no time zone); "
                 "localize it first, e.g. df[col].dt.tz_localize('UTC')",
             )
-        return ("ts", _fixed(arr.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), 8), None, None, 0, None)
-    if time:
+        values = values.cast(pa.timestamp("us", tz="UTC"))
+    elif time and not _is_text(t):
         raise _argument_error(
             name,
             "invalid_type",
             f"column {name!r} must hold RFC 3339 strings or time-zone-aware timestamps, not {t}",
         )
-    if pa.types.is_boolean(t):
-        return ("bool", _fixed(arr.cast(pa.uint8()), 1), None, None, 0, None)
-    if pa.types.is_integer(t):
-        return ("i64", _fixed(arr.cast(pa.int64()), 8), None, None, 0, None)
-    if pa.types.is_floating(t):
-        return ("f64", _fixed(arr.cast(pa.float64()), 8), None, None, 0, None)
-    if pa.types.is_decimal(t):
-        if t.precision > 38 or not isinstance(t, pa.Decimal128Type):
-            arr = arr.cast(pa.decimal128(min(t.precision, 38), t.scale))
-        return ("dec", _fixed(arr, 16), None, None, int(t.scale), None)
-    raise _argument_error(
-        name,
-        "invalid_type",
-        f"column {name!r} has type {t}; event data must be strings, numbers or booleans",
-    )
-
-
-def _encode(name: str, column: Any, *, time: bool = False) -> _Spec:
-    """A column as dictionary indices and its distinct values: Arrow's hash kernel numbers the
-    values, so that each is read (and a time parsed) once, and rows that repeat are found."""
-    pa = _pyarrow()
-    arr = _combine(column)
-    if pa.types.is_null(arr.type):
-        return ("null", None, None, None, 0, None)
-    if not pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_encode()
-    values = _plain(name, arr.dictionary, time=time)
-    return ("dict", _fixed(arr.indices.cast(pa.int32()), 4), None, _validity(arr), 0, values)
+    elif not (_is_text(t) or pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+              or pa.types.is_decimal(t)):
+        raise _argument_error(
+            name,
+            "invalid_type",
+            f"column {name!r} has type {t}; event data must be strings, numbers or booleans",
+        )
+    valid = None if arr.null_count == 0 else _fixed(arr.is_valid().cast(pa.uint8()), 1)
+    return (_fixed(arr.indices.cast(pa.int32()), 4), valid, values.to_pylist())
 
 
 def quote_frame(
@@ -170,7 +129,7 @@ def quote_frame(
         raise _argument_error("event_type", "missing_field", "the frame has no 'event_type' column")
     n = table.num_rows
     event_type = _encode("event_type", table.column("event_type"))
-    if event_type[0] == "dict" and event_type[5][0] != "str":
+    if not all(isinstance(v, str) for v in event_type[2]):
         raise _argument_error("event_type", "invalid_type", "the 'event_type' column must hold strings")
     occurred = None
     if "occurred_at" in names:
