@@ -228,6 +228,7 @@ impl Engine {
     #[pyo3(signature = (amount, from_asset, to_asset, *, at=None))]
     fn convert(
         &self,
+        py: Python<'_>,
         amount: &Bound<'_, PyAny>,
         from_asset: &str,
         to_asset: &str,
@@ -246,9 +247,8 @@ impl Engine {
                     )
                 })?,
             };
-            Ok(Conversion(
-                self.inner.convert(value, from_asset, to_asset, at)?,
-            ))
+            let conversion = self.inner.convert(value, from_asset, to_asset, at)?;
+            Ok(Conversion::new(py, conversion)?)
         })
     }
 

@@ -22,7 +22,7 @@ use ratecard::{Code, Error, ErrorKind};
 #[pyfunction]
 fn validate(catalog: &Bound<'_, PyAny>) -> errors::Result<to_py::Report> {
     guard(|| {
-        Ok(to_py::Report(ratecard::validate(&from_py::catalog(
+        Ok(to_py::Report::from(ratecard::validate(&from_py::catalog(
             catalog,
         )?)))
     })

@@ -229,33 +229,40 @@ impl Issue {
     }
 }
 
-/// One step of a quote's explanation.
-#[pyclass(module = "ratecard", frozen)]
-pub struct Step(ratecard::Step);
+/// One step of a quote's explanation: `fee` (the index of the fee it belongs to, if any), `kind`
+/// and `text`.
+#[pyclass(module = "ratecard", frozen, get_all)]
+pub struct Step {
+    fee: Option<usize>,
+    kind: &'static str,
+    text: String,
+}
+
+impl From<&ratecard::Step> for Step {
+    fn from(s: &ratecard::Step) -> Step {
+        Step {
+            fee: s.fee,
+            kind: s.kind,
+            text: s.text.clone(),
+        }
+    }
+}
 
 #[pymethods]
 impl Step {
-    /// The index of the fee this step belongs to, if any.
-    #[getter]
-    fn fee(&self) -> Option<usize> {
-        self.0.fee
-    }
-    #[getter]
-    fn kind(&self) -> &str {
-        self.0.kind
-    }
-    #[getter]
-    fn text(&self) -> &str {
-        &self.0.text
-    }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_dict(py, &self.0)
+        let step = ratecard::Step {
+            fee: self.fee,
+            kind: self.kind,
+            text: self.text.clone(),
+        };
+        wire_dict(py, &step)
     }
     fn __repr__(&self) -> String {
-        let fee = self.0.fee.map_or("None".into(), |f| f.to_string());
+        let fee = self.fee.map_or("None".into(), |f| f.to_string());
         format!(
             "Step(fee={fee}, kind={:?}, text={:?})",
-            self.0.kind, self.0.text
+            self.kind, self.text
         )
     }
 }
@@ -685,7 +692,7 @@ impl Quote {
     /// The steps of the calculation (with `explain`): computed when first read.
     #[getter]
     fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.steps(py)?.iter().map(|s| Step(s.clone())))
+        PyList::new(py, self.steps(py)?.iter().map(Step::from))
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -715,55 +722,61 @@ impl Quote {
 
 // ---------------------------------------------------------------------------------------
 
-/// How much `destination` is this much `source`, like the billing API's asset quote.
+/// How much `destination` is this much `source`, like the billing API's asset quote: the core's
+/// conversion, its amounts and rates as `Decimal`s, `valid_from` (since when the rates used are
+/// in force; `None`: always) as a `datetime`.
 #[pyclass(module = "ratecard", frozen)]
-pub struct Conversion(pub ratecard::Conversion);
+pub struct Conversion {
+    #[pyo3(get)]
+    source: String,
+    #[pyo3(get)]
+    source_amount: Py<PyAny>,
+    #[pyo3(get)]
+    destination: String,
+    #[pyo3(get)]
+    destination_amount: Py<PyAny>,
+    /// How many `source` units one `destination` unit costs, and the other way round.
+    #[pyo3(get)]
+    rate: Py<PyAny>,
+    #[pyo3(get)]
+    inverse_rate: Py<PyAny>,
+    #[pyo3(get)]
+    valid_from: Option<Py<PyAny>>,
+    #[pyo3(get)]
+    rounding: &'static str,
+    core: ratecard::Conversion,
+}
+
+impl Conversion {
+    pub fn new(py: Python<'_>, c: ratecard::Conversion) -> PyResult<Conversion> {
+        let decimal = |d: Decimal| decimal_py(py, Some(d)).map(|d| d.map(Bound::unbind));
+        Ok(Conversion {
+            source: c.source.clone(),
+            source_amount: amount_py(py, &c.source_amount)?.unbind(),
+            destination: c.destination.clone(),
+            destination_amount: amount_py(py, &c.destination_amount)?.unbind(),
+            rate: decimal(c.rate)?.unwrap_or_else(|| py.None()),
+            inverse_rate: decimal(c.inverse_rate)?.unwrap_or_else(|| py.None()),
+            valid_from: c
+                .valid_from
+                .map(|t| datetime_py(py, t).map(Bound::unbind))
+                .transpose()?,
+            rounding: c.rounding,
+            core: c,
+        })
+    }
+}
 
 #[pymethods]
 impl Conversion {
-    #[getter]
-    fn source(&self) -> &str {
-        &self.0.source
-    }
-    #[getter]
-    fn source_amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        amount_py(py, &self.0.source_amount)
-    }
-    #[getter]
-    fn destination(&self) -> &str {
-        &self.0.destination
-    }
-    #[getter]
-    fn destination_amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        amount_py(py, &self.0.destination_amount)
-    }
-    /// How many `source` units one `destination` unit costs.
-    #[getter]
-    fn rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        decimal_py(py, Some(self.0.rate))
-    }
-    /// How many `destination` units one `source` unit buys.
-    #[getter]
-    fn inverse_rate<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        decimal_py(py, Some(self.0.inverse_rate))
-    }
-    /// Since when the rates used are in force (`None`: since the beginning of time).
-    #[getter]
-    fn valid_from<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.valid_from.map(|t| datetime_py(py, t)).transpose()
-    }
-    #[getter]
-    fn rounding(&self) -> &str {
-        self.0.rounding
-    }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_dict(py, &self.0)
+        wire_dict(py, &self.core)
     }
     fn to_json(&self) -> PyResult<String> {
-        json(&self.0)
+        json(&self.core)
     }
     fn __repr__(&self) -> String {
-        let c = &self.0;
+        let c = &self.core;
         format!(
             "Conversion({} {} = {} {})",
             c.source_amount, c.source, c.destination_amount, c.destination
@@ -773,39 +786,46 @@ impl Conversion {
 
 /// What `validate` found: every error and warning at once.
 #[pyclass(module = "ratecard", frozen)]
-pub struct Report(pub ratecard::Report);
+pub struct Report {
+    #[pyo3(get)]
+    valid: bool,
+    #[pyo3(get)]
+    errors: Vec<Issue>,
+    #[pyo3(get)]
+    warnings: Vec<Issue>,
+    core: ratecard::Report,
+}
+
+impl From<ratecard::Report> for Report {
+    fn from(r: ratecard::Report) -> Report {
+        let issues = |list: &[ratecard::Issue]| list.iter().map(Issue::from).collect();
+        Report {
+            valid: r.valid,
+            errors: issues(&r.errors),
+            warnings: issues(&r.warnings),
+            core: r,
+        }
+    }
+}
 
 #[pymethods]
 impl Report {
-    #[getter]
-    fn valid(&self) -> bool {
-        self.0.valid
-    }
-    #[getter]
-    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        issues_py(py, &self.0.errors)
-    }
-    #[getter]
-    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        issues_py(py, &self.0.warnings)
-    }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_dict(py, &self.0)
+        wire_dict(py, &self.core)
     }
     /// The billing API's ValidationProblem (HTTP 422) as JSON text: `errors: {path: [message]}`.
     fn to_problem_json(&self) -> String {
-        self.0.to_problem().to_string()
+        self.core.to_problem().to_string()
     }
     fn to_json(&self) -> PyResult<String> {
-        json(&self.0)
+        json(&self.core)
     }
     fn __repr__(&self) -> String {
-        let r = &self.0;
-        let valid = if r.valid { "True" } else { "False" };
+        let valid = if self.valid { "True" } else { "False" };
         format!(
             "Report(valid={valid}, errors={}, warnings={})",
-            r.errors.len(),
-            r.warnings.len()
+            self.errors.len(),
+            self.warnings.len()
         )
     }
 }
