@@ -18,6 +18,7 @@ use crate::from_py::{self, cached, OptionArgs};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use ratecard::catalog::product::PriceKind;
+use ratecard::event::scalar_from_f64;
 use ratecard::{Code, Decimal, Error, ErrorKind, Event, Instant, Issue, Place, Scalar};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -57,13 +58,17 @@ impl<'a, T> Column<'a, T> {
         n: usize,
         read: impl Fn(&Bound<'_, PyAny>) -> PyResult<T>,
     ) -> PyResult<Self> {
-        let [indices, valid] = spec.0.each_ref().map(|b| b.as_ref().map(|b| b.as_bytes()));
-        let indices = indices.unwrap_or_default();
         let values = spec
             .1
             .try_iter()?
             .map(|v| read(&v?))
             .collect::<PyResult<Vec<T>>>()?;
+        Column::with(spec, n, values)
+    }
+
+    fn with(spec: &'a Spec<'_>, n: usize, values: Vec<T>) -> PyResult<Self> {
+        let [indices, valid] = spec.0.each_ref().map(|b| b.as_ref().map(|b| b.as_bytes()));
+        let indices = indices.unwrap_or_default();
         let fits =
             (indices.is_empty() || indices.len() >= 4 * n) && valid.is_none_or(|v| v.len() >= n);
         match fits {
@@ -77,7 +82,32 @@ impl<'a, T> Column<'a, T> {
             ))),
         }
     }
+}
 
+impl<'a> Column<'a, Scalar<'static>> {
+    /// A data column. Its distinct values are Python objects, or, for floats and integers
+    /// (which may be as many as the rows), `("f64" | "i64", bytes)`: no Python object each.
+    fn data(spec: &'a Spec<'_>, n: usize) -> PyResult<Self> {
+        let Ok((kind, bytes)) = spec.1.extract::<(String, Bound<'_, PyBytes>)>() else {
+            return Column::read(spec, n, data_value);
+        };
+        let words = bytes
+            .as_bytes()
+            .chunks_exact(8)
+            .filter_map(|w| <[u8; 8]>::try_from(w).ok());
+        let values = match kind.as_str() {
+            "f64" => words
+                .map(|w| scalar_from_f64(f64::from_le_bytes(w)))
+                .collect(),
+            _ => words
+                .map(|w| Scalar::Num(Decimal::from(i64::from_le_bytes(w))))
+                .collect(),
+        };
+        Column::with(spec, n, values)
+    }
+}
+
+impl<'a, T> Column<'a, T> {
     /// Row `i`'s index into `values`: `Ok(None)` for a null, `Err` for one out of range.
     fn index(&self, i: usize) -> std::result::Result<Option<usize>, ()> {
         let null = self.indices.is_empty() || self.valid.is_some_and(|v| v.get(i) != Some(&1));
@@ -249,7 +279,7 @@ pub fn _quote_columns<'py>(
             .transpose()?;
         let columns = specs
             .iter()
-            .map(|(name, c)| Ok((*name, Column::read(c, n, data_value)?)))
+            .map(|(name, c)| Ok((*name, Column::data(c, n)?)))
             .collect::<PyResult<Vec<_>>>()?;
 
         // Amounts share one column, at the largest precision of any asset a price charges in
@@ -428,35 +458,39 @@ pub fn _quote_columns<'py>(
             return Err(Error::new(ErrorKind::InvalidEvent, issues).into());
         }
 
-        let m = out.rows.len();
-        let fees: Vec<&FeeRow> = out
-            .fees
-            .iter()
-            .filter_map(|k| out.kept.get(*k as usize))
-            .collect();
+        // Each output row's fee is an index into the fees priced (`kept`), which Arrow's `take`
+        // expands into the output columns.
+        let kept = &out.kept;
         let equivalents = PyList::empty(py);
         for (j, (code, scale)) in targets.iter().enumerate() {
-            let eq = |f: &&FeeRow| out.equivalents.get(f.4 + j).copied().unwrap_or_default();
-            let column = le_bytes(py, fees.iter().map(eq), i128::to_le_bytes)?;
-            equivalents.append((code, *scale, column))?;
+            let eq = |f: &FeeRow| out.equivalents.get(f.4 + j).copied().unwrap_or_default();
+            equivalents.append((
+                code,
+                *scale,
+                le_bytes(py, kept.iter().map(eq), i128::to_le_bytes)?,
+            ))?;
         }
         let [products, prices, currencies] = std::mem::take(&mut out.names);
-        let names = |f: fn(&&FeeRow) -> i32, interner: Interner| -> PyResult<_> {
+        let names = |f: fn(&FeeRow) -> i32, interner: Interner| -> PyResult<_> {
             Ok((
-                le_bytes(py, fees.iter().map(f), i32::to_le_bytes)?,
+                le_bytes(py, kept.iter().map(f), i32::to_le_bytes)?,
                 interner.values,
             ))
         };
         let result = (
-            m,
+            out.rows.len(),
             le_bytes(py, out.rows.iter().copied(), i64::to_le_bytes)?,
             le_bytes(py, out.at.iter().copied(), i64::to_le_bytes)?,
-            names(|f| f.0, products)?,
-            names(|f| f.1, prices)?,
-            names(|f| f.2, currencies)?,
+            le_bytes(py, out.fees.iter().copied(), u32::to_le_bytes)?,
+            kept.len(),
+            (
+                names(|f| f.0, products)?,
+                names(|f| f.1, prices)?,
+                names(|f| f.2, currencies)?,
+            ),
             (
                 amount_scale,
-                le_bytes(py, fees.iter().map(|f| f.3), i128::to_le_bytes)?,
+                le_bytes(py, kept.iter().map(|f| f.3), i128::to_le_bytes)?,
             ),
             equivalents,
         );

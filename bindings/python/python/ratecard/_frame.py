@@ -24,7 +24,7 @@ Frame = Any
 
 TimeLike = Union[str, _dt.datetime]
 
-_Column = Tuple[Optional[bytes], Optional[bytes], List[Any]]
+_Column = Tuple[Optional[bytes], Optional[bytes], Any]
 
 
 def _argument_error(path: str, code: str, message: str) -> ArgumentError:
@@ -109,6 +109,10 @@ def _encode(name: str, column: Any, *, time: bool = False) -> _Column:
             f"column {name!r} has type {t}; event data must be strings, numbers or booleans",
         )
     valid = None if arr.null_count == 0 else _fixed(arr.is_valid().cast(pa.uint8()), 1)
+    if pa.types.is_floating(t) or (pa.types.is_integer(t) and t.bit_width <= 64 and pa.types.is_signed_integer(t)):
+        # Numbers may be as many as the rows: sent as one buffer rather than a Python object each.
+        kind, cast = ("f64", pa.float64()) if pa.types.is_floating(t) else ("i64", pa.int64())
+        return (_fixed(arr.indices.cast(pa.int32()), 4), valid, (kind, _fixed(values.cast(cast), 8)))
     return (_fixed(arr.indices.cast(pa.int32()), 4), valid, values.to_pylist())
 
 
@@ -136,7 +140,7 @@ def quote_frame(
         occurred = _encode("occurred_at", table.column("occurred_at"), time=True)
     reserved = ("event_type", "id", "occurred_at")
     data = [(name, _encode(name, table.column(name))) for name in names if name not in reserved]
-    (m, rows, at_us, product, price, currency, amount, equivalents) = _quote_columns(
+    (m, rows, at_us, fees, k, names_, amount, equivalents) = _quote_columns(
         engine,
         n,
         event_type,
@@ -149,26 +153,25 @@ def quote_frame(
         now=now,
     )
 
-    def fixed(type_: Any, payload: bytes) -> Any:
-        return pa.Array.from_buffers(type_, m, [None, pa.py_buffer(payload)])
+    # One row per fee; each row's fee is an index into the k fees priced (rows that repeat
+    # share them), expanded by Arrow's take.
+    fee = pa.Array.from_buffers(pa.uint32(), m, [None, pa.py_buffer(fees)])
 
-    def dictionary(pair: Tuple[bytes, List[str]]) -> Any:
-        indices, values = pair
-        return pa.DictionaryArray.from_arrays(fixed(pa.int32(), indices), pa.array(values, pa.string()))
+    def per_fee(type_: Any, payload: bytes) -> Any:
+        return pa.Array.from_buffers(type_, k, [None, pa.py_buffer(payload)]).take(fee)
 
-    row_array = fixed(pa.int64(), rows)
+    row_array = pa.Array.from_buffers(pa.int64(), m, [None, pa.py_buffer(rows)])
     columns = {"row": row_array}
     if "id" in names:
         columns["id"] = table.column("id").take(row_array)
     columns["event_type"] = table.column("event_type").take(row_array)
-    columns["at"] = fixed(pa.timestamp("us", tz="UTC"), at_us)
-    columns["product_code"] = dictionary(product)
-    columns["price_name"] = dictionary(price)
-    columns["currency"] = dictionary(currency)
+    columns["at"] = pa.Array.from_buffers(pa.timestamp("us", tz="UTC"), m, [None, pa.py_buffer(at_us)])
+    for column, (indices, values) in zip(("product_code", "price_name", "currency"), names_):
+        columns[column] = pa.DictionaryArray.from_arrays(per_fee(pa.int32(), indices), pa.array(values, pa.string()))
     scale, amounts = amount
-    columns["amount"] = fixed(pa.decimal128(38, scale), amounts)
+    columns["amount"] = per_fee(pa.decimal128(38, scale), amounts)
     for code, eq_scale, payload in equivalents:
-        columns[code] = fixed(pa.decimal128(38, eq_scale), payload)
+        columns[code] = per_fee(pa.decimal128(38, eq_scale), payload)
     out = pa.table(columns)
     if kind == "pandas":
         return out.to_pandas()
