@@ -24,8 +24,10 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 /// One column: each row's index into `values`, its distinct values (a null row has none).
+/// Without indices, row `i` is `values[i]` (numbers mostly distinct, not worth numbering), and
+/// a column without values is all nulls.
 struct Column<'a, T> {
-    indices: &'a [u8],
+    indices: Option<&'a [u8]>,
     valid: Option<&'a [u8]>,
     values: Vec<T>,
 }
@@ -34,7 +36,7 @@ struct Column<'a, T> {
 type When = std::result::Result<(Instant, i64), (Code, String)>;
 
 /// A column from the Python half, `(indices, validity, values)`, its `bytes` kept alive while
-/// a [`Column`] borrows them; `indices` is `None` for a column of nulls.
+/// a [`Column`] borrows them.
 struct Spec<'py>([Option<Bound<'py, PyBytes>>; 2], Bound<'py, PyAny>);
 
 impl<'py> Spec<'py> {
@@ -68,9 +70,12 @@ impl<'a, T> Column<'a, T> {
 
     fn with(spec: &'a Spec<'_>, n: usize, values: Vec<T>) -> PyResult<Self> {
         let [indices, valid] = spec.0.each_ref().map(|b| b.as_ref().map(|b| b.as_bytes()));
-        let indices = indices.unwrap_or_default();
-        let fits =
-            (indices.is_empty() || indices.len() >= 4 * n) && valid.is_none_or(|v| v.len() >= n);
+        let rows = match indices {
+            Some(b) => b.len() / 4,
+            None if values.is_empty() => n,
+            None => values.len(),
+        };
+        let fits = rows >= n && valid.is_none_or(|v| v.len() >= n);
         match fits {
             true => Ok(Column {
                 indices,
@@ -110,16 +115,29 @@ impl<'a> Column<'a, Scalar<'static>> {
 impl<'a, T> Column<'a, T> {
     /// Row `i`'s index into `values`: `Ok(None)` for a null, `Err` for one out of range.
     fn index(&self, i: usize) -> std::result::Result<Option<usize>, ()> {
-        let null = self.indices.is_empty() || self.valid.is_some_and(|v| v.get(i) != Some(&1));
-        let at = i.checked_mul(4).and_then(|k| self.indices.get(k..k + 4));
-        let k = at
-            .and_then(|b| b.try_into().ok())
-            .map(i32::from_le_bytes)
-            .and_then(|k| usize::try_from(k).ok());
+        let null = self.values.is_empty() || self.valid.is_some_and(|v| v.get(i) != Some(&1));
+        let k = match self.indices {
+            None => Some(i),
+            Some(b) => i
+                .checked_mul(4)
+                .and_then(|k| b.get(k..k + 4))
+                .and_then(|b| b.try_into().ok())
+                .map(i32::from_le_bytes)
+                .and_then(|k| usize::try_from(k).ok()),
+        };
         match (null, k) {
             (true, _) => Ok(None),
             (false, Some(k)) if k < self.values.len() => Ok(Some(k)),
             _ => Err(()),
+        }
+    }
+
+    /// How many codes [`Column::code`] gives; `None` for a column without indices.
+    fn radix(&self) -> Option<u64> {
+        match self.indices {
+            Some(_) => Some(self.values.len() as u64 + 1),
+            None if self.values.is_empty() => Some(1),
+            None => None,
         }
     }
 
@@ -365,7 +383,7 @@ pub fn _quote_columns<'py>(
             .collect();
         let space = keyed
             .iter()
-            .try_fold(periods, |acc, c| acc.checked_mul(c.values.len() as u64 + 1));
+            .try_fold(periods, |acc, c| acc.checked_mul(c.radix()?));
         let mut twins = engine.twins::<u64>();
         let (fixed_at, now_at) = (
             options.at.map(|t| (t, micros(t))),
@@ -392,7 +410,7 @@ pub fn _quote_columns<'py>(
                     let period = if converting { engine.rate_period(t) } else { 0 };
                     let mut key = Some(period);
                     for c in &keyed {
-                        let radix = c.values.len() as u64 + 1;
+                        let radix = c.radix().unwrap_or(1);
                         key = key.zip(c.code(i)).map(|(k, code)| k * radix + code);
                     }
                     let event_type = match (twins.reads_types(), types.value(i)) {

@@ -212,3 +212,24 @@ def test_reused_rows_respect_rate_periods() -> None:
     assert out.column("USD").to_pylist() == [q.fees[0].equivalents["USD"] for q in many]
     assert out.column("amount").to_pylist() == [q.fees[0].amount for q in many]
     assert len({str(v) for v in out.column("USD").to_pylist()[:6]}) > 3
+
+
+def test_mostly_distinct_numbers_are_read_row_by_row() -> None:
+    # More than half of the first 4,096 values distinct: the column crosses unnumbered (each
+    # row its own value), nulls included; the fees are quote_many's all the same.
+    engine = ratecard.Engine(CATALOG)
+    video = next(e for e in EVENTS if e["event_type"] == "video_generated")
+    events = []
+    for i in range(5000):
+        data = {k: v for k, v in video["data"].items() if k != "seconds"}
+        if i % 97:  # a null every 97 rows: an absent volume
+            data["seconds"] = 0.5 + i / 1000
+        events.append(dict(video, data=data))
+    rows = rows_of(events)
+    out = engine.quote_frame(pa.Table.from_pylist(rows))
+    many = engine.quote_many(events, explain=False)
+    assert out.column("amount").to_pylist() == [f.amount for q in many for f in q.fees]
+    ints = pa.Table.from_pylist(rows).set_column(
+        list(rows[0]).index("seconds"), "seconds",
+        pa.array([None if r["seconds"] is None else int(r["seconds"] * 1000) for r in rows], pa.int64()))
+    assert engine.quote_frame(ints).num_rows == sum(len(q.fees) for q in many)
