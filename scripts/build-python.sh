@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the `ratecard` Python wheel (pyo3, abi3-py39) into target/wheels/.
+# Build the `ratecard` Python wheel (pyo3, abi3-py310) into target/wheels/.
 #
 # Installs maturin first if it is missing (scripts/setup-python.sh). Uses its own cargo target
 # directory (target/python) so it never fights other builds for the lock.

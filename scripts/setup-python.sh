@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install maturin (PyPI) to build the pyo3 (abi3-py39) Python wheel.
+# Install maturin (PyPI) to build the pyo3 (abi3-py310) Python wheel.
 #
 # Idempotent: skipped when `maturin --version` already prints $MATURIN_VERSION.
 # If pip's scripts dir is not on PATH, maturin is symlinked into /usr/local/bin.

@@ -10,7 +10,7 @@
 # Usage: scripts/test-python.sh [--install-only]   (--install-only: stop after installing the wheel)
 #
 # Env:
-#   PYTHON               interpreter for the venv (default: python3, 3.9 or newer)
+#   PYTHON               interpreter for the venv (default: python3, 3.10 or newer)
 #   RATECARD_FRESH_VENV  1 = delete and recreate the venv first
 #   PYTEST_ARGS          extra pytest arguments (e.g. "-k vectors")
 set -euo pipefail
