@@ -1,8 +1,8 @@
 //! `ratecard.Engine`: the core's engine, with Python's argument conventions.
 
-use crate::errors::{fail, guard, Fail, Result};
+use crate::errors::{fail, guard, issues_py, Fail, Result};
 use crate::from_py::{self, cached, check_all, json_text, OptionArgs, Snap};
-use crate::to_py::{issues_py, Conversion, Explain, Quote, Shapes};
+use crate::to_py::{Conversion, Explain, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, ErrorKind, Event, QuoteOptions};
@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// A validated, indexed catalog. Build it once; quote as often as you like.
 #[pyclass(module = "ratecard._ratecard", subclass, frozen)]
 pub struct Engine {
-    pub(crate) inner: ratecard::Engine,
+    /// Shared with the quotes that explain themselves later.
+    pub(crate) inner: Arc<ratecard::Engine>,
     /// The fee shapes handed out (see `to_py::Shapes`).
     shapes: Mutex<Shapes>,
 }
@@ -47,7 +48,7 @@ impl Engine {
     #[new]
     fn new(catalog: &Bound<'_, PyAny>) -> Result<Self> {
         guard(|| {
-            let inner = ratecard::Engine::new(&from_py::catalog(catalog)?)?;
+            let inner = Arc::new(ratecard::Engine::new(&from_py::catalog(catalog)?)?);
             Ok(Engine {
                 inner,
                 shapes: Mutex::default(),
@@ -129,7 +130,7 @@ impl Engine {
                 return Ok(result);
             }
             let options = custom.then(|| Arc::new(options));
-            Ok(result.explained(Explain::later(slf, snap, options)))
+            Ok(result.explained(Explain::later(&slf.get().inner, snap, options)))
         })
     }
 
@@ -214,7 +215,9 @@ impl Engine {
                 drop(quote);
                 drop(event);
                 let result = match &shared {
-                    Some(o) => result.explained(Explain::later(slf, snap, Some(o.clone()))),
+                    Some(o) => {
+                        result.explained(Explain::later(&slf.get().inner, snap, Some(o.clone())))
+                    }
                     None => result,
                 };
                 out.push(Py::new(py, result)?);

@@ -1,14 +1,14 @@
-//! The core's one error type as the `ratecard.RatecardError` hierarchy.
+//! The core's one error type as the `ratecard.RatecardError` hierarchy, and its issues as
+//! `ratecard.Issue`s.
 //!
 //! The exception classes live in pure Python (`ratecard/_errors.py`) so that users can subclass
 //! and pickle them like any other exception; this module raises them with the core's code,
 //! summary and issues. It never writes a message of its own: the core's `Error::summary` is
 //! the exception's text, and its `to_problem` the ValidationProblem.
 
-use crate::to_py::Issue;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, Error, ErrorKind};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -104,4 +104,71 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
             format!("internal error in ratecard, please report it with the input: {what}"),
         ))
     })
+}
+
+/// One problem: where (`path`), what kind (`code`), and a sentence for a person (`message`).
+#[pyclass(module = "ratecard", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Issue {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&ratecard::Issue> for Issue {
+    fn from(i: &ratecard::Issue) -> Issue {
+        Issue {
+            path: i.path.clone(),
+            code: i.code.as_str().to_string(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+pub fn issues_py<'py>(py: Python<'py>, list: &[ratecard::Issue]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, list.iter().map(Issue::from))
+}
+
+#[pymethods]
+impl Issue {
+    #[new]
+    fn new(path: String, code: String, message: String) -> Issue {
+        Issue {
+            path,
+            code,
+            message,
+        }
+    }
+
+    /// Lets issues (and the errors carrying them) be pickled, e.g. across multiprocessing.
+    fn __getnewargs__(&self) -> (String, String, String) {
+        (self.path.clone(), self.code.clone(), self.message.clone())
+    }
+
+    /// `{"path", "code", "message"}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("path", &self.path)?;
+        d.set_item("code", &self.code)?;
+        d.set_item("message", &self.message)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Issue(path={:?}, code={:?}, message={:?})",
+            self.path, self.code, self.message
+        )
+    }
+
+    /// `path: code: message`, as the core writes an issue.
+    fn __str__(&self) -> String {
+        match ratecard::Code::from_name(&self.code) {
+            Some(code) => {
+                ratecard::Issue::new(self.path.as_str(), code, self.message.as_str()).to_string()
+            }
+            None if self.path.is_empty() => format!("{}: {}", self.code, self.message),
+            None => format!("{}: {}: {}", self.path, self.code, self.message),
+        }
+    }
 }

@@ -58,7 +58,7 @@ fn _argument_error(py: Python<'_>, path: &str, code: &str, message: &str) -> Py<
 
 /// The billing API's ValidationProblem (HTTP 422) for a list of issues, as the core builds it.
 #[pyfunction]
-fn _problem_json(issues: Vec<PyRef<'_, to_py::Issue>>) -> String {
+fn _problem_json(issues: Vec<PyRef<'_, errors::Issue>>) -> String {
     let issues = issues.iter().map(|i| {
         let code = Code::from_name(&i.code).unwrap_or(Code::InvalidValue);
         ratecard::Issue::new(i.path.as_str(), code, i.message.as_str())
@@ -75,7 +75,7 @@ fn _ratecard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<to_py::Quote>()?;
     m.add_class::<to_py::Fee>()?;
     m.add_class::<to_py::Step>()?;
-    m.add_class::<to_py::Issue>()?;
+    m.add_class::<errors::Issue>()?;
     m.add_class::<to_py::Conversion>()?;
     m.add_class::<to_py::Report>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;

@@ -5,7 +5,7 @@
 //! A quote keeps plain Rust data and builds Python objects only when an attribute is read:
 //! creating `Decimal`s is the dearest part of crossing the boundary.
 
-use crate::engine::Engine;
+use crate::errors::{issues_py, Issue};
 use crate::from_py::{cached, Snap};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -165,69 +165,6 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
 }
 
 // ---------------------------------------------------------------------------------------
-
-/// One problem: where (`path`), what kind (`code`), and a sentence for a person (`message`).
-#[pyclass(module = "ratecard", frozen, eq, hash, get_all)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct Issue {
-    pub path: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl From<&ratecard::Issue> for Issue {
-    fn from(i: &ratecard::Issue) -> Issue {
-        Issue {
-            path: i.path.clone(),
-            code: i.code.as_str().to_string(),
-            message: i.message.clone(),
-        }
-    }
-}
-
-pub fn issues_py<'py>(py: Python<'py>, list: &[ratecard::Issue]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, list.iter().map(Issue::from))
-}
-
-#[pymethods]
-impl Issue {
-    #[new]
-    fn new(path: String, code: String, message: String) -> Issue {
-        Issue {
-            path,
-            code,
-            message,
-        }
-    }
-
-    /// Lets issues (and the errors carrying them) be pickled, e.g. across multiprocessing.
-    fn __getnewargs__(&self) -> (String, String, String) {
-        (self.path.clone(), self.code.clone(), self.message.clone())
-    }
-
-    /// `{"path", "code", "message"}`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_dict(py, self)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Issue(path={:?}, code={:?}, message={:?})",
-            self.path, self.code, self.message
-        )
-    }
-
-    /// `path: code: message`, as the core writes an issue.
-    fn __str__(&self) -> String {
-        match ratecard::Code::from_name(&self.code) {
-            Some(code) => {
-                ratecard::Issue::new(self.path.as_str(), code, self.message.as_str()).to_string()
-            }
-            None if self.path.is_empty() => format!("{}: {}", self.code, self.message),
-            None => format!("{}: {}: {}", self.path, self.code, self.message),
-        }
-    }
-}
 
 /// One step of a quote's explanation: `fee` (the index of the fee it belongs to, if any), `kind`
 /// and `text`.
@@ -510,7 +447,7 @@ pub enum Explain {
 }
 
 pub struct Later {
-    engine: Py<Engine>,
+    engine: Arc<ratecard::Engine>,
     event: Snap,
     /// The options quoted with (`None`: the defaults).
     options: Option<Arc<QuoteOptions>>,
@@ -519,11 +456,11 @@ pub struct Later {
 
 impl Explain {
     pub fn later(
-        engine: &Bound<'_, Engine>,
+        engine: &Arc<ratecard::Engine>,
         event: Snap,
         options: Option<Arc<QuoteOptions>>,
     ) -> Explain {
-        let engine = engine.clone().unbind();
+        let engine = engine.clone();
         Explain::Later(Box::new(Later {
             engine,
             event,
@@ -628,9 +565,6 @@ impl Quote {
         let mut options = options.as_deref().cloned().unwrap_or_default();
         options.at = Some(self.at);
         let made = engine
-            .bind(py)
-            .get()
-            .inner
             .explain(&event.event(py)?, &options)
             .map_err(|e| crate::errors::raise(py, e))?;
         Ok(steps.get_or_init(|| made))
