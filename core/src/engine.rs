@@ -53,11 +53,21 @@ pub struct Engine {
 /// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
 pub fn parse_json(text: &str) -> Result<Value, Error> {
     serde_json::from_str(text).map_err(|e| {
+        // A file's name passed where its contents belong is the commonest way to get here.
+        let t = text.trim();
+        let file_name = !t.is_empty()
+            && t.len() <= 4096
+            && !t.contains(['\n', '{', '[', '"'])
+            && t.contains(['.', '/', '\\']);
+        let hint = match file_name {
+            true => " (this looks like a file name, not JSON text: pass the file's contents, or a path object where the face accepts one)",
+            false => "",
+        };
         Error::one(
             ErrorKind::InvalidJson,
             "",
             Code::InvalidJson,
-            format!("not valid JSON: {e}"),
+            format!("not valid JSON: {e}{hint}"),
         )
     })
 }
@@ -307,5 +317,27 @@ impl Engine {
             .get(event_type)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_passed_as_json_text_says_so() {
+        let hint = "looks like a file name";
+        for name in [
+            "catalog.json",
+            "examples/catalog.json",
+            r"C:\data\catalog.json",
+        ] {
+            let e = parse_json(name).unwrap_err();
+            assert!(e.issues[0].message.contains(hint), "{name}: {e}");
+        }
+        for text in ["{\"assets\": [", "[1, 2", "", "nul"] {
+            let e = parse_json(text).unwrap_err();
+            assert!(!e.issues[0].message.contains(hint), "{text}: {e}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::to_py::{Conversion, Explain, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, ErrorKind, Event, QuoteOptions};
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A validated, indexed catalog. Build it once; quote as often as you like.
@@ -165,7 +166,12 @@ impl Engine {
         guard(|| {
             let this = slf.get();
             let mut options = args.read(py, true)?;
-            if let Some(text) = json_text(events)? {
+            // JSON text, or (as a catalog may be) a path to a file of it.
+            let file = match json_text(events)? {
+                Some(_) => None,
+                None => from_py::file_text(events)?,
+            };
+            if let Some(text) = json_text(events)?.or(file.as_deref().map(Cow::Borrowed)) {
                 let quotes = this.eager(py, &Event::many_from_json(&text)?, &options)?;
                 return Ok(quotes
                     .into_iter()

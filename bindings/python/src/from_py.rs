@@ -23,6 +23,7 @@ use std::borrow::Cow;
 pub struct Cached {
     pub decimal: Py<PyType>,
     pub datetime: Py<PyType>,
+    date: Py<PyType>,
     pub timedelta: Py<PyType>,
     /// `datetime(1970, 1, 1, tzinfo=timezone.utc)` and `timedelta(microseconds=1)`.
     pub epoch: Py<PyAny>,
@@ -56,6 +57,7 @@ pub fn cached(py: Python<'_>) -> PyResult<&'static Cached> {
             micro: timedelta.bind(py).call1((0, 0, 1))?.unbind(),
             decimal: ty("decimal", "Decimal")?,
             datetime,
+            date: ty("datetime", "date")?,
             timedelta,
             mapping: ty("collections.abc", "Mapping")?,
             pathlike: ty("os", "PathLike")?,
@@ -73,14 +75,38 @@ fn is_mapping(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<bool> {
     Ok(v.is_instance_of::<PyDict>() || v.is_instance(c.mapping.bind(v.py()))?)
 }
 
+/// Why a `str` has no UTF-8 text: it holds a lone surrogate (as `json.loads` makes of `"\ud800"`).
+const SURROGATE: &str = "a string holds a lone surrogate (U+D800 to U+DFFF), which is not text";
+
+/// A `str`'s text, or the core's `invalid_json` at `path` for a lone surrogate, as the core
+/// reports the same string in JSON text.
+pub fn text<'a>(s: &'a Bound<'_, PyString>, path: &str) -> Result<&'a str> {
+    s.to_str().map_err(|_| {
+        fail(
+            ErrorKind::InvalidJson,
+            path,
+            Code::InvalidJson,
+            format!("not valid JSON: {SURROGATE}"),
+        )
+    })
+}
+
 // ---------------------------------------------------------------------------------------
 // Time
 
-/// An aware `datetime` as an instant; `None` if `v` is not a datetime at all.
+/// An aware `datetime` as an instant, a `date` as its midnight UTC; `None` if `v` is neither.
 pub fn datetime(v: &Bound<'_, PyAny>, kind: ErrorKind, path: &str) -> Result<Option<Instant>> {
     let c = cached(v.py())?;
+    let range = || fail(kind, path, Code::InvalidTimestamp, "datetime out of range");
     if !v.is_instance(c.datetime.bind(v.py()))? {
-        return Ok(None);
+        if !v.is_instance(c.date.bind(v.py()))? {
+            return Ok(None);
+        }
+        // A date is its midnight, UTC: days from 1970-01-01 (ordinal 719,163).
+        let days = v.call_method0("toordinal")?.extract::<i64>()? - 719_163;
+        return Instant::from_unix_micros(days * 86_400_000_000)
+            .map(Some)
+            .ok_or_else(range);
     }
     if v.call_method0("utcoffset")?.is_none() {
         let message = format!(
@@ -94,7 +120,6 @@ pub fn datetime(v: &Bound<'_, PyAny>, kind: ErrorKind, path: &str) -> Result<Opt
         .call_method1("__sub__", (c.epoch.bind(v.py()),))?
         .call_method1("__floordiv__", (c.micro.bind(v.py()),))?
         .extract()?;
-    let range = || fail(kind, path, Code::InvalidTimestamp, "datetime out of range");
     Instant::from_unix_micros(micros)
         .map(Some)
         .ok_or_else(range)
@@ -107,7 +132,7 @@ pub fn instant(v: &Bound<'_, PyAny>, kind: ErrorKind, path: &str) -> Result<Inst
     }
     match v.cast::<PyString>() {
         Ok(s) => {
-            Instant::parse(s.to_str()?).map_err(|m| fail(kind, path, Code::InvalidTimestamp, m))
+            Instant::parse(text(s, path)?).map_err(|m| fail(kind, path, Code::InvalidTimestamp, m))
         }
         Err(_) => {
             let found = py_type(v);
@@ -133,7 +158,12 @@ pub fn now() -> Option<Instant> {
 pub fn decimal(v: &Bound<'_, PyAny>, path: &str) -> Result<Decimal> {
     let bad = |code: Code, message: String| fail(ErrorKind::InvalidArgument, path, code, message);
     let scalar = match v.cast::<PyString>() {
-        Ok(s) => return parse_decimal(s.to_str()?).map_err(|(code, m)| bad(code, m)),
+        Ok(s) => {
+            let text = s
+                .to_str()
+                .map_err(|_| bad(Code::InvalidDecimal, SURROGATE.into()))?;
+            return parse_decimal(text).map_err(|(code, m)| bad(code, m));
+        }
         Err(_) if v.is_instance_of::<PyBool>() => Scalar::Null,
         Err(_) => scalar(v, cached(v.py())?)?,
     };
@@ -169,7 +199,10 @@ pub fn scalar(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
         ))
     };
     Ok(if let Ok(s) = v.cast::<PyString>() {
-        Scalar::Str(Cow::Owned(s.to_str()?.to_owned()))
+        match s.to_str() {
+            Ok(t) => Scalar::Str(Cow::Owned(t.to_owned())),
+            Err(_) => Scalar::Invalid(SURROGATE.into()),
+        }
     } else if let Ok(f) = v.cast::<PyFloat>() {
         scalar_from_f64(f.value())
     } else if let Ok(b) = v.cast::<PyBool>() {
@@ -187,9 +220,22 @@ pub fn scalar(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<Scalar<'static>> {
         found("an array")
     } else if is_mapping(v, c)? {
         found("an object")
+    } else if let Some(i) = integer(v) {
+        // An integer of another library (numpy's `int64`, ...): its exact value.
+        match i.extract::<i64>() {
+            Ok(i) => Scalar::Num(Decimal::from(i)),
+            Err(_) => number(&i.str()?.to_cow()?),
+        }
     } else {
         found(&py_type(v))
     })
+}
+
+/// The Python `int` of a value that is an integer by `__index__` (numpy's integer scalars),
+/// `None` for anything else.
+fn integer<'py>(v: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    let index = v.call_method0(pyo3::intern!(v.py(), "__index__")).ok()?;
+    index.is_instance_of::<PyInt>().then_some(index)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -210,7 +256,7 @@ pub fn json_text<'a>(v: &'a Bound<'_, PyAny>) -> Result<Option<Cow<'a, str>>> {
         }
     };
     if let Ok(s) = v.cast::<PyString>() {
-        Ok(Some(Cow::Borrowed(s.to_str()?)))
+        Ok(Some(Cow::Borrowed(text(s, "")?)))
     } else if let Ok(b) = v.cast::<PyBytes>() {
         utf8(Cow::Borrowed(b.as_bytes())).map(Some)
     } else if let Ok(b) = v.cast::<PyByteArray>() {
@@ -220,22 +266,29 @@ pub fn json_text<'a>(v: &'a Bound<'_, PyAny>) -> Result<Option<Cow<'a, str>>> {
     }
 }
 
+/// The text of the file a path object (`pathlib.Path`, any `os.PathLike`) names; `None` for
+/// anything else.
+pub fn file_text(v: &Bound<'_, PyAny>) -> Result<Option<String>> {
+    let py = v.py();
+    if !v.is_instance(cached(py)?.pathlike.bind(py))? {
+        return Ok(None);
+    }
+    let path: std::path::PathBuf = py.import("os")?.call_method1("fspath", (v,))?.extract()?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        pyo3::exceptions::PyOSError::new_err(format!("cannot read {}: {e}", path.display()))
+    })?;
+    Ok(Some(text))
+}
+
 /// A catalog argument: a dict, JSON text (`str`/`bytes`), or a path to a JSON file.
 pub fn catalog(v: &Bound<'_, PyAny>) -> Result<Value> {
     if let Some(text) = json_text(v)? {
         return Ok(ratecard::parse_json(&text)?);
     }
-    let py = v.py();
-    let c = cached(py)?;
-    if v.is_instance(c.pathlike.bind(py))? {
-        let path: std::path::PathBuf = py.import("os")?.call_method1("fspath", (v,))?.extract()?;
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let message = format!("cannot read catalog {}: {e}", path.display());
-            pyo3::exceptions::PyOSError::new_err(message)
-        })?;
-        return Ok(ratecard::parse_json(&text)?);
+    match file_text(v)? {
+        Some(text) => Ok(ratecard::parse_json(&text)?),
+        None => to_json(v, cached(v.py())?, "", 0),
     }
-    to_json(v, c, "", 0)
 }
 
 /// A Python value as JSON, as `json.dumps` would write it, with two additions: a `Decimal` is
@@ -249,7 +302,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
         ));
     }
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_owned()));
+        return Ok(Value::String(text(s, path)?.to_owned()));
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
         let mut list = Vec::new();
@@ -275,7 +328,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
                     py_type(&k)
                 )));
             };
-            let key = key.to_str()?;
+            let key = text(key, path)?;
             let child = ratecard::issue::join_path(path, key);
             map.insert(key.to_owned(), to_json(&x, c, &child, depth + 1)?);
         }
@@ -295,6 +348,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
         Scalar::Num(d) if d.scale() == 0 && i64::try_from(d.mantissa()).is_ok() => {
             Value::Number(i64::try_from(d.mantissa()).unwrap_or_default().into())
         }
+        Scalar::Num(d) => Value::String(d.to_string()),
         _ if v.is_instance_of::<PyInt>() || v.is_instance(c.decimal.bind(v.py()))? => {
             Value::String(v.str()?.to_str()?.to_owned())
         }
@@ -426,8 +480,8 @@ fn str_list(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Option<Vec<String>>
     let mut out = Vec::new();
     for item in v.try_iter()? {
         match item?.cast_exact::<PyString>() {
-            Ok(s) => out.push(s.to_str()?.to_owned()),
-            Err(_) => return Ok(None),
+            Ok(s) if s.to_str().is_ok() => out.push(s.to_str()?.to_owned()),
+            _ => return Ok(None),
         }
     }
     Ok(Some(Some(out)))
@@ -493,9 +547,11 @@ impl Snap {
     fn plain(dict: &Bound<'_, PyDict>) -> Result<Option<Snap>> {
         let py = dict.py();
         let c = cached(py)?;
+        // Strings are read as text later (`Snap::event`): any that has none goes the JSON way.
         let Some(Ok(event_type)) = dict
             .get_item(intern!(py, "event_type"))?
             .map(|t| t.cast_into::<PyString>())
+            .filter(|t| t.as_ref().is_ok_and(|t| t.to_str().is_ok()))
         else {
             return Ok(None);
         };
@@ -503,17 +559,17 @@ impl Snap {
             None => None,
             Some(id) if id.is_none() => None,
             Some(id) => match id.cast_into::<PyString>() {
-                Ok(s) => Some(s.unbind()),
-                Err(_) => return Ok(None),
+                Ok(s) if s.to_str().is_ok() => Some(s.unbind()),
+                _ => return Ok(None),
             },
         };
         let occurred_at = match dict.get_item(intern!(py, "occurred_at"))? {
             None => None,
             Some(t) if t.is_none() => None,
             Some(t) => match t.cast::<PyString>() {
-                Ok(s) => match Instant::parse(s.to_str()?) {
-                    Ok(t) => Some(t),
-                    Err(_) => return Ok(None),
+                Ok(s) => match s.to_str().map(Instant::parse) {
+                    Ok(Ok(t)) => Some(t),
+                    _ => return Ok(None),
                 },
                 Err(_) => match datetime(&t, ErrorKind::InvalidEvent, "occurred_at")? {
                     Some(t) => Some(t),
@@ -531,10 +587,17 @@ impl Snap {
                 };
                 data.reserve(d.len());
                 for (k, x) in d.iter() {
-                    let Ok(k) = k.cast_into::<PyString>() else {
+                    let Some(k) = k
+                        .cast_into::<PyString>()
+                        .ok()
+                        .filter(|k| k.to_str().is_ok())
+                    else {
                         return Ok(None);
                     };
                     let x = match x.cast_into::<PyString>() {
+                        Ok(s) if s.to_str().is_err() => {
+                            Val::Other(Scalar::Invalid(SURROGATE.into()))
+                        }
                         Ok(s) => Val::Str(s.unbind()),
                         Err(e) => Val::Other(scalar(&e.into_inner(), c)?),
                     };
