@@ -115,7 +115,18 @@ fn read_input(path: &str) -> Result<String, Failure> {
             .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))?;
         return Ok(text);
     }
-    std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))?;
+    // A file that is not UTF-8 is not JSON: an input error with its code, like any other.
+    String::from_utf8(bytes).map_err(|e| {
+        let message = format!("not valid JSON: {path} is not UTF-8 ({})", e.utf8_error());
+        Failure::Input(Error::one(
+            ratecard::ErrorKind::InvalidJson,
+            "",
+            ratecard::Code::InvalidJson,
+            message,
+        ))
+    })
 }
 
 fn now() -> Option<Instant> {
@@ -128,9 +139,12 @@ fn now() -> Option<Instant> {
 fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
     match at {
         None => Ok(None),
-        Some(text) => Instant::parse(text)
-            .map(Some)
-            .map_err(|m| Failure::Usage(format!("--at: {m}"))),
+        Some(text) => Instant::parse(text).map(Some).map_err(|m| {
+            Failure::Usage(format!(
+                "--at: invalid_timestamp: {m}; --at takes an RFC 3339 instant, a date with a \
+                 time and an offset (2026-03-01T12:00:00Z, 2026-03-01T13:00:00+01:00)"
+            ))
+        }),
     }
 }
 
@@ -200,7 +214,11 @@ fn quote(args: &Args) -> Result<(), Failure> {
         prior_usage: Vec::new(),
         explain: args.explain && args.format == Format::Json,
     };
-    let quotes = engine.quote_many(&events, &options)?;
+    // One event alone is quoted alone: its issues' paths are its own, not `[0].`'s.
+    let quotes = match (single, events.as_slice()) {
+        (true, [event]) => vec![engine.quote(event, &options)?],
+        _ => engine.quote_many(&events, &options)?,
+    };
     match (args.format, single) {
         (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)?),
         (_, true) => match quotes.first() {
@@ -254,6 +272,11 @@ fn run(raw: &[String]) -> Result<(), Failure> {
     let Some((command, rest)) = raw.split_first() else {
         return Err(Failure::Usage("no command given".into()));
     };
+    // `--help` after any command is the usage, as it is before one.
+    if rest.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     match command.as_str() {
         "-h" | "--help" | "help" => {
             println!("{USAGE}");

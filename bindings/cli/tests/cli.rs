@@ -229,3 +229,61 @@ fn schema_is_json_schema() {
     );
     assert!(schema["$defs"]["PriceValue"].is_object());
 }
+
+#[test]
+fn help_after_a_command_and_errors_that_say_what_is_accepted() {
+    for command in ["validate", "quote", "convert"] {
+        let out = run(&[command, "--help"], None);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("usage:"));
+    }
+    let out = run(
+        &[
+            "convert",
+            "examples/catalog.json",
+            "1",
+            "USD",
+            "IMG",
+            "--at",
+            "2027-01-01",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("invalid_timestamp") && err.contains("2026-03-01T12:00:00Z"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_invalid_json_and_one_event_has_its_own_paths() {
+    let dir = std::env::temp_dir().join(format!("ratecard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("latin1.json");
+    std::fs::write(&file, b"{\"assets\": [], \"name\": \"caf\xe9\"}").unwrap();
+    let out = run(&["validate", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid_json"), "{}", stderr(&out));
+
+    // A fee that does not fit: the single event's path is its own; in an array, `[0].`'s.
+    let one = r#"{"event_type": "video_generated", "occurred_at": "2026-03-01T10:00:00Z",
+                  "data": {"model": "gen4", "seconds": 7000000000000000000000000000}}"#;
+    let out = run(&["quote", "examples/catalog.json", "-"], Some(one));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("overflow: products[1]"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &["quote", "examples/catalog.json", "-"],
+        Some(&format!("[{one}]")),
+    );
+    assert!(
+        stderr(&out).contains("overflow: [0].products[1]"),
+        "{}",
+        stderr(&out)
+    );
+}
