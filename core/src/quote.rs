@@ -9,7 +9,7 @@
 use crate::catalog::asset::AssetInfo;
 use crate::catalog::product::{PriceKind, UsagePrice};
 use crate::engine::{Engine, FastMap, PriceRef};
-use crate::event::{volume_of, Event};
+use crate::event::{volume_of, Event, Scalar};
 use crate::exact::allocate;
 use crate::exact::Exact;
 use crate::instant::Instant;
@@ -303,7 +303,7 @@ impl Engine {
                     ),
                 });
             }
-            let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings) else {
+            let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings)? else {
                 continue;
             };
             let tiered = usage.pricing_model.has_tiers();
@@ -459,9 +459,9 @@ impl Engine {
         usage: &UsagePrice,
         price: &str,
         warnings: &mut Vec<Issue>,
-    ) -> Option<Decimal> {
+    ) -> Result<Option<Decimal>, Error> {
         if !usage.usage_type.has_volume() {
-            return Some(Decimal::ZERO);
+            return Ok(Some(Decimal::ZERO));
         }
         let field = usage.volume_field.as_deref().unwrap_or_default();
         // Built only when there is something to report: this runs once per price per event.
@@ -472,8 +472,20 @@ impl Engine {
                 Code::MissingVolume,
                 format!("{price}: the event has no {field:?}, so this price yields no fee"),
             ));
-            return None;
+            return Ok(None);
         };
+        // A volume written as text that does not fit a decimal is the error the same number
+        // is (`Event::check`), never a fee of nothing: one reading of a number, however written.
+        if let Scalar::Str(text) = raw {
+            if let Err((Code::DecimalOverflow, m)) = crate::number::parse_decimal(text) {
+                return Err(Error::one(
+                    ErrorKind::InvalidEvent,
+                    &path(),
+                    Code::DecimalOverflow,
+                    m,
+                ));
+            }
+        }
         match volume_of(raw) {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                 warnings.push(Issue::new(
@@ -481,16 +493,16 @@ impl Engine {
                     Code::InvalidVolume,
                     format!("{price}: volume {v} is negative, so this price yields no fee"),
                 ));
-                None
+                Ok(None)
             }
-            Ok(v) => Some(v),
+            Ok(v) => Ok(Some(v)),
             Err(why) => {
                 warnings.push(Issue::new(
                     path(),
                     Code::InvalidVolume,
                     format!("{price}: {why}, so this price yields no fee"),
                 ));
-                None
+                Ok(None)
             }
         }
     }

@@ -1373,7 +1373,16 @@ impl Model {
                         out.warnings.push("missing_volume");
                         continue;
                     }
-                    Some(text) => match text.value().filter(representable) {
+                    // A number no decimal holds is an error however it is written (the
+                    // engine stops at it); text that is no number only costs this fee.
+                    Some(text) => match text.value() {
+                        Some(v) if !representable(&v) => {
+                            fails.push(overflow(format!(
+                                "volume {:?} is not representable",
+                                text.text()
+                            )));
+                            continue;
+                        }
                         Some(v) if !v.is_negative() => v,
                         _ => {
                             out.warnings.push("invalid_volume");
