@@ -76,11 +76,12 @@ impl Engine {
         express_in: Option<&Bound<'_, PyAny>>,
         products: Option<&Bound<'_, PyAny>>,
         prior_usage: Option<&Bound<'_, PyAny>>,
-        explain: Option<bool>,
+        explain: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Quote> {
         let py = slf.py();
+        let explain = from_py::flag(explain, "explain")?;
         let args = OptionArgs {
             at,
             now,
@@ -149,11 +150,12 @@ impl Engine {
         express_in: Option<&Bound<'_, PyAny>>,
         products: Option<&Bound<'_, PyAny>>,
         prior_usage: Option<&Bound<'_, PyAny>>,
-        explain: Option<bool>,
+        explain: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Vec<Py<Quote>>> {
         let py = slf.py();
+        let explain = from_py::flag(explain, "explain")?;
         let args = OptionArgs {
             at,
             now,
@@ -239,11 +241,13 @@ impl Engine {
         &self,
         py: Python<'_>,
         amount: &Bound<'_, PyAny>,
-        from_asset: &str,
-        to_asset: &str,
+        from_asset: &Bound<'_, PyAny>,
+        to_asset: &Bound<'_, PyAny>,
         at: Option<&Bound<'_, PyAny>>,
     ) -> Result<Conversion> {
         guard(|| {
+            let from_asset = from_py::code(from_asset, "from_asset")?;
+            let to_asset = from_py::code(to_asset, "to_asset")?;
             let value = from_py::decimal(amount, "amount")?;
             let at = match at.filter(|a| !a.is_none()) {
                 Some(a) => from_py::instant(a, ErrorKind::InvalidArgument, "at")?,
@@ -262,11 +266,10 @@ impl Engine {
     }
 
     /// Display text from the asset's precision, label and symbol, e.g. `📸 1.50 image`.
-    fn format(&self, amount: &Bound<'_, PyAny>, asset: &str) -> Result<String> {
+    fn format(&self, amount: &Bound<'_, PyAny>, asset: &Bound<'_, PyAny>) -> Result<String> {
         guard(|| {
-            Ok(self
-                .inner
-                .format(from_py::decimal(amount, "amount")?, asset)?)
+            let amount = from_py::decimal(amount, "amount")?;
+            Ok(self.inner.format(amount, from_py::code(asset, "asset")?)?)
         })
     }
 

@@ -70,6 +70,14 @@ pub fn raise(py: Python<'_>, err: Error) -> PyErr {
         ErrorKind::Overflow => "DecimalOverflowError",
     };
     let internal = err.issues.iter().any(|i| i.code == Code::Internal);
+    // An argument of the wrong Python type is also a `TypeError`, as Python users expect.
+    let wrong_type = err.kind == ErrorKind::InvalidArgument
+        && err.issues.iter().all(|i| i.code == Code::InvalidType);
+    let class = if wrong_type {
+        "ArgumentTypeError"
+    } else {
+        class
+    };
     let (class, code) = match internal {
         true => ("InternalError", Code::Internal.as_str()),
         false => (class, err.code()),

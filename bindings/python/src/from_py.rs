@@ -143,6 +143,42 @@ pub fn instant(v: &Bound<'_, PyAny>, kind: ErrorKind, path: &str) -> Result<Inst
     }
 }
 
+/// A flag keyword (`explain=`): a `bool`, or `None` for its default; anything else is the
+/// core's `invalid_type` at the keyword (an `ArgumentTypeError`: also a `TypeError`).
+pub fn flag(v: Option<&Bound<'_, PyAny>>, path: &str) -> Result<Option<bool>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    match v.cast::<PyBool>() {
+        Ok(b) => Ok(Some(b.is_true())),
+        Err(_) => {
+            let message = format!("expected a bool, found {}", py_type(v));
+            Err(fail(
+                ErrorKind::InvalidArgument,
+                path,
+                Code::InvalidType,
+                message,
+            ))
+        }
+    }
+}
+
+/// An asset code argument: a `str`; anything else is `invalid_type` at the argument.
+pub fn code<'a>(v: &'a Bound<'_, PyAny>, path: &str) -> Result<&'a str> {
+    match v.cast::<PyString>() {
+        Ok(s) => text(s, path),
+        Err(_) => {
+            let message = format!("expected an asset code (a str), found {}", py_type(v));
+            Err(fail(
+                ErrorKind::InvalidArgument,
+                path,
+                Code::InvalidType,
+                message,
+            ))
+        }
+    }
+}
+
 /// The host's clock, which the core never reads itself.
 pub fn now() -> Option<Instant> {
     let since = std::time::SystemTime::now()

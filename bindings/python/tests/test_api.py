@@ -251,11 +251,24 @@ def test_quote_arguments_as_a_python_signature(engine: ratecard.Engine) -> None:
         (lambda: engine.quote(video(2), 1), "Engine.quote() takes 1 positional arguments but 2 were given"),
         (lambda: engine.quote(video(2), explane=False), "Engine.quote() got an unexpected keyword argument 'explane'"),
         (lambda: engine.quote(video(2), event=video(1)), "Engine.quote() got multiple values for argument 'event'"),
-        (lambda: engine.quote(video(2), explain=1), "argument 'explain': 'int' object cannot be cast as 'bool'"),
     ]:
         with pytest.raises(TypeError) as e:
             call()
         assert str(e.value) == message
+
+
+def test_arguments_of_the_wrong_type_are_type_errors_with_a_code_and_a_path(engine: ratecard.Engine) -> None:
+    for call, path in [
+        (lambda: engine.quote(video(2), explain=1), "explain"),
+        (lambda: engine.quote_many([video(2)], explain="yes"), "explain"),
+        (lambda: engine.convert(1, 840, "CREDIT", at=AT), "from_asset"),
+        (lambda: engine.format(1, None), "asset"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(ratecard.ArgumentTypeError) as e:
+            call()
+        assert isinstance(e.value, TypeError) and isinstance(e.value, ratecard.ArgumentError)
+        assert e.value.code == "invalid_argument"
+        assert [(i.path, i.code) for i in e.value.issues] == [(path, "invalid_type")]
 
 
 def test_lazy_explanation_is_the_eager_one(engine: ratecard.Engine) -> None:

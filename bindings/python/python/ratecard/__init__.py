@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
 from . import _frame
 from ._errors import (
     ArgumentError,
+    ArgumentTypeError,
     CatalogError,
     DecimalOverflowError,
     EventError,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ArgumentError",
+    "ArgumentTypeError",
     "CatalogError",
     "Conversion",
     "DecimalOverflowError",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ArgumentError",
+    "ArgumentTypeError",
     "CatalogError",
     "DecimalOverflowError",
     "EventError",
@@ -76,6 +77,11 @@ class EventError(RatecardError, ValueError):
 
 class ArgumentError(RatecardError, ValueError):
     """Options, an amount, a time or an asset code passed to an operation are wrong."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the wrong Python type (its issues' code is ``invalid_type``): also a
+    ``TypeError``, as Python users expect of one."""
 
 
 class NoRateError(RatecardError, LookupError):
