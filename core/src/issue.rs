@@ -43,7 +43,7 @@ codes! {
     InvalidType = "invalid_type": "A field has the wrong JSON type (a string where an object belongs, ...).",
     LimitExceeded = "limit_exceeded": "Input larger than ratecard reads at once (objects in a catalog, events in a batch, tiers, dimension keys, string length); the limits are in docs/rules.md.",
     InvalidValue = "invalid_value": "A field has a value outside its allowed set or range (an unknown enum value, an empty code, a non-positive package size).",
-    UnknownField = "unknown_field": "Warning: a field ratecard does not know; it is ignored.",
+    UnknownField = "unknown_field": "Warning: a field ratecard does not know; it is ignored. The message names the known field it most likely misspells (`package_sise`: did you mean `package_size`?).",
     // Numbers and time
     InvalidDecimal = "invalid_decimal": "A decimal that is not a number (\"abc\", NaN, Infinity).",
     DecimalOverflow = "decimal_overflow": "A decimal, or a result computed from it, does not fit in 28 significant digits.",

@@ -101,15 +101,24 @@ impl<'v> Obj<'v> {
         }
     }
 
-    /// Warns `unknown_field` for every key not in `known`.
+    /// Warns `unknown_field` for every key not in `known`, naming the known field it most
+    /// likely misspells (`package_sise` → `package_size`) when one is close and not given.
     pub fn known_fields(&self, found: &mut Found, known: &[&str]) {
         for key in self.map.keys() {
             if !known.contains(&key.as_str()) {
-                found.warn(
-                    &self.at(key),
-                    Code::UnknownField,
-                    format!("unknown field {key:?} is ignored"),
-                );
+                let near = known
+                    .iter()
+                    .filter(|k| !self.map.contains_key(**k))
+                    .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+                    .filter(|(d, k)| *d <= 2 && *d < k.len().min(key.len()))
+                    .min();
+                let message = match near {
+                    Some((_, k)) => {
+                        format!("unknown field {key:?} is ignored; did you mean {k:?}?")
+                    }
+                    None => format!("unknown field {key:?} is ignored"),
+                };
+                found.warn(&self.at(key), Code::UnknownField, message);
             }
         }
     }
@@ -341,4 +350,30 @@ pub(crate) fn index(path: &str, i: usize) -> String {
     out.push_str(path);
     let _ = write!(out, "[{i}]");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_unknown_field_names_the_known_one_it_misspells() {
+        let catalog = serde_json::json!({"assets": [{"code": "CR", "name": "c", "precison": 2}],
+            "products": [{"name": "p", "code": "p", "prices": [{"name": "x", "type": "usage_based",
+                "billing_model": {"type": "real_time"},
+                "usage_calculation": {"event_type": "e", "usage_type": "volume", "volume_field": "t"},
+                "pricing": [{"asset": "CR", "values": [{"volume_rate": "1", "package_sise": 1000, "colour": 1}]}]}]}]});
+        let report = crate::validate(&catalog);
+        let said = |path: &str| {
+            let found = report.warnings.iter().find(|w| w.path.ends_with(path));
+            found.map(|w| w.message.clone()).unwrap_or_default()
+        };
+        assert!(
+            said("precison").ends_with("did you mean \"precision\"?"),
+            "{report:?}"
+        );
+        assert!(
+            said("package_sise").ends_with("did you mean \"package_size\"?"),
+            "{report:?}"
+        );
+        assert!(!said("colour").contains("did you mean"), "{report:?}");
+    }
 }
