@@ -81,23 +81,14 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Quote> {
         let py = slf.py();
-        let explain = from_py::flag(explain, "explain")?;
-        let args = OptionArgs {
-            at,
-            now,
-            express_in,
-            products,
-            prior_usage,
-            explain,
-            options,
-        };
+        let args = OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
         guard(|| {
             let this = slf.get();
             let custom = args.any();
             let mut options = match custom {
                 true => args.read(py, true)?,
                 false => QuoteOptions {
-                    explain: explain.unwrap_or(true),
+                    explain: args.explain.unwrap_or(true),
                     ..QuoteOptions::default()
                 },
             };
@@ -155,16 +146,7 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Vec<Py<Quote>>> {
         let py = slf.py();
-        let explain = from_py::flag(explain, "explain")?;
-        let args = OptionArgs {
-            at,
-            now,
-            express_in,
-            products,
-            prior_usage,
-            explain,
-            options,
-        };
+        let args = OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
         guard(|| {
             let this = slf.get();
             let mut options = args.read(py, true)?;

@@ -417,7 +417,30 @@ fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyA
     v.filter(|x| !x.is_none())
 }
 
-impl OptionArgs<'_, '_> {
+impl<'a, 'py> OptionArgs<'a, 'py> {
+    /// The keywords of a quoting call, in signature order; `explain` must be a `bool`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        at: Option<&'a Bound<'py, PyAny>>,
+        express_in: Option<&'a Bound<'py, PyAny>>,
+        products: Option<&'a Bound<'py, PyAny>>,
+        prior_usage: Option<&'a Bound<'py, PyAny>>,
+        explain: Option<&'a Bound<'py, PyAny>>,
+        now: Option<&'a Bound<'py, PyAny>>,
+        options: Option<&'a Bound<'py, PyAny>>,
+    ) -> Result<Self> {
+        let explain = flag(explain, "explain")?;
+        Ok(OptionArgs {
+            at,
+            now,
+            express_in,
+            products,
+            prior_usage,
+            explain,
+            options,
+        })
+    }
+
     /// Whether anything but `explain` was passed.
     pub fn any(&self) -> bool {
         [
