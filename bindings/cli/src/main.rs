@@ -189,6 +189,11 @@ fn quote(args: &Args) -> Result<(), Failure> {
         ));
     }
     let engine = Engine::from_json(&read_input(catalog)?)?;
+    // The catalog's warnings go to stderr, as validate's table writes them: a typo in a field
+    // that is only warned about can still change a price, so a quote never hides it.
+    for issue in engine.warnings() {
+        eprintln!("{catalog}: warning: {issue}");
+    }
     let texts = event_files
         .iter()
         .map(|f| read_input(f))

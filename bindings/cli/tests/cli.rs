@@ -287,3 +287,28 @@ fn a_file_that_is_not_utf8_is_invalid_json_and_one_event_has_its_own_paths() {
         stderr(&out)
     );
 }
+
+#[test]
+fn quote_shows_the_catalogs_warnings_on_stderr() {
+    let catalog = r#"{"assets": [], "products": [{"name": "p", "code": "p", "prices": [{"name": "x",
+        "type": "usage_based", "billing_model": {"type": "real_time"},
+        "usage_calculation": {"event_type": "e", "usage_type": "unit"},
+        "pricing": [{"asset": "USD", "values": [{"unit_price": "1", "unit_prise": "2"}]}]}]}]}"#;
+    let dir = std::env::temp_dir().join(format!("ratecard-cli-w-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("catalog.json");
+    std::fs::write(&file, catalog).unwrap();
+    let event = r#"{"event_type": "e", "occurred_at": "2026-03-01T00:00:00Z"}"#;
+    let out = run(&["quote", file.to_str().unwrap(), "-"], Some(event));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["totals"]["USD"], "1.00");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: products[0].prices[0].pricing[0].values[0].unit_prise: unknown_field"
+        ),
+        "{err}"
+    );
+    // `unit_price` is given, so the misspelling is not taken for it.
+    assert!(!err.contains("did you mean"), "{err}");
+}
