@@ -86,6 +86,7 @@ codes! {
     InvalidOptions = "invalid_options": "Quote or conversion options that are malformed.",
     UnknownProduct = "unknown_product": "An option names a product (or a product's price) the catalog does not have.",
     MissingInstant = "missing_instant": "No instant to price at: no `at` option, no `occurred_at`, and no current time from the host.",
+    PricedAtNow = "priced_at_now": "Warning: the event has no `occurred_at` and no `at` option was given: it is priced at the host's current time, so its quote can change from run to run.",
     NoRate = "no_rate": "No rate connects two assets at the instant asked (no shared source, or no entry in force).",
     NoPriceMatched = "no_price_matched": "Warning: no price of the (selected) products prices this event type.",
     NoDimensionMatch = "no_dimension_match": "Warning: a price for the event type matched, but none of its dimensional prices fits the event's data.",

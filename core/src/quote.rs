@@ -266,6 +266,14 @@ impl Engine {
             warnings: Vec::new(),
             explain: Vec::new(),
         };
+        // Priced at the host's clock: the answer changes from run to run, so the quote says so.
+        if options.at.is_none() && event.occurred_at.is_none() {
+            quote.warnings.push(Issue::new(
+                "occurred_at",
+                Code::PricedAtNow,
+                format!("the event has no occurred_at and no `at` was given: priced at the current time, {at}"),
+            ));
+        }
         let mut matched = false;
         // The asset of each fee, for `express` (only kept when there is something to express).
         let mut fee_assets: Vec<&'a AssetInfo> = Vec::new();

@@ -268,6 +268,7 @@ export type IssueCode =
   | "invalid_options"
   | "unknown_product"
   | "missing_instant"
+  | "priced_at_now"
   | "no_rate"
   | "no_price_matched"
   | "no_dimension_match"
