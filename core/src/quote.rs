@@ -271,7 +271,7 @@ impl Engine {
             quote.warnings.push(Issue::new(
                 "occurred_at",
                 Code::PricedAtNow,
-                format!("the event has no occurred_at and no `at` was given: priced at the current time, {at}"),
+                "the event has no occurred_at and no `at` was given: priced at the host's current time",
             ));
         }
         let mut matched = false;
