@@ -151,11 +151,12 @@ impl Engine {
             let this = slf.get();
             let mut options = args.read(py, true)?;
             // JSON text, or (as a catalog may be) a path to a file of it.
-            let file = match json_text(events)? {
+            let text = json_text(events)?;
+            let file = match text {
                 Some(_) => None,
                 None => from_py::file_text(events)?,
             };
-            if let Some(text) = json_text(events)?.or(file.as_deref().map(Cow::Borrowed)) {
+            if let Some(text) = text.or(file.as_deref().map(Cow::Borrowed)) {
                 let quotes = this.eager(py, &Event::many_from_json(&text)?, &options)?;
                 return Ok(quotes
                     .into_iter()

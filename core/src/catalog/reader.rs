@@ -143,12 +143,7 @@ impl<'v> Obj<'v> {
 
     /// A required, non-empty string.
     pub fn req_str(&self, found: &mut Found, key: &str) -> Option<&'v str> {
-        if self.get(key).is_none() {
-            found.error(
-                &self.at(key),
-                Code::MissingField,
-                format!("{key:?} is required"),
-            );
+        if !self.required(found, key) {
             return None;
         }
         let s = self.opt_str(found, key)?;
@@ -313,16 +308,23 @@ impl<'v> Obj<'v> {
         }
     }
 
-    pub fn req_array(&self, found: &mut Found, key: &str) -> Option<&'v Vec<Value>> {
-        if self.get(key).is_none() {
+    /// Whether `key` is present; `missing_field` when it is not.
+    fn required(&self, found: &mut Found, key: &str) -> bool {
+        let present = self.get(key).is_some();
+        if !present {
             found.error(
                 &self.at(key),
                 Code::MissingField,
                 format!("{key:?} is required"),
             );
-            return None;
         }
-        self.opt_array(found, key)
+        present
+    }
+
+    pub fn req_array(&self, found: &mut Found, key: &str) -> Option<&'v Vec<Value>> {
+        self.required(found, key)
+            .then(|| self.opt_array(found, key))
+            .flatten()
     }
 
     pub fn opt_obj(&self, found: &mut Found, key: &str) -> Option<Obj<'v>> {
@@ -331,15 +333,9 @@ impl<'v> Obj<'v> {
     }
 
     pub fn req_obj(&self, found: &mut Found, key: &str) -> Option<Obj<'v>> {
-        if self.get(key).is_none() {
-            found.error(
-                &self.at(key),
-                Code::MissingField,
-                format!("{key:?} is required"),
-            );
-            return None;
-        }
-        self.opt_obj(found, key)
+        self.required(found, key)
+            .then(|| self.opt_obj(found, key))
+            .flatten()
     }
 }
 
