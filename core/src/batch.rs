@@ -4,7 +4,7 @@
 
 use crate::engine::{Engine, FastMap};
 use crate::event::Event;
-use crate::issue::{Code, Error, ErrorKind};
+use crate::issue::{Code, Error, ErrorKind, Gathered};
 use crate::options::{Prepared, QuoteOptions};
 use crate::quote::{Ledger, Quote, Step};
 use std::hash::Hash;
@@ -30,7 +30,8 @@ impl<'e> Session<'e> {
 
 impl Engine {
     /// One quote per event, in order; tiered prices accumulate usage across the batch, per
-    /// price and tiering period (UTC calendar months, quarters, years, or lifetime).
+    /// price and tiering period (UTC calendar months, quarters, years, or lifetime). A batch
+    /// with bad events fails with every one's issues, in order (see [`Gathered`]).
     pub fn quote_many<'a>(
         &'a self,
         events: &'a [Event<'_>],
@@ -41,22 +42,63 @@ impl Engine {
         Ok(out)
     }
 
-    /// [`Engine::quote_many`] without keeping the quotes: `each` receives every quote in order.
-    /// Memory stays flat however long the batch, which matters more than the arithmetic for
-    /// millions of events (holding them all costs page faults and frees).
+    /// [`Engine::quote_many`] without keeping the quotes: `each` receives every good event's
+    /// quote in order. Memory stays flat however long the batch, which matters more than the
+    /// arithmetic for millions of events (holding them all costs page faults and frees). Every
+    /// event is priced even after a bad one; the bad ones' issues make the error returned.
     pub fn quote_each<'a>(
         &'a self,
         events: &'a [Event<'_>],
         options: &QuoteOptions,
         mut each: impl FnMut(usize, Quote<'a>),
     ) -> Result<(), Error> {
-        crate::limits::check_batch(events.len())?;
+        let mut bad = Gathered::default();
+        self.quote_results(events.iter().map(Ok), options, |i, result| match result {
+            Ok(quote) => each(i, quote),
+            Err(e) => bad.add(e),
+        })?;
+        bad.into_result()
+    }
+
+    /// [`Engine::quote_many`] for a batch read event by event ([`Event::each_from_json`]): the
+    /// events that could not be read and those that could not be priced are reported together,
+    /// in order.
+    pub fn quote_many_read<'a>(
+        &'a self,
+        events: &'a [Result<Event<'a>, Error>],
+        options: &QuoteOptions,
+    ) -> Result<Vec<Quote<'a>>, Error> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut bad = Gathered::default();
+        self.quote_results(events.iter().map(Result::as_ref), options, |_, r| match r {
+            Ok(quote) => out.push(quote),
+            Err(e) => bad.add(e),
+        })?;
+        bad.into_result()?;
+        Ok(out)
+    }
+
+    /// Every event of a batch priced in order, and each result handed to `each` with its
+    /// index: the quote, or the error of an event that was not read ([`Event::each_from_json`])
+    /// or could not be priced, its paths prefixed with the index. Bad events add no tier usage.
+    /// This is the batch of `on_error: "return"`; fails only when the options are wrong.
+    pub fn quote_results<'a, 'x>(
+        &'a self,
+        events: impl IntoIterator<Item = Result<&'a Event<'a>, &'x Error>>,
+        options: &QuoteOptions,
+        mut each: impl FnMut(usize, Result<Quote<'a>, Error>),
+    ) -> Result<(), Error> {
+        let events = events.into_iter();
+        crate::limits::check_batch(events.size_hint().0)?;
         let mut session = self.session(options)?;
-        for (i, event) in events.iter().enumerate() {
-            let quote = session
-                .quote(event)
-                .map_err(|e| e.prefixed(&format!("[{i}]")))?;
-            each(i, quote);
+        for (i, event) in events.enumerate() {
+            let result = match event {
+                Ok(event) => session
+                    .quote(event)
+                    .map_err(|e| e.prefixed(&format!("[{i}]"))),
+                Err(e) => Err(e.clone()),
+            };
+            each(i, result);
         }
         Ok(())
     }

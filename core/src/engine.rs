@@ -5,7 +5,8 @@ use crate::catalog::product::PriceKind;
 use crate::catalog::{read_catalog, Catalog};
 use crate::fiat;
 use crate::instant::Instant;
-use crate::issue::{Code, Error, ErrorKind, Issue, Report};
+use crate::issue::{Error, ErrorKind, Issue, Report};
+pub use crate::json::parse_json;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -50,28 +51,6 @@ pub struct Engine {
     fields: FastMap<String, Vec<String>>,
 }
 
-/// Reads JSON text into a value, refusing input that is not JSON (or nests too deeply).
-pub fn parse_json(text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| {
-        // A file's name passed where its contents belong is the commonest way to get here.
-        let t = text.trim();
-        let file_name = !t.is_empty()
-            && t.len() <= 4096
-            && !t.contains(['\n', '{', '[', '"'])
-            && t.contains(['.', '/', '\\']);
-        let hint = match file_name {
-            true => " (this looks like a file name, not JSON text: pass the file's contents, or a path object where the face accepts one)",
-            false => "",
-        };
-        Error::one(
-            ErrorKind::InvalidJson,
-            "",
-            Code::InvalidJson,
-            format!("not valid JSON: {e}{hint}"),
-        )
-    })
-}
-
 /// Checks a catalog and reports every error and warning at once. Never fails: a value that is
 /// not even an object is one error in the report.
 pub fn validate(catalog: &Value) -> Report {
@@ -83,11 +62,27 @@ pub fn validate_json(text: &str) -> Result<Report, Error> {
     Ok(validate(&parse_json(text)?))
 }
 
+/// [`validate`] in strict mode: every warning counts as an error (a misspelt optional field can
+/// change a price as much as a wrong one: `package_sise` leaves a package price per unit). For
+/// CI checks of catalogs.
+pub fn validate_strict(catalog: &Value) -> Report {
+    validate(catalog).strict()
+}
+
 impl Engine {
     /// Builds an engine from a catalog value; an invalid catalog is an `invalid_catalog` error
     /// carrying every error found.
     pub fn new(catalog: &Value) -> Result<Engine, Error> {
-        let (parsed, report) = read_catalog(catalog);
+        Engine::build(catalog, false)
+    }
+
+    /// [`Engine::new`], and in strict mode a catalog with warnings is refused as well: the
+    /// error carries every error and warning (each keeps its code), as [`validate_strict`].
+    pub fn build(catalog: &Value, strict: bool) -> Result<Engine, Error> {
+        let (parsed, mut report) = read_catalog(catalog);
+        if strict {
+            report = report.strict();
+        }
         match parsed {
             Some(catalog) if report.valid => Ok(Engine::index(catalog, report.warnings)),
             _ => Err(Error::new(ErrorKind::InvalidCatalog, report.errors)),
@@ -97,6 +92,11 @@ impl Engine {
     /// Builds an engine from catalog JSON text.
     pub fn from_json(text: &str) -> Result<Engine, Error> {
         Engine::new(&parse_json(text)?)
+    }
+
+    /// [`Engine::build`] from catalog JSON text.
+    pub fn build_json(text: &str, strict: bool) -> Result<Engine, Error> {
+        Engine::build(&parse_json(text)?, strict)
     }
 
     fn index(catalog: Catalog, warnings: Vec<Issue>) -> Engine {
@@ -317,27 +317,5 @@ impl Engine {
             .get(event_type)
             .map(Vec::as_slice)
             .unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_name_passed_as_json_text_says_so() {
-        let hint = "looks like a file name";
-        for name in [
-            "catalog.json",
-            "examples/catalog.json",
-            r"C:\data\catalog.json",
-        ] {
-            let e = parse_json(name).unwrap_err();
-            assert!(e.issues[0].message.contains(hint), "{name}: {e}");
-        }
-        for text in ["{\"assets\": [", "[1, 2", "", "nul"] {
-            let e = parse_json(text).unwrap_err();
-            assert!(!e.issues[0].message.contains(hint), "{text}: {e}");
-        }
     }
 }

@@ -10,7 +10,7 @@
 //! way out adds its place (`x`, then `data`, then `[3]`).
 
 use crate::instant::Instant;
-use crate::issue::{from_serde, Code, Error, ErrorKind, Issue};
+use crate::issue::{from_serde, Code, Error, ErrorKind, Gathered, Issue};
 use crate::number::parse_decimal;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -27,6 +27,10 @@ pub struct Event<'a> {
     pub occurred_at: Option<Instant>,
     /// `data` in the order given; keys are few, so a list beats a map.
     pub data: Vec<(Cow<'a, str>, Scalar<'a>)>,
+    /// Top-level keys that are not UsageEvent fields ([`KNOWN`]), in the order given: each is
+    /// warned about in the quote (`occured_at`: did you mean `occurred_at`?), and an event whose
+    /// data is all up here is refused ([`Event::check`]).
+    pub extra: Vec<Cow<'a, str>>,
 }
 
 /// A value of an event's `data`: a string, a number or a boolean.
@@ -84,24 +88,67 @@ impl<'a> Event<'a> {
         Ok(event)
     }
 
-    /// Reads a JSON array of events (or one event object, as a list of one).
+    /// Reads a JSON array of events (or one event object, as a list of one). A batch with bad
+    /// events fails with every one's issues, in order, paths prefixed with the event's index.
     pub fn many_from_json(text: &'a str) -> Result<Vec<Event<'a>>, Error> {
+        let read = Event::each_from_json(text)?;
+        let mut events = Vec::with_capacity(read.len());
+        let mut bad = Gathered::default();
+        for one in read {
+            match one {
+                Ok(event) => events.push(event),
+                Err(e) => bad.add(e),
+            }
+        }
+        bad.into_result()?;
+        Ok(events)
+    }
+
+    /// Reads a JSON array of events, each one on its own: an event, or the error that kept it
+    /// from being read (paths prefixed with its index), so that a batch reports (or skips)
+    /// every bad event. Fails as a whole only when the text is not a JSON array of values, or
+    /// holds more events than [`crate::limits::BATCH_EVENTS`]. One event object is a list of
+    /// one, its paths unprefixed.
+    pub fn each_from_json(text: &'a str) -> Result<Vec<Result<Event<'a>, Error>>, Error> {
         let trimmed = text.trim_start();
         if trimmed.starts_with('{') {
-            return Event::from_json(text).map(|e| vec![e]);
+            return Ok(vec![Event::from_json(text)]);
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let events = de
+        let all = de
             .deserialize_seq(Events(Untracked))
-            .and_then(|e| de.end().map(|_| e))
-            .map_err(|err| {
-                located(&err, |trail| {
-                    serde_json::Deserializer::from_str(text).deserialize_seq(Events(trail))
-                })
-            })?;
+            .and_then(|e| de.end().map(|_| e));
+        let events = match all {
+            Ok(events) => events,
+            // Some event is malformed: read each on its own, if the text is an array at all.
+            Err(err) => match serde_json::from_str::<Vec<&'a serde_json::value::RawValue>>(text) {
+                Ok(raws) => {
+                    crate::limits::check_batch(raws.len())?;
+                    return Ok(raws
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, raw)| {
+                            let event = Event::from_json(raw.get());
+                            event.map_err(|e| e.prefixed(&format!("[{i}]")))
+                        })
+                        .collect());
+                }
+                Err(_) => {
+                    return Err(located(&err, |trail| {
+                        serde_json::Deserializer::from_str(text).deserialize_seq(Events(trail))
+                    }))
+                }
+            },
+        };
         crate::limits::check_batch(events.len())?;
-        Event::check_all(&events)?;
-        Ok(events)
+        Ok(events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| match e.check("") {
+                Ok(()) => Ok(e),
+                Err(err) => Err(err.prefixed(&format!("[{i}]"))),
+            })
+            .collect())
     }
 
     /// [`Event::check`] for a batch: every issue of every event, paths prefixed `[i]`.
@@ -142,6 +189,29 @@ impl<'a> Event<'a> {
                 .prefixed(prefix),
             );
         }
+        if self.data.is_empty() {
+            let flat: Vec<&str> = self
+                .extra
+                .iter()
+                .map(|k| k.as_ref())
+                .filter(|k| crate::issue::nearest(k, KNOWN).is_none())
+                .collect();
+            if let Some(first) = flat.first() {
+                issues.push(
+                    Issue::new(
+                        *first,
+                        Code::FlatEvent,
+                        format!(
+                            "{} {} not UsageEvent fields and the event has no \"data\": an event's data goes under \"data\" ({{\"event_type\": ..., \"data\": {{{}: ...}}}}); quote_frame reads flat rows",
+                            quoted(&flat),
+                            if flat.len() == 1 { "is" } else { "are" },
+                            flat.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(": ..., ")
+                        ),
+                    )
+                    .prefixed(prefix),
+                );
+            }
+        }
         for (key, value) in &self.data {
             if let Scalar::Invalid(reason) = value {
                 let code = if reason.contains("does not fit") {
@@ -159,6 +229,18 @@ impl<'a> Event<'a> {
             Err(Error::new(ErrorKind::InvalidEvent, issues))
         }
     }
+}
+
+/// `"a", "b" and "c"`.
+fn quoted(keys: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == keys.len() { " and " } else { ", " });
+        }
+        out.push_str(&format!("{k:?}"));
+    }
+    out
 }
 
 /// The error of a failed read, at the path where `reread` (the same read, tracked) fails.
@@ -516,6 +598,11 @@ impl<'de, T: Track> Visitor<'de> for DataSeed<T> {
         let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4).min(64));
         while let Some(key) = self.0.next_key(&mut map)? {
             let value = map.next_value_seed(self.0.at(Place::Key(&key), ScalarSeed(self.0)))?;
+            // Keys are few: a scan costs less than a set.
+            if out.iter().any(|(k, _): &(Cow<'de, str>, _)| *k == key) {
+                self.0.mark(Place::Key(&key));
+                return Err(duplicate(&key));
+            }
             out.push((key, value));
         }
         Ok(out)
@@ -551,8 +638,18 @@ impl<'de, T: Track> Visitor<'de> for EventSeed<T> {
         let track = self.0;
         let mut event = Event::default();
         let mut has_type = false;
+        // Which of the known fields were given (bit i: KNOWN[i]), to refuse one given twice.
+        let mut seen = 0u16;
         while let Some(key) = track.next_key(&mut map)? {
             let place = Place::Key(&key);
+            let known = KNOWN.iter().position(|k| *k == key.as_ref());
+            let bit = known.map_or(0, |i| 1u16 << i);
+            if seen & bit != 0 || (known.is_none() && event.extra.contains(&key)) {
+                map.next_value_seed(track.at(place, PhantomData::<de::IgnoredAny>))?;
+                track.mark(place);
+                return Err(duplicate(&key));
+            }
+            seen |= bit;
             match key.as_ref() {
                 "event_type" => {
                     event.event_type = map
@@ -573,6 +670,9 @@ impl<'de, T: Track> Visitor<'de> for EventSeed<T> {
                 "data" => event.data = map.next_value_seed(track.at(place, DataSeed(track)))?,
                 _ => {
                     map.next_value_seed(track.at(place, PhantomData::<de::IgnoredAny>))?;
+                    if known.is_none() {
+                        event.extra.push(key);
+                    }
                 }
             }
         }
@@ -581,6 +681,28 @@ impl<'de, T: Track> Visitor<'de> for EventSeed<T> {
         }
         Ok(event)
     }
+}
+
+/// The top-level fields of the billing API's UsageEvent (and the customer fields of its batch
+/// request, which logs often keep on each event). Only the first four matter to a price; any
+/// other key is kept in [`Event::extra`] and warned about (or refused: [`Event::check`]).
+pub const KNOWN: [&str; 9] = [
+    "event_type",
+    "id",
+    "occurred_at",
+    "data",
+    "subject",
+    "description",
+    "costs",
+    "customer_id",
+    "customer_external_id",
+];
+
+/// The error for a key given twice in one object (see `json.rs`).
+fn duplicate<E: de::Error>(key: &str) -> E {
+    E::custom(format!(
+        "duplicate_key: the key {key:?} is given twice in one object; ratecard will not guess which value was meant"
+    ))
 }
 
 /// A JSON array of events; an error in one is at its index (`[3].data.x`).

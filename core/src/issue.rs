@@ -42,7 +42,9 @@ codes! {
     MissingField = "missing_field": "A required field is absent (or null).",
     InvalidType = "invalid_type": "A field has the wrong JSON type (a string where an object belongs, ...).",
     LimitExceeded = "limit_exceeded": "Input larger than ratecard reads at once (objects in a catalog, events in a batch, tiers, dimension keys, string length); the limits are in docs/rules.md.",
+    FlatEvent = "flat_event": "An event with fields of its data at its top level and no `data` (a frame's row, as `df.to_dict(\"records\")` gives it): ratecard reads usage only from `data`, so it refuses to price it as if they were absent.",
     InvalidValue = "invalid_value": "A field has a value outside its allowed set or range (an unknown enum value, an empty code, a non-positive package size).",
+    DuplicateKey = "duplicate_key": "A JSON object gives the same key twice (`{\"n\": 5, \"n\": 700}`); hosts' parsers disagree on which value wins, so ratecard refuses it.",
     UnknownField = "unknown_field": "Warning: a field ratecard does not know; it is ignored. The message names the known field it most likely misspells (`package_sise`: did you mean `package_size`?).",
     // Numbers and time
     InvalidDecimal = "invalid_decimal": "A decimal that is not a number (\"abc\", NaN, Infinity).",
@@ -93,6 +95,61 @@ codes! {
     MissingVolume = "missing_volume": "Warning: the event's data lacks the price's `volume_field`; that price yields no fee.",
     InvalidVolume = "invalid_volume": "Warning: the event's volume is not a number, or is negative; that price yields no fee.",
     Internal = "internal": "A bug in ratecard: please report it with the input.",
+}
+
+/// The errors of a batch's bad events gathered into one, in the order added: every issue up to
+/// [`crate::limits::ISSUES_REPORTED`], then one `limit_exceeded` issue counting the events whose
+/// issues were left out. Its kind is the first error's.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    kind: Option<ErrorKind>,
+    issues: Vec<Issue>,
+    left_out: usize,
+}
+
+impl Gathered {
+    pub fn add(&mut self, error: Error) {
+        self.kind.get_or_insert(error.kind);
+        if self.issues.len() + error.issues.len() <= crate::limits::ISSUES_REPORTED {
+            self.issues.extend(error.issues);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_none()
+    }
+
+    /// `Ok` when nothing was added; else the one error.
+    pub fn into_result(mut self) -> Result<(), Error> {
+        let Some(kind) = self.kind else {
+            return Ok(());
+        };
+        if self.left_out > 0 {
+            self.issues.push(Issue::new(
+                "",
+                Code::LimitExceeded,
+                format!(
+                    "{} more events failed; their issues are left out (at most {} issues are listed)",
+                    self.left_out,
+                    crate::limits::ISSUES_REPORTED
+                ),
+            ));
+        }
+        Err(Error::new(kind, self.issues))
+    }
+}
+
+/// The name in `known` that `unknown` most likely misspells (at most two edits away, and fewer
+/// than either is long), for "did you mean" messages; `None` when no name is that close.
+pub fn nearest<'k>(unknown: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len().min(unknown.len()))
+        .min()
+        .map(|(_, k)| k)
 }
 
 impl fmt::Display for Code {
@@ -169,6 +226,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report in strict mode: warnings count as errors (listed after the errors, in
+    /// order, each keeping its code), so a catalog with any is not valid.
+    pub fn strict(mut self) -> Report {
+        self.errors.append(&mut self.warnings);
+        self.valid = self.errors.is_empty();
+        self
+    }
+
     /// The billing API's ValidationProblem shape (HTTP 422): `errors: {path: [message]}`.
     pub fn to_problem(&self) -> serde_json::Value {
         problem_of(&self.errors)

@@ -33,6 +33,11 @@ pub const TIES_REPORTED: usize = 100;
 /// chunks and have no limit.
 pub const BATCH_EVENTS: usize = 10_000_000;
 
+/// Issues one failing batch reports (every bad event's, in order, up to this many); one more
+/// issue counts the events left out. In `on_error: "return"` mode each bad event's error is
+/// returned in its place, with no limit.
+pub const ISSUES_REPORTED: usize = 1_000;
+
 /// The message for a string past [`STRING_BYTES`].
 pub(crate) fn long_string(s: &str) -> String {
     format!(

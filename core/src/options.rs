@@ -33,6 +33,62 @@ pub struct QuoteOptions {
     pub prior_usage: Vec<PriorUsage>,
     /// Whether to list the steps (on by default; batches may turn it off for speed).
     pub explain: bool,
+    /// What a batch does with bad events: fail with all of them (the default), or return each
+    /// one's error in its place. A single quote always fails.
+    pub on_error: OnError,
+    /// How the caller spells option names, for the paths and messages of option errors.
+    pub spelling: Spelling,
+}
+
+/// See [`QuoteOptions::on_error`]; the wire form is `"raise"` or `"return"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    #[default]
+    Raise,
+    Return,
+}
+
+/// How a face spells option names: the wire form's `express_in` (Rust, Python, the CLI's
+/// JSON) or JavaScript's `expressIn`. Both spellings are read everywhere; an error about an
+/// option names it as the caller wrote it, and lists the options as its face spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spelling {
+    #[default]
+    Snake,
+    Camel,
+}
+
+/// Every option: its wire name and JavaScript's.
+const NAMES: [(&str, &str); 8] = [
+    ("at", "at"),
+    ("now", "now"),
+    ("express_in", "expressIn"),
+    ("products", "products"),
+    ("prior_usage", "priorUsage"),
+    ("explain", "explain"),
+    ("on_error", "onError"),
+    ("strict", "strict"),
+];
+
+impl Spelling {
+    /// An option's name (given in its wire form) as this face spells it.
+    pub fn name(self, wire: &'static str) -> &'static str {
+        match self {
+            Spelling::Snake => wire,
+            Spelling::Camel => NAMES
+                .iter()
+                .find(|(w, _)| *w == wire)
+                .map_or(wire, |(_, c)| c),
+        }
+    }
+
+    /// The quote options' names, as this face spells them (`strict` is an engine option).
+    fn quote_names(self) -> impl Iterator<Item = &'static str> {
+        NAMES
+            .iter()
+            .filter(|(w, _)| *w != "strict")
+            .map(move |(w, c)| if self == Spelling::Camel { *c } else { *w })
+    }
 }
 
 impl Default for QuoteOptions {
@@ -44,6 +100,8 @@ impl Default for QuoteOptions {
             products: None,
             prior_usage: Vec::new(),
             explain: true,
+            on_error: OnError::Raise,
+            spelling: Spelling::Snake,
         }
     }
 }
@@ -51,9 +109,21 @@ impl Default for QuoteOptions {
 impl QuoteOptions {
     /// Reads the wire form. `prior_usage` is `{product_code: {price_name: quantity}}`.
     pub fn from_value(value: &serde_json::Value) -> Result<QuoteOptions, Error> {
-        let mut options = QuoteOptions::default();
+        QuoteOptions::from_value_spelled(value, Spelling::Snake)
+    }
+
+    /// [`QuoteOptions::from_value`] for a face that spells its options `spelling`'s way: either
+    /// spelling is read, and an error names each option as the caller wrote it (`expressIn[0]`),
+    /// or, for an unknown one, lists the options `spelling`'s way.
+    pub fn from_value_spelled(
+        value: &serde_json::Value,
+        spelling: Spelling,
+    ) -> Result<QuoteOptions, Error> {
+        let mut options = QuoteOptions {
+            spelling,
+            ..QuoteOptions::default()
+        };
         let mut issues = Vec::new();
-        let bad = |path: &str, message: String| Issue::new(path, Code::InvalidOptions, message);
         let map = match value {
             serde_json::Value::Null => return Ok(options),
             serde_json::Value::Object(map) => map,
@@ -68,50 +138,76 @@ impl QuoteOptions {
                 ))
             }
         };
+        let wire = |key: &str| {
+            NAMES
+                .iter()
+                .find(|(w, c)| *w == key || *c == key)
+                .map(|(w, c)| (*w, *c != *w && *c == key))
+        };
+        // An error names an option as the caller wrote it.
+        options.spelling = match map.keys().filter_map(|k| wire(k)).any(|(_, camel)| camel) {
+            true => Spelling::Camel,
+            false if map.keys().any(|k| wire(k).is_some()) => Spelling::Snake,
+            false => spelling,
+        };
         for (key, v) in map {
             if v.is_null() {
                 continue;
             }
-            match key.as_str() {
-                "at" | "now" => match v.as_str().map(Instant::parse) {
-                    Some(Ok(t)) if key == "at" => options.at = Some(t),
+            let path = key.as_str();
+            match wire(key).map(|(w, _)| w) {
+                Some(name @ ("at" | "now")) => match v.as_str().map(Instant::parse) {
+                    Some(Ok(t)) if name == "at" => options.at = Some(t),
                     Some(Ok(t)) => options.now = Some(t),
-                    Some(Err(m)) => {
-                        issues.push(Issue::new(key.as_str(), Code::InvalidTimestamp, m))
-                    }
+                    Some(Err(m)) => issues.push(Issue::new(path, Code::InvalidTimestamp, m)),
                     None => issues.push(Issue::new(
-                        key.as_str(),
+                        path,
                         Code::InvalidType,
                         "expected an RFC 3339 string",
                     )),
                 },
-                "express_in" | "products" => {
-                    let list = strings(v);
-                    match list {
-                        Some(list) if key == "express_in" => options.express_in = list,
-                        Some(list) => options.products = Some(list),
-                        None => issues.push(Issue::new(
-                            key.as_str(),
-                            Code::InvalidType,
-                            "expected an array of strings",
-                        )),
-                    }
-                }
-                "explain" => match v.as_bool() {
-                    Some(b) => options.explain = b,
+                Some(name @ ("express_in" | "products")) => match strings(v) {
+                    Some(list) if name == "express_in" => options.express_in = list,
+                    Some(list) => options.products = Some(list),
                     None => issues.push(Issue::new(
-                        "explain",
+                        path,
                         Code::InvalidType,
-                        "expected a boolean",
+                        "expected an array of strings",
                     )),
                 },
-                "prior_usage" => read_prior(v, &mut options.prior_usage, &mut issues),
-                other => issues.push(bad(
-                    other,
-                    format!(
-                        "unknown option {other:?} (at, express_in, products, prior_usage, explain)"
-                    ),
-                )),
+                Some("explain") => match v.as_bool() {
+                    Some(b) => options.explain = b,
+                    None => issues.push(Issue::new(path, Code::InvalidType, "expected a boolean")),
+                },
+                Some("on_error") => match v.as_str() {
+                    Some("raise") => options.on_error = OnError::Raise,
+                    Some("return") => options.on_error = OnError::Return,
+                    _ => issues.push(Issue::new(
+                        path,
+                        Code::InvalidOptions,
+                        format!("expected \"raise\" or \"return\", found {v}"),
+                    )),
+                },
+                Some("prior_usage") => {
+                    read_prior(v, path, &mut options.prior_usage, &mut issues);
+                }
+                _ => {
+                    let known: Vec<&str> = spelling.quote_names().collect();
+                    let near = crate::issue::nearest(
+                        key,
+                        known.iter().copied().chain(Spelling::Snake.quote_names()),
+                    )
+                    .map(|k| spelling.name(wire(k).map_or(k, |(w, _)| w)));
+                    let hint = near.map_or(String::new(), |k| format!(" did you mean {k:?}?"));
+                    issues.push(Issue::new(
+                        path,
+                        Code::InvalidOptions,
+                        format!(
+                            "unknown option {key:?};{hint} (options: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                }
             }
         }
         if issues.is_empty() {
@@ -124,6 +220,16 @@ impl QuoteOptions {
     pub fn from_json(text: &str) -> Result<QuoteOptions, Error> {
         QuoteOptions::from_value(&crate::engine::parse_json(text)?)
     }
+
+    /// [`QuoteOptions::from_json`] for a face that spells its options `spelling`'s way.
+    pub fn from_json_spelled(text: &str, spelling: Spelling) -> Result<QuoteOptions, Error> {
+        QuoteOptions::from_value_spelled(&crate::engine::parse_json(text)?, spelling)
+    }
+
+    /// An option's name in an error's path, as the caller spelled the options.
+    fn name(&self, wire: &'static str) -> &'static str {
+        self.spelling.name(wire)
+    }
 }
 
 fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
@@ -133,10 +239,15 @@ fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
         .collect()
 }
 
-fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec<Issue>) {
+fn read_prior(
+    v: &serde_json::Value,
+    key: &str,
+    out: &mut Vec<PriorUsage>,
+    issues: &mut Vec<Issue>,
+) {
     let Some(products) = v.as_object() else {
         issues.push(Issue::new(
-            "prior_usage",
+            key,
             Code::InvalidType,
             "expected {product_code: {price_name: quantity}}",
         ));
@@ -145,14 +256,14 @@ fn read_prior(v: &serde_json::Value, out: &mut Vec<PriorUsage>, issues: &mut Vec
     for (product, prices) in products {
         let Some(prices) = prices.as_object() else {
             issues.push(Issue::new(
-                format!("prior_usage.{product}"),
+                format!("{key}.{product}"),
                 Code::InvalidType,
                 "expected {price_name: quantity}",
             ));
             continue;
         };
         for (price, q) in prices {
-            let path = format!("prior_usage.{product}.{price}");
+            let path = format!("{key}.{product}.{price}");
             match decimal_from_value(q, &path) {
                 Ok(d) if d.is_sign_negative() && !d.is_zero() => issues.push(Issue::new(
                     path,
@@ -191,7 +302,7 @@ impl Engine {
                         .any(|(_, x): &(&str, Cow<'_, AssetInfo>)| x.code == info.code) => {}
                 Some(info) => express.push((self.lasting_code(&info), info)),
                 None => issues.push(Issue::new(
-                    format!("express_in[{i}]"),
+                    format!("{}[{i}]", options.name("express_in")),
                     Code::UnknownAsset,
                     format!(
                         "{code:?} is neither an asset of this catalog nor an ISO 4217 currency"
@@ -224,7 +335,7 @@ impl Engine {
         };
         let mut prior = FastMap::default();
         for p in &options.prior_usage {
-            let path = format!("prior_usage.{}.{}", p.product, p.price);
+            let path = format!("{}.{}.{}", options.name("prior_usage"), p.product, p.price);
             let found = find_product(&p.product).and_then(|pi| {
                 let ri = products
                     .get(pi)?

@@ -274,6 +274,15 @@ impl Engine {
                 "the event has no occurred_at and no `at` was given: priced at the host's current time",
             ));
         }
+        for key in &event.extra {
+            let message = match crate::issue::nearest(key, crate::event::KNOWN) {
+                Some(k) => format!("unknown event field {key:?} is ignored; did you mean {k:?}?"),
+                None => format!("unknown event field {key:?} is ignored"),
+            };
+            quote
+                .warnings
+                .push(Issue::new(key.as_ref(), Code::UnknownField, message));
+        }
         let mut matched = false;
         // The asset of each fee, for `express` (only kept when there is something to express).
         let mut fee_assets: Vec<&'a AssetInfo> = Vec::new();

@@ -98,10 +98,13 @@ fn input_text(v: &Value) -> String {
 fn run(v: &Value) -> Result<Value, ratecard::Error> {
     let op = v["op"].as_str().expect("op");
     let catalog = catalog_text(v);
+    let strict = v.get("strict") == Some(&Value::Bool(true));
     if op == "validate" {
-        return ratecard::validate_json(&catalog).map(|r| serde_json::to_value(r).unwrap());
+        let report = ratecard::validate_json(&catalog)?;
+        let report = if strict { report.strict() } else { report };
+        return Ok(serde_json::to_value(report).unwrap());
     }
-    let engine = Engine::from_json(&catalog)?;
+    let engine = Engine::build_json(&catalog, strict)?;
     let options = match v.get("options") {
         Some(o) => QuoteOptions::from_value(o)?,
         None => QuoteOptions::default(),
@@ -113,9 +116,20 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
             let event = Event::from_json(&input)?;
             Ok(serde_json::to_value(engine.quote(&event, &options)?).unwrap())
         }
+        "quote_many" if options.on_error == ratecard::OnError::Return => {
+            let events = Event::each_from_json(&input)?;
+            let mut out = Vec::new();
+            engine.quote_results(events.iter().map(Result::as_ref), &options, |_, r| {
+                out.push(match r {
+                    Ok(quote) => serde_json::to_value(quote).unwrap(),
+                    Err(e) => json!({ "error": error_value(&e) }),
+                })
+            })?;
+            Ok(Value::Array(out))
+        }
         "quote_many" => {
-            let events = Event::many_from_json(&input)?;
-            Ok(serde_json::to_value(engine.quote_many(&events, &options)?).unwrap())
+            let events = Event::each_from_json(&input)?;
+            Ok(serde_json::to_value(engine.quote_many_read(&events, &options)?).unwrap())
         }
         "convert" => {
             let i: Value = serde_json::from_str(&input).unwrap();

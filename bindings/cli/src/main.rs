@@ -13,8 +13,9 @@ const USAGE: &str = "\
 ratecard: exact quotes for usage-based prices
 
 usage:
-  ratecard validate CATALOG [--format json|table|problem]
-  ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain] [--format json|table]
+  ratecard validate CATALOG [--strict] [--format json|table|problem]
+  ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain]
+                 [--strict] [--on-error raise|return] [--format json|table]
   ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
   ratecard schema
   ratecard codes
@@ -23,6 +24,10 @@ CATALOG and EVENTS are JSON files, or - for standard input. An EVENTS file holdi
 object prints one quote; an array (or several files) prints an array of quotes.
 T is an RFC 3339 instant (2026-03-01T12:00:00Z); without --at, quotes price at each
 event's occurred_at, and anything else at the current time.
+--strict: the catalog's warnings count as errors (use it in CI).
+--on-error: with bad events in a batch, report them all and print nothing else (raise, the
+default), or print every quote with each bad event's error in its place (return); exit 1
+either way.
 Exit codes: 0 ok, 1 errors in the input, 2 a wrong command line.";
 
 /// What went wrong, and which exit code it earns.
@@ -55,6 +60,8 @@ struct Args {
     express_in: Vec<String>,
     products: Vec<String>,
     explain: bool,
+    strict: bool,
+    on_error: ratecard::OnError,
     format: Format,
 }
 
@@ -76,6 +83,8 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
         express_in: Vec::new(),
         products: Vec::new(),
         explain: true,
+        strict: false,
+        on_error: ratecard::OnError::Raise,
         format: Format::Json,
     };
     // `--in=USD` is `--in USD`.
@@ -97,6 +106,18 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
             "--in" => args.express_in.push(value("--in")?),
             "--product" => args.products.push(value("--product")?),
             "--no-explain" => args.explain = false,
+            "--strict" => args.strict = true,
+            "--on-error" => {
+                args.on_error = match value("--on-error")?.as_str() {
+                    "raise" => ratecard::OnError::Raise,
+                    "return" => ratecard::OnError::Return,
+                    other => {
+                        return Err(Failure::Usage(format!(
+                            "--on-error is raise or return, not {other:?}"
+                        )))
+                    }
+                }
+            }
             "--format" => args.format = parse_format(&value("--format")?)?,
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")))
@@ -160,6 +181,7 @@ fn validate(args: &Args) -> Result<(), Failure> {
         return Err(Failure::Usage("validate takes one CATALOG".into()));
     };
     let report = ratecard::validate_json(&read_input(catalog)?)?;
+    let report = if args.strict { report.strict() } else { report };
     match args.format {
         Format::Json => print_json(&report)?,
         Format::Table => print!("{}", table::report(catalog, &report)),
@@ -188,7 +210,7 @@ fn quote(args: &Args) -> Result<(), Failure> {
             "standard input (-) can be read only once".into(),
         ));
     }
-    let engine = Engine::from_json(&read_input(catalog)?)?;
+    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
     // The catalog's warnings go to stderr, as validate's table writes them: a typo in a field
     // that is only warned about can still change a price, so a quote never hides it.
     for issue in engine.warnings() {
@@ -199,30 +221,31 @@ fn quote(args: &Args) -> Result<(), Failure> {
         .map(|f| read_input(f))
         .collect::<Result<Vec<_>, _>>()?;
     let single = texts.len() == 1 && texts.iter().all(|t| t.trim_start().starts_with('{'));
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // Every event of every file, read one by one: a bad one is reported (or returned) in its
+    // place, with the others.
+    let mut events: Vec<Result<Event<'_>, Error>> = Vec::new();
     for (file, text) in event_files.iter().zip(&texts) {
-        let batch = Event::many_from_json(text).map_err(|e| {
-            let prefix = if texts.len() > 1 {
-                file.to_string()
-            } else {
-                String::new()
-            };
-            e.prefixed(&prefix)
-        })?;
-        events.extend(batch);
+        let prefix = if texts.len() > 1 { file.as_str() } else { "" };
+        let batch = Event::each_from_json(text).map_err(|e| e.prefixed(prefix))?;
+        events.extend(batch.into_iter().map(|r| r.map_err(|e| e.prefixed(prefix))));
     }
     let options = QuoteOptions {
         at: parse_at(&args.at)?,
         now: now(),
         express_in: args.express_in.clone(),
         products: (!args.products.is_empty()).then(|| args.products.clone()),
-        prior_usage: Vec::new(),
         explain: args.explain && args.format == Format::Json,
+        on_error: args.on_error,
+        ..QuoteOptions::default()
     };
+    if args.on_error == ratecard::OnError::Return && !single {
+        return quote_returning(&engine, &events, &options, args);
+    }
     // One event alone is quoted alone: its issues' paths are its own, not `[0].`'s.
     let quotes = match (single, events.as_slice()) {
-        (true, [event]) => vec![engine.quote(event, &options)?],
-        _ => engine.quote_many(&events, &options)?,
+        (true, [Ok(event)]) => vec![engine.quote(event, &options)?],
+        (true, [Err(e)]) => return Err(Failure::Input(e.clone())),
+        _ => engine.quote_many_read(&events, &options)?,
     };
     match (args.format, single) {
         (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)?),
@@ -231,6 +254,40 @@ fn quote(args: &Args) -> Result<(), Failure> {
             None => print_json(&quotes)?,
         },
         (_, false) => print_json(&quotes)?,
+    }
+    Ok(())
+}
+
+/// `quote --on-error return`: every quote, each bad event's error in its place
+/// (`{"error": {code, message, issues}}`), and each error on stderr too; exit 1 if any.
+fn quote_returning(
+    engine: &Engine,
+    events: &[Result<Event<'_>, Error>],
+    options: &QuoteOptions,
+    args: &Args,
+) -> Result<(), Failure> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut failed = 0usize;
+    engine.quote_results(events.iter().map(Result::as_ref), options, |_, r| {
+        out.push(match r {
+            Ok(quote) => serde_json::to_value(&quote).unwrap_or(serde_json::Value::Null),
+            Err(e) => {
+                failed += 1;
+                for issue in &e.issues {
+                    eprintln!("ratecard: {issue}");
+                }
+                serde_json::json!({"error": {"code": e.code(), "message": e.summary(), "issues": e.issues}})
+            }
+        })
+    })?;
+    if args.format == Format::Table {
+        return Err(Failure::Usage(
+            "--on-error return prints JSON; drop --format table".into(),
+        ));
+    }
+    print_json(&out)?;
+    if failed > 0 {
+        return Err(Failure::Reported);
     }
     Ok(())
 }

@@ -312,3 +312,83 @@ fn quote_shows_the_catalogs_warnings_on_stderr() {
     // `unit_price` is given, so the misspelling is not taken for it.
     assert!(!err.contains("did you mean"), "{err}");
 }
+
+const TYPO_CATALOG: &str = r#"{"assets": [], "products": [{"name": "Tokens", "code": "tok", "prices": [
+  {"name": "tokens", "type": "usage_based", "billing_model": {"type": "real_time"}, "pricing_model": "package",
+   "usage_calculation": {"event_type": "tokens_used", "usage_type": "volume", "volume_field": "tokens"},
+   "pricing": [{"asset": "USD", "values": [{"volume_rate": "3", "package_sise": 1000000}]}]}]}]}"#;
+
+#[test]
+fn strict_validation_fails_on_a_misspelt_field() {
+    let lenient = run(&["validate", "-"], Some(TYPO_CATALOG));
+    assert_eq!(lenient.status.code(), Some(0), "{}", stderr(&lenient));
+    assert_eq!(json(&lenient)["valid"], true);
+    let strict = run(&["validate", "--strict", "-"], Some(TYPO_CATALOG));
+    assert_eq!(strict.status.code(), Some(1));
+    let report = json(&strict);
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["errors"][0]["code"], "unknown_field");
+    assert!(report["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean \"package_size\""));
+    // A quote in strict mode refuses the catalog too.
+    let event = r#"{"event_type": "tokens_used", "occurred_at": "2026-03-01T00:00:00Z", "data": {"tokens": 1500}}"#;
+    let dir = std::env::temp_dir().join(format!("ratecard-cli-strict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let events = dir.join("event.json");
+    std::fs::write(&events, event).unwrap();
+    let quote = run(
+        &["quote", "--strict", "-", events.to_str().unwrap()],
+        Some(TYPO_CATALOG),
+    );
+    assert_eq!(quote.status.code(), Some(1));
+    assert!(
+        stderr(&quote).contains("unknown_field"),
+        "{}",
+        stderr(&quote)
+    );
+}
+
+#[test]
+fn a_batch_reports_every_bad_event_or_returns_each_in_place() {
+    let events = r#"[
+      {"event_type": "video_generated", "occurred_at": "2026-03-01T10:00:00Z", "data": {"model": "gen4", "quality": "hd", "seconds": 4}},
+      {"event_type": "video_generated", "occurred_at": "yesterday", "data": {"model": "gen4", "quality": "hd", "seconds": 4}},
+      {"event_type": "video_generated", "occurred_at": "2026-03-01T10:00:00Z", "data": {"seconds": 4, "seconds": 700}}
+    ]"#;
+    let raised = run(&["quote", "examples/catalog.json", "-"], Some(events));
+    assert_eq!(raised.status.code(), Some(1));
+    assert!(raised.stdout.is_empty());
+    let err = stderr(&raised);
+    let (first, second) = (
+        err.find("[1].occurred_at: invalid_timestamp").expect(&err),
+        err.find("[2].data.seconds: duplicate_key").expect(&err),
+    );
+    assert!(first < second, "{err}");
+
+    let returned = run(
+        &[
+            "quote",
+            "examples/catalog.json",
+            "-",
+            "--on-error",
+            "return",
+            "--no-explain",
+        ],
+        Some(events),
+    );
+    assert_eq!(returned.status.code(), Some(1));
+    let out = json(&returned);
+    assert_eq!(out[0]["fees"][0]["amount"], "60");
+    assert_eq!(out[1]["error"]["code"], "invalid_event");
+    assert_eq!(out[1]["error"]["issues"][0]["path"], "[1].occurred_at");
+    assert_eq!(out[2]["error"]["issues"][0]["code"], "duplicate_key");
+
+    let bad_flag = run(
+        &["quote", "examples/catalog.json", "-", "--on-error", "skip"],
+        Some(events),
+    );
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(stderr(&bad_flag).contains("raise or return"));
+}

@@ -106,14 +106,12 @@ impl<'v> Obj<'v> {
     pub fn known_fields(&self, found: &mut Found, known: &[&str]) {
         for key in self.map.keys() {
             if !known.contains(&key.as_str()) {
-                let near = known
-                    .iter()
-                    .filter(|k| !self.map.contains_key(**k))
-                    .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-                    .filter(|(d, k)| *d <= 2 && *d < k.len().min(key.len()))
-                    .min();
+                let near = crate::issue::nearest(
+                    key,
+                    known.iter().copied().filter(|k| !self.map.contains_key(*k)),
+                );
                 let message = match near {
-                    Some((_, k)) => {
+                    Some(k) => {
                         format!("unknown field {key:?} is ignored; did you mean {k:?}?")
                     }
                     None => format!("unknown field {key:?} is ignored"),
