@@ -285,6 +285,8 @@ fn read_prior(
 pub(crate) struct Prepared<'e> {
     /// Each target with a spelling of its code that lives as long as the engine.
     pub express: Vec<(&'e str, Cow<'e, AssetInfo>)>,
+    /// `express_in` as the caller spelled it, for the paths of errors about it.
+    pub express_name: &'static str,
     pub products: Option<Vec<usize>>,
     pub prior: FastMap<PriceRef, Decimal>,
 }
@@ -361,6 +363,7 @@ impl Engine {
         if issues.is_empty() {
             Ok(Prepared {
                 express,
+                express_name: options.name("express_in"),
                 products: selected,
                 prior,
             })

@@ -571,7 +571,7 @@ impl Engine {
             let overflow = |what: &str| {
                 Error::one(
                     ErrorKind::Overflow,
-                    &format!("express_in[{xi}]"),
+                    &format!("{}[{xi}]", prepared.express_name),
                     Code::DecimalOverflow,
                     format!("{what} in {} does not fit in a decimal", target.code),
                 )
@@ -579,7 +579,7 @@ impl Engine {
             for (fi, (fee, from)) in quote.fees.iter().zip(fee_assets).enumerate() {
                 let route = self
                     .route(from, target, at, explain)
-                    .map_err(|e| e.prefixed(&format!("express_in[{xi}]")))?;
+                    .map_err(|e| e.prefixed(&format!("{}[{xi}]", prepared.express_name)))?;
                 let value = route
                     .apply(fee.amount.value)
                     .ok_or_else(|| overflow("an equivalent"))?;

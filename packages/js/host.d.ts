@@ -8,8 +8,8 @@
 
 /** The core's error as a host threw it: `{code, message, issues}`, or undefined when it is not. */
 export declare function errorOf(thrown: unknown): { code: string; message: string; issues?: unknown } | undefined;
-/** The validation report (JSON) of catalog JSON text. */
-export declare function validateCatalog(catalog: string): string;
+/** The validation report (JSON) of catalog JSON text; `strict`: warnings count as errors. */
+export declare function validateCatalog(catalog: string, strict: boolean): string;
 /** The catalog's JSON Schema, as text. */
 export declare function schemaText(): string;
 
@@ -20,7 +20,8 @@ export declare function schemaText(): string;
  * both. The area's size, `min`, counts from the start of its buffer, a header included.
  */
 export declare class Raw {
-  constructor(catalog: string);
+  /** `strict`: a catalog with warnings is refused. */
+  constructor(catalog: string, strict: boolean);
   u8: Uint8Array;
   dv: DataView;
   start: number;

@@ -219,6 +219,23 @@ export interface QuoteOptions {
   priorUsage?: Record<string, Record<string, DecimalInput>>;
   /** Whether each quote lists the steps that produced it (default true). */
   explain?: boolean;
+  /**
+   * What a batch does with bad events: `"raise"` (the default) throws one RatecardError with
+   * every bad event's issues, in order, paths prefixed `[i]`; `"return"` gives each bad event's
+   * RatecardError in its place among the quotes. A single quote always throws.
+   */
+  onError?: "raise" | "return";
+}
+
+/** A batch's options when it returns bad events' errors in place. */
+export interface ReturningOptions extends QuoteOptions {
+  onError: "return";
+}
+
+/** Options of `new Engine` and `validate`. */
+export interface EngineOptions {
+  /** Warnings count as errors: a misspelt optional field fails the catalog (use it in CI). */
+  strict?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,7 +246,9 @@ export type IssueCode =
   | "invalid_json"
   | "missing_field"
   | "invalid_type"
+  | "flat_event"
   | "invalid_value"
+  | "duplicate_key"
   | "unknown_field"
   | "invalid_decimal"
   | "decimal_overflow"
@@ -394,13 +413,21 @@ export declare class RatecardError extends Error {
 
 /** A validated, indexed catalog. Build once, quote many times. */
 export declare class Engine {
-  /** Throws a `RatecardError` (`invalid_catalog`, with every issue) for a bad catalog. */
-  constructor(catalog: Catalog | string);
+  /**
+   * Throws a `RatecardError` (`invalid_catalog`, with every issue) for a bad catalog; with
+   * `{strict: true}` also for one with warnings.
+   */
+  constructor(catalog: Catalog | string, options?: EngineOptions);
   /** The catalog's warnings (legal but suspicious). */
   readonly warnings: Issue[];
   /** What one event would cost. */
   quote(event: Event | string, options?: QuoteOptions): Quote;
-  /** One quote per event, in order; tiered prices accumulate usage across the batch. */
+  /**
+   * One quote per event, in order; tiered prices accumulate usage across the batch. Bad events
+   * throw one RatecardError with all their issues, or with `onError: "return"` each takes its
+   * place as a RatecardError.
+   */
+  quoteMany(events: Event[] | string, options: ReturningOptions): Array<Quote | RatecardError>;
   quoteMany(events: Event[] | string, options?: QuoteOptions): Quote[];
   /**
    * `quoteMany` as a promise. @ratecard/node prices on a worker thread of libuv's pool, so the
@@ -408,6 +435,7 @@ export declare class Engine {
    * first); @ratecard/wasm prices on the calling thread, before the promise is returned. Every
    * error rejects the promise with a `RatecardError`.
    */
+  quoteManyAsync(events: Event[] | string, options: ReturningOptions): Promise<Array<Quote | RatecardError>>;
   quoteManyAsync(events: Event[] | string, options?: QuoteOptions): Promise<Quote[]>;
   /** Converts `amount` of `from` into `to` at `at` (default now). */
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
@@ -422,7 +450,7 @@ export declare class Engine {
 }
 
 /** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
-export declare function validate(catalog: Catalog | string | JsonValue): Report;
+export declare function validate(catalog: Catalog | string | JsonValue, options?: EngineOptions): Report;
 
 /** The JSON Schema (draft 2020-12) of a catalog. */
 export declare function schema(): { [key: string]: JsonValue };

@@ -131,12 +131,11 @@ function clock(options) {
   return !(options !== undefined && options !== null && options.now === null);
 }
 
-const OPTION_KEYS = { expressIn: "express_in", priorUsage: "prior_usage" };
-
 /**
- * camelCase options to the wire form's JSON text (null for the defaults). Other keys pass
- * through under their own name, so the core reports a typo as `invalid_options` rather than
- * ignoring it (and the wire spellings, `express_in`, keep working).
+ * Options to the JSON text the core reads (null for the defaults): values JSON cannot carry
+ * (`Date`s) made text, keys as the caller wrote them. The core reads camelCase and the wire
+ * spellings (`express_in`) alike, names an option in an error as it was written, and reports
+ * a typo as `invalid_options` with the options as JavaScript spells them.
  */
 function optionsText(options) {
   if (options === undefined || options === null) return null;
@@ -150,7 +149,7 @@ function optionsText(options) {
     if (value === undefined || (key === "now" && value === null)) continue;
     any = true;
     if (key === "at" || key === "now") wire[key] = timeText(value, key);
-    else wire[OPTION_KEYS[key] ?? key] = value;
+    else wire[key] = value;
   }
   return any ? wireText(wire) : null;
 }
@@ -240,10 +239,11 @@ export class Engine {
     return list;
   };
 
-  constructor(catalog) {
+  constructor(catalog, options) {
     const text = catalogText(catalog);
+    const strict = strictOption(options);
     try {
-      this.#raw = new Raw(text);
+      this.#raw = new Raw(text, strict);
     } catch (err) {
       throw translate(err);
     }
@@ -444,7 +444,7 @@ export class Engine {
     } catch (err) {
       throw translate(err);
     }
-    return JSON.parse(out);
+    return batchOut(out);
   }
 
   /**
@@ -474,7 +474,7 @@ export class Engine {
     } catch (err) {
       throw translate(err);
     }
-    return JSON.parse(out);
+    return batchOut(out);
   }
 
   convert(amount, from, to, at) {
@@ -521,12 +521,45 @@ export class Engine {
   }
 }
 
-/** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
-export function validate(catalog) {
+/**
+ * A batch's answer (JSON text): its quotes, and with `onError: "return"` each bad event's
+ * error, `{"error": {code, message, issues}}` in the text, as a RatecardError in its place.
+ */
+function batchOut(text) {
+  const list = JSON.parse(text);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i].error;
+    if (e !== undefined) list[i] = new RatecardError(e.code, e.message, e.issues);
+  }
+  return list;
+}
+
+/** The `strict` of engine and validation options (`{strict?: boolean}`). */
+function strictOption(options) {
+  if (options === undefined || options === null) return false;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw fail("invalid_argument", "", "invalid_type", "options must be an object");
+  }
+  for (const key in options) {
+    if (key !== "strict" && options[key] !== undefined) {
+      throw fail("invalid_argument", key, "invalid_options", `unknown option ${JSON.stringify(key)} (options: strict)`);
+    }
+  }
+  const strict = options.strict ?? false;
+  if (typeof strict !== "boolean") throw fail("invalid_argument", "strict", "invalid_type", "expected a boolean");
+  return strict;
+}
+
+/**
+ * Checks a catalog; never throws for a bad catalog, only for text that is not JSON (and for
+ * options that are wrong). `{strict: true}`: warnings count as errors.
+ */
+export function validate(catalog, options) {
   const text = catalogText(catalog);
+  const strict = strictOption(options);
   let out;
   try {
-    out = validateCatalog(text);
+    out = validateCatalog(text, strict);
   } catch (err) {
     throw translate(err);
   }

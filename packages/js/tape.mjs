@@ -77,6 +77,17 @@ function readHead(event) {
   if (id === undefined) id = null;
   // (A string id that is not well-formed Unicode is the JSON path's to refuse.)
   else if (id !== null && (typeof id !== "string" || !asciiOrWellFormed(id))) return false;
+  // An unknown field (not one of the core's event::KNOWN) goes the JSON way, where the core
+  // warns about it (or refuses a flat event).
+  for (const key in event) {
+    switch (key) {
+      case "event_type": case "id": case "occurred_at": case "data": case "subject":
+      case "description": case "costs": case "customer_id": case "customer_external_id":
+        continue;
+      default:
+        return false;
+    }
+  }
   let at = event.occurred_at;
   if (at instanceof Date) {
     if (Number.isNaN(at.getTime())) return false;

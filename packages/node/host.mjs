@@ -11,7 +11,7 @@
 import addon from "./index.js";
 
 export const version = addon.version();
-export const validateCatalog = (text) => addon.validate(text);
+export const validateCatalog = (text, strict) => addon.validate(text, strict);
 export const schemaText = () => addon.schema();
 
 const PREFIX = "RATECARD_ERROR:";
@@ -50,8 +50,8 @@ export class Raw {
   end = 0;
   answer = null;
 
-  constructor(text) {
-    this.native = new addon.NativeEngine(text);
+  constructor(text, strict) {
+    this.native = new addon.NativeEngine(text, strict);
     this.handle = this.native.handle;
   }
 

@@ -35,8 +35,8 @@ export class Raw {
   end = 0;
   answer = null;
 
-  constructor(text) {
-    this.raw = new RawEngine(text);
+  constructor(text, strict) {
+    this.raw = new RawEngine(text, strict);
   }
 
   /** The scratch at least `min` bytes long (it may move), and the views of the memory current. */

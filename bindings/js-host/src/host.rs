@@ -9,7 +9,10 @@
 
 use crate::scratch::{answer_in_place, read_header, FLAG_CLOCK, FLAG_EXPLAIN, FLAG_OPTIONS};
 use crate::tape::{has_instant, read_event, Tape, TapeQuotes};
-use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, Issue, QuoteOptions};
+use ratecard::{
+    Code, Engine, Error, ErrorKind, Event, Gathered, Instant, Issue, OnError, QuoteOptions,
+    Spelling,
+};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -86,9 +89,11 @@ fn decimal_arg(json: &str, path: &str) -> Result<ratecard::Decimal, Failure> {
         .map_err(|issue| Failure::Core(Error::new(ErrorKind::InvalidArgument, vec![issue])))
 }
 
-/// A catalog's validation report as JSON; fails only for text that is not JSON.
-pub fn validate(catalog_json: &str) -> Result<String, Failure> {
-    to_json(&ratecard::validate_json(catalog_json)?)
+/// A catalog's validation report as JSON (in strict mode, warnings count as errors); fails
+/// only for text that is not JSON.
+pub fn validate(catalog_json: &str, strict: bool) -> Result<String, Failure> {
+    let report = ratecard::validate_json(catalog_json)?;
+    to_json(&if strict { report.strict() } else { report })
 }
 
 /// The options of the last call, parsed: callers tend to pass the same options every time.
@@ -108,7 +113,7 @@ impl OptionsCache {
             let options = if text.is_empty() {
                 QuoteOptions::default()
             } else {
-                QuoteOptions::from_json(text)?
+                QuoteOptions::from_json_spelled(text, Spelling::Camel)?
             };
             self.explicit_now = options.now.is_some();
             self.options = options;
@@ -135,9 +140,10 @@ pub struct Host {
 }
 
 impl Host {
-    pub fn new(catalog_json: &str) -> Result<Host, Failure> {
+    /// An engine of catalog JSON text; in strict mode a catalog with warnings is refused.
+    pub fn new(catalog_json: &str, strict: bool) -> Result<Host, Failure> {
         Ok(Host {
-            engine: Arc::new(Engine::from_json(catalog_json)?),
+            engine: Arc::new(Engine::build_json(catalog_json, strict)?),
             options: OptionsCache::default(),
             tape: Tape::new(),
             tape_options: None,
@@ -223,7 +229,8 @@ impl Host {
     /// Sets the options of tape quotes (wire JSON text; the explanation is always off, the
     /// wrapper asks for it lazily). False when they do not read: the JSON path reports why.
     pub fn set_tape_options(&mut self, options_json: &str) -> bool {
-        self.tape_options = QuoteOptions::from_json(options_json).ok().map(|mut o| {
+        let options = QuoteOptions::from_json_spelled(options_json, Spelling::Camel);
+        self.tape_options = options.ok().map(|mut o| {
             o.explain = false;
             o
         });
@@ -325,14 +332,52 @@ fn tape_options_for(
     Some(options)
 }
 
-/// A batch of events (JSON text) quoted as the JSON text of an array of quotes.
+/// A batch of events (JSON text) quoted as the JSON text of an array of quotes. With bad events
+/// it fails with all of them (`on_error: "raise"`), or, with `on_error: "return"`, each one's
+/// error takes its place in the array as `{"error": {code, message, issues}}`, which the
+/// wrapper turns into a RatecardError.
 pub fn quote_many_json(
     engine: &Engine,
     events_json: &str,
     options: &QuoteOptions,
 ) -> Result<String, Failure> {
-    let events = Event::many_from_json(events_json)?;
-    Ok(engine.quote_many_json(&events, options)?)
+    let events = Event::each_from_json(events_json)?;
+    if options.on_error == OnError::Raise && events.iter().all(Result::is_ok) {
+        // Every event read: the engine writes the array as it prices.
+        let good: Vec<Event<'_>> = events.into_iter().flatten().collect();
+        return Ok(engine.quote_many_json(&good, options)?);
+    }
+    let mut out = Vec::with_capacity(events.len().saturating_mul(400));
+    out.push(b'[');
+    let mut bad = Gathered::default();
+    let mut failed = None;
+    engine.quote_results(events.iter().map(Result::as_ref), options, |i, r| {
+        if i > 0 {
+            out.push(b',');
+        }
+        let written = match r {
+            Ok(quote) => serde_json::to_writer(&mut out, &quote),
+            Err(e) if options.on_error == OnError::Return => serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"error": {"code": e.code(), "message": e.summary(), "issues": e.issues}}),
+            ),
+            Err(e) => {
+                bad.add(e);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
+            failed = Some(e);
+        }
+    })?;
+    bad.into_result()?;
+    if let Some(e) = failed {
+        return Err(Failure::Internal(format!(
+            "could not serialize the result: {e}"
+        )));
+    }
+    out.push(b']');
+    String::from_utf8(out).map_err(|e| Failure::Internal(e.to_string()))
 }
 
 /// Panics inside [`guard`], for tests that prove a panic becomes an `internal` error and leaves
@@ -377,7 +422,7 @@ mod tests {
 
     #[test]
     fn quotes_with_the_host_clock_when_the_event_has_no_time() {
-        let mut host = Host::new(CATALOG).unwrap();
+        let mut host = Host::new(CATALOG, false).unwrap();
         let q = host
             .quote(
                 r#"{"event_type":"image_generated"}"#,
@@ -393,7 +438,7 @@ mod tests {
 
     #[test]
     fn an_explicit_now_beats_the_host_clock_and_the_cache_tracks_the_text() {
-        let mut host = Host::new(CATALOG).unwrap();
+        let mut host = Host::new(CATALOG, false).unwrap();
         let event = r#"{"event_type":"image_generated"}"#;
         let early = r#"{"express_in":["USD"],"now":"2026-01-01T00:00:00Z"}"#;
         let q = parse(&host.quote(event, early, march()).unwrap());
@@ -405,12 +450,12 @@ mod tests {
 
     #[test]
     fn errors_are_the_core_error_as_json() {
-        let err = error(Host::new(r#"{"assets": 5}"#).err().unwrap());
+        let err = error(Host::new(r#"{"assets": 5}"#, false).err().unwrap());
         assert_eq!(err["code"], "invalid_catalog");
         assert_eq!(err["issues"][0]["path"], "assets");
         assert_eq!(error(Host::new("{").err().unwrap())["code"], "invalid_json");
 
-        let mut host = Host::new(CATALOG).unwrap();
+        let mut host = Host::new(CATALOG, false).unwrap();
         let err = error(host.quote(r#"{"data":{}}"#, "", None).err().unwrap());
         assert_eq!(err["code"], "invalid_event");
         assert_eq!(err["issues"][0]["code"], "missing_field");
@@ -431,7 +476,7 @@ mod tests {
             error(Host::new(&deep).err().unwrap())["code"],
             "invalid_json"
         );
-        let mut host = Host::new(CATALOG).unwrap();
+        let mut host = Host::new(CATALOG, false).unwrap();
         let event = format!(r#"[{{"event_type":"x","data":{{"a":{deep}}}}}]"#);
         // serde_json skips an unwanted value without recursing: a plain invalid_type.
         let err = error(host.quote_many(&event, "", None).err().unwrap());
@@ -445,7 +490,7 @@ mod tests {
 
     #[test]
     fn convert_and_format_read_decimals_like_the_core() {
-        let host = Host::new(CATALOG).unwrap();
+        let host = Host::new(CATALOG, false).unwrap();
         let c = parse(
             &host
                 .convert("0.1", "USD", "IMG", "2026-01-01T00:00:00Z", None)
@@ -485,7 +530,7 @@ mod tests {
 
     #[test]
     fn the_tape_path_prices_like_the_json_path_and_explains_alike() {
-        let mut host = Host::new(CATALOG).unwrap();
+        let mut host = Host::new(CATALOG, false).unwrap();
         let json = host
             .quote(
                 r#"{"event_type":"image_generated","occurred_at":"2026-03-01T12:00:00Z"}"#,

@@ -197,6 +197,7 @@ fn read_record<'t>(
         event_type: Cow::Borrowed(event_type),
         occurred_at,
         data,
+        extra: Vec::new(),
     };
     event.check("").ok()?;
     Some(Read { event, occurred })

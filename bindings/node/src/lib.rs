@@ -188,11 +188,12 @@ impl Drop for NativeEngine {
 
 #[napi]
 impl NativeEngine {
-    /// Builds an engine from catalog JSON text; throws `invalid_json` or `invalid_catalog`.
+    /// Builds an engine from catalog JSON text; throws `invalid_json` or `invalid_catalog`
+    /// (in strict mode also for a catalog with warnings).
     #[napi(constructor)]
-    pub fn new(catalog_json: String) -> napi::Result<Self> {
+    pub fn new(catalog_json: String, strict: bool) -> napi::Result<Self> {
         entry(|| {
-            let host = Rc::new(RefCell::new(Host::new(&catalog_json)?));
+            let host = Rc::new(RefCell::new(Host::new(&catalog_json, strict)?));
             let handle = register(&host);
             Ok(NativeEngine {
                 host: Some(host),
@@ -411,10 +412,11 @@ impl Task for QuoteManyTapeTask {
     }
 }
 
-/// Validates catalog JSON text; the report as JSON. Throws only for text that is not JSON.
+/// Validates catalog JSON text; the report as JSON (strict: warnings count as errors). Throws
+/// only for text that is not JSON.
 #[napi]
-pub fn validate(catalog_json: String) -> napi::Result<String> {
-    entry(|| ratecard_js_host::validate(&catalog_json))
+pub fn validate(catalog_json: String, strict: bool) -> napi::Result<String> {
+    entry(|| ratecard_js_host::validate(&catalog_json, strict))
 }
 
 /// The JSON Schema of a catalog, as JSON text.

@@ -1,11 +1,11 @@
 //! `ratecard.Engine`: the core's engine, with Python's argument conventions.
 
 use crate::errors::{fail, guard, issues_py, Fail, Result};
-use crate::from_py::{self, cached, check_all, json_text, OptionArgs, Snap};
+use crate::from_py::{self, cached, json_text, OptionArgs, Snap};
 use crate::to_py::{Conversion, Explain, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use ratecard::{Code, ErrorKind, Event, QuoteOptions};
+use ratecard::{Code, ErrorKind, Event, Gathered, OnError, QuoteOptions};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -31,25 +31,88 @@ impl Engine {
     fn eager(
         &self,
         py: Python<'_>,
-        events: &[Event<'_>],
+        events: &[std::result::Result<Event<'_>, ratecard::Error>],
         options: &QuoteOptions,
-    ) -> Result<Vec<Quote>> {
-        let mut out = Vec::with_capacity(events.len());
-        self.inner.quote_each(events, options, |_, q| {
-            let explain = Explain::Ready(q.explain.clone());
-            out.push(Quote::of(py, &q, &mut self.shapes(), None, explain));
-        })?;
-        Ok(out)
+    ) -> Result<Vec<Py<PyAny>>> {
+        let mut out = Batch::new(events.len(), options.on_error);
+        self.inner
+            .quote_results(events.iter().map(|e| e.as_ref()), options, |_, r| {
+                out.add(
+                    py,
+                    r.map(|q| {
+                        let explain = Explain::Ready(q.explain.clone());
+                        Quote::of(py, &q, &mut self.shapes(), None, explain)
+                    }),
+                );
+            })?;
+        out.finish()
+    }
+}
+
+/// A batch's answer as it is priced: each quote as its Python object, and each bad event's
+/// error either gathered (`on_error="raise"`: one exception with every issue, and no more
+/// objects made once one failed) or made the exception it would raise, in its place.
+struct Batch {
+    out: Vec<Py<PyAny>>,
+    bad: Gathered,
+    on_error: OnError,
+    failed: Option<PyErr>,
+}
+
+impl Batch {
+    fn new(n: usize, on_error: OnError) -> Batch {
+        Batch {
+            out: Vec::with_capacity(n),
+            bad: Gathered::default(),
+            on_error,
+            failed: None,
+        }
+    }
+
+    /// Whether a quote still becomes an object (not after a failure that will be raised).
+    fn wants_quotes(&self) -> bool {
+        self.on_error == OnError::Return || self.bad.is_empty()
+    }
+
+    fn add(&mut self, py: Python<'_>, r: std::result::Result<Quote, ratecard::Error>) {
+        let made = match r {
+            Ok(quote) if self.wants_quotes() => Py::new(py, quote).map(Py::into_any),
+            Ok(_) => return,
+            Err(e) if self.on_error == OnError::Return => {
+                Ok(PyErr::from(Fail::Core(e)).into_value(py).into_any())
+            }
+            Err(e) => {
+                self.bad.add(e);
+                return;
+            }
+        };
+        match made {
+            Ok(object) => self.out.push(object),
+            Err(e) => self.failed = self.failed.take().or(Some(e)),
+        }
+    }
+
+    fn finish(self) -> Result<Vec<Py<PyAny>>> {
+        if let Some(e) = self.failed {
+            return Err(Fail::Py(e));
+        }
+        self.bad.into_result()?;
+        Ok(self.out)
     }
 }
 
 #[pymethods]
 impl Engine {
     /// `catalog`: a dict, JSON text (`str` or `bytes`) or a `pathlib.Path` to a JSON file.
+    /// `strict=True`: a catalog with warnings is refused too (each warning an issue).
     #[new]
-    fn new(catalog: &Bound<'_, PyAny>) -> Result<Self> {
+    #[pyo3(signature = (catalog, *, strict=false))]
+    fn new(catalog: &Bound<'_, PyAny>, strict: bool) -> Result<Self> {
         guard(|| {
-            let inner = Arc::new(ratecard::Engine::new(&from_py::catalog(catalog)?)?);
+            let inner = Arc::new(ratecard::Engine::build(
+                &from_py::catalog(catalog)?,
+                strict,
+            )?);
             Ok(Engine {
                 inner,
                 shapes: Mutex::default(),
@@ -128,11 +191,15 @@ impl Engine {
     }
 
     /// One quote per event, in order; tiered prices accumulate usage across the batch.
-    /// `events` is a list of dicts (any iterable) or a JSON array as text.
+    /// `events` is a list of dicts (any iterable), a JSON array as text, or a `pathlib.Path`.
+    ///
+    /// Bad events: with `on_error="raise"` (the default) one exception carries every bad
+    /// event's issues, in order; with `on_error="return"` each bad event's exception takes its
+    /// place in the list.
     ///
     /// From dicts and without tiered prices, explanations are computed when first read (a
     /// quote then depends on its event alone); with tiered prices, at once.
-    #[pyo3(signature = (events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None))]
+    #[pyo3(signature = (events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None, on_error=None))]
     #[allow(clippy::too_many_arguments)]
     fn quote_many(
         slf: &Bound<'_, Self>,
@@ -144,9 +211,12 @@ impl Engine {
         explain: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
-    ) -> Result<Vec<Py<Quote>>> {
+        on_error: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Vec<Py<PyAny>>> {
         let py = slf.py();
-        let args = OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
+        let mut args =
+            OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
+        args.on_error = on_error;
         guard(|| {
             let this = slf.get();
             let mut options = args.read(py, true)?;
@@ -157,64 +227,54 @@ impl Engine {
                 None => from_py::file_text(events)?,
             };
             if let Some(text) = text.or(file.as_deref().map(Cow::Borrowed)) {
-                let quotes = this.eager(py, &Event::many_from_json(&text)?, &options)?;
-                return Ok(quotes
-                    .into_iter()
-                    .map(|q| Py::new(py, q))
-                    .collect::<PyResult<_>>()?);
+                return this.eager(py, &Event::each_from_json(&text)?, &options);
             }
-            let snaps = Snap::read_many(events, cached(py)?)?;
+            let c = cached(py)?;
+            let snaps = Snap::read_each(events, c)?;
+            ratecard::limits::check_batch(snaps.len())?;
+            // One mapping is a batch of one whose paths are its own.
+            let one = from_py::is_mapping(events, c)?;
+            let at = |i: usize| if one { String::new() } else { format!("[{i}]") };
             if options.explain && this.inner.has_tiered_prices() {
                 let events = snaps
                     .iter()
-                    .map(|s| s.event(py))
+                    .enumerate()
+                    .map(|(i, s)| from_py::checked(py, &at(i), s))
                     .collect::<PyResult<Vec<_>>>()?;
-                check_all(&events)?;
-                let quotes = this.eager(py, &events, &options)?;
-                return Ok(quotes
-                    .into_iter()
-                    .map(|q| Py::new(py, q))
-                    .collect::<PyResult<_>>()?);
+                return this.eager(py, &events, &options);
             }
-            ratecard::limits::check_batch(snaps.len())?;
             // Each quote becomes its Python object as it is priced (explained later, from the
             // event it keeps), so that quotes and their copies never pile up.
             let explain = std::mem::replace(&mut options.explain, false);
             let shared = explain.then(|| Arc::new(options.clone()));
             let mut session = this.inner.session(&options)?;
-            let mut out = Vec::with_capacity(snaps.len());
-            let mut snaps = snaps.into_iter();
-            let mut i = 0;
-            while let Some(snap) = snaps.next() {
-                let event = snap.event(py)?;
-                let quote = match event.check("").and_then(|()| session.quote(&event)) {
-                    Ok(q) => q,
-                    // Every event's own problems come first, as when the batch is JSON text
-                    // (those before this one had none: they were priced).
-                    Err(e) => {
-                        let rest = snaps.as_slice().iter().map(|s| s.event(py));
-                        let problems =
-                            from_py::check_from(i, std::iter::once(Ok(event)).chain(rest));
-                        return Err(problems.unwrap_or_else(|| Fail::from(e).prefixed(i)));
-                    }
+            let mut out = Batch::new(snaps.len(), options.on_error);
+            for (i, slot) in snaps.into_iter().enumerate() {
+                let event = from_py::checked(py, &at(i), &slot)?;
+                let names = slot.as_ref().ok().map(|snap| {
+                    let id = snap.id.as_ref().map(|s| s.clone_ref(py));
+                    (snap.event_type.clone_ref(py), id)
+                });
+                let priced = event.and_then(|event| {
+                    let quote = session.quote(&event).map_err(|e| e.prefixed(&at(i)))?;
+                    let wanted = out.wants_quotes();
+                    Ok(wanted
+                        .then(|| Quote::of(py, &quote, &mut this.shapes(), names, Explain::Off)))
+                });
+                let result = match (priced, slot) {
+                    (Err(e), _) => Err(e),
+                    (Ok(None), _) => continue,
+                    (Ok(Some(quote)), Ok(snap)) => Ok(match &shared {
+                        Some(o) => {
+                            quote.explained(Explain::later(&this.inner, snap, Some(o.clone())))
+                        }
+                        None => quote,
+                    }),
+                    (Ok(Some(_)), Err(e)) => Err(e),
                 };
-                let names = (
-                    snap.event_type.clone_ref(py),
-                    snap.id.as_ref().map(|s| s.clone_ref(py)),
-                );
-                let result = Quote::of(py, &quote, &mut this.shapes(), Some(names), Explain::Off);
-                drop(quote);
-                drop(event);
-                let result = match &shared {
-                    Some(o) => {
-                        result.explained(Explain::later(&slf.get().inner, snap, Some(o.clone())))
-                    }
-                    None => result,
-                };
-                out.push(Py::new(py, result)?);
-                i += 1;
+                out.add(py, result);
             }
-            Ok(out)
+            out.finish()
         })
     }
 

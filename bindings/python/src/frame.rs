@@ -278,6 +278,7 @@ pub fn _quote_columns<'py>(
             prior_usage,
             explain: Some(false),
             options: None,
+            on_error: None,
         };
         let options = args.read(py, false)?;
         // The core checks the options (express_in's assets included) once, here.
@@ -362,6 +363,7 @@ pub fn _quote_columns<'py>(
                 event_type: Cow::Borrowed(event_type),
                 occurred_at,
                 data,
+                extra: Vec::new(),
             };
             if issues.is_empty() {
                 if let Err(e) = event.check(&format!("[{i}]")) {

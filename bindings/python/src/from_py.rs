@@ -71,7 +71,7 @@ fn py_type(v: &Bound<'_, PyAny>) -> String {
     format!("a Python {}", name.as_deref().unwrap_or("object"))
 }
 
-fn is_mapping(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<bool> {
+pub fn is_mapping(v: &Bound<'_, PyAny>, c: &Cached) -> PyResult<bool> {
     Ok(v.is_instance_of::<PyDict>() || v.is_instance(c.mapping.bind(v.py()))?)
 }
 
@@ -411,6 +411,8 @@ pub struct OptionArgs<'a, 'py> {
     pub explain: Option<bool>,
     /// The wire form, for options read from JSON; keywords win over it.
     pub options: Option<&'a Bound<'py, PyAny>>,
+    /// `quote_many`'s `on_error` (read by the core, which names what it takes).
+    pub on_error: Option<&'a Bound<'py, PyAny>>,
 }
 
 fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
@@ -438,6 +440,7 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
             prior_usage,
             explain,
             options,
+            on_error: None,
         })
     }
 
@@ -464,6 +467,7 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
             .is_some_and(|v| v.cast::<PyBool>().is_ok_and(|b| !b.is_true()));
         let explain = self.explain.unwrap_or(default_explain);
         let direct = given(self.options).is_none()
+            && given(self.on_error).is_none()
             && given(self.prior_usage).is_none()
             && given(self.at).is_none()
             && (no_clock || given(self.now).is_none());
@@ -510,6 +514,7 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
             ("express_in", self.express_in),
             ("products", self.products),
             ("prior_usage", self.prior_usage),
+            ("on_error", self.on_error),
         ];
         for (name, v) in lists {
             if let Some(v) = given(v) {
@@ -563,6 +568,8 @@ pub struct Snap {
     pub id: Option<Py<PyString>>,
     occurred_at: Option<Instant>,
     data: Vec<(Py<PyString>, Val)>,
+    /// Top-level keys that are not UsageEvent fields (the core warns about them).
+    extra: Vec<Py<PyString>>,
 }
 
 impl Snap {
@@ -598,6 +605,7 @@ impl Snap {
                     (text(&k), x)
                 })
                 .collect(),
+            extra: event.extra.iter().map(|k| text(k)).collect(),
         })
     }
 
@@ -614,17 +622,29 @@ impl Snap {
         else {
             return Ok(None);
         };
+        // Keys read here; a dict with any other goes the JSON way, where the core reads the
+        // UsageEvent's other fields and warns about (or refuses) keys that are none of them.
+        let mut keys = 1;
         let id = match dict.get_item(intern!(py, "id"))? {
             None => None,
-            Some(id) if id.is_none() => None,
+            Some(id) if id.is_none() => {
+                keys += 1;
+                None
+            }
             Some(id) => match id.cast_into::<PyString>() {
-                Ok(s) if s.to_str().is_ok() => Some(s.unbind()),
+                Ok(s) if s.to_str().is_ok() => {
+                    keys += 1;
+                    Some(s.unbind())
+                }
                 _ => return Ok(None),
             },
         };
         let occurred_at = match dict.get_item(intern!(py, "occurred_at"))? {
             None => None,
-            Some(t) if t.is_none() => None,
+            Some(t) if t.is_none() => {
+                keys += 1;
+                None
+            }
             Some(t) => match t.cast::<PyString>() {
                 Ok(s) => match s.to_str().map(Instant::parse) {
                     Ok(Ok(t)) => Some(t),
@@ -636,11 +656,15 @@ impl Snap {
                 },
             },
         };
+        if occurred_at.is_some() {
+            keys += 1;
+        }
         let mut data = Vec::new();
         match dict.get_item(intern!(py, "data"))? {
             None => {}
-            Some(d) if d.is_none() => {}
+            Some(d) if d.is_none() => keys += 1,
             Some(d) => {
+                keys += 1;
                 let Ok(d) = d.cast_into::<PyDict>() else {
                     return Ok(None);
                 };
@@ -664,22 +688,31 @@ impl Snap {
                 }
             }
         }
+        if dict.len() > keys {
+            return Ok(None);
+        }
         Ok(Some(Snap {
             event_type: event_type.unbind(),
             id,
             occurred_at,
             data,
+            extra: Vec::new(),
         }))
     }
 
-    /// Reads a list of events (any iterable), each one's structural problems prefixed with its
-    /// index; the caller checks them with [`check_all`]. One mapping is a list of one, checked
-    /// here, its paths unprefixed.
-    pub fn read_many(v: &Bound<'_, PyAny>, c: &Cached) -> Result<Vec<Snap>> {
+    /// Reads a list of events (any iterable) one by one: each a snap, or the core's error that
+    /// kept it from being read (prefixed with its index), so that a batch reports (or returns)
+    /// every bad event. One mapping is a list of one, its paths unprefixed.
+    pub fn read_each(
+        v: &Bound<'_, PyAny>,
+        c: &Cached,
+    ) -> Result<Vec<std::result::Result<Snap, ratecard::Error>>> {
         if is_mapping(v, c)? {
-            let snap = Snap::read(v, c)?;
-            snap.event(v.py())?.check("")?;
-            return Ok(vec![snap]);
+            return Ok(vec![match Snap::read(v, c) {
+                Ok(snap) => Ok(snap),
+                Err(Fail::Core(e)) => Err(e),
+                Err(other) => return Err(other),
+            }]);
         }
         let Ok(items) = v.try_iter() else {
             let message = format!("expected a list of events, found {}", py_type(v));
@@ -692,7 +725,11 @@ impl Snap {
         };
         let mut snaps = Vec::new();
         for (i, item) in items.enumerate() {
-            snaps.push(Snap::read(&item?, c).map_err(|f| f.prefixed(i))?);
+            snaps.push(match Snap::read(&item?, c) {
+                Ok(snap) => Ok(snap),
+                Err(Fail::Core(e)) => Err(e.prefixed(&format!("[{i}]"))),
+                Err(other) => return Err(other),
+            });
         }
         Ok(snaps)
     }
@@ -713,36 +750,29 @@ impl Snap {
             event_type: Cow::Borrowed(text(&self.event_type)?),
             occurred_at: self.occurred_at,
             data,
+            extra: self
+                .extra
+                .iter()
+                .map(|k| text(k).map(Cow::Borrowed))
+                .collect::<PyResult<_>>()?,
         })
     }
 }
 
-/// [`Event::check_all`] (every failing event's issues, prefixed with its index), asked only
-/// when some event fails: for a batch that passes, it would write every index.
-pub fn check_all(events: &[Event<'_>]) -> Result<()> {
-    if events.iter().any(|e| e.check("").is_err()) {
-        Event::check_all(events)?;
-    }
-    Ok(())
-}
-
-/// The problems [`Event::check`] finds in a batch's events from the `first`-th on, each
-/// prefixed with its index; `None` when there are none.
-pub fn check_from<'a>(
-    first: usize,
-    events: impl Iterator<Item = PyResult<Event<'a>>>,
-) -> Option<Fail> {
-    let mut issues = Vec::new();
-    for (j, event) in events.enumerate() {
-        match event {
-            Ok(e) => issues.extend(
-                e.check(&format!("[{}]", first + j))
-                    .err()
-                    .into_iter()
-                    .flat_map(|e| e.issues),
-            ),
-            Err(e) => return Some(Fail::Py(e)),
-        }
-    }
-    (!issues.is_empty()).then(|| Fail::Core(ratecard::Error::new(ErrorKind::InvalidEvent, issues)))
+/// The event of a batch's slot, checked by the core, or why it is not one (the read's error,
+/// or the check's, at `prefix`: the event's index, or nothing for one mapping).
+pub fn checked<'a>(
+    py: Python<'a>,
+    prefix: &str,
+    slot: &'a std::result::Result<Snap, ratecard::Error>,
+) -> PyResult<std::result::Result<Event<'a>, ratecard::Error>> {
+    let snap = match slot {
+        Ok(snap) => snap,
+        Err(e) => return Ok(Err(e.clone())),
+    };
+    let event = snap.event(py)?;
+    Ok(match event.check("") {
+        Ok(()) => Ok(event),
+        Err(e) => Err(e.prefixed(prefix)),
+    })
 }

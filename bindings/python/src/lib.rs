@@ -20,11 +20,15 @@ use ratecard::{Code, Error, ErrorKind};
 
 /// Checks a catalog: every error and warning at once. Raises only for input that is not JSON.
 #[pyfunction]
-fn validate(catalog: &Bound<'_, PyAny>) -> errors::Result<to_py::Report> {
+#[pyo3(signature = (catalog, *, strict=false))]
+fn validate(catalog: &Bound<'_, PyAny>, strict: bool) -> errors::Result<to_py::Report> {
     guard(|| {
-        Ok(to_py::Report::from(ratecard::validate(&from_py::catalog(
-            catalog,
-        )?)))
+        let report = ratecard::validate(&from_py::catalog(catalog)?);
+        Ok(to_py::Report::from(if strict {
+            report.strict()
+        } else {
+            report
+        }))
     })
 }
 

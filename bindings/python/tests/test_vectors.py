@@ -9,7 +9,7 @@ core's JSON reader agree, codes and paths included.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
@@ -17,7 +17,7 @@ import ratecard
 from conftest import ROOT, load_vectors, mismatches, wire
 
 VECTORS = load_vectors()
-OPTION_KEYWORDS = {"at", "now", "express_in", "products", "prior_usage", "explain"}
+OPTION_KEYWORDS = {"at", "now", "express_in", "products", "prior_usage", "explain", "on_error"}
 
 
 def test_vectors_exist() -> None:
@@ -55,10 +55,11 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
     """The vector's outputs as (how, wire value) pairs: one per view that must match."""
     op = v["op"]
     catalog = catalog_of(v)
+    strict = v.get("strict") is True
     if op == "validate":
-        report = ratecard.validate(catalog)
+        report = ratecard.validate(catalog, strict=strict)
         return [("to_dict", wire(report.to_dict())), ("to_json", json.loads(report.to_json()))]
-    engine = ratecard.Engine(catalog)
+    engine = ratecard.Engine(catalog, strict=strict)
     if op == "engine":
         return [("warnings", {"warnings": [i.to_dict() for i in engine.warnings]})]
     kwargs = option_kwargs(v)
@@ -73,9 +74,14 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
             q = engine.quote(events, **kwargs)
             return [("to_dict", wire(q.to_dict())), ("to_json", json.loads(q.to_json()))]
         qs = engine.quote_many(events, **kwargs)
+
+        def each(q: Any, view: Callable[[Any], Any]) -> Any:
+            # A bad event's error returned in its place (on_error="return").
+            return {"error": error_value(q)} if isinstance(q, ratecard.RatecardError) else view(q)
+
         return [
-            ("to_dict", [wire(q.to_dict()) for q in qs]),
-            ("to_json", [json.loads(q.to_json()) for q in qs]),
+            ("to_dict", [each(q, lambda q: wire(q.to_dict())) for q in qs]),
+            ("to_json", [each(q, lambda q: json.loads(q.to_json())) for q in qs]),
         ]
     i = json.loads(v["input_json"]) if "input_json" in v else v["input"]
     if op == "convert":

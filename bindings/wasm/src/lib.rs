@@ -42,8 +42,8 @@ pub struct RawEngine {
 #[wasm_bindgen]
 impl RawEngine {
     #[wasm_bindgen(constructor)]
-    pub fn new(catalog_json: &str) -> Result<RawEngine, JsValue> {
-        let host = Host::new(catalog_json).map_err(|e| JsValue::from_str(&e.payload()))?;
+    pub fn new(catalog_json: &str, strict: bool) -> Result<RawEngine, JsValue> {
+        let host = Host::new(catalog_json, strict).map_err(|e| JsValue::from_str(&e.payload()))?;
         Ok(RawEngine {
             host,
             scratch: Vec::new(),
@@ -138,10 +138,10 @@ impl RawEngine {
     }
 }
 
-/// The validation report of catalog JSON text, as JSON.
+/// The validation report of catalog JSON text, as JSON (strict: warnings count as errors).
 #[wasm_bindgen]
-pub fn validate(catalog_json: &str) -> Result<String, JsValue> {
-    js(ratecard_js_host::validate(catalog_json))
+pub fn validate(catalog_json: &str, strict: bool) -> Result<String, JsValue> {
+    js(ratecard_js_host::validate(catalog_json, strict))
 }
 
 /// This module's memory, where the JavaScript side reads and writes the scratch.

@@ -56,11 +56,32 @@ function matches(expected, actual, path, errors) {
  * stands for the host clock; without one the runner asks for no clock (`now: null`), as the
  * Rust runner does, so that no vector depends on the real time.
  */
+const CAMEL = { express_in: "expressIn", prior_usage: "priorUsage", on_error: "onError" };
+
 function jsOptions(wire) {
-  const names = { express_in: "expressIn", prior_usage: "priorUsage" };
-  const options = Object.fromEntries(Object.entries(wire ?? {}).map(([k, v]) => [names[k] ?? k, v]));
+  const options = Object.fromEntries(Object.entries(wire ?? {}).map(([k, v]) => [CAMEL[k] ?? k, v]));
   if (options.now === undefined) options.now = null;
   return options;
+}
+
+/**
+ * An expected error with its option paths as this runner spelled the options: an issue names an
+ * option as the caller wrote it (`expressIn[1]` for `expressIn`), the core's rule in every face.
+ */
+function spelled(expected, wire) {
+  if (expected?.issues === undefined) return expected;
+  const renamed = Object.keys(wire ?? {}).filter((k) => CAMEL[k] !== undefined);
+  const rename = (path) => {
+    for (const k of renamed) if (path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)) return CAMEL[k] + path.slice(k.length);
+    return path;
+  };
+  return { ...expected, issues: expected.issues.map((i) => ({ ...i, path: rename(i.path) })) };
+}
+
+/** A batch's output as the vectors write it: a returned RatecardError is `{error: {code, issues}}`. */
+function asWire(outcome, RatecardError) {
+  if (!Array.isArray(outcome)) return outcome;
+  return outcome.map((q) => (q instanceof RatecardError ? { error: errorValue(q) } : q));
 }
 
 /** A catalog as a JavaScript user would hand it over: raw text, a file's text, or an object. */
@@ -75,8 +96,9 @@ function catalogOf(v) {
 /** The vector's op; the engine it built goes into `engines` (freed after the output is matched: a quote's `explain` is read lazily). */
 function run({ Engine, validate }, v, engines) {
   const catalog = catalogOf(v);
-  if (v.op === "validate") return validate(catalog);
-  const engine = new Engine(catalog);
+  const strict = v.strict === true ? { strict: true } : undefined;
+  if (v.op === "validate") return validate(catalog, strict);
+  const engine = new Engine(catalog, strict);
   engines.push(engine);
   const options = jsOptions(v.options);
   const input =
@@ -138,10 +160,10 @@ for (const name of wanted) {
         try {
           if (v.expect !== undefined) {
             if (failure) errors.push(`unexpected error: ${failure.message} ${JSON.stringify(errorValue(failure))}`);
-            else matches(v.expect, outcome, "", errors);
+            else matches(v.expect, asWire(outcome, ratecard.RatecardError), "", errors);
           } else if (v.expect_error !== undefined) {
             if (!failure) errors.push(`expected an error, got ${JSON.stringify(outcome)}`);
-            else matches(v.expect_error, errorValue(failure), "error", errors);
+            else matches(spelled(v.expect_error, v.options), errorValue(failure), "error", errors);
           } else {
             errors.push("vector has neither expect nor expect_error");
           }

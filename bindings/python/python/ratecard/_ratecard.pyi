@@ -4,7 +4,9 @@ import decimal
 import os
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
-from typing_extensions import disjoint_base
+from typing_extensions import disjoint_base, overload
+
+from ._errors import RatecardError
 
 __all__ = [
     "Conversion",
@@ -145,7 +147,7 @@ class Report:
 
 @disjoint_base
 class Engine:
-    def __new__(cls, catalog: _Catalog) -> Engine: ...
+    def __new__(cls, catalog: _Catalog, *, strict: bool = False) -> Engine: ...
     @property
     def warnings(self) -> List[Issue]: ...
     def quote(
@@ -160,6 +162,7 @@ class Engine:
         now: Union[_Time, Literal[False], None] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> Quote: ...
+    @overload
     def quote_many(
         self,
         events: _Events,
@@ -171,13 +174,28 @@ class Engine:
         explain: Optional[bool] = None,
         now: Union[_Time, Literal[False], None] = None,
         options: Optional[Mapping[str, Any]] = None,
+        on_error: Optional[Literal["raise"]] = None,
     ) -> List[Quote]: ...
+    @overload
+    def quote_many(
+        self,
+        events: _Events,
+        *,
+        at: Optional[_Time] = None,
+        express_in: Optional[Sequence[str]] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, _Number]]] = None,
+        explain: Optional[bool] = None,
+        now: Union[_Time, Literal[False], None] = None,
+        options: Optional[Mapping[str, Any]] = None,
+        on_error: Literal["return"],
+    ) -> List[Union[Quote, RatecardError]]: ...
     def convert(
         self, amount: _Number, from_asset: str, to_asset: str, *, at: Optional[_Time] = None
     ) -> Conversion: ...
     def format(self, amount: _Number, asset: str) -> str: ...
 
-def validate(catalog: _Catalog) -> Report: ...
+def validate(catalog: _Catalog, *, strict: bool = False) -> Report: ...
 def schema_json() -> str: ...
 def codes() -> List[Tuple[str, str]]: ...
 def _argument_error(path: str, code: str, message: str) -> Any: ...
