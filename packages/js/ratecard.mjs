@@ -65,7 +65,8 @@ function catalogText(catalog) {
 
 // Events are the hot path: plain JSON.stringify (a replacer makes it several times slower),
 // after a cheap scan of each event's few data values for what JSON.stringify would silently
-// turn into null. Returns false when a BigInt needs the replacer.
+// turn into null. Returns false when a BigInt needs the replacer; throws a RatecardError for
+// what JSON cannot carry at all (an invalid Date, a non-finite number), as the core would.
 function checkEvent(event, prefix) {
   if (event === null || typeof event !== "object") return true;
   const at = event.occurred_at;
@@ -107,14 +108,50 @@ function eventText(event) {
   return checkEvent(event, "") ? stringifyPlain(event) : stringify(event);
 }
 
+/**
+ * A batch as JSON text, and the errors of the events JSON cannot carry (by index; null when
+ * there are none): those go as `null`, and the caller puts their errors back in place
+ * (`settle`), so that a batch reports every bad event, these among the core's, in order.
+ */
 function eventsText(events) {
-  if (typeof events === "string") return events;
-  if (!Array.isArray(events)) return eventText(events);
+  if (typeof events === "string") return { text: events, held: null };
+  if (!Array.isArray(events)) return { text: eventText(events), held: null };
   let plain = true;
+  let held = null;
   for (let i = 0; i < events.length; i++) {
-    if (!checkEvent(events[i], `[${i}].`)) plain = false;
+    try {
+      if (!checkEvent(events[i], `[${i}].`)) plain = false;
+    } catch (err) {
+      if (!(err instanceof RatecardError)) throw err;
+      (held ??= new Map()).set(i, err);
+    }
   }
-  return plain ? stringifyPlain(events) : stringify(events);
+  const list = held === null ? events : events.map((e, i) => (held.has(i) ? null : e));
+  return { text: plain ? stringifyPlain(list) : stringify(list), held };
+}
+
+/** The options of a batch with held events: the core returns each bad event's error in place. */
+function returning(options) {
+  return optionsText({ ...(options ?? {}), onError: "return", on_error: undefined });
+}
+
+/**
+ * A batch's answer with the held events' errors put back in place; as the caller's `onError`
+ * asks, the list, or one RatecardError with every bad event's issues in order (the core's
+ * rule: its code is the first bad event's).
+ */
+function settle(list, held, options) {
+  for (const [i, err] of held) list[i] = err;
+  const mode = options?.onError ?? options?.on_error ?? "raise";
+  if (mode === "return") return list;
+  const bad = list.filter((q) => q instanceof RatecardError);
+  if (bad.length === 0) return list;
+  const issues = bad.flatMap((e) => e.issues);
+  const [first] = issues;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  const head = bad[0].message.slice(0, bad[0].message.indexOf(":"));
+  const message = `${head}: ${first.path ? `${first.path}: ` : ""}${first.code}: ${first.message}${more}`;
+  throw new RatecardError(bad[0].code, message, issues);
 }
 
 function timeText(value, path) {
@@ -436,15 +473,15 @@ export class Engine {
       }
       return this.#decodeBatch(raw, raw.answer, at, batch);
     }
-    const o = optionsText(options);
-    const e = eventsText(events);
+    const { text, held } = eventsText(events);
+    const o = held === null ? optionsText(options) : returning(options);
     let out;
     try {
-      out = raw.quoteMany(e, o, clock(options));
+      out = raw.quoteMany(text, o, clock(options));
     } catch (err) {
       throw translate(err);
     }
-    return batchOut(out);
+    return held === null ? batchOut(out) : settle(batchOut(out), held, options);
   }
 
   /**
@@ -465,16 +502,16 @@ export class Engine {
       }
       if (out !== null) return this.#decodeBatch(raw, out, 0, batch);
     }
-    const o = optionsText(options);
-    const e = eventsText(events);
+    const { text, held } = eventsText(events);
+    const o = held === null ? optionsText(options) : returning(options);
     const c = clock(options);
     let out;
     try {
-      out = await raw.quoteManyAsync(e, o, c);
+      out = await raw.quoteManyAsync(text, o, c);
     } catch (err) {
       throw translate(err);
     }
-    return batchOut(out);
+    return held === null ? batchOut(out) : settle(batchOut(out), held, options);
   }
 
   convert(amount, from, to, at) {

@@ -261,8 +261,11 @@ describe('errors leave the process and the engine usable', () => {
     throwsRatecard(() => engine.quoteMany([render('gen4', 1), render('gen4', Infinity)]), 'invalid_event', [['[1].data.seconds', 'invalid_type']])
     throwsRatecard(() => engine.quote({ ...render('gen4', 1), occurred_at: new Date('nope') }), 'invalid_event', [['occurred_at', 'invalid_timestamp']])
     throwsRatecard(() => engine.quote(render('gen4', 1), 'USD'), 'invalid_argument', [['', 'invalid_type']])
-    throwsRatecard(() => engine.quote(render('gen4', 1), { expressIn: 'USD' }), 'invalid_argument', [['express_in', 'invalid_type']])
+    throwsRatecard(() => engine.quote(render('gen4', 1), { expressIn: 'USD' }), 'invalid_argument', [['expressIn', 'invalid_type']])
     throwsRatecard(() => engine.quote(render('gen4', 1), { expresIn: ['USD'] }), 'invalid_argument', [['expresIn', 'invalid_options']])
+    // Spelled as JavaScript spells its options, the likely one named, every one listed.
+    assert.throws(() => engine.quote(render('gen4', 1), { expresIn: ['USD'] }), (e) =>
+      /did you mean "expressIn"\?/.test(e.message) && /at, now, expressIn, products, priorUsage, explain, onError/.test(e.message))
     throwsRatecard(() => engine.quote(render('gen4', 1), { at: 'yesterday' }), 'invalid_argument', [['at', 'invalid_timestamp']])
     throwsRatecard(() => engine.quote(render('gen4', 1), { expressIn: ['XYZ'] }), 'invalid_argument')
     throwsRatecard(() => engine.convert('abc', 'USD', 'CR', AT), 'invalid_argument', [['amount', 'invalid_decimal']])

@@ -145,11 +145,11 @@ test("BigInt amounts keep every digit", () => {
 
 test("options: camelCase, wire-form errors with paths", () => {
   const engine = new Engine(CATALOG);
-  assertRatecardError(() => engine.quote(event({}), { expressIn: ["NOPE"] }), "invalid_argument", [["express_in[0]", "unknown_asset"]]);
+  assertRatecardError(() => engine.quote(event({}), { expressIn: ["NOPE"] }), "invalid_argument", [["expressIn[0]", "unknown_asset"]]);
   assertRatecardError(() => engine.quote(event({}), { products: ["nope"] }), "invalid_argument", [["products[0]", "unknown_product"]]);
   assertRatecardError(() => engine.quote(event({}), { bogus: true }), "invalid_argument", [["bogus", "invalid_options"]]);
   assertRatecardError(() => engine.quote(event({}), "USD"), "invalid_argument", [["", "invalid_type"]]);
-  assertRatecardError(() => engine.quote(event({}), { priorUsage: { video: { Generation: NaN } } }), "invalid_argument", [["prior_usage.video.Generation", "invalid_decimal"]]);
+  assertRatecardError(() => engine.quote(event({}), { priorUsage: { video: { Generation: NaN } } }), "invalid_argument", [["priorUsage.video.Generation", "invalid_decimal"]]);
   assertRatecardError(() => engine.format(1, 42), "invalid_argument", [["asset", "invalid_type"]]);
   assertRatecardError(() => engine.convert(1, "USD", "EUR", AT), "no_rate");
 });
