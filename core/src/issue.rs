@@ -121,6 +121,11 @@ impl Gathered {
         self.kind.is_none()
     }
 
+    /// Whether issues are being left out: a caller may stop looking for more.
+    pub fn is_full(&self) -> bool {
+        self.left_out > 0 || self.issues.len() >= crate::limits::ISSUES_REPORTED
+    }
+
     /// `Ok` when nothing was added; else the one error.
     pub fn into_result(mut self) -> Result<(), Error> {
         let Some(kind) = self.kind else {

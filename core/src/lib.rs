@@ -38,6 +38,7 @@
 
 pub mod batch;
 pub mod catalog;
+pub mod columns;
 pub mod convert;
 pub mod engine;
 pub mod event;

@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use ratecard::catalog::product::PriceKind;
 use ratecard::event::scalar_from_f64;
-use ratecard::{Code, Decimal, Error, ErrorKind, Event, Instant, Issue, Place, Scalar};
+use ratecard::{Code, Decimal, Error, ErrorKind, Event, Gathered, Instant, Issue, Place, Scalar};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
@@ -219,6 +219,53 @@ struct Out {
     equivalents: Vec<i128>,
 }
 
+/// A row priced: its fee rows in [`Out::kept`], its warnings in [`Notes::issues`], or that it
+/// could not be priced.
+#[derive(Default)]
+struct Priced {
+    fees: std::ops::Range<usize>,
+    notes: std::ops::Range<usize>,
+    failed: bool,
+}
+
+/// What the rows could not be priced for (errors) and what their quotes warn about, as an issues
+/// table: each row's issues are indices into `issues` (a twin shares its first's warnings).
+#[derive(Default)]
+struct Notes {
+    rows: Vec<i64>,
+    which: Vec<u32>,
+    /// Whether each is an error (else a warning), and the issue, its path the row's own.
+    issues: Vec<(bool, Issue)>,
+}
+
+impl Notes {
+    fn add(&mut self, row: usize, list: &[Issue], error: bool) -> std::ops::Range<usize> {
+        let start = self.issues.len();
+        for issue in list {
+            self.rows.push(row as i64);
+            self.which.push(self.issues.len() as u32);
+            self.issues.push((error, issue.clone()));
+        }
+        start..self.issues.len()
+    }
+
+    fn errors(&mut self, row: usize, list: &[Issue]) {
+        self.add(row, list, true);
+    }
+
+    fn warnings(&mut self, row: usize, list: &[Issue]) -> std::ops::Range<usize> {
+        self.add(row, list, false)
+    }
+
+    /// A twin's row, with its first's warnings.
+    fn repeat(&mut self, row: usize, of: std::ops::Range<usize>) {
+        for k in of {
+            self.rows.push(row as i64);
+            self.which.push(k as u32);
+        }
+    }
+}
+
 /// A decimal as an Arrow decimal128 integer at `scale`; an error at the row when it does not fit.
 fn scaled(d: Decimal, scale: u32, row: usize, what: &str) -> std::result::Result<i128, Error> {
     let d = if d.scale() > scale { d.normalize() } else { d };
@@ -253,7 +300,7 @@ fn le_bytes<'py, T: Copy, const N: usize>(
 
 /// Quotes every row of a frame; see `ratecard/_frame.py` for the column encoding.
 #[pyfunction]
-#[pyo3(signature = (engine, n, event_type, occurred_at, data, *, at=None, express_in=None, products=None, prior_usage=None, now=None))]
+#[pyo3(signature = (engine, n, event_type, occurred_at, data, *, at=None, express_in=None, products=None, prior_usage=None, now=None, raise_errors=true))]
 #[allow(clippy::too_many_arguments)]
 pub fn _quote_columns<'py>(
     py: Python<'py>,
@@ -267,7 +314,13 @@ pub fn _quote_columns<'py>(
     products: Option<&Bound<'py, PyAny>>,
     prior_usage: Option<&Bound<'py, PyAny>>,
     now: Option<&Bound<'py, PyAny>>,
+    raise_errors: bool,
 ) -> Result<Bound<'py, PyTuple>> {
+    // Whether the caller said when to price rows without a time (`now=False` says never).
+    let timed = [at, now]
+        .into_iter()
+        .flatten()
+        .any(|v| !v.is_none() && !v.is_instance_of::<pyo3::types::PyBool>());
     guard(|| {
         let engine = &engine.get().inner;
         let args = OptionArgs {
@@ -300,6 +353,18 @@ pub fn _quote_columns<'py>(
             .iter()
             .map(|(name, c)| Ok((*name, Column::data(c, n)?)))
             .collect::<PyResult<Vec<_>>>()?;
+        // A column the rows' prices need and the frame lacks: refused before any row.
+        let mut names: Vec<&str> = vec!["event_type"];
+        names.extend(time_spec.as_ref().map(|_| "occurred_at"));
+        names.extend(columns.iter().map(|(name, _)| *name));
+        let kinds = types.values.iter().filter_map(|v| match v {
+            Scalar::Str(s) => Some(s.as_ref()),
+            _ => None,
+        });
+        let missing = engine.missing_columns(&names, kinds, timed);
+        if !missing.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidArgument, missing).into());
+        }
 
         // Amounts share one column, at the largest precision of any asset a price charges in
         // (every fee is rounded to its own, smaller or equal, one).
@@ -322,8 +387,9 @@ pub fn _quote_columns<'py>(
             })
             .collect();
 
+        // A row's event; its problems (paths its own, the row says which) into `issues`.
         let read_event = |i: usize, issues: &mut Vec<Issue>| -> Event<'_> {
-            let at = |field: &str| format!("[{i}].{field}");
+            let at = |field: &str| field.to_string();
             let event_type = match types.value(i) {
                 Ok(Some(Scalar::Str(s))) => s,
                 problem => {
@@ -366,7 +432,7 @@ pub fn _quote_columns<'py>(
                 extra: Vec::new(),
             };
             if issues.is_empty() {
-                if let Err(e) = event.check(&format!("[{i}]")) {
+                if let Err(e) = event.check("") {
                     issues.extend(e.issues);
                 }
             }
@@ -375,7 +441,9 @@ pub fn _quote_columns<'py>(
 
         // Row keys: the rate period (only when converting), the event type, every data column.
         let converting = !targets.is_empty() && !engine.rate_boundaries().is_empty();
-        let periods = if converting {
+        // Whether a row is priced at the current time (no time of its own, no `at`) is in the
+        // key too: its quote says so (`priced_at_now`).
+        let periods = 2 * if converting {
             engine.rate_boundaries().len() as u64 * 2 + 2
         } else {
             1
@@ -397,20 +465,23 @@ pub fn _quote_columns<'py>(
             fees: Vec::with_capacity(n),
             ..Out::default()
         };
-        // The fee rows of each row priced, and of each row the twins placed, its place there.
-        let (mut priced, mut placed): (Vec<(usize, usize)>, Vec<usize>) = Default::default();
-        let mut issues = Vec::new();
+        // Each row priced: its fee rows in `kept`, its warnings in `notes`, and whether it could
+        // not be priced (its twins are then read again, for their own issues). Of each row the
+        // twins placed, its place there.
+        let (mut priced, mut placed): (Vec<Priced>, Vec<usize>) = Default::default();
+        let mut notes = Notes::default();
+        let mut bad = Gathered::default();
         for i in 0..n {
-            let instant = match times.as_ref().map(|t| t.value(i)) {
-                Some(Ok(Some(Ok(t)))) => fixed_at.or(Some(*t)),
+            let (instant, untimed) = match times.as_ref().map(|t| t.value(i)) {
+                Some(Ok(Some(Ok(t)))) => (fixed_at.or(Some(*t)), false),
                 // A bad timestamp: the core's reading below reports it.
-                Some(Ok(Some(Err(_))) | Err(_)) => None,
-                Some(Ok(None)) | None => fixed_at.or(now_at),
+                Some(Ok(Some(Err(_))) | Err(_)) => (None, false),
+                Some(Ok(None)) | None => (fixed_at.or(now_at), fixed_at.is_none()),
             };
             let place = match (instant, space) {
                 (Some((t, _)), Some(_)) => {
                     let period = if converting { engine.rate_period(t) } else { 0 };
-                    let mut key = Some(period);
+                    let mut key = Some(period * 2 + u64::from(untimed));
                     for c in &keyed {
                         let radix = c.radix().unwrap_or(1);
                         key = key.zip(c.code(i)).map(|(k, code)| k * radix + code);
@@ -425,34 +496,51 @@ pub fn _quote_columns<'py>(
             };
             let us = instant.map_or(0, |w| w.1);
             // Twins number the rows they place; `placed[n]` is where the `n`-th is in `priced`.
-            if let Some(Place::Twin(first)) = place {
-                let at = placed.get(first).and_then(|p| priced.get(*p));
-                let (start, end) = at.copied().unwrap_or_default();
-                for k in start..end {
+            let first = match place {
+                Some(Place::Twin(first)) => placed.get(first).and_then(|p| priced.get(*p)),
+                _ => None,
+            };
+            if let Some(first) = first.filter(|f| !f.failed) {
+                for k in first.fees.clone() {
                     out.rows.push(i as i64);
                     out.at.push(us);
                     out.fees.push(k as u32);
                 }
+                notes.repeat(i, first.notes.clone());
                 continue;
             }
-            if place.is_some() {
+            if matches!(place, Some(Place::New(_) | Place::Alone(_))) {
                 placed.push(priced.len());
             }
+            let mut issues = Vec::new();
             let event = read_event(i, &mut issues);
-            if !issues.is_empty() {
-                // Every bad row (up to a hundred issues) is reported at once; nothing is priced.
-                for j in i + 1..n {
-                    if issues.len() >= 100 {
-                        break;
-                    }
-                    read_event(j, &mut issues);
+            // With errors raised, rows after a bad one are only read, for their issues.
+            let pricing = issues.is_empty() && (!raise_errors || bad.is_empty());
+            let q = match pricing.then(|| session.quote(&event)) {
+                Some(Ok(q)) => Some(q),
+                Some(Err(e)) => {
+                    issues.extend(e.issues);
+                    None
                 }
-                break;
-            }
+                None => None,
+            };
+            let Some(q) = q else {
+                if !issues.is_empty() {
+                    notes.errors(i, &issues);
+                    bad.add(
+                        Error::new(ErrorKind::InvalidEvent, issues).prefixed(&format!("[{i}]")),
+                    );
+                }
+                priced.push(Priced {
+                    failed: true,
+                    ..Priced::default()
+                });
+                if raise_errors && bad.is_full() {
+                    break;
+                }
+                continue;
+            };
             // Streamed: rows are taken from each quote as it is priced, so memory stays flat.
-            let q = session
-                .quote(&event)
-                .map_err(|e| Fail::from(e).prefixed(i))?;
             let start = out.kept.len();
             for fee in &q.fees {
                 let first = out.equivalents.len();
@@ -472,10 +560,15 @@ pub fn _quote_columns<'py>(
                 out.fees.push(out.kept.len() as u32);
                 out.kept.push(FeeRow(ids.0, ids.1, ids.2, amount, first));
             }
-            priced.push((start, out.kept.len()));
+            let warned = notes.warnings(i, &q.warnings);
+            priced.push(Priced {
+                fees: start..out.kept.len(),
+                notes: warned,
+                failed: false,
+            });
         }
-        if !issues.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidEvent, issues).into());
+        if raise_errors {
+            bad.into_result().map_err(Fail::from)?;
         }
 
         // Each output row's fee is an index into the fees priced (`kept`), which Arrow's `take`
@@ -497,6 +590,15 @@ pub fn _quote_columns<'py>(
                 interner.values,
             ))
         };
+        let issues = (
+            le_bytes(py, notes.rows.iter().copied(), i64::to_le_bytes)?,
+            le_bytes(py, notes.which.iter().copied(), u32::to_le_bytes)?,
+            notes
+                .issues
+                .iter()
+                .map(|(error, i)| (*error, i.path.as_str(), i.code.as_str(), i.message.as_str()))
+                .collect::<Vec<_>>(),
+        );
         let result = (
             out.rows.len(),
             le_bytes(py, out.rows.iter().copied(), i64::to_le_bytes)?,
@@ -513,6 +615,7 @@ pub fn _quote_columns<'py>(
                 le_bytes(py, kept.iter().map(|f| f.3), i128::to_le_bytes)?,
             ),
             equivalents,
+            issues,
         );
         Ok(result.into_pyobject(py)?)
     })

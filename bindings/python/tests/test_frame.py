@@ -173,7 +173,8 @@ def test_frame_errors(engine: ratecard.Engine) -> None:
     assert info2.value.issues[0].path == "express_in[0]"
     with pytest.raises(TypeError):
         engine.quote_frame([{"event_type": "x"}])
-    empty = engine.quote_frame(pa.table({"event_type": pa.array([], pa.string())}), express_in=["USD"])
+    empty = engine.quote_frame(pa.table({"event_type": pa.array([], pa.string())}), express_in=["USD"],
+                               at="2026-03-01T00:00:00Z")
     assert empty.num_rows == 0 and "USD" in empty.column_names
 
 
@@ -233,3 +234,70 @@ def test_mostly_distinct_numbers_are_read_row_by_row() -> None:
         list(rows[0]).index("seconds"), "seconds",
         pa.array([None if r["seconds"] is None else int(r["seconds"] * 1000) for r in rows], pa.int64()))
     assert engine.quote_frame(ints).num_rows == sum(len(q.fees) for q in many)
+
+
+def test_a_frame_missing_a_column_its_prices_need_is_refused(engine: ratecard.Engine) -> None:
+    # The time column misnamed: refused, naming it, unless at= or now= says when to price.
+    with pytest.raises(ratecard.ArgumentError) as info:
+        engine.quote_frame(pa.table({"event_type": ["video_rendered"], "timestamp": ["2026-03-01T00:00:00Z"],
+                                     "seconds": [61]}))
+    assert [(i.path, i.code) for i in info.value.issues] == [("occurred_at", "missing_field")]
+    assert '"timestamp"' in info.value.issues[0].message
+    assert engine.quote_frame(pa.table({"event_type": ["video_rendered"], "seconds": [61]}),
+                              now="2026-03-01T00:00:00Z").num_rows == 1
+    # The volume column misnamed: refused, naming the column it likely is.
+    with pytest.raises(ratecard.ArgumentError) as info:
+        engine.quote_frame(pd.DataFrame({"event_type": ["video_rendered"], "occurred_at": ["2026-03-01T00:00:00Z"],
+                                         "second": [61]}))
+    assert [(i.path, i.code) for i in info.value.issues] == [("seconds", "missing_field")]
+    assert 'did you mean "second"' in info.value.issues[0].message
+
+
+def test_rows_that_price_to_nothing_are_said_and_listed(engine: ratecard.Engine) -> None:
+    table = pa.table({
+        "event_type": ["video_rendered", "video_rendered", "nothing_prices_this", "video_rendered"],
+        "seconds": [61, None, 5, None],
+        "occurred_at": ["2026-03-01T00:00:00Z"] * 4,
+    })
+    with pytest.warns(ratecard.RatecardWarning, match="3 rows have warnings") as caught:
+        fees, issues = engine.quote_frame(table, issues=True)
+    assert "missing_volume ×2" in str(caught[0].message) and "no_price_matched ×1" in str(caught[0].message)
+    assert fees.column("row").to_pylist() == [0]
+    # Every row is accounted for: a fee, or an issue (twins of a row share its warnings).
+    assert issues.column("row").to_pylist() == [1, 2, 3]
+    assert issues.column("code").to_pylist() == ["missing_volume", "no_price_matched", "missing_volume"]
+    assert set(issues.column("severity").to_pylist()) == {"warning"}
+    assert issues.column_names == ["row", "severity", "path", "code", "message"]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        engine.quote_frame(table, errors="ignore")
+
+
+def test_errors_warn_leaves_bad_rows_out_and_lists_them(engine: ratecard.Engine) -> None:
+    frame = pd.DataFrame({
+        "event_type": ["image_generated", None, "image_generated", "image_generated"],
+        "occurred_at": ["2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z", "yesterday", "2026-03-01T00:00:00Z"],
+    })
+    with pytest.raises(ratecard.EventError) as info:
+        engine.quote_frame(frame)
+    assert [i.path for i in info.value.issues] == ["[1].event_type", "[2].occurred_at"]
+    with pytest.warns(ratecard.RatecardWarning, match="2 rows could not be priced"):
+        fees, issues = engine.quote_frame(frame, errors="warn", issues=True)
+    assert list(fees["row"]) == [0, 3]
+    assert list(zip(issues["row"], issues["severity"], issues["path"], issues["code"])) == [
+        (1, "error", "event_type", "missing_field"), (2, "error", "occurred_at", "invalid_timestamp")]
+    quiet = engine.quote_frame(frame, errors="ignore")
+    assert list(quiet["row"]) == [0, 3]
+    with pytest.raises(ratecard.ArgumentError):
+        engine.quote_frame(frame, errors="coerce")  # type: ignore[call-overload]
+
+
+def test_rows_priced_at_now_say_so(engine: ratecard.Engine) -> None:
+    table = pa.table({"event_type": ["image_generated", "image_generated"],
+                      "occurred_at": ["2026-03-01T00:00:00Z", None]})
+    with pytest.warns(ratecard.RatecardWarning, match="priced_at_now"):
+        fees, issues = engine.quote_frame(table, now="2026-03-02T00:00:00Z", issues=True)
+    assert fees.num_rows == 2
+    assert list(zip(issues.column("row").to_pylist(), issues.column("code").to_pylist())) == [(1, "priced_at_now")]

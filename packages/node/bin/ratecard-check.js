@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 'use strict'
 // ratecard-check: validates catalog files before they reach the billing API, for CI.
-// Exit codes: 0 every catalog is valid (warnings allowed), 1 some catalog has errors (or is not
-// JSON), 2 the command line is wrong or a file cannot be read.
+// Exit codes: 0 every catalog is valid (warnings allowed unless --strict), 1 some catalog has
+// errors (or is not JSON), 2 the command line is wrong or a file cannot be read.
 
 const { readFileSync } = require('node:fs')
 const ratecard = require('../ratecard.js')
 
-const USAGE = `usage: ratecard-check [--format text|json] CATALOG.json [MORE.json ...]
+const USAGE = `usage: ratecard-check [--strict] [--format text|json] CATALOG.json [MORE.json ...]
 
 Validates ratecard catalogs and prints every issue as
   FILE: PATH: CODE: MESSAGE            (errors)
@@ -15,11 +15,13 @@ Validates ratecard catalogs and prints every issue as
 A PATH of "." is the whole catalog; "-" reads a catalog from standard input.
 
 options:
+  --strict            warnings count as errors (a misspelt optional field can change a
+                      price): use it in CI
   --format text|json  text for people (default), json for machines
   -h, --help          this help
   -v, --version       the ratecard version
 
-exit status: 0 all catalogs valid (warnings allowed), 1 a catalog has errors,
+exit status: 0 all catalogs valid (warnings allowed unless --strict), 1 a catalog has errors,
 2 usage error or unreadable file`
 
 function usageError(message) {
@@ -30,6 +32,7 @@ function usageError(message) {
 function parseArgs(argv) {
   const files = []
   let format = 'text'
+  let strict = false
   let onlyFiles = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -41,6 +44,8 @@ function parseArgs(argv) {
       return { help: true }
     } else if (arg === '-v' || arg === '--version') {
       return { version: true }
+    } else if (arg === '--strict') {
+      strict = true
     } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length)
       if (value !== 'text' && value !== 'json') return { error: `--format takes text or json, not ${JSON.stringify(value ?? '')}` }
@@ -50,7 +55,7 @@ function parseArgs(argv) {
     }
   }
   if (files.length === 0) return { error: 'no catalog file given' }
-  return { files, format }
+  return { files, format, strict }
 }
 
 function readText(file) {
@@ -58,9 +63,9 @@ function readText(file) {
 }
 
 /** The report for one file; text that is not JSON is one `invalid_json` error. */
-function check(text) {
+function check(text, strict) {
   try {
-    return ratecard.validate(text)
+    return ratecard.validate(text, { strict })
   } catch (err) {
     if (err instanceof ratecard.RatecardError) {
       return { valid: false, errors: err.issues, warnings: [] }
@@ -91,7 +96,7 @@ function main(argv) {
       unreadable = true
       continue
     }
-    results.push({ file, ...check(text) })
+    results.push({ file, ...check(text, args.strict) })
   }
 
   const invalid = results.filter((r) => !r.valid).length

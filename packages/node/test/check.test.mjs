@@ -105,3 +105,16 @@ test('the bundled example catalogs pass', () => {
   const r = check(catalogs)
   assert.equal(r.status, 0, r.stdout + r.stderr)
 })
+
+test('--strict fails a catalog with warnings, as CI should', () => {
+  const lenient = check([warned])
+  assert.equal(lenient.status, 0, lenient.stderr)
+  assert.match(lenient.stdout, /\[warning\]/)
+  const strict = check(['--strict', warned])
+  assert.equal(strict.status, 1)
+  assert.doesNotMatch(strict.stdout, /\[warning\]/)
+  assert.match(strict.stdout, /warned\.json: .*: unlisted_dimension: /)
+  const json = JSON.parse(check(['--strict', '--format', 'json', warned, good]).stdout)
+  assert.equal(json.valid, false)
+  assert.deepEqual(json.files.map((f) => f.valid), [false, true])
+})

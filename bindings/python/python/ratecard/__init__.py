@@ -14,7 +14,7 @@ core, the same one behind the WASM, Node and command-line faces.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
 
 from . import _frame
 from ._errors import (
@@ -27,6 +27,7 @@ from ._errors import (
     InvalidJsonError,
     NoRateError,
     RatecardError,
+    RatecardWarning,
 )
 from ._ratecard import (
     Conversion,
@@ -60,6 +61,7 @@ __all__ = [
     "NoRateError",
     "Quote",
     "RatecardError",
+    "RatecardWarning",
     "Report",
     "Step",
     "__version__",
@@ -80,6 +82,7 @@ class Engine(_Engine):
 
     __slots__ = ()
 
+    @overload
     def quote_frame(
         self,
         frame: Frame,
@@ -89,17 +92,56 @@ class Engine(_Engine):
         products: Optional[Sequence[str]] = None,
         prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
         now: Optional[TimeLike] = None,
-    ) -> Frame:
+        errors: Literal["raise", "warn", "ignore"] = "raise",
+        issues: Literal[False] = False,
+    ) -> Frame: ...
+
+    @overload
+    def quote_frame(
+        self,
+        frame: Frame,
+        *,
+        express_in: Optional[Sequence[str]] = None,
+        at: Optional[TimeLike] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        now: Optional[TimeLike] = None,
+        errors: Literal["raise", "warn", "ignore"] = "raise",
+        issues: Literal[True],
+    ) -> Tuple[Frame, Frame]: ...
+
+    def quote_frame(
+        self,
+        frame: Frame,
+        *,
+        express_in: Optional[Sequence[str]] = None,
+        at: Optional[TimeLike] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        now: Optional[TimeLike] = None,
+        errors: Literal["raise", "warn", "ignore"] = "raise",
+        issues: bool = False,
+    ) -> Union[Frame, Tuple[Frame, Frame]]:
         """Prices every row of a pandas or polars DataFrame or a pyarrow Table.
 
-        Input columns: ``event_type`` (required), ``id`` and ``occurred_at`` (optional), and
-        every other column is the event's ``data`` (a null cell is an absent key). The result
-        is a frame of the same library with one row per fee: ``row`` (the event's position),
-        ``id`` (when the input has one), ``event_type``, ``at``, ``product_code``,
-        ``price_name``, ``currency``, ``amount`` and one column per ``express_in`` asset, named
-        by its code. Amounts are Arrow ``decimal128(38, s)``: ``amount`` at the largest
-        precision of any asset the catalog prices in, each ``express_in`` column at its
-        asset's precision. Tier usage accumulates down the frame, as in :meth:`quote_many`.
+        Input columns: ``event_type`` (required), ``id`` and ``occurred_at``, and every other
+        column is the event's ``data`` (a null cell is an absent key). A frame without
+        ``occurred_at`` needs ``at=`` or ``now=``, and one without a column that a price of its
+        event types reads as its volume is refused (the error names the columns it likely
+        meant). The result is a frame of the same library with one row per fee: ``row`` (the
+        event's position), ``id`` (when the input has one), ``event_type``, ``at``,
+        ``product_code``, ``price_name``, ``currency``, ``amount`` and one column per
+        ``express_in`` asset, named by its code. Amounts are Arrow ``decimal128(38, s)``:
+        ``amount`` at the largest precision of any asset the catalog prices in, each
+        ``express_in`` column at its asset's precision. Tier usage accumulates down the frame,
+        as in :meth:`quote_many`.
+
+        ``errors``: a row that cannot be priced raises (``"raise"``, with every bad row's
+        issues), or is left out with a :class:`RatecardWarning` (``"warn"``) or without one
+        (``"ignore"``). Rows whose quotes warn (no price matched, a missing volume) are said in
+        a :class:`RatecardWarning` unless ``errors="ignore"``. ``issues=True`` returns
+        ``(fees, issues)``: ``issues`` has one row per issue, ``row``, ``severity``
+        (``"error"``: not priced; ``"warning"``), ``path``, ``code`` and ``message``.
         """
         return _frame.quote_frame(
             self,
@@ -109,6 +151,8 @@ class Engine(_Engine):
             products=products,
             prior_usage=prior_usage,
             now=now,
+            errors=errors,
+            issues=issues,
         )
 
 

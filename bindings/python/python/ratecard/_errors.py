@@ -24,6 +24,7 @@ __all__ = [
     "InvalidJsonError",
     "NoRateError",
     "RatecardError",
+    "RatecardWarning",
 ]
 
 
@@ -94,3 +95,9 @@ class DecimalOverflowError(RatecardError, ArithmeticError):
 
 class InternalError(RatecardError):
     """A bug in ratecard (code ``internal``): please report it with the input."""
+
+
+class RatecardWarning(UserWarning):
+    """Rows of a frame that ``quote_frame`` could not price, or whose quotes warn (no price
+    matched, a missing volume, priced at the current time): said, never silently dropped.
+    ``quote_frame(..., issues=True)`` returns every one of them as a frame."""

@@ -142,7 +142,11 @@ def quote_frame(
     products: Optional[Sequence[str]] = None,
     prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
     now: Optional[TimeLike] = None,
-) -> Frame:
+    errors: str = "raise",
+    issues: bool = False,
+) -> Any:
+    if errors not in ("raise", "warn", "ignore"):
+        raise _argument_error("errors", "invalid_value", f"errors is 'raise', 'warn' or 'ignore', not {errors!r}")
     pa = _pyarrow()
     kind, table = _to_arrow(frame)
     names: List[str] = list(table.column_names)
@@ -157,7 +161,7 @@ def quote_frame(
         occurred = _encode("occurred_at", table.column("occurred_at"), time=True)
     reserved = ("event_type", "id", "occurred_at")
     data = [(name, _encode(name, table.column(name))) for name in names if name not in reserved]
-    (m, rows, at_us, fees, k, names_, amount, equivalents) = _quote_columns(
+    (m, rows, at_us, fees, k, names_, amount, equivalents, found) = _quote_columns(
         engine,
         n,
         event_type,
@@ -168,7 +172,11 @@ def quote_frame(
         products=list(products) if products is not None else None,
         prior_usage=prior_usage,
         now=now,
+        raise_errors=errors == "raise",
     )
+    notes = _issues_table(found)
+    if errors != "ignore" and notes.num_rows > 0:
+        _warn(notes)
 
     # One row per fee; each row's fee is an index into the k fees priced (rows that repeat
     # share them), expanded by Arrow's take.
@@ -189,11 +197,54 @@ def quote_frame(
     columns["amount"] = per_fee(pa.decimal128(38, scale), amounts)
     for code, eq_scale, payload in equivalents:
         columns[code] = per_fee(pa.decimal128(38, eq_scale), payload)
-    out = pa.table(columns)
+    out = _library(kind, pa.table(columns))
+    return (out, _library(kind, notes)) if issues else out
+
+
+def _library(kind: str, table: Any) -> Any:
+    """An Arrow table as a frame of the caller's library."""
     if kind == "pandas":
-        return out.to_pandas()
+        return table.to_pandas()
     if kind == "polars":
         import polars
 
-        return polars.from_arrow(out)
-    return out
+        return polars.from_arrow(table)
+    return table
+
+
+def _issues_table(found: Tuple[bytes, bytes, List[Tuple[bool, str, str, str]]]) -> Any:
+    """The rows' issues, one row each: ``row``, ``severity``, ``path``, ``code`` and
+    ``message`` (each row's index into the distinct issues, expanded by Arrow's take)."""
+    pa = _pyarrow()
+    rows, which, distinct = found
+    n = len(rows) // 8
+    index = pa.Array.from_buffers(pa.uint32(), n, [None, pa.py_buffer(which)])
+    columns = {"row": pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(rows)])}
+    severity = ["error" if d[0] else "warning" for d in distinct]
+    for name, values in (("severity", severity), ("path", [d[1] for d in distinct]),
+                         ("code", [d[2] for d in distinct]), ("message", [d[3] for d in distinct])):
+        columns[name] = pa.array(values, pa.string()).take(index)
+    return pa.table(columns)
+
+
+def _warn(notes: Any) -> None:
+    """One :class:`RatecardWarning`: how many rows were left out or warn, by code, and the
+    first of each (the rest are in ``issues=True``'s frame)."""
+    import warnings
+
+    from ._errors import RatecardWarning
+
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    said = []
+    for severity, what in (("error", "could not be priced and are left out"), ("warning", "have warnings")):
+        picked = notes.filter(pc.equal(notes.column("severity"), severity))
+        if picked.num_rows == 0:
+            continue
+        rows = len(picked.column("row").unique())
+        counts = sorted(picked.group_by("code").aggregate([("row", "count")]).to_pylist(), key=lambda c: c["code"])
+        codes = ", ".join(f"{c['code']} ×{c['row_count']}" for c in counts)
+        first = picked.slice(0, 1).to_pylist()[0]
+        said.append(f"{rows} rows {what} ({codes}; first: row {first['row']}: {first['path']}: {first['message']})")
+    message = "; ".join(said) + ". Pass issues=True to get every one as a frame."
+    warnings.warn(RatecardWarning(message), stacklevel=4)

@@ -212,4 +212,5 @@ def _quote_columns(
     products: Optional[Sequence[str]] = None,
     prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
     now: Union[_Time, Literal[False], None] = None,
+    raise_errors: bool = True,
 ) -> Tuple[Any, ...]: ...
