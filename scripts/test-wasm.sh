@@ -2,7 +2,9 @@
 # Test @ratecard/wasm end to end (builds it first when needed):
 #   1. the glue crate's native unit tests (cargo test -p ratecard-wasm)
 #   2. the declarations (packages/js/index.d.ts, copied into packages/wasm by the build):
-#      `tsc --noEmit` checks a typed usage example against them
+#      `tsc --noEmit` checks a typed usage example against them (test/usage.ts, Node's module
+#      resolution) and a catalog imported as JSON the way a bundler app has it
+#      (test/json-import.ts)
 #   3. node:test over the built package: every conformance vector in tests/vectors/*.json (the
 #      one JavaScript vector runner, packages/js/test/vectors.test.mjs, for wasm only here),
 #      plus the JavaScript-specific API tests and the shared ones of inputs only JavaScript has
@@ -29,7 +31,7 @@ cargo test -j "${CARGO_BUILD_JOBS:-2}" --target-dir target/wasm/host -p ratecard
 
 log "2/4 TypeScript declarations"
 npm_install packages/wasm
-(cd packages/wasm && npx --no-install tsc -p test)
+(cd packages/wasm && npx --no-install tsc -p test && npx --no-install tsc -p test/tsconfig.json-import.json)
 
 log "3/4 node --test (conformance vectors + API)"
 (cd packages/wasm && node --test test/)
