@@ -8,7 +8,8 @@
 #   3. node:test over the built package: every conformance vector in tests/vectors/*.json (the
 #      one JavaScript vector runner, packages/js/test/vectors.test.mjs, for wasm only here),
 #      plus the JavaScript-specific API tests and the shared ones of inputs only JavaScript has
-#      (packages/js/test/inputs.test.mjs)
+#      (packages/js/test/inputs.test.mjs), and the packed tarball installed into a fresh project
+#      outside the repository and used (packages/js/test/pack.test.mjs)
 #   4. the price-preview page (examples/web) in headless Chromium (SKIP_BROWSER=1 skips it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,7 +36,8 @@ npm_install packages/wasm
 
 log "3/4 node --test (conformance vectors + API)"
 (cd packages/wasm && node --test test/)
-RATECARD_PACKAGES=wasm node --test packages/js/test/vectors.test.mjs packages/js/test/inputs.test.mjs
+RATECARD_PACKAGES=wasm node --test packages/js/test/vectors.test.mjs packages/js/test/inputs.test.mjs \
+    packages/js/test/pack.test.mjs
 
 if [[ "${SKIP_BROWSER:-0}" == 1 ]]; then
     log "4/4 browser test skipped (SKIP_BROWSER=1)"
