@@ -89,10 +89,16 @@ for (const name of wanted) {
       assert.deepEqual(engine.quoteMany([render({}, { model: 'gen4', seconds: big })], { explain: false }), [asText])
       assert.equal(engine.format(big, 'CR'), '12345678901234567891.00 CR')
       assert.equal(engine.convert(big, 'CR', 'USD', AT).destination_amount, '123456789012345678.91')
-      assert.deepEqual(
-        engine.quote(render(), { priorUsage: { video: { Render: big } }, explain: false }),
-        engine.quote(render(), { priorUsage: { video: { Render: String(big) } }, explain: false }),
-      )
+      // Prior usage exactly at a tier's bound: the next token is in the second tier. (A BigInt
+      // written as a number would be 12345678901234567168, in the first.)
+      const tiered = new Engine({ products: [{ name: 't', code: 't', prices: [{ name: 'Tokens', type: 'usage_based', billing_model: { type: 'real_time' },
+        usage_calculation: { event_type: 'tokens', usage_type: 'volume', volume_field: 'n' }, pricing_model: 'tiered',
+        pricing: [{ asset: 'USD', values: [{ up_to: String(big), volume_rate: '1' }, { volume_rate: '0' }] }] }] }] })
+      const next = (prior) => tiered.quote({ event_type: 'tokens', occurred_at: AT, data: { n: 1 } }, { explain: false, ...prior }).totals.USD
+      assert.equal(next({ priorUsage: { t: { Tokens: String(big) } } }), '0.00')
+      assert.equal(next({ priorUsage: { t: { Tokens: String(big - 1n) } } }), '1.00')
+      assert.equal(next({ priorUsage: { t: { Tokens: big } } }), '0.00')
+      assert.equal(next({ prior_usage: { t: { Tokens: big } } }), '0.00')
       // A catalog's decimals and integers.
       const bigCatalog = structuredClone(VIDEO)
       bigCatalog.assets[0].precision = 2n
