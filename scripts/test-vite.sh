@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Test @ratecard/wasm through the Vite bundler (examples/vite): `vite build` a minimal app that
 # imports the package, serve dist/ on 127.0.0.1 and check the quote in headless Chromium
-# (examples/vite/test/vite.test.mjs).
+# (examples/vite/test/vite.test.mjs); and the same app under Vite's dev server on a free port,
+# every request of its module graph (the .wasm included) answered 200 and the quote on the page,
+# then a fresh app with the packed package and the README's settings alone
+# (examples/vite/test/dev.test.mjs).
 #
 # Idempotent and non-interactive: builds packages/wasm only when packages/wasm/pkg is missing
 # (scripts/build-wasm.sh; else only its JavaScript from packages/js, scripts/build-js.sh),

@@ -8,8 +8,10 @@ import { defineConfig } from "vite";
 export default defineConfig({
   optimizeDeps: { exclude: ["@ratecard/wasm"] },
   build: { target: "es2022" },
-  // Only because this example links the package from ../../packages/wasm (a `file:` dependency,
-  // outside this root): `vite dev` may then serve its .wasm. An app that installs
-  // @ratecard/wasm from the registry (into its own node_modules) needs no such line.
+  // Only because this example links the package from ../../packages/wasm (a `file:` dependency:
+  // a symlink, served from outside this root by its real path): without the line `vite dev`
+  // refuses the .wasm with 403, since no import names it. Setting `allow` replaces Vite's
+  // default, so this root is listed too. An app that installs @ratecard/wasm into its own
+  // node_modules (from a registry or a tarball) needs no such line; test/dev.test.mjs runs both.
   server: { fs: { allow: [".", "../../packages/wasm"] } },
 });

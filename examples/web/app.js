@@ -1,6 +1,8 @@
 // The price preview: choose an action and its attributes, see each fee in its asset and in
 // dollars, and a balance before and after. Every number comes from @ratecard/wasm; the page
-// only subtracts two decimal strings, exactly (BigInt), never in binary floating point.
+// only subtracts two decimal strings, exactly (BigInt), never in binary floating point. An input
+// it cannot price (a quote with warnings, an error, a balance that is not a decimal) shows why
+// in place of the headline and clears every other line.
 import { Engine, RatecardError } from "@ratecard/wasm";
 
 const $ = (id) => document.getElementById(id);
@@ -65,7 +67,10 @@ function labelled(text, input) {
 function subtract(a, b) {
   const parse = (s) => {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s.trim());
-    if (!m || (m[2] === "" && !m[3])) throw new RatecardError("invalid_argument", `${JSON.stringify(s)} is not a decimal`, []);
+    if (!m || (m[2] === "" && !m[3])) {
+      const message = `${JSON.stringify(s)} is not a plain decimal`;
+      throw new RatecardError("invalid_argument", message, [{ path: "", code: "invalid_decimal", message }]);
+    }
     return { neg: m[1] === "-", int: m[2] || "0", frac: m[3] ?? "" };
   };
   const x = parse(a);
@@ -78,14 +83,58 @@ function subtract(a, b) {
   return diff < 0n ? `-${text}` : text;
 }
 
+/** The balance line, before and after; a balance that is not a decimal is an error at `balance`. */
+function balanceLine(before, total, asset) {
+  try {
+    // The engine reads the balance first, so that a bad one gets the core's own message.
+    const shown = engine.format(before, asset);
+    const after = subtract(before, total);
+    return { text: `Balance ${shown} → ${engine.format(after, asset)}`, after };
+  } catch (e) {
+    if (!(e instanceof RatecardError)) throw e;
+    throw new RatecardError(e.code, e.message, e.issues.map((i) => ({ ...i, path: "balance" })));
+  }
+}
+
+/**
+ * Why this input has no price: the quote's warnings (a volume that is empty or negative, a
+ * dimension no price fits), else null. Each means a fee was left out, so the headline must not
+ * show what remains as the price.
+ */
+function unpriced(quote) {
+  if (quote.warnings.length === 0) return null;
+  return quote.warnings.map((w) => `${w.code}: ${w.path ? `${w.path}: ` : ""}${w.message}`).join("; ");
+}
+
+/** The page for an input it cannot price: the reason in place of the headline, nothing stale. */
+function showError(text) {
+  const headline = $("headline");
+  headline.textContent = text;
+  headline.className = "error";
+  headline.dataset.amount = "";
+  headline.dataset.usd = "";
+  $("fees").replaceChildren();
+  $("balances").textContent = "";
+  $("balances").dataset.after = "";
+  $("rate").textContent = "";
+}
+
 function update() {
   const p = prices[Number(select.value)];
   const data = {};
   for (const el of $("fields").querySelectorAll("[data-key]")) data[el.dataset.key] = el.value;
-  const at = $("at").value ? new Date(`${$("at").value}Z`) : undefined;
-  $("error").textContent = "";
+  // An empty date field prices now, said outright (else the quote warns `priced_at_now`).
+  const at = $("at").value ? new Date(`${$("at").value}Z`) : new Date();
   try {
     const quote = engine.quote({ event_type: p.usage.event_type, data }, { at, expressIn: ["USD"], products: [p.product.code] });
+    const why = unpriced(quote);
+    if (why !== null) {
+      showError(why);
+      return;
+    }
+    const total = quote.totals[p.asset] ?? "0";
+    // The balance before anything is shown: one that is not a decimal is an input error too.
+    const balance = balanceLine($("balance").value || "0", total, p.asset);
     const rows = quote.fees.map((fee) => {
       const tr = document.createElement("tr");
       tr.dataset.asset = fee.currency;
@@ -102,27 +151,23 @@ function update() {
       return tr;
     });
     $("fees").replaceChildren(...rows);
-    const total = quote.totals[p.asset] ?? "0";
     const usd = quote.equivalents.USD;
-    $("headline").textContent = quote.fees.length
+    const headline = $("headline");
+    headline.className = "";
+    headline.textContent = quote.fees.length
       ? `−${engine.format(total, p.asset)}${usd === undefined ? "" : ` (≈ ${engine.format(usd, "USD")})`}`
       : "No charge";
-    $("headline").dataset.amount = total;
-    $("headline").dataset.usd = usd ?? "";
-    const before = $("balance").value || "0";
-    const after = subtract(before, total);
-    $("balances").textContent = `Balance ${engine.format(before, p.asset)} → ${engine.format(after, p.asset)}`;
-    $("balances").dataset.after = after;
+    headline.dataset.amount = total;
+    headline.dataset.usd = usd ?? "";
+    $("balances").textContent = balance.text;
+    $("balances").dataset.after = balance.after;
     const rateStep = quote.explain.find((s) => s.kind === "rate");
     $("rate").textContent = `Priced at ${quote.at}${rateStep ? ` · ${rateStep.text}` : ""}`;
-    for (const w of quote.warnings) $("error").textContent += `${w.code}: ${w.message} `;
   } catch (e) {
-    $("fees").replaceChildren();
-    $("headline").textContent = "";
-    $("headline").dataset.amount = "";
-    $("error").textContent = e instanceof RatecardError ? `${e.code}: ${e.issues.map((i) => `${i.path} ${i.message}`).join("; ") || e.message}` : String(e);
+    showError(e instanceof RatecardError ? `${e.code}: ${e.issues.map((i) => `${i.path ? `${i.path}: ` : ""}${i.message}`).join("; ") || e.message}` : String(e));
+  } finally {
+    document.body.dataset.ready = "true";
   }
-  document.body.dataset.ready = "true";
 }
 
 select.addEventListener("change", () => {

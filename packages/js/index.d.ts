@@ -4,14 +4,18 @@
 // Both packages export exactly this surface, so one can replace the other. Data keeps the
 // billing API's wire format (snake_case keys such as `price_name`, `express_in`); only option
 // objects passed to methods are camelCase, as JavaScript callers expect. Decimals go in as a
-// string (exact) or a number (read by its shortest round-trip text: 0.1 is 0.1) and always come
-// out as strings that keep the asset's scale ("1.50"). Self-contained on purpose: no imports.
+// string (exact), a number (read by its shortest round-trip text: 0.1 is 0.1) or a BigInt (every
+// digit) and always come out as strings that keep the asset's scale ("1.50"). Self-contained on
+// purpose: no imports.
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 
-/** A decimal going in: a string (exact, `"0.10"`, `"1E-7"`) or a finite number (`0.1` is 0.1). */
-export type DecimalInput = string | number;
+/**
+ * A decimal going in: a string (exact, `"0.10"`, `"1E-7"`), a finite number (`0.1` is 0.1) or
+ * a BigInt (every digit).
+ */
+export type DecimalInput = string | number | bigint;
 
 /** A decimal coming out: its exact text, keeping the asset's scale (`"1.50"`, never `"1.5"`). */
 export type DecimalString = string;
@@ -21,6 +25,13 @@ export type Timestamp = string;
 
 /** A time going in: a `Date` or an RFC 3339 string. */
 export type TimeInput = Date | Timestamp;
+
+/**
+ * JSON text as bytes, read as UTF-8 (a leading BOM is dropped): a `Buffer` or `Uint8Array`
+ * (what `readFileSync` gives), an `ArrayBuffer` (what `fetch`'s `arrayBuffer()` gives). Accepted
+ * wherever JSON text is.
+ */
+export type JsonBytes = Uint8Array | ArrayBuffer;
 
 /** Any JSON value (for schema output and the free-form parts of a catalog). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -44,6 +55,26 @@ export interface Catalog {
   products?: Product[];
   settings?: Settings;
 }
+
+/**
+ * What `new Engine` and `validate` accept as a catalog: `Catalog` with every string-literal
+ * union widened to `string`. TypeScript types a JSON import (`import catalog from
+ * "./catalog.json"` with `resolveJsonModule`) with plain `string`s (`type: string`, not
+ * `"usage_based"`), which `Catalog` refuses although the catalog is fine; an unknown value such
+ * as `type: "usage"` is then the engine's to report (`invalid_catalog`, `invalid_value` at its
+ * path), as it is for a catalog read at run time. Write `const c: Catalog = {...}` to have the
+ * literals checked as you type.
+ */
+export type CatalogInput = Widened<Catalog>;
+
+/** `T` with its string-literal types widened to `string`, at every depth. */
+type Widened<T> = T extends string
+  ? string
+  : T extends ReadonlyArray<infer U>
+    ? Widened<U>[]
+    : T extends object
+      ? { [K in keyof T]: Widened<T[K]> }
+      : T;
 
 export interface Settings {
   /** Rounding of fees, totals and equivalents per asset code. */
@@ -187,8 +218,8 @@ export interface Entitlement {
 // ---------------------------------------------------------------------------------------------
 // Events and options (input)
 
-/** A value of an event's `data`. Numbers must be finite. */
-export type EventValue = string | number | boolean | null;
+/** A value of an event's `data`. Numbers must be finite; a BigInt keeps every digit. */
+export type EventValue = string | number | bigint | boolean | null;
 
 /** The billing API's UsageEvent; `id` and `occurred_at` are optional for a preview. */
 export interface Event {
@@ -415,28 +446,28 @@ export declare class RatecardError extends Error {
 export declare class Engine {
   /**
    * Throws a `RatecardError` (`invalid_catalog`, with every issue) for a bad catalog; with
-   * `{strict: true}` also for one with warnings.
+   * `{strict: true}` also for one with warnings. A string or bytes (`JsonBytes`) is JSON text.
    */
-  constructor(catalog: Catalog | string, options?: EngineOptions);
+  constructor(catalog: Catalog | CatalogInput | string | JsonBytes, options?: EngineOptions);
   /** The catalog's warnings (legal but suspicious). */
   readonly warnings: Issue[];
   /** What one event would cost. */
-  quote(event: Event | string, options?: QuoteOptions): Quote;
+  quote(event: Event | string | JsonBytes, options?: QuoteOptions): Quote;
   /**
    * One quote per event, in order; tiered prices accumulate usage across the batch. Bad events
    * throw one RatecardError with all their issues, or with `onError: "return"` each takes its
    * place as a RatecardError.
    */
-  quoteMany(events: Event[] | string, options: ReturningOptions): Array<Quote | RatecardError>;
-  quoteMany(events: Event[] | string, options?: QuoteOptions): Quote[];
+  quoteMany(events: Event[] | string | JsonBytes, options: ReturningOptions): Array<Quote | RatecardError>;
+  quoteMany(events: Event[] | string | JsonBytes, options?: QuoteOptions): Quote[];
   /**
    * `quoteMany` as a promise. @ratecard/node prices on a worker thread of libuv's pool, so the
    * event loop stays free during a large batch (the events are written on the calling thread
    * first); @ratecard/wasm prices on the calling thread, before the promise is returned. Every
    * error rejects the promise with a `RatecardError`.
    */
-  quoteManyAsync(events: Event[] | string, options: ReturningOptions): Promise<Array<Quote | RatecardError>>;
-  quoteManyAsync(events: Event[] | string, options?: QuoteOptions): Promise<Quote[]>;
+  quoteManyAsync(events: Event[] | string | JsonBytes, options: ReturningOptions): Promise<Array<Quote | RatecardError>>;
+  quoteManyAsync(events: Event[] | string | JsonBytes, options?: QuoteOptions): Promise<Quote[]>;
   /** Converts `amount` of `from` into `to` at `at` (default now). */
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
   /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */
@@ -450,7 +481,7 @@ export declare class Engine {
 }
 
 /** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
-export declare function validate(catalog: Catalog | string | JsonValue, options?: EngineOptions): Report;
+export declare function validate(catalog: Catalog | CatalogInput | string | JsonBytes | JsonValue, options?: EngineOptions): Report;
 
 /** The JSON Schema (draft 2020-12) of a catalog. */
 export declare function schema(): { [key: string]: JsonValue };

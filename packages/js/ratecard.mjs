@@ -38,19 +38,54 @@ function translate(thrown) {
 }
 
 // JSON cannot carry NaN, ±Infinity or BigInt: JSON.stringify would silently write `null` (or
-// throw). In catalogs and decimal-valued options they become strings, so the core reports them
-// as `invalid_decimal` at their path, and a BigInt keeps its exact digits.
-function replacer(_key, value) {
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (typeof value === "bigint") return value.toString();
-  return value;
+// throw). In catalogs and decimal-valued options non-finite numbers become strings, so the core
+// reports them as `invalid_decimal` at their path.
+//
+// A BigInt is written where it stands by what is read there. Where a decimal is read (a
+// catalog's rates and amounts, DECIMAL_KEYS; an event's `data` values; `priorUsage`
+// quantities) it is its digits as decimal text, so it keeps every digit. Anywhere else it is a
+// JSON number, which the core reads where an integer is (a precision, a count: each at most
+// u32::MAX, so a BigInt no double holds exactly is refused there, never rounded) and refuses,
+// with its own code and message, where text is: `{event_type: 10n}` is `invalid_type` at
+// `event_type`, as `{event_type: 10}` is, never an event of type "10".
+
+/** The catalog's decimal fields (core/src/catalog.schema.json; a test keeps the two equal). */
+const DECIMAL_KEYS = new Set(["rate", "inverse_rate", "exchange_rate", "up_to", "unit_price", "volume_rate",
+  "package_size", "min_amount", "max_amount", "quantity", "amount", "revenue_basis", "cost_basis"]);
+/** Objects whose keys are the caller's names (a dimension named `rate` is not a decimal field). */
+const NAME_MAPS = new Set(["dimensions", "rounding", "conversion_rounding"]);
+
+/** A replacer for one JSON.stringify call (it remembers which objects it has seen where). */
+function replacer() {
+  // Objects every value of which is a decimal (an event's data, priorUsage's per-product maps),
+  // and objects keyed by names.
+  const decimals = new WeakSet();
+  const names = new WeakSet();
+  return function (key, value) {
+    switch (typeof value) {
+      case "number":
+        return Number.isFinite(value) ? value : String(value);
+      case "bigint":
+        return decimals.has(this) || (DECIMAL_KEYS.has(key) && !names.has(this)) ? value.toString() : Number(value);
+      case "object":
+        if (value === null || names.has(this)) break;
+        if (key === "data") decimals.add(value);
+        else if (NAME_MAPS.has(key)) names.add(value);
+        else if (key === "priorUsage" || key === "prior_usage") {
+          for (const k in value) if (value[k] !== null && typeof value[k] === "object") decimals.add(value[k]);
+        }
+        break;
+      default:
+    }
+    return value;
+  };
 }
 
 /** JSON text for a value the caller handed in; a cycle is `invalid_json`, not a TypeError. */
 function stringify(value) {
   let text;
   try {
-    text = JSON.stringify(value, replacer);
+    text = JSON.stringify(value, replacer());
   } catch (e) {
     // A cycle, or nesting deeper than the JavaScript stack.
     throw fail("invalid_json", "", "invalid_json", `cannot be written as JSON: ${e && e.message}`);
@@ -58,10 +93,33 @@ function stringify(value) {
   return text === undefined ? "null" : text;
 }
 
-/** Catalog input: a string is JSON text already (the contract allows raw JSON), else written. */
-function catalogText(catalog) {
-  return typeof catalog === "string" ? catalog : stringify(catalog);
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * JSON text given as text: a string, or bytes (a Buffer, any Uint8Array or other view of an
+ * ArrayBuffer, an ArrayBuffer: what `readFileSync` and `fetch` give) read as UTF-8, a BOM
+ * dropped. undefined for anything else (an object to be written as JSON). Without this, bytes
+ * would be written as JSON objects (`{"0": 123, ...}`, `{"type": "Buffer", ...}`): a catalog of
+ * unknown fields, an empty engine.
+ */
+function jsonText(value) {
+  if (typeof value === "string") return value;
+  if (value === null || typeof value !== "object") return undefined;
+  if (!ArrayBuffer.isView(value) && Object.prototype.toString.call(value) !== "[object ArrayBuffer]") return undefined;
+  try {
+    return UTF8.decode(value);
+  } catch (e) {
+    throw fail("invalid_json", "", "invalid_json", `bytes that are not UTF-8 text: ${e && e.message}`);
+  }
 }
+
+/** Catalog input: a string or bytes is JSON text already (the contract allows raw JSON), else written. */
+function catalogText(catalog) {
+  return jsonText(catalog) ?? stringify(catalog);
+}
+
+/** The event fields the core reads, and what each must be. */
+const EVENT_FIELDS = { event_type: "a string", id: "a string", occurred_at: "a Date or an RFC 3339 string", data: "an object" };
 
 // Events are the hot path: plain JSON.stringify (a replacer makes it several times slower),
 // after a cheap scan of each event's few data values for what JSON.stringify would silently
@@ -72,6 +130,14 @@ function checkEvent(event, prefix) {
   const at = event.occurred_at;
   if (at instanceof Date && Number.isNaN(at.getTime())) {
     throw fail("invalid_event", `${prefix}occurred_at`, "invalid_timestamp", "an invalid Date");
+  }
+  // JSON.stringify leaves out a field holding a symbol or a function: an `occurred_at` would
+  // be priced at the host clock, an `id` lost. The core never sees them, so they are refused here.
+  for (const key in EVENT_FIELDS) {
+    const t = typeof event[key];
+    if (t === "symbol" || t === "function") {
+      throw fail("invalid_event", `${prefix}${key}`, "invalid_type", `expected ${EVENT_FIELDS[key]}, found a ${t}`);
+    }
   }
   const data = event.data;
   if (data === null || typeof data !== "object") return true;
@@ -104,7 +170,8 @@ function stringifyPlain(value) {
 }
 
 function eventText(event) {
-  if (typeof event === "string") return event;
+  const text = jsonText(event);
+  if (text !== undefined) return text;
   return checkEvent(event, "") ? stringifyPlain(event) : stringify(event);
 }
 
@@ -114,7 +181,8 @@ function eventText(event) {
  * (`settle`), so that a batch reports every bad event, these among the core's, in order.
  */
 function eventsText(events) {
-  if (typeof events === "string") return { text: events, held: null };
+  const text = jsonText(events);
+  if (text !== undefined) return { text, held: null };
   if (!Array.isArray(events)) return { text: eventText(events), held: null };
   let plain = true;
   let held = null;

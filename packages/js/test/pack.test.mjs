@@ -1,8 +1,11 @@
-// The packages as users get them: `npm pack` each built package into a temporary folder, install
-// the tarball into a fresh project (a local path install: no registry involved), and quote one
-// event through it: `import` for both, `require` too for @ratecard/node. What the build writes
-// (the bundled ratecard.js, the declarations, wasm's schema.js, node's binary) is git-ignored, so
-// only this shows that `files` ships it.
+// The packages as users get them: `npm pack` each built package into a temporary folder outside
+// the repository, install the tarball into a fresh project there (`--offline`: a package with no
+// dependencies needs no registry, and a file the tarball lacks cannot be fetched from anywhere),
+// and quote one event through it with `import` and with `require` (for @ratecard/wasm, an ES
+// module, where Node can require one: 20.19 and later). What the build writes (the bundled
+// ratecard.js, the declarations, wasm's schema.js and modules, node's binary and its loader) is
+// git-ignored, so only this shows that `files` ships it: an addon missing from the tarball fails
+// here with napi-rs's "Cannot find native binding".
 //
 // RATECARD_PACKAGES picks the packages (default "node,wasm"); one that is not built is skipped,
 // saying how to build it (in CI it fails instead).
@@ -55,8 +58,9 @@ for (const name of wanted) {
       for (const f of spec.files) assert.ok(shipped.includes(f), `${f} is not in the tarball (${shipped.join(", ")})`);
       assert.ok(!shipped.some((f) => f.endsWith("host.mjs")), "an adapter source was packed");
       app = mkdtempSync(join(work, `app-${name}-`));
+      assert.ok(!app.startsWith(root), `the app must be outside the repository: ${app}`);
       writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }));
-      npm(["install", join(work, packed.filename)], app);
+      npm(["install", "--offline", join(work, packed.filename)], app);
       const meta = JSON.parse(readFileSync(join(app, "node_modules", "@ratecard", name, "package.json"), "utf8"));
       assert.equal(meta.name, `@ratecard/${name}`);
       assert.ok(existsSync(join(app, "node_modules", "@ratecard", name, meta.types)), "the package's types file is missing");
@@ -67,10 +71,19 @@ for (const name of wanted) {
       assert.deepEqual(JSON.parse(out), EXPECTED);
     });
 
+    // @ratecard/wasm is an ES module without top-level await on Node (node.js), which Node
+    // requires since 20.19 and 22.12 (process.features.require_module).
+    const requireSkip = name === "wasm" && !process.features.require_module ? `Node ${process.version} cannot require an ES module` : undefined;
+    test("require quotes an event", { skip: requireSkip }, () => {
+      const out = node(["-e", `(async () => { const { Engine, RatecardError, version } = require("@ratecard/${name}");\n${body} })()`], app);
+      assert.deepEqual(JSON.parse(out), EXPECTED);
+    });
+
     if (name === "node") {
-      test("require quotes an event", () => {
-        const out = node(["-e", `(async () => { const { Engine, RatecardError, version } = require("@ratecard/node");\n${body} })()`], app);
-        assert.deepEqual(JSON.parse(out), EXPECTED);
+      test("the installed ratecard-check checks a catalog", () => {
+        writeFileSync(join(app, "catalog.json"), JSON.stringify(CATALOG));
+        const out = execFileSync(join(app, "node_modules", ".bin", "ratecard-check"), ["catalog.json"], { cwd: app, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        assert.equal(out, "");
       });
     }
   });

@@ -2,6 +2,8 @@
 // so the declarations cannot silently drift from how the package is used.
 import { Engine, RatecardError, validate, schema, version } from "@ratecard/wasm";
 import type { Catalog, Conversion, Event, Fee, Issue, Quote, QuoteOptions, Report, Step } from "@ratecard/wasm";
+// Node's own JSON import (resolveJsonModule; test/json-import.ts has a bundler's).
+import catalogJson from "../../../examples/catalog.json" with { type: "json" };
 
 const catalog: Catalog = {
   assets: [{ code: "VIDGENMIN", name: "Video minutes", precision: 2, symbol: "⏰", rates: [{ source: "USD", rate: 0.1 }] }],
@@ -57,6 +59,7 @@ try {
   }
 }
 engine.free();
+new Engine(catalogJson).free();
 
 // @ts-expect-error: amounts come out as strings, never numbers
 const wrong: number = quote.totals["VIDGENMIN"];
