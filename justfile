@@ -15,6 +15,7 @@ check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
     bash scripts/check-repo.sh
+    python3 scripts/gen-corpus.py --check
 
 # The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:

@@ -160,10 +160,16 @@ fn now() -> Option<Instant> {
 fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
     match at {
         None => Ok(None),
+        // A malformed instant is the input's mistake (exit 1), at `at` as in every face.
         Some(text) => Instant::parse(text).map(Some).map_err(|m| {
-            Failure::Usage(format!(
-                "--at: invalid_timestamp: {m}; --at takes an RFC 3339 instant, a date with a \
-                 time and an offset (2026-03-01T12:00:00Z, 2026-03-01T13:00:00+01:00)"
+            Failure::Input(Error::one(
+                ratecard::ErrorKind::InvalidArgument,
+                "at",
+                ratecard::Code::InvalidTimestamp,
+                format!(
+                    "{m}; --at takes an RFC 3339 instant, a date with a time and an offset \
+                     (2026-03-01T12:00:00Z, 2026-03-01T13:00:00+01:00)"
+                ),
             ))
         }),
     }

@@ -249,10 +249,10 @@ fn help_after_a_command_and_errors_that_say_what_is_accepted() {
         ],
         None,
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("invalid_timestamp") && err.contains("2026-03-01T12:00:00Z"),
+        err.contains("at: invalid_timestamp") && err.contains("2026-03-01T12:00:00Z"),
         "{err}"
     );
 }
