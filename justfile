@@ -6,7 +6,7 @@ demo:
     cargo run --quiet --release -p ratecard-cli -- quote examples/catalog.json examples/events.json --in USD --in CREDIT --format table
 
 # Everything CI runs: formatting, lints, generated-file drift, every test suite of every face.
-test: check test-core test-wasm test-python test-node
+test: check test-core test-wasm test-python test-node test-docs
     @echo "all suites passed"
 
 # Format check, clippy with warnings as errors on the whole workspace, and a repository that
@@ -46,6 +46,11 @@ build-python:
 # Node addon: build into packages/node, vectors, errors, ratecard-check, generated-file drift.
 test-node:
     bash scripts/test-node.sh
+
+# Every code snippet of the READMEs run, and what it prints compared with what the README
+# claims (`→` comments); needs the packages and the Python venv the suites above build.
+test-docs:
+    python3 scripts/test-snippets.py --python target/python/venv/bin/python
 
 # Build @ratecard/node into packages/node.
 build-node:
