@@ -174,7 +174,7 @@ const w = wasmEngine ? suite('@ratecard/wasm', wasmEngine) : null
 // building the Quote objects.
 const addon = require(join(root, 'packages', 'node', 'index.js'))
 const tape = await import(pathToFileURL(join(root, 'packages', 'js', 'tape.mjs')).href)
-const rawEngine = new addon.NativeEngine(JSON.stringify(CATALOG))
+const rawEngine = new addon.NativeEngine(JSON.stringify(CATALOG), false)
 const handle = rawEngine.handle
 const fieldList = rawEngine.dataFields('render').split('\x1f')
 const fieldsFor = () => fieldList
