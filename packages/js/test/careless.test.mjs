@@ -3,13 +3,9 @@
 // bad events returned in place, unknown event fields, flat events, options spelled wrong.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { VIDEO, AT } from './fixtures.mjs'
+import { VIDEO, AT, packages } from './fixtures.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-const ENTRIES = { node: 'packages/node/ratecard.mjs', wasm: 'packages/wasm/node.js' }
-const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
+const loaded = await packages()
 
 const render = (seconds, extra = {}) => ({ event_type: 'render', occurred_at: AT, data: { model: 'gen4', seconds }, ...extra })
 const pairs = (e) => e.issues.map((i) => [i.path, i.code])
@@ -18,15 +14,7 @@ const pairs = (e) => e.issues.map((i) => [i.path, i.code])
 const TYPO = structuredClone(VIDEO)
 TYPO.products[0].prices[0].pricing[0].values[0].values[0].package_sise = 10
 
-for (const name of wanted) {
-  let rc
-  let skip
-  try {
-    rc = await import(pathToFileURL(join(root, ENTRIES[name])).href)
-  } catch (err) {
-    if (process.env.CI) throw err
-    skip = `@ratecard/${name} is not built`
-  }
+for (const [name, { module: rc, skip }] of Object.entries(loaded)) {
   describe(`@ratecard/${name}`, { skip }, () => {
     test('strict mode refuses a catalog with warnings; lenient mode warns', () => {
       assert.equal(new rc.Engine(TYPO).warnings[0].code, 'unknown_field')

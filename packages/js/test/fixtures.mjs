@@ -1,5 +1,35 @@
-// What the tape tests (tape.test.mjs, tape-properties.test.mjs) share: a catalog with one
-// dimensional volume price, an instant, and the outcome of a call as comparable text.
+// What the package tests share: a catalog with one dimensional volume price, an instant, the
+// outcome of a call as comparable text, and the packages under test.
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+const ENTRIES = {
+  node: { file: 'packages/node/ratecard.mjs', build: 'scripts/build-node.sh' },
+  // The entry that @ratecard/wasm's exports map gives Node.
+  wasm: { file: 'packages/wasm/node.js', build: 'scripts/build-wasm.sh' },
+}
+
+/**
+ * The packages RATECARD_PACKAGES names (default "node,wasm"), by name: `{module}` when it
+ * loads, else `{skip}` saying how to build it. CI builds both before the tests run, so there a
+ * package that does not load is a failure, never a silent skip.
+ */
+export async function packages() {
+  const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
+  const loaded = {}
+  for (const name of wanted) {
+    const entry = ENTRIES[name]
+    if (!entry) throw new Error(`RATECARD_PACKAGES: unknown package ${name} (node, wasm)`)
+    try {
+      loaded[name] = { module: await import(pathToFileURL(join(root, entry.file)).href) }
+    } catch (err) {
+      if (process.env.CI) throw err
+      loaded[name] = { skip: `@ratecard/${name} is not built (${err.code ?? err.message}); build it with bash ${entry.build}` }
+    }
+  }
+  return loaded
+}
 
 /** One dimensional volume price: `render` events, gen4 at 12 credits a second, else 5. */
 export const VIDEO = {

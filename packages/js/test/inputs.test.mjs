@@ -5,27 +5,10 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { AT, VIDEO, outcome } from './fixtures.mjs'
+import { join } from 'node:path'
+import { AT, VIDEO, outcome, packages, root } from './fixtures.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-const ENTRIES = {
-  node: { file: 'packages/node/ratecard.mjs', build: 'scripts/build-node.sh' },
-  wasm: { file: 'packages/wasm/node.js', build: 'scripts/build-wasm.sh' },
-}
-const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
-const loaded = {}
-for (const name of wanted) {
-  const entry = ENTRIES[name]
-  if (!entry) throw new Error(`RATECARD_PACKAGES: unknown package ${name} (node, wasm)`)
-  try {
-    loaded[name] = { module: await import(pathToFileURL(join(root, entry.file)).href) }
-  } catch (err) {
-    if (process.env.CI) throw err
-    loaded[name] = { skip: `@ratecard/${name} is not built (${err.code ?? err.message}); build it with bash ${entry.build}` }
-  }
-}
+const loaded = await packages()
 
 const render = (extra, data = { model: 'gen4', seconds: 2 }) => ({ event_type: 'render', occurred_at: AT, data, ...extra })
 
@@ -44,7 +27,7 @@ function refusal(RatecardError, fn) {
 // What each package answers, by case, for the cross-package comparison (messages included).
 const answers = {}
 
-for (const name of wanted) {
+for (const name of Object.keys(loaded)) {
   const { module, skip } = loaded[name]
   describe(`@ratecard/${name}`, { skip }, () => {
     const { Engine, RatecardError, validate } = module ?? {}
@@ -170,7 +153,7 @@ test('the wrapper names exactly the catalog schema\'s decimal fields as decimals
   assert.deepEqual(wrapper, [...fields].sort())
 })
 
-const both = wanted.includes('node') && wanted.includes('wasm')
+const both = 'node' in loaded && 'wasm' in loaded
 describe('both packages', { skip: !both ? 'RATECARD_PACKAGES does not name both packages' : loaded.wasm.skip ?? loaded.node.skip }, () => {
   test('refuse these inputs with the same codes, paths and messages', () => {
     assert.ok(Object.keys(answers.node).length === 3 && Object.keys(answers.wasm).length === 3, 'a package run failed')

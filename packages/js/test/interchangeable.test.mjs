@@ -6,30 +6,10 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { packages, root } from './fixtures.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-const ENTRIES = {
-  node: { file: 'packages/node/ratecard.mjs', build: 'scripts/build-node.sh' },
-  // The entry that @ratecard/wasm's exports map gives Node.
-  wasm: { file: 'packages/wasm/node.js', build: 'scripts/build-wasm.sh' },
-}
-
-const wanted = (process.env.RATECARD_PACKAGES ?? 'node,wasm').split(',').map((s) => s.trim()).filter(Boolean)
-const loaded = {}
-for (const name of wanted) {
-  const entry = ENTRIES[name]
-  if (!entry) throw new Error(`RATECARD_PACKAGES: unknown package ${name} (node, wasm)`)
-  try {
-    loaded[name] = { module: await import(pathToFileURL(join(root, entry.file)).href) }
-  } catch (err) {
-    // CI builds both packages before this file runs (just test: test-wasm, then test-node), so
-    // there a missing package is a failure, never a silent skip.
-    if (process.env.CI) throw err
-    loaded[name] = { skip: `@ratecard/${name} is not built (${err.code ?? err.message}); build it with bash ${entry.build}` }
-  }
-}
+const loaded = await packages()
 
 const catalogText = readFileSync(join(root, 'examples', 'tutorial-catalog.json'), 'utf8')
 const events = JSON.parse(readFileSync(join(root, 'examples', 'tutorial-events.json'), 'utf8'))
@@ -102,7 +82,7 @@ function program({ Engine, RatecardError, validate, schema, version }) {
 }
 
 const results = {}
-for (const name of wanted) {
+for (const name of Object.keys(loaded)) {
   const { module, skip } = loaded[name]
   describe(`@ratecard/${name}`, { skip }, () => {
     test('runs the shared program', () => {
@@ -129,7 +109,7 @@ for (const name of wanted) {
   })
 }
 
-const both = wanted.includes('node') && wanted.includes('wasm')
+const both = 'node' in loaded && 'wasm' in loaded
 const whyNot = !both ? 'RATECARD_PACKAGES does not name both packages' : loaded.wasm.skip ?? loaded.node.skip
 describe('both packages', { skip: whyNot }, () => {
   test('give identical answers and identical errors', () => {
