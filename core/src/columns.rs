@@ -74,7 +74,15 @@ impl Engine {
                     continue;
                 }
                 reported.push(field);
-                let hint = match nearest(field, columns.iter().copied()) {
+                // A misspelling, or an abbreviation (`secs`, `sec_total` for `seconds`).
+                let close = nearest(field, columns.iter().copied()).or_else(|| {
+                    let stem = |s: &str| s.to_ascii_lowercase().chars().take(3).collect::<String>();
+                    columns
+                        .iter()
+                        .copied()
+                        .find(|c| c.len() >= 3 && field.len() >= 3 && stem(c) == stem(field))
+                });
+                let hint = match close {
                     Some(close) => format!(" (did you mean {close:?}?)"),
                     None => String::new(),
                 };

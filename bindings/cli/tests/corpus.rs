@@ -109,7 +109,11 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 /// Runs one vector; `None` when the command line cannot express it.
 fn run(v: &Value, dir: &Path) -> Option<Result<(), String>> {
     let op = v["op"].as_str()?;
-    let catalog = match (v.get("catalog_json"), v.get("catalog_file"), v.get("catalog")) {
+    let catalog = match (
+        v.get("catalog_json"),
+        v.get("catalog_file"),
+        v.get("catalog"),
+    ) {
         (Some(Value::String(text)), _, _) => text.clone(),
         (_, Some(Value::String(file)), _) => std::fs::read_to_string(root().join(file)).unwrap(),
         (_, _, Some(c)) => c.to_string(),
@@ -157,7 +161,9 @@ fn run(v: &Value, dir: &Path) -> Option<Result<(), String>> {
     );
     let code = out.status.code();
     let report: Option<Value> = serde_json::from_str(&stdout).ok();
-    let said = |what: &str| format!("{what}\n  args {args:?}\n  exit {code:?}\n  stdout {stdout}\n  stderr {stderr}");
+    let said = |what: &str| {
+        format!("{what}\n  args {args:?}\n  exit {code:?}\n  stdout {stdout}\n  stderr {stderr}")
+    };
     Some(match (op, v.get("expect"), v.get("expect_error")) {
         // validate prints a report; a catalog that does not even build is one with errors.
         ("validate" | "engine", _, Some(e)) if e["code"] == "invalid_catalog" => {
@@ -179,7 +185,9 @@ fn run(v: &Value, dir: &Path) -> Option<Result<(), String>> {
             _ => Err(said("expected this report")),
         },
         (_, Some(e), _) => {
-            let returned = e.as_array().is_some_and(|l| l.iter().any(|q| q.get("error").is_some()));
+            let returned = e
+                .as_array()
+                .is_some_and(|l| l.iter().any(|q| q.get("error").is_some()));
             match (code, report) {
                 (Some(0), Some(r)) if matches(e, &r) => Ok(()),
                 // Bad events returned in place: printed, and exit 1.
@@ -195,7 +203,10 @@ fn run(v: &Value, dir: &Path) -> Option<Result<(), String>> {
                 || stderr.contains(&format!("ratecard: {head}"));
             match code {
                 Some(1) if headed && (expected.is_empty() || found == expected) => Ok(()),
-                _ => Err(said(&format!("expected {} {expected:?}, found {found:?}", e["code"]))),
+                _ => Err(said(&format!(
+                    "expected {} {expected:?}, found {found:?}",
+                    e["code"]
+                ))),
             }
         }
         _ => return None,
@@ -220,7 +231,12 @@ fn the_corpus_gives_every_code_and_path_on_the_command_line() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Most of the corpus is expressible on the command line; a drop means inputs went unrun.
     assert!(ran >= 200, "only {ran} vectors ran");
     println!("{}", json!({ "ran": ran }));

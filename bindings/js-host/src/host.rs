@@ -453,7 +453,10 @@ mod tests {
         let err = error(Host::new(r#"{"assets": 5}"#, false).err().unwrap());
         assert_eq!(err["code"], "invalid_catalog");
         assert_eq!(err["issues"][0]["path"], "assets");
-        assert_eq!(error(Host::new("{").err().unwrap())["code"], "invalid_json");
+        assert_eq!(
+            error(Host::new("{", false).err().unwrap())["code"],
+            "invalid_json"
+        );
 
         let mut host = Host::new(CATALOG, false).unwrap();
         let err = error(host.quote(r#"{"data":{}}"#, "", None).err().unwrap());
@@ -473,7 +476,7 @@ mod tests {
     fn nesting_deeper_than_serde_json_allows_is_invalid_json_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(
-            error(Host::new(&deep).err().unwrap())["code"],
+            error(Host::new(&deep, false).err().unwrap())["code"],
             "invalid_json"
         );
         let mut host = Host::new(CATALOG, false).unwrap();
@@ -483,7 +486,7 @@ mod tests {
         assert_eq!(err["issues"][0]["path"], "[0].data.a");
         assert_eq!(err["issues"][0]["code"], "invalid_type");
         assert_eq!(
-            error(validate(&deep).err().unwrap())["code"],
+            error(validate(&deep, false).err().unwrap())["code"],
             "invalid_json"
         );
     }
