@@ -232,9 +232,9 @@ def _warn(notes: Any) -> None:
     first of each (the rest are in ``issues=True``'s frame)."""
     import warnings
 
-    from ._errors import RatecardWarning
-
     import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    from ._errors import RatecardWarning
 
     said = []
     for severity, what in (("error", "could not be priced and are left out"), ("warning", "have warnings")):
