@@ -25,8 +25,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or_default().as_bytes())
-        .unwrap();
+    // A command that fails before it reads standard input (a wrong flag) closes the pipe.
+    match pipe.write_all(stdin.unwrap_or_default().as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.unwrap(),
+    }
     drop(pipe);
     child.wait_with_output().unwrap()
 }
