@@ -239,7 +239,7 @@ impl Engine {
                 let events = snaps
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| from_py::checked(py, &at(i), s))
+                    .map(|(i, s)| from_py::checked(py, || at(i), s))
                     .collect::<PyResult<Vec<_>>>()?;
                 return this.eager(py, &events, &options);
             }
@@ -250,7 +250,7 @@ impl Engine {
             let mut session = this.inner.session(&options)?;
             let mut out = Batch::new(snaps.len(), options.on_error);
             for (i, slot) in snaps.into_iter().enumerate() {
-                let event = from_py::checked(py, &at(i), &slot)?;
+                let event = from_py::checked(py, || at(i), &slot)?;
                 let names = slot.as_ref().ok().map(|snap| {
                     let id = snap.id.as_ref().map(|s| s.clone_ref(py));
                     (snap.event_type.clone_ref(py), id)

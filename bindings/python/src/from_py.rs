@@ -760,10 +760,11 @@ impl Snap {
 }
 
 /// The event of a batch's slot, checked by the core, or why it is not one (the read's error,
-/// or the check's, at `prefix`: the event's index, or nothing for one mapping).
+/// or the check's, at `prefix`: the event's index, or nothing for one mapping). The prefix is
+/// written only for an event that fails: batches are long.
 pub fn checked<'a>(
     py: Python<'a>,
-    prefix: &str,
+    prefix: impl Fn() -> String,
     slot: &'a std::result::Result<Snap, ratecard::Error>,
 ) -> PyResult<std::result::Result<Event<'a>, ratecard::Error>> {
     let snap = match slot {
@@ -773,6 +774,6 @@ pub fn checked<'a>(
     let event = snap.event(py)?;
     Ok(match event.check("") {
         Ok(()) => Ok(event),
-        Err(e) => Err(e.prefixed(prefix)),
+        Err(e) => Err(e.prefixed(&prefix())),
     })
 }
