@@ -116,44 +116,51 @@ impl Engine {
     }
 
     /// A batch as the JSON text of an array of Quotes, written as it is priced (for the JSON
-    /// faces: one string crosses the boundary, and no quote outlives its serialization).
-    pub fn quote_many_json(
-        &self,
-        events: &[Event<'_>],
+    /// faces: one string crosses the boundary, and no quote outlives its serialization). The
+    /// events are [`Engine::quote_results`]'s: with bad ones, the batch fails with all of them
+    /// (`on_error: "raise"`), or each one's error takes its place as `{"error": {code, message,
+    /// issues}}` (`"return"`).
+    pub fn quote_many_json<'a, 'x>(
+        &'a self,
+        events: impl IntoIterator<Item = Result<&'a Event<'a>, &'x Error>>,
         options: &QuoteOptions,
     ) -> Result<String, Error> {
+        #[derive(serde::Serialize)]
+        struct Returned<'e> {
+            error: &'e Error,
+        }
+        let events = events.into_iter();
         let mut out: Vec<u8> =
-            Vec::with_capacity(events.len().saturating_mul(400).saturating_add(2));
+            Vec::with_capacity(events.size_hint().0.saturating_mul(400).saturating_add(2));
         out.push(b'[');
+        let mut bad = Gathered::default();
         let mut failed = None;
-        self.quote_each(events, options, |i, quote| {
-            if failed.is_some() {
-                return;
-            }
+        self.quote_results(events, options, |i, result| {
             if i > 0 {
                 out.push(b',');
             }
-            if let Err(e) = serde_json::to_writer(&mut out, &quote) {
-                failed = Some(e.to_string());
+            let written = match result {
+                Ok(quote) => serde_json::to_writer(&mut out, &quote),
+                Err(e) if options.on_error == crate::options::OnError::Return => {
+                    serde_json::to_writer(&mut out, &Returned { error: &e })
+                }
+                Err(e) => {
+                    bad.add(e);
+                    Ok(())
+                }
+            };
+            if let Err(e) = written {
+                failed.get_or_insert(e.to_string());
             }
         })?;
+        bad.into_result()?;
+        let internal =
+            |why: String| Error::one(ErrorKind::InvalidArgument, "", Code::Internal, why);
         if let Some(why) = failed {
-            return Err(Error::one(
-                ErrorKind::InvalidArgument,
-                "",
-                Code::Internal,
-                why,
-            ));
+            return Err(internal(why));
         }
         out.push(b']');
-        String::from_utf8(out).map_err(|e| {
-            Error::one(
-                ErrorKind::InvalidArgument,
-                "",
-                Code::Internal,
-                e.to_string(),
-            )
-        })
+        String::from_utf8(out).map_err(|e| internal(e.to_string()))
     }
 }
 

@@ -151,21 +151,6 @@ impl<'a> Event<'a> {
             .collect())
     }
 
-    /// [`Event::check`] for a batch: every issue of every event, paths prefixed `[i]`.
-    pub fn check_all(events: &[Event<'_>]) -> Result<(), Error> {
-        let mut issues = Vec::new();
-        for (i, event) in events.iter().enumerate() {
-            if let Err(e) = event.check(&format!("[{i}]")) {
-                issues.extend(e.issues);
-            }
-        }
-        if issues.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::InvalidEvent, issues))
-        }
-    }
-
     /// What serde cannot say: an empty event type, data values that are not scalars.
     pub fn check(&self, prefix: &str) -> Result<(), Error> {
         let mut issues = Vec::new();

@@ -9,10 +9,7 @@
 
 use crate::scratch::{answer_in_place, read_header, FLAG_CLOCK, FLAG_EXPLAIN, FLAG_OPTIONS};
 use crate::tape::{has_instant, read_event, Tape, TapeQuotes};
-use ratecard::{
-    Code, Engine, Error, ErrorKind, Event, Gathered, Instant, Issue, OnError, QuoteOptions,
-    Spelling,
-};
+use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, Issue, QuoteOptions, Spelling};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -332,52 +329,16 @@ fn tape_options_for(
     Some(options)
 }
 
-/// A batch of events (JSON text) quoted as the JSON text of an array of quotes. With bad events
-/// it fails with all of them (`on_error: "raise"`), or, with `on_error: "return"`, each one's
-/// error takes its place in the array as `{"error": {code, message, issues}}`, which the
-/// wrapper turns into a RatecardError.
+/// A batch of events (JSON text) quoted as the JSON text of an array of quotes; bad events as
+/// `options.on_error` says ([`Engine::quote_many_json`]): with `"return"` each one's error takes
+/// its place, which the wrapper turns into a RatecardError.
 pub fn quote_many_json(
     engine: &Engine,
     events_json: &str,
     options: &QuoteOptions,
 ) -> Result<String, Failure> {
     let events = Event::each_from_json(events_json)?;
-    if options.on_error == OnError::Raise && events.iter().all(Result::is_ok) {
-        // Every event read: the engine writes the array as it prices.
-        let good: Vec<Event<'_>> = events.into_iter().flatten().collect();
-        return Ok(engine.quote_many_json(&good, options)?);
-    }
-    let mut out = Vec::with_capacity(events.len().saturating_mul(400));
-    out.push(b'[');
-    let mut bad = Gathered::default();
-    let mut failed = None;
-    engine.quote_results(events.iter().map(Result::as_ref), options, |i, r| {
-        if i > 0 {
-            out.push(b',');
-        }
-        let written = match r {
-            Ok(quote) => serde_json::to_writer(&mut out, &quote),
-            Err(e) if options.on_error == OnError::Return => serde_json::to_writer(
-                &mut out,
-                &serde_json::json!({"error": {"code": e.code(), "message": e.summary(), "issues": e.issues}}),
-            ),
-            Err(e) => {
-                bad.add(e);
-                Ok(())
-            }
-        };
-        if let Err(e) = written {
-            failed = Some(e);
-        }
-    })?;
-    bad.into_result()?;
-    if let Some(e) = failed {
-        return Err(Failure::Internal(format!(
-            "could not serialize the result: {e}"
-        )));
-    }
-    out.push(b']');
-    String::from_utf8(out).map_err(|e| Failure::Internal(e.to_string()))
+    Ok(engine.quote_many_json(events.iter().map(Result::as_ref), options)?)
 }
 
 /// Panics inside [`guard`], for tests that prove a panic becomes an `internal` error and leaves
