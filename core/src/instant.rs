@@ -82,6 +82,20 @@ impl Instant {
         civil_from_days(self.seconds.div_euclid(SECONDS_PER_DAY))
     }
 
+    /// The same UTC wall-clock time `years` calendar years later (29 February becomes 28
+    /// February in a common year); `None` past the years -9999..=9999. A paid grant expires
+    /// one year after its top-up.
+    pub fn plus_years(self, years: i32) -> Option<Instant> {
+        let (year, month, day) = self.date();
+        let year = year.checked_add(years)?;
+        let day = day.min(days_in_month(year, month));
+        let second_of_day = self.seconds.rem_euclid(SECONDS_PER_DAY);
+        Instant::new(
+            days_from_civil(year, month, day) * SECONDS_PER_DAY + second_of_day,
+            self.nanos,
+        )
+    }
+
     /// RFC 3339 in UTC, with only as many fractional digits as needed.
     pub fn to_rfc3339(self) -> String {
         self.to_string()

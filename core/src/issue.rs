@@ -94,6 +94,15 @@ codes! {
     NoDimensionMatch = "no_dimension_match": "Warning: a price for the event type matched, but none of its dimensional prices fits the event's data.",
     MissingVolume = "missing_volume": "Warning: the event's data lacks the price's `volume_field`; that price yields no fee.",
     InvalidVolume = "invalid_volume": "Warning: the event's volume is not a number, or is negative; that price yields no fee.",
+    // Wallets and previews
+    DuplicateAccount = "duplicate_account": "A wallet lists two accounts in one asset (codes compare case-insensitively): a fee draws from the one account of its asset.",
+    DuplicateGrant = "duplicate_grant": "Two grants of one account share an id.",
+    GrantsExceedBalance = "grants_exceed_balance": "An account's grants hold more than its `available` balance: the wallet does not add up, so ratecard will not preview it.",
+    PartialGrants = "partial_grants": "Warning: a grants page lists fewer grants than its `total_count`; the balance of the grants not listed is drawn last, as grant-less balance.",
+    UnknownPurpose = "unknown_purpose": "Warning: a grant's purpose is none of `promotion` (or `promotional`), `bundled`, `paid`; it is drawn after those.",
+    ExcessPrecision = "excess_precision": "Warning: a balance has digits past its asset's precision; ratecard keeps them exactly, it does not round a balance.",
+    MissingAccount = "missing_account": "Warning: an event is charged in an asset the wallet has no account for; the whole charge is a shortfall.",
+    AmbiguousTopUp = "ambiguous_top_up": "Warning: an asset has rates from several fiat sources and no `top_up_currency` says which one pays for a top-up; the first in force is used.",
     Internal = "internal": "A bug in ratecard: please report it with the input.",
 }
 
@@ -278,6 +287,8 @@ pub enum ErrorKind {
     NoRate,
     /// Arithmetic left the range of a decimal.
     Overflow,
+    /// The wallet of a preview has errors (every one of them is in `issues`).
+    InvalidWallet,
 }
 
 impl ErrorKind {
@@ -289,6 +300,7 @@ impl ErrorKind {
             ErrorKind::InvalidArgument => "invalid_argument",
             ErrorKind::NoRate => "no_rate",
             ErrorKind::Overflow => "decimal_overflow",
+            ErrorKind::InvalidWallet => "invalid_wallet",
         }
     }
 }
@@ -340,6 +352,7 @@ impl Error {
             ErrorKind::InvalidArgument => "invalid argument",
             ErrorKind::NoRate => "no rate",
             ErrorKind::Overflow => "decimal overflow",
+            ErrorKind::InvalidWallet => "invalid wallet",
         };
         match self.issues.split_first() {
             None => head.to_string(),

@@ -60,6 +60,7 @@ pub mod quote;
 mod ratio;
 pub mod rounding;
 pub mod schema;
+pub mod wallet;
 
 pub use batch::{Place, Session, Twins};
 pub use catalog::rate::{RateEntry, RateValue, Schedule};
@@ -75,6 +76,7 @@ pub use quote::{AmountMap, Fee, Quote, Step, Sums};
 pub use rounding::RoundingMode;
 pub use rust_decimal::Decimal;
 pub use schema::{schema, schema_json};
+pub use wallet::{Preview, PreviewOptions, Wallet};
 
 /// The crate version, for `--version` and the bindings.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

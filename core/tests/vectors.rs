@@ -105,6 +105,16 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
         return Ok(serde_json::to_value(report).unwrap());
     }
     let engine = Engine::build_json(&catalog, strict)?;
+    if op == "preview" {
+        let i: Value = serde_json::from_str(&input_text(v)).unwrap();
+        let options = ratecard::PreviewOptions::from_value(
+            &engine,
+            v.get("options").unwrap_or(&Value::Null),
+        )?;
+        let text =
+            engine.preview_json(&i["wallet"].to_string(), &i["events"].to_string(), &options)?;
+        return Ok(serde_json::from_str(&text).unwrap());
+    }
     let options = match v.get("options") {
         Some(o) => QuoteOptions::from_value(o)?,
         None => QuoteOptions::default(),

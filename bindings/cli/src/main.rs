@@ -17,6 +17,8 @@ usage:
   ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain]
                  [--strict] [--on-error raise|return] [--format json|table]
   ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
+  ratecard preview CATALOG WALLET EVENTS [--at T] [--in ASSET]... [--product CODE]...
+                   [--overdraft allow|refuse] [--options FILE] [--format json|table]
   ratecard schema
   ratecard codes
 
@@ -28,6 +30,9 @@ event's occurred_at, and anything else at the current time.
 --on-error: with bad events in a batch, report them all and print nothing else (raise, the
 default), or print every quote with each bad event's error in its place (return); exit 1
 either way.
+preview: what the EVENTS would draw from the WALLET (the billing API's wallet JSON, its
+accounts' grants included), grant by grant, what is left and what top-up covers a shortfall.
+--options FILE: preview options as JSON (min_top_up, top_up_currency, auto_top_up, overdraft).
 Exit codes: 0 ok, 1 errors in the input, 2 a wrong command line.";
 
 /// What went wrong, and which exit code it earns.
@@ -63,6 +68,8 @@ struct Args {
     strict: bool,
     on_error: ratecard::OnError,
     format: Format,
+    overdraft: Option<String>,
+    options: Option<String>,
 }
 
 fn parse_format(name: &str) -> Result<Format, Failure> {
@@ -86,6 +93,8 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
         strict: false,
         on_error: ratecard::OnError::Raise,
         format: Format::Json,
+        overdraft: None,
+        options: None,
     };
     // `--in=USD` is `--in USD`.
     let words: Vec<String> = raw
@@ -119,6 +128,8 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
                 }
             }
             "--format" => args.format = parse_format(&value("--format")?)?,
+            "--overdraft" => args.overdraft = Some(value("--overdraft")?),
+            "--options" => args.options = Some(value("--options")?),
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")))
             }
@@ -178,7 +189,9 @@ fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
-    println!("{text}");
+    // A closed pipe (`| head`) ends the output quietly, as other tools do.
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
     Ok(())
 }
 
@@ -336,6 +349,70 @@ fn convert(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `ratecard preview`: the flags and the `--options` file make one wire-form options object.
+fn preview(args: &Args) -> Result<(), Failure> {
+    let [catalog, wallet, events] = args.positional.as_slice() else {
+        return Err(Failure::Usage("preview takes CATALOG WALLET EVENTS".into()));
+    };
+    if [catalog, wallet, events]
+        .iter()
+        .filter(|f| **f == "-")
+        .count()
+        > 1
+    {
+        return Err(Failure::Usage(
+            "standard input (-) can be read only once".into(),
+        ));
+    }
+    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
+    for issue in engine.warnings() {
+        eprintln!("{catalog}: warning: {issue}");
+    }
+    let mut options = match &args.options {
+        Some(file) => ratecard::parse_json(&read_input(file)?)?,
+        None => serde_json::json!({}),
+    };
+    if let Some(map) = options.as_object_mut() {
+        let mut set = |key: &str, value: serde_json::Value| {
+            map.insert(key.to_string(), value);
+        };
+        if let Some(at) = &args.at {
+            parse_at(&args.at)?;
+            set("at", at.as_str().into());
+        }
+        if !args.express_in.is_empty() {
+            set("express_in", args.express_in.clone().into());
+        }
+        if !args.products.is_empty() {
+            set("products", args.products.clone().into());
+        }
+        if let Some(o) = &args.overdraft {
+            set("overdraft", o.as_str().into());
+        }
+        set(
+            "explain",
+            (args.explain && args.format == Format::Json).into(),
+        );
+    }
+    let mut options = ratecard::PreviewOptions::from_value(&engine, &options)?;
+    options.quote.now = now();
+    let wallet = ratecard::parse_json(&read_input(wallet)?)?;
+    let (wallet, warnings) = engine.read_wallet(&wallet)?;
+    let text = read_input(events)?;
+    let events = Event::each_from_json(&text)?;
+    let quotes = engine.quote_many_read(&events, &options.quote)?;
+    let preview = engine.preview_quotes(&wallet, warnings, quotes, &options)?;
+    match args.format {
+        Format::Table => {
+            let value = serde_json::to_value(&preview)
+                .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
+            print!("{}", table::preview(&value))
+        }
+        _ => print_json(&preview)?,
+    }
+    Ok(())
+}
+
 fn run(raw: &[String]) -> Result<(), Failure> {
     let Some((command, rest)) = raw.split_first() else {
         return Err(Failure::Usage("no command given".into()));
@@ -368,6 +445,7 @@ fn run(raw: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         "validate" => validate(&parse_args(rest)?),
+        "preview" => preview(&parse_args(rest)?),
         "quote" | "convert" => {
             let args = parse_args(rest)?;
             if args.format == Format::Problem {

@@ -121,3 +121,48 @@ pub fn report(file: &str, report: &Report) -> String {
     );
     out
 }
+
+/// A preview for people: each account before and after, and what covers a shortfall.
+pub fn preview(preview: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let empty = Vec::new();
+    let accounts = preview["accounts"].as_array().unwrap_or(&empty);
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|a| {
+            let asset = text(&a["asset"]);
+            let short = preview["shortfall"]
+                .get(&asset)
+                .map(text)
+                .unwrap_or_default();
+            let top_up = preview["top_up"].get(&asset).map_or(String::new(), |t| {
+                format!(
+                    "{} {} buys {}",
+                    text(&t["amount"]),
+                    text(&t["currency"]),
+                    text(&t["buys"])
+                )
+            });
+            vec![
+                text(&a["id"]),
+                text(&a["available"]),
+                text(&a["available_after"]),
+                short,
+                top_up,
+            ]
+        })
+        .collect();
+    let header = ["account", "available", "after", "short", "top-up"];
+    let mut out = render(&header, &rows, &[false, true, true, true, false]);
+    let events = preview["events"].as_array().map_or(0, Vec::len);
+    let refused = preview["events"]
+        .as_array()
+        .map_or(0, |e| e.iter().filter(|e| e["refused"] == true).count());
+    let covered = if preview["covered"] == true {
+        "covered"
+    } else {
+        "NOT covered"
+    };
+    let _ = writeln!(out, "{events} events, {refused} refused: {covered}");
+    out
+}

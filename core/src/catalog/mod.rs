@@ -3,7 +3,7 @@
 pub mod asset;
 pub mod product;
 pub mod rate;
-mod reader;
+pub(crate) mod reader;
 mod values;
 
 use crate::fiat;

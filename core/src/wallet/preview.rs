@@ -1,0 +1,435 @@
+//! Previews: what a run of events would draw from a wallet, grant by grant, and what is left.
+//!
+//! Events are priced as [`Engine::quote_many`] prices them, then applied in the order given.
+//! Each event's total in an asset is drawn from the account of that asset: from its grants in
+//! the drawdown order ([`super::Grant::draw_key`]), skipping grants not in effect or expired at
+//! the event's instant, then from the balance no listed grant holds; what is left is the
+//! event's shortfall, and the balance goes negative by it (overdraft is allowed by default,
+//! as in the billing API). With `overdraft: "refuse"` or a limit, an event that would take a
+//! balance below the limit is not applied at all and is marked `refused`.
+
+use super::options::{AutoTopUp, PreviewOptions};
+use super::{Grant, Purpose, Wallet};
+use crate::engine::Engine;
+use crate::event::Event;
+use crate::instant::Instant;
+use crate::issue::{Code, Error, ErrorKind, Issue};
+use crate::list::List;
+use crate::number::Amount;
+use crate::quote::{AmountMap, Quote, Step};
+use rust_decimal::Decimal;
+
+/// What these events would do to this wallet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Preview<'a> {
+    /// True when no event is short or refused.
+    pub covered: bool,
+    pub accounts: Vec<AccountAfter>,
+    /// What no balance covered, per asset (only assets that are short).
+    pub shortfall: AmountMap<'a>,
+    /// Per short asset, the top-up that covers its shortfall.
+    #[serde(serialize_with = "as_map")]
+    pub top_up: List<(&'a str, super::TopUp)>,
+    pub events: Vec<PreviewEvent<'a>>,
+    /// The auto top-ups made along the way, in order.
+    pub auto_top_ups: Vec<AutoTopUpMade>,
+    /// The wallet's warnings and the preview's own.
+    pub warnings: Vec<Issue>,
+    /// The preview's decisions: refusals, expiries, top-ups and their rounding.
+    pub explain: Vec<Step>,
+}
+
+/// Pairs in order as a JSON object.
+fn as_map<S: serde::Serializer, V: serde::Serialize>(
+    list: &List<(&str, V)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(list.iter().map(|(k, v)| (*k, v)))
+}
+
+/// An account before and after the events.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountAfter {
+    pub id: String,
+    pub asset: String,
+    pub available: Amount,
+    /// What it held, less every draw and shortfall, plus auto top-ups, less what grants that
+    /// expired by the last event's instant still held.
+    pub available_after: Amount,
+}
+
+/// One event's quote and what it drew.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreviewEvent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<&'a str>,
+    pub quote: Quote<'a>,
+    pub covered: bool,
+    /// Not applied: it would have taken a balance past its overdraft limit.
+    pub refused: bool,
+    pub draws: Vec<Draw>,
+    pub shortfall: AmountMap<'a>,
+}
+
+/// What one grant (or, `grant: null`, the balance no listed grant holds) supplied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Draw {
+    pub account: String,
+    pub grant: Option<String>,
+    pub amount: Amount,
+}
+
+/// An auto top-up a preview made after an event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AutoTopUpMade {
+    /// The index of the event after which the balance fell below the threshold.
+    pub event: usize,
+    pub account: String,
+    pub asset: String,
+    pub currency: String,
+    /// The fiat charged.
+    pub amount: Amount,
+    /// What it bought (it first repays an overdrawn balance; the rest is the paid grant).
+    pub buys: Amount,
+    pub grant: String,
+}
+
+/// An account as the preview runs.
+struct Held {
+    id: String,
+    asset: String,
+    precision: u32,
+    available: Decimal,
+    grants: Vec<Grant>,
+    /// The balance no listed grant holds; negative when overdrawn.
+    rest: Decimal,
+}
+
+impl Held {
+    /// The balance that can be drawn at `t`.
+    fn live(&self, t: Instant) -> Result<Decimal, Error> {
+        let mut grants = self.grants.iter().filter(|g| g.live_at(t));
+        grants
+            .try_fold(self.rest, |sum, g| sum.checked_add(g.available))
+            .ok_or_else(|| overflow("accounts"))
+    }
+}
+
+fn overflow(path: &str) -> Error {
+    Error::one(
+        ErrorKind::Overflow,
+        path,
+        Code::DecimalOverflow,
+        "a balance does not fit in a decimal's 28 digits",
+    )
+}
+
+/// An event's draws from one account, before they are applied.
+struct Plan {
+    account: usize,
+    takes: Vec<(Option<usize>, Decimal)>,
+    short: Decimal,
+}
+
+impl Engine {
+    /// What `events` would draw from `wallet` (read by [`Engine::read_wallet`]); see the
+    /// module docs. Bad events fail the preview with every one's issues, as in `quote_many`.
+    pub fn preview<'a>(
+        &'a self,
+        wallet: &Wallet,
+        warnings: Vec<Issue>,
+        events: &'a [Event<'_>],
+        options: &PreviewOptions,
+    ) -> Result<Preview<'a>, Error> {
+        let quotes = self.quote_many(events, &options.quote)?;
+        self.preview_quotes(wallet, warnings, quotes, options)
+    }
+
+    /// [`Engine::preview`] of events already quoted, in order.
+    pub fn preview_quotes<'a>(
+        &'a self,
+        wallet: &Wallet,
+        mut warnings: Vec<Issue>,
+        quotes: Vec<Quote<'a>>,
+        options: &PreviewOptions,
+    ) -> Result<Preview<'a>, Error> {
+        let mut held: Vec<Held> = Vec::with_capacity(wallet.accounts.len());
+        for a in &wallet.accounts {
+            let listed = a
+                .grants
+                .iter()
+                .try_fold(Decimal::ZERO, |s, g| s.checked_add(g.available));
+            let rest = listed.and_then(|l| a.available.checked_sub(l));
+            held.push(Held {
+                id: a.id.clone(),
+                precision: self.asset_info(&a.asset).map_or(0, |i| i.precision),
+                asset: a.asset.clone(),
+                available: a.available,
+                grants: a.grants.clone(),
+                rest: rest.ok_or_else(|| overflow("accounts"))?,
+            });
+        }
+        let mut explain = Vec::new();
+        let mut events = Vec::with_capacity(quotes.len());
+        let mut made: Vec<AutoTopUpMade> = Vec::new();
+        let mut total_short: AmountMap<'a> = AmountMap::default();
+        for (i, quote) in quotes.into_iter().enumerate() {
+            let t = quote.at;
+            let mut plans: Vec<(&'a str, Plan)> = Vec::new();
+            for (code, amount) in quote.totals.0.iter() {
+                if amount.value <= Decimal::ZERO {
+                    continue;
+                }
+                let account = match held.iter().position(|h| h.asset == *code) {
+                    Some(a) => a,
+                    None => {
+                        let info = self.asset_info(code);
+                        warnings.push(Issue::new(
+                            "accounts",
+                            Code::MissingAccount,
+                            format!("the wallet has no {code} account; what events charge in {code} is a shortfall"),
+                        ));
+                        held.push(Held {
+                            id: format!("default:{code}"),
+                            asset: code.to_string(),
+                            precision: info.map_or(0, |i| i.precision),
+                            available: Decimal::ZERO,
+                            grants: Vec::new(),
+                            rest: Decimal::ZERO,
+                        });
+                        held.len() - 1
+                    }
+                };
+                let h = held.get(account).ok_or_else(|| overflow("accounts"))?;
+                plans.push((code, plan(h, account, amount.value, t)));
+            }
+            // The grant-less balance is drawn only while positive, so after a short event it is
+            // exactly minus what was short (or what it already was, less that).
+            let refused = plans.iter().find_map(|(code, p)| {
+                let h = held.get(p.account)?;
+                let limit = options.overdraft.limit(&h.asset)?;
+                let after = h.rest.min(Decimal::ZERO).checked_sub(p.short)?;
+                (p.short > Decimal::ZERO && after < -limit).then_some((*code, after, limit))
+            });
+            let mut draws = Vec::new();
+            let mut shortfall = AmountMap::default();
+            for (code, p) in &plans {
+                let Some(h) = held.get_mut(p.account) else {
+                    continue;
+                };
+                if p.short > Decimal::ZERO {
+                    shortfall.0.push((*code, Amount::new(p.short, h.precision)));
+                }
+                if refused.is_some() {
+                    continue;
+                }
+                for (g, amount) in &p.takes {
+                    let grant = match g {
+                        Some(g) => h.grants.get_mut(*g).map(|g| {
+                            g.available -= *amount;
+                            g.id.clone()
+                        }),
+                        None => {
+                            h.rest -= *amount;
+                            None
+                        }
+                    };
+                    let amount = Amount::new(*amount, h.precision);
+                    draws.push(super::Draw {
+                        account: h.id.clone(),
+                        grant,
+                        amount,
+                    });
+                }
+                h.rest = h
+                    .rest
+                    .checked_sub(p.short)
+                    .ok_or_else(|| overflow("accounts"))?;
+            }
+            if let Some((code, after, limit)) = refused {
+                explain.push(Step {
+                    fee: None,
+                    kind: "refuse",
+                    text: format!("event [{i}] refused: it would leave {after} {code}, past the overdraft limit of -{limit}"),
+                });
+            }
+            for (code, a) in shortfall.0.iter() {
+                add(&mut total_short, code, *a)?;
+            }
+            if refused.is_none() {
+                self.auto_top_ups(&mut held, &mut made, options, i, t, &mut explain)?;
+            }
+            events.push(PreviewEvent {
+                event_id: quote.event_id,
+                covered: shortfall.0.is_empty(),
+                refused: refused.is_some(),
+                quote,
+                draws,
+                shortfall,
+            });
+        }
+        let last = events.iter().map(|e| e.quote.at).max();
+        let last = last.or(options.quote.at).or(options.quote.now);
+        let accounts = after(&held, last, &mut explain)?;
+        let top_up = self.top_ups(&total_short, last, options, &mut warnings, &mut explain)?;
+        Ok(Preview {
+            covered: total_short.0.is_empty() && events.iter().all(|e| !e.refused),
+            accounts,
+            shortfall: total_short,
+            top_up,
+            events,
+            auto_top_ups: made,
+            warnings,
+            explain,
+        })
+    }
+
+    /// After event `i`: an auto top-up for every account whose live balance fell below its
+    /// threshold. The units bought first repay an overdrawn balance; the rest is a `paid` grant
+    /// in effect from `t` and expiring a year later, as a top-up's grant does.
+    fn auto_top_ups(
+        &self,
+        held: &mut [Held],
+        made: &mut Vec<AutoTopUpMade>,
+        options: &PreviewOptions,
+        i: usize,
+        t: Instant,
+        explain: &mut Vec<Step>,
+    ) -> Result<(), Error> {
+        for (
+            asset,
+            AutoTopUp {
+                threshold,
+                amount,
+                currency,
+            },
+        ) in &options.auto_top_up
+        {
+            let Some(h) = held.iter_mut().find(|h| h.asset == *asset) else {
+                continue;
+            };
+            let balance = h.live(t)?;
+            if balance >= *threshold {
+                continue;
+            }
+            let path = format!("auto_top_up.{asset}");
+            let bought = self
+                .convert(*amount, currency, asset, t)
+                .map_err(|e| e.prefixed(&path))?;
+            let units = bought.destination_amount.value;
+            let repaid = units.min((-h.rest).max(Decimal::ZERO));
+            h.rest += repaid;
+            let id = format!("auto_top_up:{}", made.len() + 1);
+            h.grants.push(Grant {
+                id: id.clone(),
+                available: units - repaid,
+                purpose: Purpose::Paid,
+                priority: None,
+                effective_at: Some(t),
+                expires_at: t.plus_years(1),
+                created_at: Some(t),
+            });
+            h.grants.sort_by(|a, b| a.draw_key().cmp(&b.draw_key()));
+            explain.push(Step {
+                fee: None,
+                kind: "auto_top_up",
+                text: format!(
+                    "after event [{i}] the {asset} balance {balance} is below {threshold}: {} {currency} buys {} {asset} ({} rounding), {repaid} repaying the overdraft",
+                    bought.source_amount, bought.destination_amount, bought.rounding
+                ),
+            });
+            made.push(AutoTopUpMade {
+                event: i,
+                account: h.id.clone(),
+                asset: asset.clone(),
+                currency: bought.source.clone(),
+                amount: bought.source_amount,
+                buys: bought.destination_amount,
+                grant: id,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Draws `amount` from an account at `t`: live grants in order, then the grant-less balance.
+fn plan(h: &Held, account: usize, amount: Decimal, t: Instant) -> Plan {
+    let mut need = amount;
+    let mut takes = Vec::new();
+    for (g, grant) in h.grants.iter().enumerate() {
+        if need <= Decimal::ZERO {
+            break;
+        }
+        if grant.available > Decimal::ZERO && grant.live_at(t) {
+            let take = grant.available.min(need);
+            takes.push((Some(g), take));
+            need -= take;
+        }
+    }
+    if need > Decimal::ZERO && h.rest > Decimal::ZERO {
+        let take = h.rest.min(need);
+        takes.push((None, take));
+        need -= take;
+    }
+    Plan {
+        account,
+        takes,
+        short: need,
+    }
+}
+
+fn add<'a>(sums: &mut AmountMap<'a>, code: &'a str, a: Amount) -> Result<(), Error> {
+    match sums.0.iter_mut().find(|(c, _)| *c == code) {
+        Some((_, sum)) => {
+            sum.value = sum
+                .value
+                .checked_add(a.value)
+                .ok_or_else(|| overflow("shortfall"))?;
+        }
+        None => sums.0.push((code, a)),
+    }
+    Ok(())
+}
+
+/// Each account's balance after the events: grants that expired by `last` are gone.
+fn after(
+    held: &[Held],
+    last: Option<Instant>,
+    explain: &mut Vec<Step>,
+) -> Result<Vec<AccountAfter>, Error> {
+    held.iter()
+        .map(|h| {
+            let mut balance = h.rest;
+            for g in &h.grants {
+                let expired = match (last, g.expires_at) {
+                    (Some(t), Some(x)) => x <= t,
+                    _ => false,
+                };
+                if !expired {
+                    balance = balance
+                        .checked_add(g.available)
+                        .ok_or_else(|| overflow("accounts"))?;
+                } else if g.available > Decimal::ZERO {
+                    explain.push(Step {
+                        fee: None,
+                        kind: "expire",
+                        text: format!(
+                            "grant {} of {} expired at {} holding {} {}",
+                            g.id,
+                            h.id,
+                            g.expires_at.map(|x| x.to_string()).unwrap_or_default(),
+                            g.available,
+                            h.asset
+                        ),
+                    });
+                }
+            }
+            Ok(AccountAfter {
+                id: h.id.clone(),
+                asset: h.asset.clone(),
+                available: Amount::new(h.available.normalize(), h.precision),
+                available_after: Amount::new(balance.normalize(), h.precision),
+            })
+        })
+        .collect()
+}
