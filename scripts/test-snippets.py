@@ -12,8 +12,8 @@ A snippet's whole output must be exactly those lines, in order: a print without 
 How each language runs (in a scratch folder holding the bundled examples as `catalog.json`,
 `events.json`, `examples/`, `config/catalog.json` and `catalogs/*.json`):
 - `js`: as an ES module with Node, `@ratecard/wasm` and `@ratecard/node` resolved to the built
-  packages; names a snippet uses without defining (`catalog`, `events`, `job`, `label`) are the
-  bundled catalog, its events, their first, and a stand-in DOM node. A bundler's JSON import
+  packages; names a snippet uses without defining (`catalog`, `events`, `job`, `wallet`, `label`) are
+  the bundled catalog, its events, their first, the bundled wallet, and a stand-in DOM node. A bundler's JSON import
   (`import catalog from "./catalog.json"`) is read as the bundler would. A block that starts
   `// vite.config.js` is imported where Vite is installed and must export a config.
 - `python`: with the test venv's Python (the wheel installed); `df` is a frame of the events.
@@ -148,6 +148,7 @@ def run_js(where: str, lines: List[str], d: Path) -> List[str]:
     given = {"catalog": 'JSON.parse(__fs.readFileSync("catalog.json", "utf8"))',
              "events": 'JSON.parse(__fs.readFileSync("events.json", "utf8"))',
              "job": 'JSON.parse(__fs.readFileSync("events.json", "utf8"))[0]',
+             "wallet": 'JSON.parse(__fs.readFileSync("examples/wallet.json", "utf8"))',
              "label": "{ textContent: '' }"}
     for name, value in given.items():
         if re.search(rf"\b{name}\b", text) and not defined(name):

@@ -54,6 +54,7 @@ export declare class Raw {
   /** Only where batches can be priced off the calling thread (else quoteManyAsync prices on it). */
   quoteManyAsync?(events: string, options: string | null, clock: boolean): Promise<string>;
   convert(amount: string, from: string, to: string, at: string | null): string;
+  preview(wallet: string, events: string, options: string | null, clock: boolean): string;
   format(amount: string, asset: string): string;
   free(): void;
 }

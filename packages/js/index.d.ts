@@ -324,6 +324,14 @@ export type IssueCode =
   | "no_dimension_match"
   | "missing_volume"
   | "invalid_volume"
+  | "duplicate_account"
+  | "duplicate_grant"
+  | "grants_exceed_balance"
+  | "partial_grants"
+  | "unknown_purpose"
+  | "excess_precision"
+  | "missing_account"
+  | "ambiguous_top_up"
   | "internal";
 
 /** One problem: where (`products[0].prices[1].pricing[0].asset`), what kind, and a sentence. */
@@ -423,6 +431,98 @@ export interface Conversion {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Wallets and previews
+
+/** A credit grant, as the billing API lists an account's grants. */
+export interface Grant {
+  id: string;
+  /** What the grant still holds. */
+  available: DecimalInput;
+  /** `promotion` (or `promotional`), `bundled`, `paid`: promotional credit is drawn first. */
+  purpose: "promotion" | "promotional" | "bundled" | "paid" | (string & {});
+  /** Lower numbers are drawn first; none is drawn after every number. */
+  priority?: number | null;
+  /** null: in effect since always. */
+  effective_at?: TimeInput | null;
+  /** null: never expires. */
+  expires_at?: TimeInput | null;
+  created_at?: TimeInput | null;
+}
+
+/** One account of a wallet: a balance in one asset. */
+export interface Account {
+  /** Default `{name}:{ASSET}` (`default:CREDIT`), as the billing API writes it. */
+  id?: string;
+  name?: string;
+  asset: string;
+  /** The balance; negative when overdrawn. */
+  available: DecimalInput;
+  pending_in?: DecimalInput;
+  pending_out?: DecimalInput;
+  /** The account's grants, as a list or as the grants page the billing API returns. */
+  grants?: Grant[] | { items: Grant[]; total_count?: number; limit?: number; offset?: number };
+}
+
+/** A customer's wallet, as the billing API returns it. */
+export interface Wallet {
+  accounts: Account[];
+}
+
+/** Options of `engine.preview`: the quote options, and the wallet rules to apply. */
+export interface PreviewOptions extends Omit<QuoteOptions, "onError"> {
+  /**
+   * What happens to an event the balance cannot cover: `"allow"` (the default, as in the
+   * billing API: the balance goes negative), `"refuse"` (not applied, marked `refused`), or
+   * per asset how far below zero a balance may go.
+   */
+  overdraft?: "allow" | "refuse" | Record<string, DecimalInput>;
+  /** Per asset, the least a top-up may be, in its currency. */
+  minTopUp?: Record<string, DecimalInput>;
+  /** The currency a top-up is paid in: one for every asset, or per asset. */
+  topUpCurrency?: string | Record<string, string>;
+  /** Per asset, a simulated auto top-up: below `threshold` after an event, `amount` of `currency` buys a paid grant. */
+  autoTopUp?: Record<string, { threshold: DecimalInput; amount: DecimalInput; currency: string }>;
+}
+
+/** What grant (null: balance no listed grant holds) supplied how much of an event's charge. */
+export interface Draw {
+  account: string;
+  grant: string | null;
+  amount: DecimalString;
+}
+
+/** One event of a preview: its quote and what it drew. */
+export interface PreviewEvent {
+  event_id?: string;
+  quote: Quote;
+  /** Nothing of it was short. */
+  covered: boolean;
+  /** Not applied: it would have taken a balance past its overdraft limit. */
+  refused: boolean;
+  draws: Draw[];
+  /** What no balance covered, per asset. */
+  shortfall: Record<string, DecimalString>;
+}
+
+/** What a run of events would do to a wallet. */
+export interface Preview {
+  /** No event was short or refused. */
+  covered: boolean;
+  accounts: Array<{ id: string; asset: string; available: DecimalString; available_after: DecimalString }>;
+  /** What no balance covered, per short asset. */
+  shortfall: Record<string, DecimalString>;
+  /** Per short asset, the top-up that covers it: its cost in `currency` (rounded up to the minor unit) and what that buys. */
+  top_up: Record<string, { currency: string; amount: DecimalString; buys: DecimalString; rate: DecimalString; valid_from: Timestamp | null }>;
+  events: PreviewEvent[];
+  /** The auto top-ups made, after the event (index) that took the balance below its threshold. */
+  auto_top_ups: Array<{ event: number; account: string; asset: string; currency: string; amount: DecimalString; buys: DecimalString; grant: string }>;
+  /** The wallet's warnings and the preview's own (`missing_account`, `ambiguous_top_up`, ...). */
+  warnings: Issue[];
+  /** The preview's decisions: refusals, expiries, top-ups and their rounding. */
+  explain: Step[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors and operations
 
 /** The machine code of a thrown error. */
@@ -432,7 +532,8 @@ export type ErrorCode =
   | "invalid_event"
   | "invalid_argument"
   | "no_rate"
-  | "decimal_overflow";
+  | "decimal_overflow"
+  | "invalid_wallet";
 
 /** Every error ratecard throws. `issues` lists each problem with its path and code. */
 export declare class RatecardError extends Error {
@@ -468,6 +569,11 @@ export declare class Engine {
    */
   quoteManyAsync(events: Event[] | string | JsonBytes, options: ReturningOptions): Promise<Array<Quote | RatecardError>>;
   quoteManyAsync(events: Event[] | string | JsonBytes, options?: QuoteOptions): Promise<Quote[]>;
+  /**
+   * What `events` would draw from `wallet`, grant by grant, and what is left. Events are priced
+   * as `quoteMany` prices them; a bad wallet throws `invalid_wallet` with every issue.
+   */
+  preview(wallet: Wallet | string | JsonBytes, events: Event[] | string | JsonBytes, options?: PreviewOptions): Preview;
   /** Converts `amount` of `from` into `to` at `at` (default now). */
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
   /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */

@@ -582,6 +582,26 @@ export class Engine {
     return held === null ? batchOut(out) : settle(batchOut(out), held, options);
   }
 
+  /**
+   * What `events` would draw from `wallet` (the billing API's wallet JSON, its accounts'
+   * grants included), grant by grant, and what is left: a Preview. Events are priced as
+   * quoteMany prices them; bad ones, or a bad wallet (`invalid_wallet`), throw with every issue.
+   */
+  preview(wallet, events, options) {
+    const raw = this.#alive();
+    const w = jsonText(wallet) ?? stringify(wallet);
+    const { text, held } = eventsText(events);
+    // Values JSON cannot carry (an invalid Date) are reported as quoteMany reports them.
+    if (held !== null) settle(Array.from(events, () => null), held, undefined);
+    let out;
+    try {
+      out = raw.preview(w, text, optionsText(options), clock(options));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
   convert(amount, from, to, at) {
     const raw = this.#alive();
     const a = amountText(amount);

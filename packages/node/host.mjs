@@ -105,6 +105,7 @@ export class Raw {
   quoteMany(e, o, clock) { return this.native.quoteMany(e, o, clock); }
   quoteManyAsync(e, o, clock) { return this.native.quoteManyAsync(e, o, clock); }
   convert(a, from, to, at) { return this.native.convert(a, from, to, at); }
+  preview(w, e, o, clock) { return this.native.preview(w, e, o, clock); }
   format(a, asset) { return this.native.format(a, asset); }
   free() { this.native.free(); }
 }

@@ -93,6 +93,7 @@ export class Raw {
   quote(e, o, clock) { return this.raw.quote(e, o ?? "", clock ? Date.now() : NaN); }
   quoteMany(e, o, clock) { return this.raw.quote_many(e, o ?? "", clock ? Date.now() : NaN); }
   convert(a, from, to, at) { return this.raw.convert(a, from, to, at ?? "", Date.now()); }
+  preview(w, e, o, clock) { return this.raw.preview(w, e, o ?? "", clock ? Date.now() : NaN); }
   format(a, asset) { return this.raw.format(a, asset); }
   free() { this.raw.free(); }
 }

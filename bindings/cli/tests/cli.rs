@@ -395,3 +395,73 @@ fn a_batch_reports_every_bad_event_or_returns_each_in_place() {
     assert_eq!(bad_flag.status.code(), Some(2));
     assert!(stderr(&bad_flag).contains("raise or return"));
 }
+
+#[test]
+fn preview_prints_the_table_the_readme_shows() {
+    let out = run(
+        &[
+            "preview",
+            "examples/catalog.json",
+            "examples/wallet.json",
+            "examples/events.json",
+            "--format",
+            "table",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let shown = readme
+        .split("the table\nfor the bundled wallet:\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README shows the bundled wallet's preview table");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
+}
+
+#[test]
+fn preview_reads_options_and_reports_a_bad_wallet() {
+    let options = r#"{"overdraft": "refuse", "min_top_up": {"CREDIT": "5.00"}}"#;
+    let dir = std::env::temp_dir().join(format!("ratecard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("options.json");
+    std::fs::write(&file, options).unwrap();
+    let args = [
+        "preview",
+        "examples/catalog.json",
+        "examples/wallet.json",
+        "examples/events.json",
+        "--options",
+        file.to_str().unwrap(),
+    ];
+    let out = run(&args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = json(&out);
+    assert_eq!(p["events"][5]["refused"], true);
+    assert_eq!(p["top_up"]["CREDIT"]["amount"], "5.00");
+    assert_eq!(p["top_up"]["CREDIT"]["buys"], "100");
+    let bad = r#"{"accounts": [{"asset": "GOLD", "available": "x"}]}"#;
+    let out = run(
+        &[
+            "preview",
+            "examples/catalog.json",
+            "-",
+            "examples/events.json",
+        ],
+        Some(bad),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid wallet") && err.contains("accounts[0].available"),
+        "{err}"
+    );
+}

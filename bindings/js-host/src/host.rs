@@ -9,7 +9,9 @@
 
 use crate::scratch::{answer_in_place, read_header, FLAG_CLOCK, FLAG_EXPLAIN, FLAG_OPTIONS};
 use crate::tape::{has_instant, read_event, Tape, TapeQuotes};
-use ratecard::{Code, Engine, Error, ErrorKind, Event, Instant, Issue, QuoteOptions, Spelling};
+use ratecard::{
+    Code, Engine, Error, ErrorKind, Event, Instant, Issue, PreviewOptions, QuoteOptions, Spelling,
+};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -215,6 +217,25 @@ impl Host {
             Instant::parse(at).map_err(|m| invalid_argument("at", Code::InvalidTimestamp, m))?
         };
         to_json(&self.engine.convert(amount, from, to, at)?)
+    }
+
+    /// What a JSON array of events (or one event) would draw from a wallet (JSON text), under
+    /// preview options in the wire form (empty for none); the Preview as JSON text.
+    pub fn preview(
+        &self,
+        wallet_json: &str,
+        events_json: &str,
+        options_json: &str,
+        now: Option<Instant>,
+    ) -> Result<String, Failure> {
+        let value = match options_json {
+            "" => serde_json::Value::Null,
+            text => ratecard::parse_json(text)?,
+        };
+        let engine = &self.engine;
+        let mut options = PreviewOptions::from_value_spelled(engine, &value, Spelling::Camel)?;
+        options.quote.now = options.quote.now.or(now);
+        Ok(engine.preview_json(wallet_json, events_json, &options)?)
     }
 
     /// Display text for an amount (JSON text of a string or number) of an asset.

@@ -344,6 +344,19 @@ impl NativeEngine {
         self.with(|host| host.convert(&amount_json, &from, &to, &at, host_now()))
     }
 
+    /// What events (JSON text) would draw from a wallet (JSON text); the Preview as JSON text.
+    #[napi]
+    pub fn preview(
+        &self,
+        wallet_json: String,
+        events_json: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<String> {
+        let options = options_json.unwrap_or_default();
+        self.with(|host| host.preview(&wallet_json, &events_json, &options, self::clock(clock)))
+    }
+
     /// Display text for an amount (JSON text of a string or number) of an asset.
     #[napi]
     pub fn format(&self, amount_json: String, asset: String) -> napi::Result<String> {

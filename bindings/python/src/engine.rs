@@ -2,7 +2,7 @@
 
 use crate::errors::{fail, guard, issues_py, Fail, Result};
 use crate::from_py::{self, cached, json_text, OptionArgs, Snap};
-use crate::to_py::{Conversion, Explain, Quote, Shapes};
+use crate::to_py::{Conversion, Explain, Preview, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, ErrorKind, Event, Gathered, OnError, QuoteOptions};
@@ -275,6 +275,75 @@ impl Engine {
                 out.add(py, result);
             }
             out.finish()
+        })
+    }
+
+    /// What `events` would draw from `wallet`, grant by grant, and what is left: a
+    /// [`Preview`]. `wallet` is the billing API's wallet (a dict, JSON text or a path), its
+    /// accounts' `grants` a list or the grants page; `events` as for `quote_many` (a bad one
+    /// raises with every bad event's issues). The wallet options are the wire form's.
+    #[pyo3(signature = (wallet, events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, overdraft=None, min_top_up=None, top_up_currency=None, auto_top_up=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn preview(
+        &self,
+        py: Python<'_>,
+        wallet: &Bound<'_, PyAny>,
+        events: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        express_in: Option<&Bound<'_, PyAny>>,
+        products: Option<&Bound<'_, PyAny>>,
+        prior_usage: Option<&Bound<'_, PyAny>>,
+        explain: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+        overdraft: Option<&Bound<'_, PyAny>>,
+        min_top_up: Option<&Bound<'_, PyAny>>,
+        top_up_currency: Option<&Bound<'_, PyAny>>,
+        auto_top_up: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Preview> {
+        let mut args =
+            OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
+        let more = [
+            ("overdraft", overdraft),
+            ("min_top_up", min_top_up),
+            ("top_up_currency", top_up_currency),
+            ("auto_top_up", auto_top_up),
+        ];
+        args.more = more
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        guard(|| {
+            let wire = serde_json::Value::Object(args.wire(py, true)?);
+            let mut options = ratecard::PreviewOptions::from_value(&self.inner, &wire)?;
+            if options.quote.now.is_none() && !args.no_clock() {
+                options.quote.now = from_py::now();
+            }
+            let (wallet, warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
+            let text = match json_text(events)? {
+                Some(text) => Some(text.into_owned()),
+                None => from_py::file_text(events)?,
+            };
+            let c = cached(py)?;
+            let snaps = match text {
+                Some(_) => Vec::new(),
+                None => Snap::read_each(events, c)?,
+            };
+            let events = match &text {
+                Some(text) => Event::each_from_json(text)?,
+                None => {
+                    let one = from_py::is_mapping(events, c)?;
+                    let at = |i: usize| if one { String::new() } else { format!("[{i}]") };
+                    let each = snaps.iter().enumerate();
+                    each.map(|(i, s)| from_py::checked(py, || at(i), s))
+                        .collect::<PyResult<Vec<_>>>()?
+                }
+            };
+            let quotes = self.inner.quote_many_read(&events, &options.quote)?;
+            let preview = self
+                .inner
+                .preview_quotes(&wallet, warnings, quotes, &options)?;
+            Ok(Preview::new(py, &preview)?)
         })
     }
 

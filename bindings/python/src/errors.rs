@@ -68,6 +68,7 @@ pub fn raise(py: Python<'_>, err: Error) -> PyErr {
         ErrorKind::InvalidArgument => "ArgumentError",
         ErrorKind::NoRate => "NoRateError",
         ErrorKind::Overflow => "DecimalOverflowError",
+        ErrorKind::InvalidWallet => "WalletError",
     };
     let internal = err.issues.iter().any(|i| i.code == Code::Internal);
     // An argument of the wrong Python type is also a `TypeError`, as Python users expect.

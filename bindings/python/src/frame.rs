@@ -332,6 +332,7 @@ pub fn _quote_columns<'py>(
             explain: Some(false),
             options: None,
             on_error: None,
+            more: Vec::new(),
         };
         let options = args.read(py, false)?;
         // The core checks the options (express_in's assets included) once, here.

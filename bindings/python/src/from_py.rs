@@ -413,6 +413,8 @@ pub struct OptionArgs<'a, 'py> {
     pub options: Option<&'a Bound<'py, PyAny>>,
     /// `quote_many`'s `on_error` (read by the core, which names what it takes).
     pub on_error: Option<&'a Bound<'py, PyAny>>,
+    /// Other keywords of the wire form (a preview's), by wire name.
+    pub more: Vec<(&'static str, &'a Bound<'py, PyAny>)>,
 }
 
 fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
@@ -441,6 +443,7 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
             explain,
             options,
             on_error: None,
+            more: Vec::new(),
         })
     }
 
@@ -462,9 +465,7 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
     /// directly; anything else goes through the core's own wire reader, so that every runtime
     /// reports the same codes and paths for the same mistakes.
     pub fn read(&self, py: Python<'_>, default_explain: bool) -> Result<QuoteOptions> {
-        let no_clock = self
-            .now
-            .is_some_and(|v| v.cast::<PyBool>().is_ok_and(|b| !b.is_true()));
+        let no_clock = self.no_clock();
         let explain = self.explain.unwrap_or(default_explain);
         let direct = given(self.options).is_none()
             && given(self.on_error).is_none()
@@ -482,6 +483,23 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
                 ..QuoteOptions::default()
             });
         }
+        let mut options = QuoteOptions::from_value(&Value::Object(self.wire(py, explain)?))?;
+        if options.now.is_none() && !self.no_clock() {
+            options.now = now();
+        }
+        Ok(options)
+    }
+
+    /// Whether `now=False` asked for no clock.
+    pub fn no_clock(&self) -> bool {
+        self.now
+            .is_some_and(|v| v.cast::<PyBool>().is_ok_and(|b| !b.is_true()))
+    }
+
+    /// The options in the wire form (`options=` with the keywords over it), for the core's
+    /// reader; `now` only when given.
+    pub fn wire(&self, py: Python<'_>, explain: bool) -> Result<Map<String, Value>> {
+        let no_clock = self.no_clock();
         let c = cached(py)?;
         let json = |v: &Bound<'_, PyAny>, path: &str| {
             to_json(v, c, path, 0).map_err(|f| match f {
@@ -521,14 +539,15 @@ impl<'a, 'py> OptionArgs<'a, 'py> {
                 map.insert(name.into(), json(v, name)?);
             }
         }
+        for (name, v) in &self.more {
+            if let Some(v) = given(Some(v)) {
+                map.insert((*name).into(), json(v, name)?);
+            }
+        }
         if self.explain.is_some() || !map.contains_key("explain") {
             map.insert("explain".into(), Value::Bool(explain));
         }
-        let mut options = QuoteOptions::from_value(&Value::Object(map))?;
-        if options.now.is_none() && !no_clock {
-            options.now = now();
-        }
-        Ok(options)
+        Ok(map)
     }
 }
 

@@ -113,7 +113,8 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
             let Read(py, key) = self;
             let made = match key {
                 "amount" | "input_volume" | "unit_price" | "volume_rate" | "package_size"
-                | "rate" | "inverse_rate" | "source_amount" | "destination_amount" | "$amounts" => {
+                | "rate" | "inverse_rate" | "source_amount" | "destination_amount" | "$amounts"
+                | "available" | "available_after" | "buys" => {
                     cached(py).and_then(|c| c.decimal.bind(py).call1((s,)))
                 }
                 "at" | "valid_from" => Instant::parse(s)
@@ -147,7 +148,7 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
                 // Totals' and equivalents' values are amounts whatever their asset; dimensions'
                 // are text whatever their name.
                 let key = match self.1 {
-                    "totals" | "equivalents" => "$amounts",
+                    "totals" | "equivalents" | "shortfall" => "$amounts",
                     "dimensions" => "",
                     _ => k.as_str(),
                 };
@@ -761,5 +762,78 @@ impl Report {
             self.errors.len(),
             self.warnings.len()
         )
+    }
+}
+
+/// What a run of events would do to a wallet (`Engine.preview`): the core's Preview read as
+/// Python values (`Decimal` amounts, `datetime` instants), each event's quote as a dict.
+#[pyclass(module = "ratecard", frozen)]
+pub struct Preview {
+    /// No event was short or refused.
+    #[pyo3(get)]
+    covered: bool,
+    /// Each account: `id`, `asset`, `available`, `available_after`.
+    #[pyo3(get)]
+    accounts: Py<PyAny>,
+    /// What no balance covered, per short asset.
+    #[pyo3(get)]
+    shortfall: Py<PyAny>,
+    /// Per short asset, `{currency, amount, buys, rate, valid_from}`.
+    #[pyo3(get)]
+    top_up: Py<PyAny>,
+    /// Per event: `quote`, `covered`, `refused`, `draws`, `shortfall`.
+    #[pyo3(get)]
+    events: Py<PyAny>,
+    #[pyo3(get)]
+    auto_top_ups: Py<PyAny>,
+    #[pyo3(get)]
+    warnings: Vec<Issue>,
+    steps: Vec<ratecard::Step>,
+    text: String,
+}
+
+impl Preview {
+    pub fn new(py: Python<'_>, p: &ratecard::Preview<'_>) -> PyResult<Preview> {
+        let dict = wire_dict(py, p)?;
+        let get = |key: &str| dict.get_item(key).map(Bound::unbind);
+        Ok(Preview {
+            covered: p.covered,
+            accounts: get("accounts")?,
+            shortfall: get("shortfall")?,
+            top_up: get("top_up")?,
+            events: get("events")?,
+            auto_top_ups: get("auto_top_ups")?,
+            warnings: p.warnings.iter().map(Issue::from).collect(),
+            steps: p.explain.clone(),
+            text: json(p)?,
+        })
+    }
+}
+
+#[pymethods]
+impl Preview {
+    /// The preview's decisions: refusals, expiries, top-ups and their rounding.
+    #[getter]
+    fn explain(&self) -> Vec<Step> {
+        self.steps.iter().map(Step::from).collect()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value: serde_json::Value = serde_json::from_str(&self.text)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        wire_dict(py, &value)
+    }
+    fn to_json(&self) -> String {
+        self.text.clone()
+    }
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let events = self.events.bind(py).len().unwrap_or(0);
+        let short = self
+            .shortfall
+            .bind(py)
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        let covered = if self.covered { "True" } else { "False" };
+        format!("Preview(covered={covered}, events={events}, shortfall={short})")
     }
 }

@@ -133,6 +133,20 @@ impl RawEngine {
         js(self.host.convert(amount_json, from, to, at, clock(now_ms)))
     }
 
+    /// What events (JSON text) would draw from a wallet (JSON text), under options (JSON text,
+    /// empty for none); the Preview as JSON text. `now_ms` as for `quote`.
+    pub fn preview(
+        &self,
+        wallet_json: &str,
+        events_json: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        js(self
+            .host
+            .preview(wallet_json, events_json, options_json, clock(now_ms)))
+    }
+
     pub fn format(&self, amount_json: &str, asset: &str) -> Result<String, JsValue> {
         js(self.host.format(amount_json, asset))
     }

@@ -101,6 +101,47 @@ impl Grant {
     }
 }
 
+/// Wallet arithmetic, each operation in one function. rust_decimal's operations are inlined
+/// where they are written, a kilobyte or more of the browser's module each time (BENCHMARKS.md,
+/// "Wallet previews"); a preview does a few per event, so the calls cost nothing that matters.
+/// `None` is an overflow.
+#[inline(never)]
+pub(crate) fn plus(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_add(b)
+}
+
+#[inline(never)]
+pub(crate) fn minus(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_sub(b)
+}
+
+/// `a < b`.
+#[inline(never)]
+pub(crate) fn below(a: Decimal, b: Decimal) -> bool {
+    a < b
+}
+
+pub(crate) fn least(a: Decimal, b: Decimal) -> Decimal {
+    if below(b, a) {
+        b
+    } else {
+        a
+    }
+}
+
+pub(crate) fn most(a: Decimal, b: Decimal) -> Decimal {
+    if below(a, b) {
+        b
+    } else {
+        a
+    }
+}
+
+/// `d > 0`, from its sign and mantissa alone.
+pub(crate) fn positive(d: Decimal) -> bool {
+    !d.is_zero() && d.is_sign_positive()
+}
+
 const ACCOUNT_FIELDS: &[&str] = &[
     "id",
     "name",
@@ -225,9 +266,9 @@ fn read_account(engine: &Engine, found: &mut Found, value: &Value, path: &str) -
     }
     let held = grants
         .iter()
-        .try_fold(Decimal::ZERO, |sum, (_, g)| sum.checked_add(g.available));
+        .try_fold(Decimal::ZERO, |sum, (_, g)| plus(sum, g.available));
     match held {
-        Some(held) if held > available => found.error(
+        Some(held) if below(available, held) => found.error(
             &obj.at("grants"),
             Code::GrantsExceedBalance,
             format!(

@@ -9,7 +9,7 @@
 //! balance below the limit is not applied at all and is marked `refused`.
 
 use super::options::{AutoTopUp, PreviewOptions};
-use super::{Grant, Purpose, Wallet};
+use super::{below, least, minus, plus, positive, Grant, Purpose, Wallet};
 use crate::engine::Engine;
 use crate::event::Event;
 use crate::instant::Instant;
@@ -110,7 +110,7 @@ impl Held {
     fn live(&self, t: Instant) -> Result<Decimal, Error> {
         let mut grants = self.grants.iter().filter(|g| g.live_at(t));
         grants
-            .try_fold(self.rest, |sum, g| sum.checked_add(g.available))
+            .try_fold(self.rest, |sum, g| plus(sum, g.available))
             .ok_or_else(|| overflow("accounts"))
     }
 }
@@ -158,8 +158,8 @@ impl Engine {
             let listed = a
                 .grants
                 .iter()
-                .try_fold(Decimal::ZERO, |s, g| s.checked_add(g.available));
-            let rest = listed.and_then(|l| a.available.checked_sub(l));
+                .try_fold(Decimal::ZERO, |s, g| plus(s, g.available));
+            let rest = listed.and_then(|l| minus(a.available, l));
             held.push(Held {
                 id: a.id.clone(),
                 precision: self.asset_info(&a.asset).map_or(0, |i| i.precision),
@@ -177,7 +177,7 @@ impl Engine {
             let t = quote.at;
             let mut plans: Vec<(&'a str, Plan)> = Vec::new();
             for (code, amount) in quote.totals.0.iter() {
-                if amount.value <= Decimal::ZERO {
+                if !positive(amount.value) {
                     continue;
                 }
                 let account = match held.iter().position(|h| h.asset == *code) {
@@ -208,8 +208,13 @@ impl Engine {
             let refused = plans.iter().find_map(|(code, p)| {
                 let h = held.get(p.account)?;
                 let limit = options.overdraft.limit(&h.asset)?;
-                let after = h.rest.min(Decimal::ZERO).checked_sub(p.short)?;
-                (p.short > Decimal::ZERO && after < -limit).then_some((*code, after, limit))
+                let owed = if positive(h.rest) {
+                    Decimal::ZERO
+                } else {
+                    h.rest
+                };
+                let after = minus(owed, p.short)?;
+                (positive(p.short) && below(after, -limit)).then_some((*code, after, limit))
             });
             let mut draws = Vec::new();
             let mut shortfall = AmountMap::default();
@@ -217,20 +222,21 @@ impl Engine {
                 let Some(h) = held.get_mut(p.account) else {
                     continue;
                 };
-                if p.short > Decimal::ZERO {
+                if positive(p.short) {
                     shortfall.0.push((*code, Amount::new(p.short, h.precision)));
                 }
                 if refused.is_some() {
                     continue;
                 }
                 for (g, amount) in &p.takes {
-                    let grant = match g {
-                        Some(g) => h.grants.get_mut(*g).map(|g| {
-                            g.available -= *amount;
-                            g.id.clone()
-                        }),
+                    // What a plan takes is never more than what it takes it from.
+                    let grant = match g.and_then(|g| h.grants.get_mut(g)) {
+                        Some(g) => {
+                            g.available = minus(g.available, *amount).unwrap_or_default();
+                            Some(g.id.clone())
+                        }
                         None => {
-                            h.rest -= *amount;
+                            h.rest = minus(h.rest, *amount).unwrap_or_default();
                             None
                         }
                     };
@@ -241,10 +247,7 @@ impl Engine {
                         amount,
                     });
                 }
-                h.rest = h
-                    .rest
-                    .checked_sub(p.short)
-                    .ok_or_else(|| overflow("accounts"))?;
+                h.rest = minus(h.rest, p.short).ok_or_else(|| overflow("accounts"))?;
             }
             if let Some((code, after, limit)) = refused {
                 explain.push(Step {
@@ -309,7 +312,7 @@ impl Engine {
                 continue;
             };
             let balance = h.live(t)?;
-            if balance >= *threshold {
+            if !below(balance, *threshold) {
                 continue;
             }
             let path = format!("auto_top_up.{asset}");
@@ -317,12 +320,17 @@ impl Engine {
                 .convert(*amount, currency, asset, t)
                 .map_err(|e| e.prefixed(&path))?;
             let units = bought.destination_amount.value;
-            let repaid = units.min((-h.rest).max(Decimal::ZERO));
-            h.rest += repaid;
+            let owed = if positive(h.rest) {
+                Decimal::ZERO
+            } else {
+                -h.rest
+            };
+            let repaid = least(units, owed);
+            h.rest = plus(h.rest, repaid).unwrap_or_default();
             let id = format!("auto_top_up:{}", made.len() + 1);
             h.grants.push(Grant {
                 id: id.clone(),
-                available: units - repaid,
+                available: minus(units, repaid).unwrap_or_default(),
                 purpose: Purpose::Paid,
                 priority: None,
                 effective_at: Some(t),
@@ -357,19 +365,19 @@ fn plan(h: &Held, account: usize, amount: Decimal, t: Instant) -> Plan {
     let mut need = amount;
     let mut takes = Vec::new();
     for (g, grant) in h.grants.iter().enumerate() {
-        if need <= Decimal::ZERO {
+        if !positive(need) {
             break;
         }
-        if grant.available > Decimal::ZERO && grant.live_at(t) {
-            let take = grant.available.min(need);
+        if positive(grant.available) && grant.live_at(t) {
+            let take = least(grant.available, need);
             takes.push((Some(g), take));
-            need -= take;
+            need = minus(need, take).unwrap_or_default();
         }
     }
-    if need > Decimal::ZERO && h.rest > Decimal::ZERO {
-        let take = h.rest.min(need);
+    if positive(need) && positive(h.rest) {
+        let take = least(h.rest, need);
         takes.push((None, take));
-        need -= take;
+        need = minus(need, take).unwrap_or_default();
     }
     Plan {
         account,
@@ -381,10 +389,7 @@ fn plan(h: &Held, account: usize, amount: Decimal, t: Instant) -> Plan {
 fn add<'a>(sums: &mut AmountMap<'a>, code: &'a str, a: Amount) -> Result<(), Error> {
     match sums.0.iter_mut().find(|(c, _)| *c == code) {
         Some((_, sum)) => {
-            sum.value = sum
-                .value
-                .checked_add(a.value)
-                .ok_or_else(|| overflow("shortfall"))?;
+            sum.value = plus(sum.value, a.value).ok_or_else(|| overflow("shortfall"))?;
         }
         None => sums.0.push((code, a)),
     }
@@ -406,10 +411,8 @@ fn after(
                     _ => false,
                 };
                 if !expired {
-                    balance = balance
-                        .checked_add(g.available)
-                        .ok_or_else(|| overflow("accounts"))?;
-                } else if g.available > Decimal::ZERO {
+                    balance = plus(balance, g.available).ok_or_else(|| overflow("accounts"))?;
+                } else if positive(g.available) {
                     explain.push(Step {
                         fee: None,
                         kind: "expire",

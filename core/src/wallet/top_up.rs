@@ -7,6 +7,7 @@
 //! rounding). A fiat account's top-up is its shortfall.
 
 use super::options::PreviewOptions;
+use super::{below, most};
 use crate::engine::Engine;
 use crate::instant::{serialize_opt_instant, Instant};
 use crate::issue::{Code, Error, Issue};
@@ -51,7 +52,7 @@ impl Engine {
             let min = options.min_top_up.iter().find(|(a, _)| a == code);
             let min = min.map_or(Decimal::ZERO, |(_, m)| *m);
             if info.is_fiat() {
-                let amount = Amount::new(needed.max(min), info.precision);
+                let amount = Amount::new(most(needed, min), info.precision);
                 let currency = info.code.clone();
                 let (rate, valid_from) = (Decimal::ONE, None);
                 let top_up = TopUp {
@@ -83,7 +84,7 @@ impl Engine {
                     format!("{needed} {code} in {currency} does not fit in a decimal"),
                 ));
             };
-            let amount = price.max(min);
+            let amount = most(price, min);
             let bought = self
                 .convert(amount, currency, code, t)
                 .map_err(|e| e.prefixed(&path))?;
@@ -95,7 +96,7 @@ impl Engine {
                 text: format!(
                     "{s} {code} short; {needed} {code} costs {cost} {fiat_code} at the rate in force at {t}, rounded up to {}{}; that buys {} {code} ({} rounding)",
                     Amount::new(price, fiat.precision),
-                    if amount > price { format!(", raised to the minimum top-up {amount}") } else { String::new() },
+                    if below(price, amount) { format!(", raised to the minimum top-up {amount}") } else { String::new() },
                     bought.destination_amount,
                     bought.rounding,
                 ),

@@ -56,7 +56,14 @@ function matches(expected, actual, path, errors) {
  * stands for the host clock; without one the runner asks for no clock (`now: null`), as the
  * Rust runner does, so that no vector depends on the real time.
  */
-const CAMEL = { express_in: "expressIn", prior_usage: "priorUsage", on_error: "onError" };
+const CAMEL = {
+  express_in: "expressIn",
+  prior_usage: "priorUsage",
+  on_error: "onError",
+  min_top_up: "minTopUp",
+  top_up_currency: "topUpCurrency",
+  auto_top_up: "autoTopUp",
+};
 
 function jsOptions(wire) {
   const options = Object.fromEntries(Object.entries(wire ?? {}).map(([k, v]) => [CAMEL[k] ?? k, v]));
@@ -114,6 +121,8 @@ function run({ Engine, validate }, v, engines) {
       return engine.convert(input.amount, input.from, input.to, input.at);
     case "format":
       return engine.format(input.amount, input.asset);
+    case "preview":
+      return engine.preview(input.wallet, input.events, options);
     default:
       throw new Error(`unknown op ${v.op}`);
   }

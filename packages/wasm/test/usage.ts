@@ -53,7 +53,7 @@ try {
   new Engine("{");
 } catch (e) {
   if (e instanceof RatecardError) {
-    const code: "invalid_json" | "invalid_catalog" | "invalid_event" | "invalid_argument" | "no_rate" | "decimal_overflow" = e.code;
+    const code: "invalid_json" | "invalid_catalog" | "invalid_event" | "invalid_argument" | "no_rate" | "decimal_overflow" | "invalid_wallet" = e.code;
     const paths: string[] = e.issues.map((i) => i.path);
     console.log(code, paths, e.message);
   }

@@ -25,6 +25,7 @@ __all__ = [
     "NoRateError",
     "RatecardError",
     "RatecardWarning",
+    "WalletError",
 ]
 
 
@@ -74,6 +75,11 @@ class CatalogError(RatecardError, ValueError):
 
 class EventError(RatecardError, ValueError):
     """An event, or a batch of events, is malformed; paths of a batch start with ``[index]``."""
+
+
+class WalletError(RatecardError, ValueError):
+    """The wallet of a preview has errors (code ``invalid_wallet``); ``issues`` lists every one,
+    with paths such as ``accounts[0].grants[2].expires_at``."""
 
 
 class ArgumentError(RatecardError, ValueError):

@@ -13,6 +13,7 @@ __all__ = [
     "Engine",
     "Fee",
     "Issue",
+    "Preview",
     "Quote",
     "Report",
     "Step",
@@ -145,6 +146,27 @@ class Report:
     def to_problem_json(self) -> str: ...
     def to_json(self) -> str: ...
 
+@final
+class Preview:
+    @property
+    def covered(self) -> bool: ...
+    @property
+    def accounts(self) -> List[Dict[str, Any]]: ...
+    @property
+    def shortfall(self) -> Dict[str, decimal.Decimal]: ...
+    @property
+    def top_up(self) -> Dict[str, Dict[str, Any]]: ...
+    @property
+    def events(self) -> List[Dict[str, Any]]: ...
+    @property
+    def auto_top_ups(self) -> List[Dict[str, Any]]: ...
+    @property
+    def warnings(self) -> List[Issue]: ...
+    @property
+    def explain(self) -> List[Step]: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
 @disjoint_base
 class Engine:
     def __new__(cls, catalog: _Catalog, *, strict: bool = False) -> Engine: ...
@@ -190,6 +212,23 @@ class Engine:
         options: Optional[Mapping[str, Any]] = None,
         on_error: Literal["return"],
     ) -> List[Union[Quote, RatecardError]]: ...
+    def preview(
+        self,
+        wallet: _Catalog,
+        events: _Events,
+        *,
+        at: Optional[_Time] = None,
+        express_in: Optional[Sequence[str]] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, _Number]]] = None,
+        explain: Optional[bool] = None,
+        now: Union[_Time, Literal[False], None] = None,
+        overdraft: Union[Literal["allow", "refuse"], Mapping[str, _Number], None] = None,
+        min_top_up: Optional[Mapping[str, _Number]] = None,
+        top_up_currency: Union[str, Mapping[str, str], None] = None,
+        auto_top_up: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> Preview: ...
     def convert(
         self, amount: _Number, from_asset: str, to_asset: str, *, at: Optional[_Time] = None
     ) -> Conversion: ...
