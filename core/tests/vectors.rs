@@ -105,14 +105,29 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
         return Ok(serde_json::to_value(report).unwrap());
     }
     let engine = Engine::build_json(&catalog, strict)?;
-    if op == "preview" {
+    if matches!(op, "preview" | "affordable" | "buys") {
         let i: Value = serde_json::from_str(&input_text(v)).unwrap();
         let options = ratecard::PreviewOptions::from_value(
             &engine,
             v.get("options").unwrap_or(&Value::Null),
         )?;
-        let text =
-            engine.preview_json(&i["wallet"].to_string(), &i["events"].to_string(), &options)?;
+        let text = match op {
+            "preview" => {
+                engine.preview_json(&i["wallet"].to_string(), &i["events"].to_string(), &options)?
+            }
+            "affordable" => engine.affordable_json(
+                &i["wallet"].to_string(),
+                &i["event"].to_string(),
+                &options,
+            )?,
+            _ => {
+                let amount = ratecard::number::decimal_from_value(&i["amount"], "amount").map_err(
+                    |issue| ratecard::Error::new(ratecard::ErrorKind::InvalidArgument, vec![issue]),
+                )?;
+                let currency = i["currency"].as_str().unwrap();
+                engine.buys_json(amount, currency, &i["event"].to_string(), &options)?
+            }
+        };
         return Ok(serde_json::from_str(&text).unwrap());
     }
     let options = match v.get("options") {

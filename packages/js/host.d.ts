@@ -55,6 +55,8 @@ export declare class Raw {
   quoteManyAsync?(events: string, options: string | null, clock: boolean): Promise<string>;
   convert(amount: string, from: string, to: string, at: string | null): string;
   preview(wallet: string, events: string, options: string | null, clock: boolean): string;
+  affordable(wallet: string, event: string, options: string | null, clock: boolean): string;
+  buys(amount: string, currency: string, event: string, options: string | null, clock: boolean): string;
   format(amount: string, asset: string): string;
   free(): void;
 }

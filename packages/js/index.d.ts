@@ -482,6 +482,8 @@ export interface PreviewOptions extends Omit<QuoteOptions, "onError"> {
   topUpCurrency?: string | Record<string, string>;
   /** Per asset, a simulated auto top-up: below `threshold` after an event, `amount` of `currency` buys a paid grant. */
   autoTopUp?: Record<string, { threshold: DecimalInput; amount: DecimalInput; currency: string }>;
+  /** `affordable` and `buys`: the granularity of the largest volume (default 1). */
+  volumeStep?: DecimalInput;
 }
 
 /** What grant (null: balance no listed grant holds) supplied how much of an event's charge. */
@@ -502,6 +504,28 @@ export interface PreviewEvent {
   draws: Draw[];
   /** What no balance covered, per asset. */
   shortfall: Record<string, DecimalString>;
+}
+
+/** How much of an event a balance covers (`affordable`, and what money buys). */
+export interface Capacity {
+  /** The event as given, quoted. */
+  quote: Quote;
+  /** The balance measured against, per asset the event is charged in. */
+  balance: Record<string, DecimalString>;
+  /** How many such events (all at the event's instant) it covers; null when the event costs nothing. */
+  count: DecimalString | null;
+  /** For a volume price: the largest volume (a multiple of `volumeStep`) whose quote it covers, and its cost. */
+  volume: { field: string; value: DecimalString; cost: Record<string, DecimalString> } | null;
+  warnings: Issue[];
+}
+
+/** What a sum of money buys of an event. */
+export interface Buys extends Capacity {
+  currency: string;
+  amount: DecimalString;
+  /** The asset the event is charged in, and the units of it the money buys (rounded down). */
+  asset: string;
+  units: DecimalString;
 }
 
 /** What a run of events would do to a wallet. */
@@ -574,6 +598,13 @@ export declare class Engine {
    * as `quoteMany` prices them; a bad wallet throws `invalid_wallet` with every issue.
    */
   preview(wallet: Wallet | string | JsonBytes, events: Event[] | string | JsonBytes, options?: PreviewOptions): Preview;
+  /**
+   * How many more events like `event` the wallet covers at the event's instant, and for a
+   * volume price the largest volume it covers. Reads the quote options and `volumeStep`.
+   */
+  affordable(wallet: Wallet | string | JsonBytes, event: Event | string | JsonBytes, options?: PreviewOptions): Capacity;
+  /** What `amount` of `currency` buys of `event` (charged in one asset): e.g. seconds of video for $10. */
+  buys(amount: DecimalInput, currency: string, event: Event | string | JsonBytes, options?: PreviewOptions): Buys;
   /** Converts `amount` of `from` into `to` at `at` (default now). */
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
   /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */

@@ -602,6 +602,42 @@ export class Engine {
     return JSON.parse(out);
   }
 
+  /**
+   * How many more events like `event` the wallet covers at its instant (`count`, null when it
+   * costs nothing) and, for a volume price, the largest volume (`volume`, a multiple of
+   * `volumeStep`, default 1) whose quote the wallet covers.
+   */
+  affordable(wallet, event, options) {
+    const raw = this.#alive();
+    const w = jsonText(wallet) ?? stringify(wallet);
+    const e = eventText(event);
+    let out;
+    try {
+      out = raw.affordable(w, e, optionsText(options), clock(options));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
+  /**
+   * What `amount` of `currency` buys of `event`: the units of its asset a top-up of that much
+   * gives (rounded down), and how many such events or how large a volume they cover.
+   */
+  buys(amount, currency, event, options) {
+    const raw = this.#alive();
+    const a = amountText(amount);
+    const c = codeArg(currency, "currency");
+    const e = eventText(event);
+    let out;
+    try {
+      out = raw.buys(a, c, e, optionsText(options), clock(options));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
   convert(amount, from, to, at) {
     const raw = this.#alive();
     const a = amountText(amount);

@@ -106,6 +106,8 @@ export class Raw {
   quoteManyAsync(e, o, clock) { return this.native.quoteManyAsync(e, o, clock); }
   convert(a, from, to, at) { return this.native.convert(a, from, to, at); }
   preview(w, e, o, clock) { return this.native.preview(w, e, o, clock); }
+  affordable(w, e, o, clock) { return this.native.affordable(w, e, o, clock); }
+  buys(a, c, e, o, clock) { return this.native.buys(a, c, e, o, clock); }
   format(a, asset) { return this.native.format(a, asset); }
   free() { this.native.free(); }
 }

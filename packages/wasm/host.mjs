@@ -94,6 +94,8 @@ export class Raw {
   quoteMany(e, o, clock) { return this.raw.quote_many(e, o ?? "", clock ? Date.now() : NaN); }
   convert(a, from, to, at) { return this.raw.convert(a, from, to, at ?? "", Date.now()); }
   preview(w, e, o, clock) { return this.raw.preview(w, e, o ?? "", clock ? Date.now() : NaN); }
+  affordable(w, e, o, clock) { return this.raw.affordable(w, e, o ?? "", clock ? Date.now() : NaN); }
+  buys(a, c, e, o, clock) { return this.raw.buys(a, c, e, o ?? "", clock ? Date.now() : NaN); }
   format(a, asset) { return this.raw.format(a, asset); }
   free() { this.raw.free(); }
 }

@@ -220,7 +220,7 @@ impl Host {
     }
 
     /// What a JSON array of events (or one event) would draw from a wallet (JSON text), under
-    /// preview options in the wire form (empty for none); the Preview as JSON text.
+    /// wallet options in the wire form (empty for none); the Preview as JSON text.
     pub fn preview(
         &self,
         wallet_json: &str,
@@ -228,14 +228,46 @@ impl Host {
         options_json: &str,
         now: Option<Instant>,
     ) -> Result<String, Failure> {
-        let value = match options_json {
+        let options = self.wallet_options(options_json, now)?;
+        Ok(self.engine.preview_json(wallet_json, events_json, &options)?)
+    }
+
+    /// How many more events like one (JSON text) a wallet (JSON text) covers, and the largest
+    /// volume; the answer as JSON text.
+    pub fn affordable(
+        &self,
+        wallet_json: &str,
+        event_json: &str,
+        options_json: &str,
+        now: Option<Instant>,
+    ) -> Result<String, Failure> {
+        let options = self.wallet_options(options_json, now)?;
+        Ok(self.engine.affordable_json(wallet_json, event_json, &options)?)
+    }
+
+    /// What an amount (JSON text of a string or number) of a currency buys of an event (JSON
+    /// text); the answer as JSON text.
+    pub fn buys(
+        &self,
+        amount_json: &str,
+        currency: &str,
+        event_json: &str,
+        options_json: &str,
+        now: Option<Instant>,
+    ) -> Result<String, Failure> {
+        let amount = decimal_arg(amount_json, "amount")?;
+        let options = self.wallet_options(options_json, now)?;
+        Ok(self.engine.buys_json(amount, currency, event_json, &options)?)
+    }
+
+    fn wallet_options(&self, text: &str, now: Option<Instant>) -> Result<PreviewOptions, Failure> {
+        let value = match text {
             "" => serde_json::Value::Null,
             text => ratecard::parse_json(text)?,
         };
-        let engine = &self.engine;
-        let mut options = PreviewOptions::from_value_spelled(engine, &value, Spelling::Camel)?;
+        let mut options = PreviewOptions::from_value_spelled(&self.engine, &value, Spelling::Camel)?;
         options.quote.now = options.quote.now.or(now);
-        Ok(engine.preview_json(wallet_json, events_json, &options)?)
+        Ok(options)
     }
 
     /// Display text for an amount (JSON text of a string or number) of an asset.

@@ -357,6 +357,34 @@ impl NativeEngine {
         self.with(|host| host.preview(&wallet_json, &events_json, &options, self::clock(clock)))
     }
 
+    /// How many more events like one (JSON text) a wallet (JSON text) covers; JSON text.
+    #[napi]
+    pub fn affordable(
+        &self,
+        wallet_json: String,
+        event_json: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<String> {
+        let options = options_json.unwrap_or_default();
+        self.with(|host| host.affordable(&wallet_json, &event_json, &options, self::clock(clock)))
+    }
+
+    /// What an amount of a currency buys of an event (JSON text); JSON text.
+    #[napi]
+    pub fn buys(
+        &self,
+        amount_json: String,
+        currency: String,
+        event_json: String,
+        options_json: Option<String>,
+        clock: bool,
+    ) -> napi::Result<String> {
+        let options = options_json.unwrap_or_default();
+        let now = self::clock(clock);
+        self.with(|host| host.buys(&amount_json, &currency, &event_json, &options, now))
+    }
+
     /// Display text for an amount (JSON text of a string or number) of an asset.
     #[napi]
     pub fn format(&self, amount_json: String, asset: String) -> napi::Result<String> {

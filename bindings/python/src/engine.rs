@@ -2,7 +2,7 @@
 
 use crate::errors::{fail, guard, issues_py, Fail, Result};
 use crate::from_py::{self, cached, json_text, OptionArgs, Snap};
-use crate::to_py::{Conversion, Explain, Preview, Quote, Shapes};
+use crate::to_py::{self, Conversion, Explain, Preview, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, ErrorKind, Event, Gathered, OnError, QuoteOptions};
@@ -46,6 +46,22 @@ impl Engine {
                 );
             })?;
         out.finish()
+    }
+}
+
+impl Engine {
+    /// The wallet operations' options: the keywords in the wire form, read by the core.
+    fn wallet_options(
+        &self,
+        py: Python<'_>,
+        args: &OptionArgs<'_, '_>,
+    ) -> Result<ratecard::PreviewOptions> {
+        let wire = serde_json::Value::Object(args.wire(py, true)?);
+        let mut options = ratecard::PreviewOptions::from_value(&self.inner, &wire)?;
+        if options.quote.now.is_none() && !args.no_clock() {
+            options.quote.now = from_py::now();
+        }
+        Ok(options)
     }
 }
 
@@ -314,11 +330,7 @@ impl Engine {
             .filter_map(|(k, v)| Some((k, v?)))
             .collect();
         guard(|| {
-            let wire = serde_json::Value::Object(args.wire(py, true)?);
-            let mut options = ratecard::PreviewOptions::from_value(&self.inner, &wire)?;
-            if options.quote.now.is_none() && !args.no_clock() {
-                options.quote.now = from_py::now();
-            }
+            let options = self.wallet_options(py, &args)?;
             let (wallet, warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
             let text = match json_text(events)? {
                 Some(text) => Some(text.into_owned()),
@@ -344,6 +356,64 @@ impl Engine {
                 .inner
                 .preview_quotes(&wallet, warnings, quotes, &options)?;
             Ok(Preview::new(py, &preview)?)
+        })
+    }
+
+    /// How many more events like `event` the wallet covers at the event's instant (`count`,
+    /// `None` when it costs nothing) and, for a volume price, the largest volume whose quote
+    /// it covers (a multiple of `volume_step`, default 1).
+    #[pyo3(signature = (wallet, event, *, at=None, products=None, prior_usage=None, now=None, volume_step=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn affordable(
+        &self,
+        py: Python<'_>,
+        wallet: &Bound<'_, PyAny>,
+        event: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        products: Option<&Bound<'_, PyAny>>,
+        prior_usage: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+        volume_step: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Py<PyAny>> {
+        let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
+        args.more = volume_step.map(|v| ("volume_step", v)).into_iter().collect();
+        guard(|| {
+            let options = self.wallet_options(py, &args)?;
+            let wallet = from_py::catalog(wallet)?.to_string();
+            let event = from_py::catalog(event)?.to_string();
+            let text = self.inner.affordable_json(&wallet, &event, &options)?;
+            Ok(to_py::answer(py, &text)?)
+        })
+    }
+
+    /// What `amount` of `currency` buys of `event` (charged in one asset): the units a top-up
+    /// of that much gives at the event's instant (rounded down), and how many such events or
+    /// how large a volume they cover.
+    #[pyo3(signature = (amount, currency, event, *, at=None, products=None, prior_usage=None, now=None, volume_step=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn buys(
+        &self,
+        py: Python<'_>,
+        amount: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        event: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        products: Option<&Bound<'_, PyAny>>,
+        prior_usage: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+        volume_step: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Py<PyAny>> {
+        let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
+        args.more = volume_step.map(|v| ("volume_step", v)).into_iter().collect();
+        guard(|| {
+            let amount = from_py::decimal(amount, "amount")?;
+            let currency = from_py::code(currency, "currency")?;
+            let options = self.wallet_options(py, &args)?;
+            let event = from_py::catalog(event)?.to_string();
+            let text = self.inner.buys_json(amount, currency, &event, &options)?;
+            Ok(to_py::answer(py, &text)?)
         })
     }
 

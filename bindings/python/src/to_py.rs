@@ -114,7 +114,7 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
             let made = match key {
                 "amount" | "input_volume" | "unit_price" | "volume_rate" | "package_size"
                 | "rate" | "inverse_rate" | "source_amount" | "destination_amount" | "$amounts"
-                | "available" | "available_after" | "buys" => {
+                | "available" | "available_after" | "buys" | "units" | "count" | "value" => {
                     cached(py).and_then(|c| c.decimal.bind(py).call1((s,)))
                 }
                 "at" | "valid_from" => Instant::parse(s)
@@ -148,7 +148,7 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
                 // Totals' and equivalents' values are amounts whatever their asset; dimensions'
                 // are text whatever their name.
                 let key = match self.1 {
-                    "totals" | "equivalents" | "shortfall" => "$amounts",
+                    "totals" | "equivalents" | "shortfall" | "balance" | "cost" => "$amounts",
                     "dimensions" => "",
                     _ => k.as_str(),
                 };
@@ -836,4 +836,11 @@ impl Preview {
         let covered = if self.covered { "True" } else { "False" };
         format!("Preview(covered={covered}, events={events}, shortfall={short})")
     }
+}
+
+/// An answer of the core's as JSON text (`affordable`, `buys`), read as Python values.
+pub fn answer(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    wire_dict(py, &value).map(Bound::unbind)
 }

@@ -18,7 +18,7 @@ from conftest import ROOT, load_vectors, mismatches, wire
 
 VECTORS = load_vectors()
 OPTION_KEYWORDS = {"at", "now", "express_in", "products", "prior_usage", "explain", "on_error"}
-OPTION_KEYWORDS |= {"overdraft", "min_top_up", "top_up_currency", "auto_top_up"}  # preview's
+OPTION_KEYWORDS |= {"overdraft", "min_top_up", "top_up_currency", "auto_top_up", "volume_step"}
 
 
 def test_vectors_exist() -> None:
@@ -89,6 +89,12 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
         events = json.dumps(i["events"]) if event_as_text else i["events"]
         p = engine.preview(i["wallet"], events, **kwargs)
         return [("to_dict", wire(p.to_dict())), ("to_json", json.loads(p.to_json()))]
+    if op == "affordable":
+        event = json.dumps(i["event"]) if event_as_text else i["event"]
+        return [("dict", wire(engine.affordable(i["wallet"], event, **kwargs)))]
+    if op == "buys":
+        event = json.dumps(i["event"]) if event_as_text else i["event"]
+        return [("dict", wire(engine.buys(i["amount"], i["currency"], event, **kwargs)))]
     if op == "convert":
         c = engine.convert(i["amount"], i["from"], i["to"], at=i.get("at"))
         return [("to_dict", wire(c.to_dict())), ("to_json", json.loads(c.to_json()))]
@@ -119,7 +125,8 @@ def test_vector(vector: Dict[str, Any]) -> None:
     check(vector)
 
 
-TEXT_VECTORS = [v for v in VECTORS if v["op"] in ("quote", "quote_many", "preview") and "input" in v]
+TEXT_OPS = ("quote", "quote_many", "preview", "affordable", "buys")
+TEXT_VECTORS = [v for v in VECTORS if v["op"] in TEXT_OPS and "input" in v]
 
 
 @pytest.mark.parametrize("vector", TEXT_VECTORS, ids=[v["name"] for v in TEXT_VECTORS])

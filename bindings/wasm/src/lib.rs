@@ -147,6 +147,30 @@ impl RawEngine {
             .preview(wallet_json, events_json, options_json, clock(now_ms)))
     }
 
+    /// How many more events like one (JSON text) a wallet (JSON text) covers; JSON text.
+    pub fn affordable(
+        &self,
+        wallet_json: &str,
+        event_json: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        js(self.host.affordable(wallet_json, event_json, options_json, clock(now_ms)))
+    }
+
+    /// What an amount (JSON text) of a currency buys of an event (JSON text); JSON text.
+    pub fn buys(
+        &self,
+        amount_json: &str,
+        currency: &str,
+        event_json: &str,
+        options_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let now = clock(now_ms);
+        js(self.host.buys(amount_json, currency, event_json, options_json, now))
+    }
+
     pub fn format(&self, amount_json: &str, asset: &str) -> Result<String, JsValue> {
         js(self.host.format(amount_json, asset))
     }

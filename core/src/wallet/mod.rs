@@ -6,10 +6,12 @@
 //! total_count, ...}` exactly as returned. What a preview does with a wallet is in
 //! `preview.rs`; the order grants are drawn in is [`Grant::draw_key`].
 
+mod capacity;
 mod options;
 mod preview;
 mod top_up;
 
+pub use capacity::{Buys, Capacity, VolumeFit};
 pub use options::{AutoTopUp, Overdraft, PreviewOptions};
 pub use preview::{AccountAfter, AutoTopUpMade, Draw, Preview, PreviewEvent};
 pub use top_up::TopUp;

@@ -45,7 +45,8 @@ pub struct AutoTopUp {
     pub currency: String,
 }
 
-/// How to preview: how to quote the events, and the wallet rules to apply.
+/// How to preview (and answer `affordable` and `buys`, which read the quote options and
+/// `volume_step` alone): how to quote the events, and the wallet rules to apply.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PreviewOptions {
     pub quote: QuoteOptions,
@@ -55,11 +56,14 @@ pub struct PreviewOptions {
     /// The currency a top-up of an asset is paid in: one for all (`(None, "USD")`) or per asset.
     pub top_up_currency: Vec<(Option<String>, String)>,
     pub auto_top_up: Vec<(String, AutoTopUp)>,
+    /// `affordable` and `buys`: the granularity of the largest volume (default 1).
+    pub volume_step: Option<Decimal>,
 }
 
 /// Every preview option: its wire name and JavaScript's.
-const NAMES: [(&str, &str); 4] = [
+const NAMES: [(&str, &str); 5] = [
     ("overdraft", "overdraft"),
+    ("volume_step", "volumeStep"),
     ("min_top_up", "minTopUp"),
     ("top_up_currency", "topUpCurrency"),
     ("auto_top_up", "autoTopUp"),
@@ -98,6 +102,7 @@ impl PreviewOptions {
                 "overdraft" => options.overdraft = read.overdraft(v, key),
                 "min_top_up" => options.min_top_up = read.per_asset(v, key, Reader::amount),
                 "top_up_currency" => options.top_up_currency = read.currencies(v, key),
+                "volume_step" => options.volume_step = read.amount(v, key),
                 _ => options.auto_top_up = read.per_asset(v, key, Reader::auto_top_up),
             }
         }

@@ -63,6 +63,7 @@ const CAMEL = {
   min_top_up: "minTopUp",
   top_up_currency: "topUpCurrency",
   auto_top_up: "autoTopUp",
+  volume_step: "volumeStep",
 };
 
 function jsOptions(wire) {
@@ -123,6 +124,10 @@ function run({ Engine, validate }, v, engines) {
       return engine.format(input.amount, input.asset);
     case "preview":
       return engine.preview(input.wallet, input.events, options);
+    case "affordable":
+      return engine.affordable(input.wallet, input.event, options);
+    case "buys":
+      return engine.buys(input.amount, input.currency, input.event, options);
     default:
       throw new Error(`unknown op ${v.op}`);
   }

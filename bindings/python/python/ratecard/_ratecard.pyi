@@ -229,6 +229,31 @@ class Engine:
         auto_top_up: Optional[Mapping[str, Mapping[str, Any]]] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> Preview: ...
+    def affordable(
+        self,
+        wallet: _Catalog,
+        event: Union[Mapping[str, Any], str, bytes],
+        *,
+        at: Optional[_Time] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, _Number]]] = None,
+        now: Union[_Time, Literal[False], None] = None,
+        volume_step: Optional[_Number] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> Dict[str, Any]: ...
+    def buys(
+        self,
+        amount: _Number,
+        currency: str,
+        event: Union[Mapping[str, Any], str, bytes],
+        *,
+        at: Optional[_Time] = None,
+        products: Optional[Sequence[str]] = None,
+        prior_usage: Optional[Mapping[str, Mapping[str, _Number]]] = None,
+        now: Union[_Time, Literal[False], None] = None,
+        volume_step: Optional[_Number] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> Dict[str, Any]: ...
     def convert(
         self, amount: _Number, from_asset: str, to_asset: str, *, at: Optional[_Time] = None
     ) -> Conversion: ...
