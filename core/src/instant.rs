@@ -86,14 +86,30 @@ impl Instant {
     /// February in a common year); `None` past the years -9999..=9999. A paid grant expires
     /// one year after its top-up.
     pub fn plus_years(self, years: i32) -> Option<Instant> {
+        self.plus_months(i64::from(years).checked_mul(12)?)
+    }
+
+    /// The same UTC wall-clock time `months` calendar months later, the day of the month kept
+    /// where the month has it, else its last day (31 January + 1 month = 28 or 29 February).
+    pub fn plus_months(self, months: i64) -> Option<Instant> {
         let (year, month, day) = self.date();
-        let year = year.checked_add(years)?;
+        let index = i64::from(year).checked_mul(12)? + i64::from(month) - 1 + months;
+        let year = i32::try_from(index.div_euclid(12)).ok()?;
+        let month = u8::try_from(index.rem_euclid(12) + 1).ok()?;
         let day = day.min(days_in_month(year, month));
         let second_of_day = self.seconds.rem_euclid(SECONDS_PER_DAY);
         Instant::new(
             days_from_civil(year, month, day) * SECONDS_PER_DAY + second_of_day,
             self.nanos,
         )
+    }
+
+    /// `days` days of 86,400 seconds later (UTC has no daylight saving).
+    pub fn plus_days(self, days: i64) -> Option<Instant> {
+        let seconds = self
+            .seconds
+            .checked_add(days.checked_mul(SECONDS_PER_DAY)?)?;
+        Instant::new(seconds, self.nanos)
     }
 
     /// RFC 3339 in UTC, with only as many fractional digits as needed.
@@ -527,6 +543,21 @@ mod tests {
         ] {
             agrees_with_time(text);
         }
+    }
+
+    #[test]
+    fn calendar_steps_keep_the_day_or_take_the_month_end() {
+        let t = |s: &str| Instant::parse(s).unwrap();
+        let jan31 = t("2026-01-31T10:00:00Z");
+        assert_eq!(jan31.plus_months(1), Some(t("2026-02-28T10:00:00Z")));
+        assert_eq!(jan31.plus_months(13), Some(t("2027-02-28T10:00:00Z")));
+        assert_eq!(
+            t("2028-02-29T00:00:00Z").plus_years(1),
+            Some(t("2029-02-28T00:00:00Z"))
+        );
+        assert_eq!(jan31.plus_months(-2), Some(t("2025-11-30T10:00:00Z")));
+        assert_eq!(jan31.plus_days(7), Some(t("2026-02-07T10:00:00Z")));
+        assert_eq!(t("9999-12-01T00:00:00Z").plus_months(1), None);
     }
 
     #[test]

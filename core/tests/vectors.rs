@@ -105,6 +105,16 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
         return Ok(serde_json::to_value(report).unwrap());
     }
     let engine = Engine::build_json(&catalog, strict)?;
+    if op == "entitlements" {
+        let i: Value = serde_json::from_str(&input_text(v)).unwrap();
+        let instant = |key: &str| {
+            i.get(key)
+                .and_then(Value::as_str)
+                .map(|t| Instant::parse(t).unwrap())
+        };
+        let product = i["product"].as_str().unwrap();
+        return engine.entitlements(product, instant("at").unwrap(), instant("until"));
+    }
     if matches!(op, "preview" | "affordable" | "buys") {
         let i: Value = serde_json::from_str(&input_text(v)).unwrap();
         let options = ratecard::PreviewOptions::from_value(

@@ -57,6 +57,7 @@ export declare class Raw {
   preview(wallet: string, events: string, options: string | null, clock: boolean): string;
   affordable(wallet: string, event: string, options: string | null, clock: boolean): string;
   buys(amount: string, currency: string, event: string, options: string | null, clock: boolean): string;
+  entitlements(product: string, at: string | null, until: string | null): string;
   format(amount: string, asset: string): string;
   free(): void;
 }

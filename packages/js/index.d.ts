@@ -206,11 +206,14 @@ export interface Entitlement {
   asset: string;
   amount: DecimalInput;
   purpose: "bundled" | "promotion";
-  lifecycle: {
+  /** How long one grant lasts and how it is refreshed (give this or the older top-level `refresh`). */
+  lifecycle?: {
     duration: "day" | "week" | "month" | "year";
     duration_count?: number;
     refresh?: { strategy: "expire_and_replace" | "rollover" };
   };
+  /** The older published shape of the same: the interval and strategy at the top level. */
+  refresh?: { interval: "day" | "week" | "month" | "year"; strategy: "expire_and_replace" | "rollover" };
   accounting?: { revenue_basis?: DecimalInput; cost_basis?: "auto" | DecimalInput };
   priority?: number;
 }
@@ -605,6 +608,11 @@ export declare class Engine {
   affordable(wallet: Wallet | string | JsonBytes, event: Event | string | JsonBytes, options?: PreviewOptions): Capacity;
   /** What `amount` of `currency` buys of `event` (charged in one asset): e.g. seconds of video for $10. */
   buys(amount: DecimalInput, currency: string, event: Event | string | JsonBytes, options?: PreviewOptions): Buys;
+  /**
+   * The wallet a new subscriber of `product` gets from its entitlements, subscribing at `at`
+   * (default now), with every grant until `until` (default: the first period): ready for `preview`.
+   */
+  entitlements(product: string, at?: TimeInput, until?: TimeInput): Wallet;
   /** Converts `amount` of `from` into `to` at `at` (default now). */
   convert(amount: DecimalInput, from: string, to: string, at?: TimeInput): Conversion;
   /** Display text from the asset's precision, label and symbol: `📸 1.50 image`, `$0.20`. */

@@ -638,6 +638,31 @@ export class Engine {
     return JSON.parse(out);
   }
 
+  /**
+   * The wallet a new subscriber of `product` gets from its entitlements, subscribing at `at`
+   * (default now), with every grant until `until` (default: the first period): the billing
+   * API's wallet shape, ready for `preview`.
+   */
+  entitlements(product, at, until) {
+    const raw = this.#alive();
+    const p = codeArg(product, "product");
+    const time = (value, path) => {
+      if (value === undefined || value === null) return null;
+      const text = timeText(value, path);
+      if (typeof text !== "string") {
+        throw fail("invalid_argument", path, "invalid_type", "expected a Date or an RFC 3339 string");
+      }
+      return text;
+    };
+    let out;
+    try {
+      out = raw.entitlements(p, time(at, "at"), time(until, "until"));
+    } catch (err) {
+      throw translate(err);
+    }
+    return JSON.parse(out);
+  }
+
   convert(amount, from, to, at) {
     const raw = this.#alive();
     const a = amountText(amount);

@@ -108,6 +108,7 @@ export class Raw {
   preview(w, e, o, clock) { return this.native.preview(w, e, o, clock); }
   affordable(w, e, o, clock) { return this.native.affordable(w, e, o, clock); }
   buys(a, c, e, o, clock) { return this.native.buys(a, c, e, o, clock); }
+  entitlements(p, at, until) { return this.native.entitlements(p, at, until); }
   format(a, asset) { return this.native.format(a, asset); }
   free() { this.native.free(); }
 }

@@ -96,6 +96,7 @@ export class Raw {
   preview(w, e, o, clock) { return this.raw.preview(w, e, o ?? "", clock ? Date.now() : NaN); }
   affordable(w, e, o, clock) { return this.raw.affordable(w, e, o ?? "", clock ? Date.now() : NaN); }
   buys(a, c, e, o, clock) { return this.raw.buys(a, c, e, o ?? "", clock ? Date.now() : NaN); }
+  entitlements(p, at, until) { return this.raw.entitlements(p, at ?? "", until ?? "", Date.now()); }
   format(a, asset) { return this.raw.format(a, asset); }
   free() { this.raw.free(); }
 }

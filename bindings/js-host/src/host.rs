@@ -229,7 +229,9 @@ impl Host {
         now: Option<Instant>,
     ) -> Result<String, Failure> {
         let options = self.wallet_options(options_json, now)?;
-        Ok(self.engine.preview_json(wallet_json, events_json, &options)?)
+        Ok(self
+            .engine
+            .preview_json(wallet_json, events_json, &options)?)
     }
 
     /// How many more events like one (JSON text) a wallet (JSON text) covers, and the largest
@@ -242,7 +244,9 @@ impl Host {
         now: Option<Instant>,
     ) -> Result<String, Failure> {
         let options = self.wallet_options(options_json, now)?;
-        Ok(self.engine.affordable_json(wallet_json, event_json, &options)?)
+        Ok(self
+            .engine
+            .affordable_json(wallet_json, event_json, &options)?)
     }
 
     /// What an amount (JSON text of a string or number) of a currency buys of an event (JSON
@@ -257,7 +261,34 @@ impl Host {
     ) -> Result<String, Failure> {
         let amount = decimal_arg(amount_json, "amount")?;
         let options = self.wallet_options(options_json, now)?;
-        Ok(self.engine.buys_json(amount, currency, event_json, &options)?)
+        Ok(self
+            .engine
+            .buys_json(amount, currency, event_json, &options)?)
+    }
+
+    /// The wallet (JSON text) a new subscriber of a product gets from its entitlements: at
+    /// `at` (RFC 3339, or `now` when empty) until `until` (empty: the first period).
+    pub fn entitlements(
+        &self,
+        product: &str,
+        at: &str,
+        until: &str,
+        now: Option<Instant>,
+    ) -> Result<String, Failure> {
+        let instant = |text: &str, path: &str| {
+            Instant::parse(text).map_err(|m| invalid_argument(path, Code::InvalidTimestamp, m))
+        };
+        let at = match at {
+            "" => now.ok_or_else(|| {
+                invalid_argument("at", Code::MissingInstant, "no `at` and no current time")
+            })?,
+            text => instant(text, "at")?,
+        };
+        let until = match until {
+            "" => None,
+            text => Some(instant(text, "until")?),
+        };
+        Ok(self.engine.entitlements_json(product, at, until)?)
     }
 
     fn wallet_options(&self, text: &str, now: Option<Instant>) -> Result<PreviewOptions, Failure> {
@@ -265,7 +296,8 @@ impl Host {
             "" => serde_json::Value::Null,
             text => ratecard::parse_json(text)?,
         };
-        let mut options = PreviewOptions::from_value_spelled(&self.engine, &value, Spelling::Camel)?;
+        let mut options =
+            PreviewOptions::from_value_spelled(&self.engine, &value, Spelling::Camel)?;
         options.quote.now = options.quote.now.or(now);
         Ok(options)
     }

@@ -385,6 +385,18 @@ impl NativeEngine {
         self.with(|host| host.buys(&amount_json, &currency, &event_json, &options, now))
     }
 
+    /// The wallet a new subscriber of a product gets from its entitlements (JSON text).
+    #[napi]
+    pub fn entitlements(
+        &self,
+        product: String,
+        at: Option<String>,
+        until: Option<String>,
+    ) -> napi::Result<String> {
+        let (at, until) = (at.unwrap_or_default(), until.unwrap_or_default());
+        self.with(|host| host.entitlements(&product, &at, &until, host_now()))
+    }
+
     /// Display text for an amount (JSON text of a string or number) of an asset.
     #[napi]
     pub fn format(&self, amount_json: String, asset: String) -> napi::Result<String> {

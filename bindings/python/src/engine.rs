@@ -377,7 +377,10 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Py<PyAny>> {
         let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
-        args.more = volume_step.map(|v| ("volume_step", v)).into_iter().collect();
+        args.more = volume_step
+            .map(|v| ("volume_step", v))
+            .into_iter()
+            .collect();
         guard(|| {
             let options = self.wallet_options(py, &args)?;
             let wallet = from_py::catalog(wallet)?.to_string();
@@ -406,13 +409,49 @@ impl Engine {
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Py<PyAny>> {
         let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
-        args.more = volume_step.map(|v| ("volume_step", v)).into_iter().collect();
+        args.more = volume_step
+            .map(|v| ("volume_step", v))
+            .into_iter()
+            .collect();
         guard(|| {
             let amount = from_py::decimal(amount, "amount")?;
             let currency = from_py::code(currency, "currency")?;
             let options = self.wallet_options(py, &args)?;
             let event = from_py::catalog(event)?.to_string();
             let text = self.inner.buys_json(amount, currency, &event, &options)?;
+            Ok(to_py::answer(py, &text)?)
+        })
+    }
+
+    /// The wallet (a dict in the billing API's shape, ready for `preview`) a new subscriber of
+    /// `product` gets from its entitlements, subscribing at `at` (default: now), with every
+    /// grant until `until` (default: the first period).
+    #[pyo3(signature = (product, *, at=None, until=None))]
+    fn entitlements(
+        &self,
+        py: Python<'_>,
+        product: &Bound<'_, PyAny>,
+        at: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Py<PyAny>> {
+        guard(|| {
+            let product = from_py::code(product, "product")?;
+            let at = match at.filter(|a| !a.is_none()) {
+                Some(a) => from_py::instant(a, ErrorKind::InvalidArgument, "at")?,
+                None => from_py::now().ok_or_else(|| {
+                    fail(
+                        ErrorKind::InvalidArgument,
+                        "at",
+                        Code::MissingInstant,
+                        "the system clock is before 1970",
+                    )
+                })?,
+            };
+            let until = until
+                .filter(|u| !u.is_none())
+                .map(|u| from_py::instant(u, ErrorKind::InvalidArgument, "until"))
+                .transpose()?;
+            let text = self.inner.entitlements_json(product, at, until)?;
             Ok(to_py::answer(py, &text)?)
         })
     }

@@ -117,9 +117,11 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
                 | "available" | "available_after" | "buys" | "units" | "count" | "value" => {
                     cached(py).and_then(|c| c.decimal.bind(py).call1((s,)))
                 }
-                "at" | "valid_from" => Instant::parse(s)
-                    .map_err(E::custom)
-                    .map(|t| datetime_py(py, t))?,
+                "at" | "valid_from" | "effective_at" | "expires_at" | "created_at" => {
+                    Instant::parse(s)
+                        .map_err(E::custom)
+                        .map(|t| datetime_py(py, t))?
+                }
                 _ => Ok(PyString::new(py, s).into_any()),
             };
             made.map_err(E::custom)

@@ -89,6 +89,8 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
         events = json.dumps(i["events"]) if event_as_text else i["events"]
         p = engine.preview(i["wallet"], events, **kwargs)
         return [("to_dict", wire(p.to_dict())), ("to_json", json.loads(p.to_json()))]
+    if op == "entitlements":
+        return [("dict", wire(engine.entitlements(i["product"], at=i["at"], until=i.get("until"))))]
     if op == "affordable":
         event = json.dumps(i["event"]) if event_as_text else i["event"]
         return [("dict", wire(engine.affordable(i["wallet"], event, **kwargs)))]

@@ -155,7 +155,9 @@ impl RawEngine {
         options_json: &str,
         now_ms: f64,
     ) -> Result<String, JsValue> {
-        js(self.host.affordable(wallet_json, event_json, options_json, clock(now_ms)))
+        js(self
+            .host
+            .affordable(wallet_json, event_json, options_json, clock(now_ms)))
     }
 
     /// What an amount (JSON text) of a currency buys of an event (JSON text); JSON text.
@@ -168,7 +170,21 @@ impl RawEngine {
         now_ms: f64,
     ) -> Result<String, JsValue> {
         let now = clock(now_ms);
-        js(self.host.buys(amount_json, currency, event_json, options_json, now))
+        js(self
+            .host
+            .buys(amount_json, currency, event_json, options_json, now))
+    }
+
+    /// The wallet a new subscriber of a product gets from its entitlements (JSON text); `at`
+    /// and `until` RFC 3339 or empty.
+    pub fn entitlements(
+        &self,
+        product: &str,
+        at: &str,
+        until: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        js(self.host.entitlements(product, at, until, clock(now_ms)))
     }
 
     pub fn format(&self, amount_json: &str, asset: &str) -> Result<String, JsValue> {

@@ -55,13 +55,39 @@ pub struct FixedPricing {
     pub path: String,
 }
 
+/// Credit a product grants its subscribers (`wallet/entitlements.rs` turns it into grants).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entitlement {
     pub name: String,
     pub asset: String,
     pub amount: Decimal,
+    /// `bundled` or `promotion`.
+    pub purpose: &'static str,
+    /// How long one grant lasts: a number of days, weeks, months or years.
+    pub every: Every,
+    /// What happens at the end of a period; `None`: the grant is given once.
+    pub refresh: Option<Refresh>,
+    pub priority: Option<u64>,
     pub path: String,
 }
+
+/// A length of calendar time: `count` days, weeks, months or years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Every {
+    pub unit: &'static str,
+    pub count: u32,
+}
+
+/// An entitlement's refresh strategy at each period boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// The period's grant expires and a new one replaces it.
+    ExpireAndReplace,
+    /// A new grant is added and the unused rest of the last one carries over.
+    Rollover,
+}
+
+const UNITS: [&str; 4] = ["day", "week", "month", "year"];
 
 pub(crate) fn read_product(found: &mut Found, obj: &Obj<'_>) -> Option<Product> {
     obj.known_fields(
@@ -529,6 +555,7 @@ fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
             "amount",
             "purpose",
             "lifecycle",
+            "refresh",
             "accounting",
             "priority",
             "description",
@@ -544,26 +571,43 @@ fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
         );
     }
     let amount = obj.opt_non_negative(found, "amount");
-    obj.req_enum(found, "purpose", &["bundled", "promotion"]);
-    if let Some(life) = obj.req_obj(found, "lifecycle") {
+    let purpose = obj.req_enum(found, "purpose", &["bundled", "promotion"]);
+    // Two published shapes: `lifecycle: {duration, duration_count?, refresh?: {strategy}}`, and
+    // an older one with `refresh: {interval, strategy}` at the top level.
+    let mut every = None;
+    let mut refresh = None;
+    if let Some(old) = obj.opt_obj(found, "refresh") {
+        old.known_fields(found, &["interval", "strategy"]);
+        every = old
+            .opt_enum(found, "interval", &UNITS)
+            .map(|unit| Every { unit, count: 1 });
+        refresh = read_strategy(found, &old);
+    }
+    let life = match (obj.get("lifecycle"), every) {
+        (None, Some(_)) => None,
+        _ => obj.req_obj(found, "lifecycle"),
+    };
+    if let Some(life) = life {
         life.known_fields(found, &["duration", "duration_count", "refresh"]);
-        life.req_enum(found, "duration", &["day", "week", "month", "year"]);
-        if life.opt_uint(
+        let unit = life.req_enum(found, "duration", &UNITS);
+        let count = life.opt_uint(
             found,
             "duration_count",
             u64::from(u32::MAX),
             Code::InvalidValue,
-        ) == Some(0)
-        {
+        );
+        if count == Some(0) {
             found.error(
                 &life.at("duration_count"),
                 Code::InvalidValue,
                 "\"duration_count\" must be at least 1",
             );
         }
-        if let Some(refresh) = life.opt_obj(found, "refresh") {
-            refresh.known_fields(found, &["strategy"]);
-            refresh.req_enum(found, "strategy", &["expire_and_replace", "rollover"]);
+        let count = u32::try_from(count.unwrap_or(1)).unwrap_or(1).max(1);
+        every = unit.map(|unit| Every { unit, count });
+        if let Some(r) = life.opt_obj(found, "refresh") {
+            r.known_fields(found, &["strategy"]);
+            refresh = read_strategy(found, &r);
         }
     }
     if let Some(acc) = obj.opt_obj(found, "accounting") {
@@ -579,11 +623,25 @@ fn read_entitlement(found: &mut Found, obj: &Obj<'_>) -> Option<Entitlement> {
             }
         }
     }
-    obj.opt_uint(found, "priority", u64::from(u32::MAX), Code::InvalidValue);
+    let priority = obj.opt_uint(found, "priority", u64::from(u32::MAX), Code::InvalidValue);
     Some(Entitlement {
         name: name.unwrap_or_default().to_string(),
         asset: asset.unwrap_or_default().to_string(),
         amount: amount.unwrap_or_default(),
+        purpose: purpose.unwrap_or("bundled"),
+        every: every.unwrap_or(Every {
+            unit: "month",
+            count: 1,
+        }),
+        refresh,
+        priority,
         path: obj.path.clone(),
     })
+}
+
+fn read_strategy(found: &mut Found, obj: &Obj<'_>) -> Option<Refresh> {
+    match obj.req_enum(found, "strategy", &["expire_and_replace", "rollover"])? {
+        "rollover" => Some(Refresh::Rollover),
+        _ => Some(Refresh::ExpireAndReplace),
+    }
 }

@@ -267,17 +267,12 @@ impl Engine {
             return Ok(None);
         };
         let (mut lo, mut hi) = (0u64, 1u64);
-        loop {
-            match cost(hi)? {
-                Some(c) => {
-                    (lo, best) = (hi, c);
-                    if hi >= 1 << 62 {
-                        break;
-                    }
-                    hi *= 2;
-                }
-                None => break,
+        while let Some(c) = cost(hi)? {
+            (lo, best) = (hi, c);
+            if hi >= 1 << 62 {
+                break;
             }
+            hi *= 2;
         }
         while hi > lo + 1 {
             let mid = lo + (hi - lo) / 2;

@@ -7,6 +7,7 @@
 //! `preview.rs`; the order grants are drawn in is [`Grant::draw_key`].
 
 mod capacity;
+mod entitlements;
 mod options;
 mod preview;
 mod top_up;

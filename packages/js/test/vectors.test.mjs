@@ -124,6 +124,8 @@ function run({ Engine, validate }, v, engines) {
       return engine.format(input.amount, input.asset);
     case "preview":
       return engine.preview(input.wallet, input.events, options);
+    case "entitlements":
+      return engine.entitlements(input.product, input.at, input.until);
     case "affordable":
       return engine.affordable(input.wallet, input.event, options);
     case "buys":

@@ -229,6 +229,9 @@ class Engine:
         auto_top_up: Optional[Mapping[str, Mapping[str, Any]]] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> Preview: ...
+    def entitlements(
+        self, product: str, *, at: Optional[_Time] = None, until: Optional[_Time] = None
+    ) -> Dict[str, Any]: ...
     def affordable(
         self,
         wallet: _Catalog,
