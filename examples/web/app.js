@@ -1,8 +1,8 @@
 // The price preview: choose an action and its attributes, see each fee in its asset and in
-// dollars, and a balance before and after. Every number comes from @ratecard/wasm; the page
-// only subtracts two decimal strings, exactly (BigInt), never in binary floating point. An input
-// it cannot price (a quote with warnings, an error, a balance that is not a decimal) shows why
-// in place of the headline and clears every other line.
+// dollars, and a balance before and after, with the top-up that would cover a shortfall. Every
+// number comes from @ratecard/wasm (`engine.preview` of a one-account wallet); the page does no
+// arithmetic. An input it cannot price (a quote with warnings, an error, a balance that is not a
+// decimal) shows why in place of the headline and clears every other line.
 import { Engine, RatecardError } from "@ratecard/wasm";
 
 const $ = (id) => document.getElementById(id);
@@ -63,37 +63,20 @@ function labelled(text, input) {
   return label;
 }
 
-/** a − b for decimal strings, exactly. */
-function subtract(a, b) {
-  const parse = (s) => {
-    const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s.trim());
-    if (!m || (m[2] === "" && !m[3])) {
-      const message = `${JSON.stringify(s)} is not a plain decimal`;
-      throw new RatecardError("invalid_argument", message, [{ path: "", code: "invalid_decimal", message }]);
-    }
-    return { neg: m[1] === "-", int: m[2] || "0", frac: m[3] ?? "" };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  const scale = Math.max(x.frac.length, y.frac.length);
-  const big = (d) => (d.neg ? -1n : 1n) * BigInt(d.int + d.frac.padEnd(scale, "0"));
-  const diff = big(x) - big(y);
-  const digits = (diff < 0n ? -diff : diff).toString().padStart(scale + 1, "0");
-  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return diff < 0n ? `-${text}` : text;
+/** The balance line: before, after, and what covers a shortfall. */
+function balanceLine(preview, asset) {
+  const account = preview.accounts.find((a) => a.asset === asset);
+  const shown = `Balance ${engine.format(account.available, asset)} → ${engine.format(account.available_after, asset)}`;
+  const topUp = preview.top_up[asset];
+  if (topUp === undefined) return shown;
+  const short = engine.format(preview.shortfall[asset], asset);
+  return `${shown} · ${short} short: a ${engine.format(topUp.amount, topUp.currency)} top-up covers it`;
 }
 
-/** The balance line, before and after; a balance that is not a decimal is an error at `balance`. */
-function balanceLine(before, total, asset) {
-  try {
-    // The engine reads the balance first, so that a bad one gets the core's own message.
-    const shown = engine.format(before, asset);
-    const after = subtract(before, total);
-    return { text: `Balance ${shown} → ${engine.format(after, asset)}`, after };
-  } catch (e) {
-    if (!(e instanceof RatecardError)) throw e;
-    throw new RatecardError(e.code, e.message, e.issues.map((i) => ({ ...i, path: "balance" })));
-  }
+/** A wallet error said at the balance field, with the core's own message. */
+function atBalance(e) {
+  if (!(e instanceof RatecardError) || e.code !== "invalid_wallet") return e;
+  return new RatecardError(e.code, e.message, e.issues.map((i) => ({ ...i, path: "balance" })));
 }
 
 /**
@@ -126,15 +109,24 @@ function update() {
   // An empty date field prices now, said outright (else the quote warns `priced_at_now`).
   const at = $("at").value ? new Date(`${$("at").value}Z`) : new Date();
   try {
-    const quote = engine.quote({ event_type: p.usage.event_type, data }, { at, expressIn: ["USD"], products: [p.product.code] });
+    // One account in the price's asset, holding the balance typed: a balance that is not a
+    // decimal is the wallet's error, shown at the field.
+    const wallet = { accounts: [{ asset: p.asset, available: $("balance").value || "0" }] };
+    const event = { event_type: p.usage.event_type, data };
+    let preview;
+    try {
+      preview = engine.preview(wallet, [event], { at, expressIn: ["USD"], products: [p.product.code] });
+    } catch (e) {
+      throw atBalance(e);
+    }
+    const quote = preview.events[0].quote;
     const why = unpriced(quote);
     if (why !== null) {
       showError(why);
       return;
     }
     const total = quote.totals[p.asset] ?? "0";
-    // The balance before anything is shown: one that is not a decimal is an input error too.
-    const balance = balanceLine($("balance").value || "0", total, p.asset);
+    const after = preview.accounts.find((a) => a.asset === p.asset).available_after;
     const rows = quote.fees.map((fee) => {
       const tr = document.createElement("tr");
       tr.dataset.asset = fee.currency;
@@ -159,8 +151,8 @@ function update() {
       : "No charge";
     headline.dataset.amount = total;
     headline.dataset.usd = usd ?? "";
-    $("balances").textContent = balance.text;
-    $("balances").dataset.after = balance.after;
+    $("balances").textContent = balanceLine(preview, p.asset);
+    $("balances").dataset.after = after;
     const rateStep = quote.explain.find((s) => s.kind === "rate");
     $("rate").textContent = `Priced at ${quote.at}${rateStep ? ` · ${rateStep.text}` : ""}`;
   } catch (e) {
