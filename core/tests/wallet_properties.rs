@@ -144,3 +144,64 @@ proptest! {
         }
     }
 }
+
+fn volume_engine(model: &str, rate: Decimal, package: u32, min: Option<Decimal>) -> Engine {
+    let mut value = json!({"volume_rate": rate.to_string(), "package_size": package});
+    if let Some(m) = min {
+        value["min_amount"] = json!(m.to_string());
+    }
+    Engine::new(&json!({
+        "assets": [{"code": "CR", "name": "Credits", "precision": 1, "rates": [{"source": "USD", "rate": "0.1"}]}],
+        "products": [{"name": "P", "code": "p", "prices": [{"name": "V", "type": "usage_based",
+            "billing_model": {"type": "real_time"}, "pricing_model": model,
+            "usage_calculation": {"event_type": "v", "usage_type": "volume", "volume_field": "n"},
+            "pricing": [{"asset": "CR", "values": [value]}]}]}]
+    }))
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    /// The largest volume covered fits and one step more does not; the count of such events
+    /// fits and one more does not: through package rounding, minimums and the asset's rounding.
+    #[test]
+    fn the_answer_fits_and_one_more_does_not(
+        package in prop::bool::ANY,
+        rate in 1i64..5_000,
+        size in 1u32..90,
+        min in prop::option::of(0i64..500),
+        held in 0i64..100_000,
+        step in prop::sample::select(vec!["1", "0.5", "0.01"]),
+    ) {
+        let model = if package { "package" } else { "flat" };
+        let engine = volume_engine(model, Decimal::new(rate, 2), size, min.map(|m| Decimal::new(m, 1)));
+        let held = Decimal::new(held, 1);
+        let wallet = json!({"accounts": [{"asset": "CR", "available": held.to_string()}]});
+        let (wallet, _) = engine.read_wallet(&wallet).unwrap();
+        let text = json!({"event_type": "v", "occurred_at": "2026-03-01T00:00:00Z", "data": {"n": 7}}).to_string();
+        let event = Event::from_json(&text).unwrap();
+        let options = PreviewOptions { volume_step: Some(Decimal::from_str(step).unwrap()), ..PreviewOptions::default() };
+        let answer = engine.affordable(&wallet, &event, &options).unwrap();
+        let cost_of = |n: Decimal| {
+            let text = json!({"event_type": "v", "occurred_at": "2026-03-01T00:00:00Z", "data": {"n": n.to_string()}}).to_string();
+            let e = Event::from_json(&text).unwrap();
+            let q = engine.quote(&e, &options.quote).unwrap();
+            q.totals.get("CR").map_or(Decimal::ZERO, |a| a.value)
+        };
+        match &answer.volume {
+            Some(v) => {
+                prop_assert!(cost_of(v.value) <= held);
+                prop_assert!(cost_of(v.value + Decimal::from_str(step).unwrap()) > held);
+            }
+            None => prop_assert!(cost_of(Decimal::ZERO) > held),
+        }
+        let one = answer.quote.totals.get("CR").map_or(Decimal::ZERO, |a| a.value);
+        if let Some(n) = answer.count {
+            prop_assert!(n * one <= held);
+            prop_assert!((n + Decimal::ONE) * one > held);
+        } else {
+            prop_assert_eq!(one, Decimal::ZERO);
+        }
+    }
+}
