@@ -16,6 +16,7 @@ check:
     cargo clippy --workspace --all-targets -- -D warnings
     bash scripts/check-repo.sh
     python3 scripts/gen-corpus.py --check
+    python3 scripts/gen-wallet-vectors.py --check
 
 # The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:

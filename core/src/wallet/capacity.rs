@@ -138,6 +138,9 @@ impl Engine {
                 ),
             ));
         };
+        if self.asset_info(currency).is_none() {
+            return Err(super::options::unknown_asset(currency, "currency"));
+        }
         let bought = self.convert(amount, currency, asset, quote.at)?;
         let units = bought.destination_amount;
         let capacity = self.fit(event, quote, vec![(*asset, units)], options)?;

@@ -304,3 +304,13 @@ impl Reader<'_> {
         })
     }
 }
+
+/// `unknown_asset` at `path`, as an argument error.
+pub(super) fn unknown_asset(code: &str, path: &str) -> Error {
+    Error::one(
+        ErrorKind::InvalidArgument,
+        path,
+        Code::UnknownAsset,
+        format!("{code:?} is neither an asset of this catalog nor an ISO 4217 currency"),
+    )
+}
