@@ -19,6 +19,8 @@ usage:
   ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
   ratecard preview CATALOG WALLET EVENTS [--at T] [--in ASSET]... [--product CODE]...
                    [--overdraft allow|refuse] [--options FILE] [--format json|table]
+  ratecard afford CATALOG WALLET EVENT [--at T] [--volume-step S] [--format json|table]
+  ratecard buys CATALOG AMOUNT CURRENCY EVENT [--at T] [--volume-step S] [--format json|table]
   ratecard schema
   ratecard codes
 
@@ -33,6 +35,8 @@ either way.
 preview: what the EVENTS would draw from the WALLET (the billing API's wallet JSON, its
 accounts' grants included), grant by grant, what is left and what top-up covers a shortfall.
 --options FILE: preview options as JSON (min_top_up, top_up_currency, auto_top_up, overdraft).
+afford: how many more such events the wallet covers, and the largest volume it covers; buys:
+the same for what AMOUNT of CURRENCY buys (a top-up of that much, rounded down).
 Exit codes: 0 ok, 1 errors in the input, 2 a wrong command line.";
 
 /// What went wrong, and which exit code it earns.
@@ -70,6 +74,7 @@ struct Args {
     format: Format,
     overdraft: Option<String>,
     options: Option<String>,
+    volume_step: Option<String>,
 }
 
 fn parse_format(name: &str) -> Result<Format, Failure> {
@@ -95,6 +100,7 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
         format: Format::Json,
         overdraft: None,
         options: None,
+        volume_step: None,
     };
     // `--in=USD` is `--in USD`.
     let words: Vec<String> = raw
@@ -130,6 +136,7 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
             "--format" => args.format = parse_format(&value("--format")?)?,
             "--overdraft" => args.overdraft = Some(value("--overdraft")?),
             "--options" => args.options = Some(value("--options")?),
+            "--volume-step" => args.volume_step = Some(value("--volume-step")?),
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")))
             }
@@ -413,6 +420,59 @@ fn preview(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `ratecard afford` and `ratecard buys`: one event against a wallet, or against a sum of money.
+fn afford(command: &str, args: &Args) -> Result<(), Failure> {
+    let usage = || {
+        Failure::Usage(match command {
+            "afford" => "afford takes CATALOG WALLET EVENT".into(),
+            _ => "buys takes CATALOG AMOUNT CURRENCY EVENT".into(),
+        })
+    };
+    let (catalog, event) = match args.positional.as_slice() {
+        [catalog, _, event] if command == "afford" => (catalog, event),
+        [catalog, _, _, event] if command == "buys" => (catalog, event),
+        _ => return Err(usage()),
+    };
+    if args.positional.iter().filter(|f| *f == "-").count() > 1 {
+        return Err(Failure::Usage("standard input (-) can be read only once".into()));
+    }
+    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
+    let mut options = ratecard::PreviewOptions::default();
+    options.quote.at = parse_at(&args.at)?;
+    options.quote.now = now();
+    if let Some(step) = &args.volume_step {
+        let step = ratecard::parse_decimal(step).map_err(|(code, message)| {
+            Error::one(ratecard::ErrorKind::InvalidArgument, "volume_step", code, message)
+        })?;
+        options.volume_step = Some(step);
+    }
+    let text = read_input(event)?;
+    let event = Event::from_json(&text)?;
+    let answer = match args.positional.as_slice() {
+        [_, wallet, _] => {
+            let wallet = ratecard::parse_json(&read_input(wallet)?)?;
+            let (wallet, warnings) = engine.read_wallet(&wallet)?;
+            for issue in warnings {
+                eprintln!("wallet: warning: {issue}");
+            }
+            serde_json::to_value(engine.affordable(&wallet, &event, &options)?)
+        }
+        [_, amount, currency, _] => {
+            let amount = ratecard::parse_decimal(amount).map_err(|(code, message)| {
+                Error::one(ratecard::ErrorKind::InvalidArgument, "amount", code, message)
+            })?;
+            serde_json::to_value(engine.buys(amount, currency, &event, &options)?)
+        }
+        _ => return Err(usage()),
+    };
+    let answer = answer.map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
+    match args.format {
+        Format::Table => print!("{}", table::capacity(&answer)),
+        _ => print_json(&answer)?,
+    }
+    Ok(())
+}
+
 fn run(raw: &[String]) -> Result<(), Failure> {
     let Some((command, rest)) = raw.split_first() else {
         return Err(Failure::Usage("no command given".into()));
@@ -446,6 +506,7 @@ fn run(raw: &[String]) -> Result<(), Failure> {
         }
         "validate" => validate(&parse_args(rest)?),
         "preview" => preview(&parse_args(rest)?),
+        "afford" | "buys" => afford(command, &parse_args(rest)?),
         "quote" | "convert" => {
             let args = parse_args(rest)?;
             if args.format == Format::Problem {

@@ -166,3 +166,43 @@ pub fn preview(preview: &serde_json::Value) -> String {
     let _ = writeln!(out, "{events} events, {refused} refused: {covered}");
     out
 }
+
+/// `afford` and `buys` for people: what one event costs, and how much of it fits.
+pub fn capacity(answer: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut out = String::new();
+    if let Some(units) = answer.get("units") {
+        let (amount, currency) = (text(&answer["amount"]), text(&answer["currency"]));
+        let _ = writeln!(out, "{amount} {currency} buys {} {}", text(units), text(&answer["asset"]));
+    }
+    let costs = answer["quote"]["totals"].as_object();
+    let cost: Vec<String> = costs
+        .into_iter()
+        .flatten()
+        .map(|(asset, a)| format!("{} {asset}", text(a)))
+        .collect();
+    let cost = if cost.is_empty() { "nothing".to_string() } else { cost.join(" + ") };
+    let _ = writeln!(out, "one such event costs {cost}");
+    match answer["count"].as_str() {
+        Some(n) => {
+            let _ = writeln!(out, "covers {n} more such events");
+        }
+        None => out.push_str("covers any number of them (they cost nothing)\n"),
+    }
+    if let Some(v) = answer["volume"].as_object() {
+        let cost: Vec<String> = v["cost"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(asset, a)| format!("{} {asset}", text(a)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "the largest {} covered: {} (costs {})",
+            text(&v["field"]),
+            text(&v["value"]),
+            cost.join(" + ")
+        );
+    }
+    out
+}
