@@ -2,7 +2,7 @@
 
 use crate::errors::{fail, guard, issues_py, Fail, Result};
 use crate::from_py::{self, cached, json_text, OptionArgs, Snap};
-use crate::to_py::{self, Conversion, Explain, Preview, Quote, Shapes};
+use crate::to_py::{self, Capacity, Conversion, Explain, Preview, Quote, Shapes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use ratecard::{Code, ErrorKind, Event, Gathered, OnError, QuoteOptions};
@@ -375,7 +375,7 @@ impl Engine {
         now: Option<&Bound<'_, PyAny>>,
         volume_step: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
-    ) -> Result<Py<PyAny>> {
+    ) -> Result<Capacity> {
         let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
         args.more = volume_step
             .map(|v| ("volume_step", v))
@@ -383,10 +383,12 @@ impl Engine {
             .collect();
         guard(|| {
             let options = self.wallet_options(py, &args)?;
-            let wallet = from_py::catalog(wallet)?.to_string();
-            let event = from_py::catalog(event)?.to_string();
-            let text = self.inner.affordable_json(&wallet, &event, &options)?;
-            Ok(to_py::answer(py, &text)?)
+            let (wallet, mut warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
+            let text = from_py::catalog(event)?.to_string();
+            let event = Event::from_json(&text)?;
+            let answer = self.inner.affordable(&wallet, &event, &options)?;
+            warnings.extend(answer.warnings.iter().cloned());
+            Ok(Capacity::new(py, &answer, None, &warnings)?)
         })
     }
 
@@ -407,7 +409,7 @@ impl Engine {
         now: Option<&Bound<'_, PyAny>>,
         volume_step: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
-    ) -> Result<Py<PyAny>> {
+    ) -> Result<Capacity> {
         let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
         args.more = volume_step
             .map(|v| ("volume_step", v))
@@ -417,9 +419,11 @@ impl Engine {
             let amount = from_py::decimal(amount, "amount")?;
             let currency = from_py::code(currency, "currency")?;
             let options = self.wallet_options(py, &args)?;
-            let event = from_py::catalog(event)?.to_string();
-            let text = self.inner.buys_json(amount, currency, &event, &options)?;
-            Ok(to_py::answer(py, &text)?)
+            let text = from_py::catalog(event)?.to_string();
+            let event = Event::from_json(&text)?;
+            let answer = self.inner.buys(amount, currency, &event, &options)?;
+            let capacity = &answer.capacity;
+            Ok(Capacity::new(py, capacity, Some(&answer), &capacity.warnings)?)
         })
     }
 

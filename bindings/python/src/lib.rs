@@ -83,6 +83,7 @@ fn _ratecard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<to_py::Conversion>()?;
     m.add_class::<to_py::Report>()?;
     m.add_class::<to_py::Preview>()?;
+    m.add_class::<to_py::Capacity>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(schema_json, m)?)?;
     m.add_function(wrap_pyfunction!(codes, m)?)?;

@@ -846,3 +846,76 @@ pub fn answer(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     wire_dict(py, &value).map(Bound::unbind)
 }
+
+/// How much of an event a balance covers (`Engine.affordable`), or what a sum of money buys
+/// of it (`Engine.buys`, which also sets `currency`, `amount`, `asset` and `units`).
+#[pyclass(module = "ratecard", frozen)]
+pub struct Capacity {
+    /// How many such events are covered (`Decimal`); `None` when the event costs nothing.
+    #[pyo3(get)]
+    count: Py<PyAny>,
+    /// For a volume price, `{field, value, cost}`: the largest volume covered; else `None`.
+    #[pyo3(get)]
+    volume: Py<PyAny>,
+    /// What it was measured against, per asset the event is charged in.
+    #[pyo3(get)]
+    balance: Py<PyAny>,
+    /// The event as given, quoted (a dict).
+    #[pyo3(get)]
+    quote: Py<PyAny>,
+    #[pyo3(get)]
+    warnings: Vec<Issue>,
+    #[pyo3(get)]
+    currency: Option<String>,
+    #[pyo3(get)]
+    amount: Option<Py<PyAny>>,
+    #[pyo3(get)]
+    asset: Option<String>,
+    #[pyo3(get)]
+    units: Option<Py<PyAny>>,
+    text: String,
+}
+
+impl Capacity {
+    pub fn new(
+        py: Python<'_>,
+        c: &ratecard::wallet::Capacity<'_>,
+        bought: Option<&ratecard::wallet::Buys<'_>>,
+        warnings: &[ratecard::Issue],
+    ) -> PyResult<Capacity> {
+        let dict = wire_dict(py, c)?;
+        let get = |key: &str| dict.get_item(key).map(Bound::unbind);
+        let text = match bought {
+            Some(b) => json(b)?,
+            None => json(c)?,
+        };
+        Ok(Capacity {
+            count: get("count")?,
+            volume: get("volume")?,
+            balance: get("balance")?,
+            quote: get("quote")?,
+            warnings: warnings.iter().map(Issue::from).collect(),
+            currency: bought.map(|b| b.currency.clone()),
+            amount: bought.map(|b| amount_py(py, &b.amount).map(Bound::unbind)).transpose()?,
+            asset: bought.map(|b| b.asset.to_string()),
+            units: bought.map(|b| amount_py(py, &b.units).map(Bound::unbind)).transpose()?,
+            text,
+        })
+    }
+}
+
+#[pymethods]
+impl Capacity {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value: serde_json::Value = serde_json::from_str(&self.text)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        wire_dict(py, &value)
+    }
+    fn to_json(&self) -> String {
+        self.text.clone()
+    }
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let repr = |v: &Py<PyAny>| v.bind(py).repr().map(|r| r.to_string()).unwrap_or_default();
+        format!("Capacity(count={}, volume={})", repr(&self.count), repr(&self.volume))
+    }
+}

@@ -91,12 +91,13 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
         return [("to_dict", wire(p.to_dict())), ("to_json", json.loads(p.to_json()))]
     if op == "entitlements":
         return [("dict", wire(engine.entitlements(i["product"], at=i["at"], until=i.get("until"))))]
-    if op == "affordable":
+    if op in ("affordable", "buys"):
         event = json.dumps(i["event"]) if event_as_text else i["event"]
-        return [("dict", wire(engine.affordable(i["wallet"], event, **kwargs)))]
-    if op == "buys":
-        event = json.dumps(i["event"]) if event_as_text else i["event"]
-        return [("dict", wire(engine.buys(i["amount"], i["currency"], event, **kwargs)))]
+        if op == "affordable":
+            c = engine.affordable(i["wallet"], event, **kwargs)
+        else:
+            c = engine.buys(i["amount"], i["currency"], event, **kwargs)
+        return [("to_dict", wire(c.to_dict())), ("to_json", json.loads(c.to_json()))]
     if op == "convert":
         c = engine.convert(i["amount"], i["from"], i["to"], at=i.get("at"))
         return [("to_dict", wire(c.to_dict())), ("to_json", json.loads(c.to_json()))]

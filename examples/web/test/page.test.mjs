@@ -85,9 +85,12 @@ const headlineState = async () => ({
 const rest = async () => ({
   fees: await page.locator("#fees tr").count(),
   balances: await page.locator("#balances").textContent(),
+  afford: await page.locator("#afford").textContent(),
+  grants: await page.locator("#grants tr").count(),
+  notes: await page.locator("#notes li").count(),
   rate: await page.locator("#rate").textContent(),
 });
-const NOTHING = { fees: 0, balances: "", rate: "" };
+const NOTHING = { fees: 0, balances: "", afford: "", grants: 0, notes: 0, rate: "" };
 
 test("an amount that is negative or empty shows why in place of the headline, and nothing stale", async () => {
   await page.selectOption("#price", { label: "Video Studio · Video Generation" });
@@ -131,6 +134,140 @@ test("a balance that falls short says what top-up covers it", async () => {
   await page.fill("#balance", "50");
   assert.equal(await page.locator("#balances").getAttribute("data-after"), "-10");
   assert.equal(await page.locator("#balances").textContent(), "Balance ⭐ 50 CR → ⭐ -10 CR · ⭐ 10 CR short: a $0.50 top-up covers it");
+  assert.deepEqual(errors, []);
+});
+
+// The wallet: the lines below the fees, and the grant table, row by row.
+const balances = () => page.locator("#balances").textContent();
+const afford = () => page.locator("#afford").textContent();
+const grantTable = () => page.locator("#grants tr").evaluateAll((rows) => rows.map((tr) => ({
+  cells: [...tr.cells].map((td) => td.textContent),
+  drawn: tr.className === "drawn",
+})));
+// Every grant below is live at this instant (the mixed wallet's plan credits expire 2027-01-01).
+const AT = "2026-12-10T12:00:00";
+
+test("how many more the balance affords, exactly", async () => {
+  // 60 credits each (15 a second × 4 s); one of a volume price: 15 credits a second.
+  await page.fill("#at", AT);
+  for (const [balance, text] of [
+    ["100", "You can afford 1 more · or one of up to 6 seconds"], // 60 ≤ 100 < 120; 90 ≤ 100 < 105
+    ["1000", "You can afford 16 more · or one of up to 66 seconds"], // 960 ≤ 1000 < 1020; 990 ≤ 1000 < 1005
+    ["59", "You can afford 0 more · or one of up to 3 seconds"], // 45 ≤ 59 < 60
+    ["9", "You can afford 0 more"], // less than the 10-credit minimum: no volume fits
+  ]) {
+    await page.fill("#balance", balance);
+    assert.equal(await afford(), text, `balance ${balance}`);
+  }
+  await page.fill("#balance", "1000");
+  assert.equal(await page.locator("#afford").getAttribute("data-count"), "16");
+  assert.equal(await page.locator("#grants tr").count(), 0, "a plain balance has no grant table");
+  assert.deepEqual(errors, []);
+});
+
+test("refuse when short: the action is refused and the balance left unchanged", async () => {
+  await page.fill("#balance", "50");
+  await page.check("#refuse");
+  assert.equal(await balances(), "Refused: ⭐ 10 CR short · Balance ⭐ 50 CR → ⭐ 50 CR, unchanged · a $0.50 top-up covers it");
+  assert.equal(await page.locator("#balances").getAttribute("data-after"), "50");
+  assert.equal(await page.locator("#balances").getAttribute("data-refused"), "true");
+  assert.equal(await page.locator("#balances").getAttribute("class"), "refused");
+  // The price is still the price.
+  assert.deepEqual(await headlineState(), { text: "−⭐ 60 CR (≈ $3.00)", error: false });
+  // A balance that covers it is not refused.
+  await page.fill("#balance", "100");
+  assert.equal(await balances(), "Balance ⭐ 100 CR → ⭐ 40 CR");
+  assert.equal(await page.locator("#balances").getAttribute("data-refused"), "false");
+  // With grants: 450 credits against 325 is refused whole, no grant is drawn.
+  await page.selectOption("#wallet", "mixed");
+  await page.fill("#field-seconds", "30");
+  assert.equal(await balances(), "Refused: ⭐ 125 CR short · Balance ⭐ 325 CR → ⭐ 325 CR, unchanged · a $6.25 top-up covers it");
+  assert.deepEqual((await grantTable()).map((r) => [r.cells[0], r.cells[4], r.drawn]),
+    [["welcome-promo", "—", false], ["pro-plan-2026-12", "—", false], ["top-up-0042", "—", false]]);
+  // Unchecked, the same action is charged in full.
+  await page.uncheck("#refuse");
+  assert.equal(await page.locator("#balances").getAttribute("data-refused"), "false");
+  assert.equal(await page.locator("#balances").getAttribute("data-after"), "-125");
+  await page.fill("#field-seconds", "4");
+  await page.selectOption("#wallet", "balance");
+  assert.deepEqual(errors, []);
+});
+
+test("a wallet with grants: each grant, and what this action draws from which", async () => {
+  await page.selectOption("#wallet", "mixed");
+  assert.equal(await page.locator("#balance").isVisible(), false, "the balance field of a preset wallet");
+  assert.equal(await page.locator("#grant-table caption").textContent(), "Grants of default:CREDIT");
+  // 60 credits: the promotion's 25 first, then 35 of the plan's 200; the paid top-up is untouched.
+  assert.deepEqual(await grantTable(), [
+    { cells: ["welcome-promo", "promotion", "⭐ 25 CR", "2027-01-31T00:00:00Z", "−⭐ 25 CR"], drawn: true },
+    { cells: ["pro-plan-2026-12", "bundled", "⭐ 200 CR", "2027-01-01T00:00:00Z", "−⭐ 35 CR"], drawn: true },
+    { cells: ["top-up-0042", "paid", "⭐ 100 CR", "2027-10-15T09:30:00Z", "—"], drawn: false },
+  ]);
+  assert.deepEqual(await page.locator("#grants tr").evaluateAll((rows) => rows.map((tr) => tr.dataset.drawn)), ["25", "35", ""]);
+  assert.equal(await balances(), "Balance ⭐ 325 CR → ⭐ 265 CR");
+  assert.equal(await afford(), "You can afford 5 more · or one of up to 21 seconds"); // 300 ≤ 325; 315 ≤ 325 < 330
+  // After the plan's credits expired: the promotion, then the paid top-up; the expired 200 are gone.
+  await page.fill("#at", "2027-01-15T00:00:00");
+  assert.deepEqual((await grantTable()).map((r) => r.cells[4]), ["−⭐ 25 CR", "—", "−⭐ 35 CR"]);
+  assert.equal(await balances(), "Balance ⭐ 325 CR → ⭐ 65 CR"); // 325 − 60 − 200
+  assert.equal(await afford(), "You can afford 2 more · or one of up to 8 seconds"); // 120 ≤ 125 < 135
+  assert.deepEqual(await page.locator("#notes li").allTextContents(),
+    ["grant pro-plan-2026-12 of default:CREDIT expired at 2027-01-01T00:00:00Z holding 200 CREDIT"]);
+  // An input the page cannot price leaves no stale grant table.
+  await page.fill("#at", AT);
+  await page.fill("#field-seconds", "-3");
+  assert.equal((await headlineState()).error, true);
+  assert.deepEqual(await rest(), NOTHING);
+  await page.fill("#field-seconds", "4");
+  assert.equal(await page.locator("#grants tr.drawn").count(), 2);
+  assert.deepEqual(errors, []);
+});
+
+test("a new Pro subscriber: the plan's monthly 500 credits, from the engine's entitlements", async () => {
+  await page.selectOption("#wallet", "pro");
+  // Subscribed at the instant priced: one bundled grant, expiring a month later.
+  assert.deepEqual(await grantTable(), [
+    { cells: ["pro_plan:Monthly credits:1", "bundled", "⭐ 500 CR", "2027-01-10T12:00:00Z", "−⭐ 60 CR"], drawn: true },
+  ]);
+  assert.equal(await balances(), "Balance ⭐ 500 CR → ⭐ 440 CR");
+  assert.equal(await afford(), "You can afford 8 more · or one of up to 33 seconds"); // 480 ≤ 500; 495 ≤ 500 < 510
+  // The plan gives credits only: an image is charged in full to an account it does not have.
+  await page.selectOption("#price", { label: "Glitch Images · Image Generation" });
+  assert.equal(await balances(), "Balance 📸 0.00 image → 📸 -1.00 image · 📸 1.00 image short: a $0.12 top-up covers it");
+  assert.equal(await page.locator("#grants tr").count(), 0);
+  assert.deepEqual(await page.locator("#notes li").allTextContents(),
+    ["the wallet has no IMG account; what events charge in IMG is a shortfall"]);
+  await page.selectOption("#price", { label: "Video Studio · Video Generation" });
+  assert.deepEqual(errors, []);
+});
+
+test("a wallet with grants that falls short: every grant drawn, and the top-up (screenshot)", async () => {
+  await page.selectOption("#wallet", "mixed");
+  await page.fill("#field-seconds", "30");
+  // 15 × 30 = 450 credits ($22.50) against 325: 125 short, 125 × $0.05 = $6.25.
+  assert.deepEqual(await headlineState(), { text: "−⭐ 450 CR (≈ $22.50)", error: false });
+  assert.deepEqual((await grantTable()).map((r) => [r.cells[4], r.drawn]),
+    [["−⭐ 25 CR", true], ["−⭐ 200 CR", true], ["−⭐ 100 CR", true]]);
+  assert.equal(await balances(), "Balance ⭐ 325 CR → ⭐ -125 CR · ⭐ 125 CR short: a $6.25 top-up covers it");
+  assert.equal(await page.locator("#balances").getAttribute("data-after"), "-125");
+  assert.equal(await afford(), "You can afford 0 more · or one of up to 21 seconds");
+  // The page as a customer sees it, kept for a look; nothing overflows its width.
+  await page.screenshot({ path: "/tmp/web-wallet.png", fullPage: true });
+  const { scrollWidth, clientWidth } = await page.evaluate(() => {
+    const { scrollWidth, clientWidth } = document.documentElement;
+    return { scrollWidth, clientWidth };
+  });
+  assert.ok(scrollWidth <= clientWidth, `the page is ${scrollWidth}px wide in a ${clientWidth}px window`);
+  const [table, body] = await page.evaluate(() =>
+    [document.getElementById("grant-table"), document.body].map((el) => el.getBoundingClientRect().right));
+  assert.ok(table <= body, `the grant table ends at ${table}px, past the page's column (${body}px)`);
+  // The grant table's symbols draw in color, as the headline's do (see below).
+  const share = await colorShare(await page.locator("#grant-table").screenshot());
+  assert.ok(share > 0.002, `the grant table drew ${(share * 100).toFixed(2)}% color pixels`);
+  // Back to the page's first state for the tests below.
+  await page.fill("#field-seconds", "4");
+  await page.selectOption("#wallet", "balance");
+  await page.fill("#at", "");
   assert.deepEqual(errors, []);
 });
 

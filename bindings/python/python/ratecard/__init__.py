@@ -31,6 +31,7 @@ from ._errors import (
     WalletError,
 )
 from ._ratecard import (
+    Capacity,
     Conversion,
     Fee,
     Issue,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
+    "Capacity",
     "CatalogError",
     "Conversion",
     "DecimalOverflowError",
