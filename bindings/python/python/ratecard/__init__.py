@@ -161,6 +161,22 @@ class Engine(_Engine):
             issues=issues,
         )
 
+    def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], **options: Any) -> Frame:
+        """Previews many customers at once: a frame of events with a ``customer_id`` column
+        (pandas, polars or pyarrow) against ``wallets``, a mapping from customer id to wallet
+        (the billing API's wallet JSON, as :meth:`preview` takes it).
+
+        Returns a frame of the same library with one row per customer and account:
+        ``customer_id``, ``asset``, ``available``, ``available_after``, ``shortfall`` and the
+        ``top_up_currency`` / ``top_up_amount`` / ``top_up_buys`` that cover it (null when
+        nothing is short), ``covered``, ``events`` and ``refused`` (how many events the
+        customer had, and how many were refused). Amounts are Arrow ``decimal128(38, s)``.
+        ``options`` are :meth:`preview`'s keywords (``at``, ``overdraft``, ``min_top_up``, ...).
+        Every bad row (by its position) and every missing or bad wallet (by its customer) is
+        reported in one error.
+        """
+        return _frame.preview_frame(self, frame, wallets, **options)
+
 
 def schema() -> Dict[str, Any]:
     """The catalog's JSON Schema (draft 2020-12), as a dict."""
