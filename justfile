@@ -75,6 +75,13 @@ bench-python:
 bench-node:
     bash scripts/build-node.sh && node --expose-gc scripts/bench-node.mjs
 
+# The wallet operations against a quote, in Rust, both JavaScript packages and Python.
+bench-wallet:
+    cargo bench -p ratecard --bench wallet
+    bash scripts/build-node.sh && node --expose-gc scripts/bench-wallet.mjs
+    bash scripts/build-python.sh && target/python/venv/bin/pip install -q --force-reinstall --no-deps target/wheels/ratecard-*.whl
+    target/python/venv/bin/python scripts/bench-wallet.py
+
 # Every benchmark.
 bench: bench-core bench-wasm bench-python bench-node
 

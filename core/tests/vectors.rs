@@ -122,11 +122,13 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
             v.get("options").unwrap_or(&Value::Null),
         )?;
         let text = match op {
-            "preview" => {
-                engine.preview_json(&i["wallet"].to_string(), &i["events"].to_string(), &options)?
-            }
+            "preview" => engine.preview_json(
+                &engine.read_wallet_json(&i["wallet"].to_string())?,
+                &i["events"].to_string(),
+                &options,
+            )?,
             "affordable" => engine.affordable_json(
-                &i["wallet"].to_string(),
+                &engine.read_wallet_json(&i["wallet"].to_string())?,
                 &i["event"].to_string(),
                 &options,
             )?,

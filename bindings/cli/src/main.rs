@@ -434,7 +434,9 @@ fn afford(command: &str, args: &Args) -> Result<(), Failure> {
         _ => return Err(usage()),
     };
     if args.positional.iter().filter(|f| *f == "-").count() > 1 {
-        return Err(Failure::Usage("standard input (-) can be read only once".into()));
+        return Err(Failure::Usage(
+            "standard input (-) can be read only once".into(),
+        ));
     }
     let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
     let mut options = ratecard::PreviewOptions::default();
@@ -442,7 +444,12 @@ fn afford(command: &str, args: &Args) -> Result<(), Failure> {
     options.quote.now = now();
     if let Some(step) = &args.volume_step {
         let step = ratecard::parse_decimal(step).map_err(|(code, message)| {
-            Error::one(ratecard::ErrorKind::InvalidArgument, "volume_step", code, message)
+            Error::one(
+                ratecard::ErrorKind::InvalidArgument,
+                "volume_step",
+                code,
+                message,
+            )
         })?;
         options.volume_step = Some(step);
     }
@@ -459,7 +466,12 @@ fn afford(command: &str, args: &Args) -> Result<(), Failure> {
         }
         [_, amount, currency, _] => {
             let amount = ratecard::parse_decimal(amount).map_err(|(code, message)| {
-                Error::one(ratecard::ErrorKind::InvalidArgument, "amount", code, message)
+                Error::one(
+                    ratecard::ErrorKind::InvalidArgument,
+                    "amount",
+                    code,
+                    message,
+                )
             })?;
             serde_json::to_value(engine.buys(amount, currency, &event, &options)?)
         }

@@ -173,7 +173,12 @@ pub fn capacity(answer: &serde_json::Value) -> String {
     let mut out = String::new();
     if let Some(units) = answer.get("units") {
         let (amount, currency) = (text(&answer["amount"]), text(&answer["currency"]));
-        let _ = writeln!(out, "{amount} {currency} buys {} {}", text(units), text(&answer["asset"]));
+        let _ = writeln!(
+            out,
+            "{amount} {currency} buys {} {}",
+            text(units),
+            text(&answer["asset"])
+        );
     }
     let costs = answer["quote"]["totals"].as_object();
     let cost: Vec<String> = costs
@@ -181,7 +186,11 @@ pub fn capacity(answer: &serde_json::Value) -> String {
         .flatten()
         .map(|(asset, a)| format!("{} {asset}", text(a)))
         .collect();
-    let cost = if cost.is_empty() { "nothing".to_string() } else { cost.join(" + ") };
+    let cost = if cost.is_empty() {
+        "nothing".to_string()
+    } else {
+        cost.join(" + ")
+    };
     let _ = writeln!(out, "one such event costs {cost}");
     match answer["count"].as_str() {
         Some(n) => {

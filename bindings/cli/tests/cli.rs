@@ -479,17 +479,50 @@ fn afford_and_buys_answer_for_one_event() {
     .unwrap();
     let event = event.to_str().unwrap();
     // 150 CREDIT drawable at 10:00 (the promotion and the plan's grant); 60 an event, 15 a second.
-    let out = run(&["afford", "examples/catalog.json", "examples/wallet.json", event], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &[
+            "afford",
+            "examples/catalog.json",
+            "examples/wallet.json",
+            event,
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let a = json(&out);
-    assert_eq!((a["count"].as_str(), a["volume"]["value"].as_str()), (Some("2"), Some("10")));
+    assert_eq!(
+        (a["count"].as_str(), a["volume"]["value"].as_str()),
+        (Some("2"), Some("10"))
+    );
     // $10 buys 200 CREDIT (inverse rate 20): 3 such videos, or 13 seconds of one.
-    let out = run(&["buys", "examples/catalog.json", "10", "USD", event, "--format", "table"], None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &[
+            "buys",
+            "examples/catalog.json",
+            "10",
+            "USD",
+            event,
+            "--format",
+            "table",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("10.00 USD buys 200 CREDIT"), "{table}");
     assert!(table.contains("covers 3 more such events"), "{table}");
-    assert!(table.contains("the largest seconds covered: 13 (costs 195 CREDIT)"), "{table}");
+    assert!(
+        table.contains("the largest seconds covered: 13 (costs 195 CREDIT)"),
+        "{table}"
+    );
     let out = run(&["buys", "examples/catalog.json", "10", "USD"], None);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -136,6 +136,8 @@ pub struct Host {
     /// The options the wrapper set for tape quotes (`None`: they did not read).
     tape_options: Option<QuoteOptions>,
     out: Vec<u8>,
+    /// The last wallet a preview read (`WalletCache`).
+    wallets: ratecard::wallet::WalletCache,
 }
 
 impl Host {
@@ -147,6 +149,7 @@ impl Host {
             tape: Tape::new(),
             tape_options: None,
             out: Vec::new(),
+            wallets: Default::default(),
         })
     }
 
@@ -222,31 +225,29 @@ impl Host {
     /// What a JSON array of events (or one event) would draw from a wallet (JSON text), under
     /// wallet options in the wire form (empty for none); the Preview as JSON text.
     pub fn preview(
-        &self,
+        &mut self,
         wallet_json: &str,
         events_json: &str,
         options_json: &str,
         now: Option<Instant>,
     ) -> Result<String, Failure> {
         let options = self.wallet_options(options_json, now)?;
-        Ok(self
-            .engine
-            .preview_json(wallet_json, events_json, &options)?)
+        let wallet = self.wallets.read(&self.engine, wallet_json)?;
+        Ok(self.engine.preview_json(wallet, events_json, &options)?)
     }
 
     /// How many more events like one (JSON text) a wallet (JSON text) covers, and the largest
     /// volume; the answer as JSON text.
     pub fn affordable(
-        &self,
+        &mut self,
         wallet_json: &str,
         event_json: &str,
         options_json: &str,
         now: Option<Instant>,
     ) -> Result<String, Failure> {
         let options = self.wallet_options(options_json, now)?;
-        Ok(self
-            .engine
-            .affordable_json(wallet_json, event_json, &options)?)
+        let wallet = self.wallets.read(&self.engine, wallet_json)?;
+        Ok(self.engine.affordable_json(wallet, event_json, &options)?)
     }
 
     /// What an amount (JSON text of a string or number) of a currency buys of an event (JSON

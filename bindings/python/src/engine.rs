@@ -423,7 +423,12 @@ impl Engine {
             let event = Event::from_json(&text)?;
             let answer = self.inner.buys(amount, currency, &event, &options)?;
             let capacity = &answer.capacity;
-            Ok(Capacity::new(py, capacity, Some(&answer), &capacity.warnings)?)
+            Ok(Capacity::new(
+                py,
+                capacity,
+                Some(&answer),
+                &capacity.warnings,
+            )?)
         })
     }
 

@@ -95,6 +95,11 @@ fn datetime_py<'py>(py: Python<'py>, t: Instant) -> PyResult<Bound<'py, PyAny>> 
 /// back in order, with Python's types where the wire format has strings: amounts and other
 /// decimals as `Decimal` (their scale kept), instants as aware `datetime`s.
 fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    wire_read(py, &json(value)?)
+}
+
+/// [`wire_dict`] of the core's JSON text.
+fn wire_read<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     use serde::de::{DeserializeSeed, Error, MapAccess, SeqAccess, Visitor};
     /// A JSON value being read, and the key it is under (which says what its strings mean).
     struct Read<'py, 'k>(Python<'py>, &'k str);
@@ -160,8 +165,7 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
             Ok(d.into_any())
         }
     }
-    let text = json(value)?;
-    let mut reader = serde_json::Deserializer::from_str(&text);
+    let mut reader = serde_json::Deserializer::from_str(text);
     Read(py, "")
         .deserialize(&mut reader)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
@@ -796,7 +800,8 @@ pub struct Preview {
 
 impl Preview {
     pub fn new(py: Python<'_>, p: &ratecard::Preview<'_>) -> PyResult<Preview> {
-        let dict = wire_dict(py, p)?;
+        let text = json(p)?;
+        let dict = wire_read(py, &text)?;
         let get = |key: &str| dict.get_item(key).map(Bound::unbind);
         Ok(Preview {
             covered: p.covered,
@@ -807,7 +812,7 @@ impl Preview {
             auto_top_ups: get("auto_top_ups")?,
             warnings: p.warnings.iter().map(Issue::from).collect(),
             steps: p.explain.clone(),
-            text: json(p)?,
+            text,
         })
     }
 }
@@ -820,9 +825,7 @@ impl Preview {
         self.steps.iter().map(Step::from).collect()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value: serde_json::Value = serde_json::from_str(&self.text)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        wire_dict(py, &value)
+        wire_read(py, &self.text)
     }
     fn to_json(&self) -> String {
         self.text.clone()
@@ -842,9 +845,7 @@ impl Preview {
 
 /// An answer of the core's as JSON text (`affordable`, `buys`), read as Python values.
 pub fn answer(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    wire_dict(py, &value).map(Bound::unbind)
+    wire_read(py, text).map(Bound::unbind)
 }
 
 /// How much of an event a balance covers (`Engine.affordable`), or what a sum of money buys
@@ -896,9 +897,13 @@ impl Capacity {
             quote: get("quote")?,
             warnings: warnings.iter().map(Issue::from).collect(),
             currency: bought.map(|b| b.currency.clone()),
-            amount: bought.map(|b| amount_py(py, &b.amount).map(Bound::unbind)).transpose()?,
+            amount: bought
+                .map(|b| amount_py(py, &b.amount).map(Bound::unbind))
+                .transpose()?,
             asset: bought.map(|b| b.asset.to_string()),
-            units: bought.map(|b| amount_py(py, &b.units).map(Bound::unbind)).transpose()?,
+            units: bought
+                .map(|b| amount_py(py, &b.units).map(Bound::unbind))
+                .transpose()?,
             text,
         })
     }
@@ -907,15 +912,17 @@ impl Capacity {
 #[pymethods]
 impl Capacity {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value: serde_json::Value = serde_json::from_str(&self.text)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        wire_dict(py, &value)
+        wire_read(py, &self.text)
     }
     fn to_json(&self) -> String {
         self.text.clone()
     }
     fn __repr__(&self, py: Python<'_>) -> String {
         let repr = |v: &Py<PyAny>| v.bind(py).repr().map(|r| r.to_string()).unwrap_or_default();
-        format!("Capacity(count={}, volume={})", repr(&self.count), repr(&self.volume))
+        format!(
+            "Capacity(count={}, volume={})",
+            repr(&self.count),
+            repr(&self.volume)
+        )
     }
 }

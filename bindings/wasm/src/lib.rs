@@ -136,7 +136,7 @@ impl RawEngine {
     /// What events (JSON text) would draw from a wallet (JSON text), under options (JSON text,
     /// empty for none); the Preview as JSON text. `now_ms` as for `quote`.
     pub fn preview(
-        &self,
+        &mut self,
         wallet_json: &str,
         events_json: &str,
         options_json: &str,
@@ -149,7 +149,7 @@ impl RawEngine {
 
     /// How many more events like one (JSON text) a wallet (JSON text) covers; JSON text.
     pub fn affordable(
-        &self,
+        &mut self,
         wallet_json: &str,
         event_json: &str,
         options_json: &str,

@@ -64,16 +64,17 @@ pub struct Buys<'a> {
 }
 
 impl Engine {
-    /// [`Engine::affordable`] from JSON text: the wallet and one event; the answer as JSON text.
+    /// [`Engine::affordable`] of one event as JSON text, against a wallet read by
+    /// [`Engine::read_wallet_json`] (or a [`super::WalletCache`]); the answer as JSON text.
     pub fn affordable_json(
         &self,
-        wallet_json: &str,
+        (wallet, warnings): &(Wallet, Vec<Issue>),
         event_json: &str,
         options: &PreviewOptions,
     ) -> Result<String, Error> {
-        let (wallet, mut warnings) = self.read_wallet(&crate::engine::parse_json(wallet_json)?)?;
         let event = Event::from_json(event_json)?;
-        let mut answer = self.affordable(&wallet, &event, options)?;
+        let mut answer = self.affordable(wallet, &event, options)?;
+        let mut warnings = warnings.clone();
         warnings.append(&mut answer.warnings);
         answer.warnings = warnings;
         to_json(&answer)
@@ -167,7 +168,7 @@ impl Engine {
             ..options.quote.clone()
         };
         let count = self.count(event, &quote, &balance, &quiet, &mut warnings)?;
-        let volume = self.largest_volume(event, &balance, &quiet, options.volume_step)?;
+        let volume = self.largest_volume(event, &quote, &balance, &quiet, options.volume_step)?;
         Ok(Capacity {
             quote,
             balance,
@@ -232,6 +233,7 @@ impl Engine {
     fn largest_volume<'a>(
         &'a self,
         event: &'a Event<'_>,
+        first: &Quote<'_>,
         balance: &[(&'a str, Amount)],
         options: &QuoteOptions,
         step: Option<Decimal>,
@@ -266,16 +268,37 @@ impl Engine {
             let fits = costs.iter().all(|(c, a)| !below(left(balance, c), a.value));
             Ok(fits.then_some(costs))
         };
-        let Some(mut best) = cost(0)? else {
-            return Ok(None);
-        };
-        let (mut lo, mut hi) = (0u64, 1u64);
-        while let Some(c) = cost(hi)? {
-            (lo, best) = (hi, c);
-            if hi >= 1 << 62 {
-                break;
+        // A first guess from the event's own cost per unit of volume: for a prorated price it
+        // is the answer or next to it, so two quotes settle it. Packages, tiers and minimums
+        // only make the guess worse, not the answer: the search around it is exact.
+        let guess = guess(event, field, first, balance, step).unwrap_or(1);
+        let (mut lo, mut hi, mut best);
+        if let Some(c) = cost(guess)? {
+            (lo, best) = (guess, c);
+            let mut gap = 1u64;
+            loop {
+                hi = guess.saturating_add(gap);
+                match cost(hi)? {
+                    Some(c) if hi < 1 << 62 => (lo, best) = (hi, c),
+                    _ => break,
+                }
+                gap = gap.saturating_mul(2);
             }
-            hi *= 2;
+        } else {
+            hi = guess;
+            let mut gap = 1u64;
+            loop {
+                let below = guess.saturating_sub(gap);
+                if let Some(c) = cost(below)? {
+                    (lo, best) = (below, c);
+                    break;
+                }
+                if below == 0 {
+                    return Ok(None);
+                }
+                hi = below;
+                gap = gap.saturating_mul(2);
+            }
         }
         while hi > lo + 1 {
             let mid = lo + (hi - lo) / 2;
@@ -303,6 +326,31 @@ impl Engine {
             }
         })
     }
+}
+
+/// How many steps of volume the balance would buy at the event's own cost per unit of volume
+/// (the least over the assets it is charged in); `None` without a volume or a cost to go by.
+fn guess(
+    event: &Event<'_>,
+    field: &str,
+    first: &Quote<'_>,
+    balance: &[(&str, Amount)],
+    step: Decimal,
+) -> Option<u64> {
+    let Some(Scalar::Num(volume)) = event.get(field) else {
+        return None;
+    };
+    let mut best: Option<u64> = None;
+    for (code, cost) in first.totals.0.iter().filter(|(_, a)| positive(a.value)) {
+        let steps = left(balance, code)
+            .checked_mul(*volume)?
+            .checked_div(cost.value)?
+            .checked_div(step)?
+            .floor();
+        let steps = u64::try_from(steps).unwrap_or(if positive(steps) { u64::MAX >> 2 } else { 0 });
+        best = Some(best.map_or(steps, |b| b.min(steps)));
+    }
+    best.filter(|_| positive(*volume))
 }
 
 /// What an account can give at `t`: its live grants, and what it holds beyond them if positive.

@@ -104,6 +104,37 @@ impl Grant {
     }
 }
 
+/// The last wallet read, by its JSON text. A page previews one wallet again and again as its
+/// user changes an action, and reading the wallet is most of a small preview's time
+/// (BENCHMARKS.md, "Wallet previews"): the same text is read once. A wallet that fails to read
+/// is not kept. Tied to the engine it was read with.
+#[derive(Debug, Default)]
+pub struct WalletCache {
+    text: String,
+    read: Option<(Wallet, Vec<Issue>)>,
+}
+
+impl WalletCache {
+    /// The wallet of `text`, read by `engine` unless it is the text read last.
+    pub fn read(&mut self, engine: &Engine, text: &str) -> Result<&(Wallet, Vec<Issue>), Error> {
+        if self.read.is_none() || self.text != text {
+            self.read = None;
+            let read = engine.read_wallet_json(text)?;
+            self.text.clear();
+            self.text.push_str(text);
+            self.read = Some(read);
+        }
+        self.read.as_ref().ok_or_else(|| {
+            Error::one(
+                ErrorKind::InvalidArgument,
+                "",
+                Code::Internal,
+                "no wallet read",
+            )
+        })
+    }
+}
+
 /// Wallet arithmetic, each operation in one function. rust_decimal's operations are inlined
 /// where they are written, a kilobyte or more of the browser's module each time (BENCHMARKS.md,
 /// "Wallet previews"); a preview does a few per event, so the calls cost nothing that matters.
@@ -166,18 +197,19 @@ const GRANT_FIELDS: &[&str] = &[
 const PAGE_FIELDS: &[&str] = &["items", "total_count", "limit", "offset"];
 
 impl Engine {
-    /// A preview from JSON text: the wallet, and the events (an array, or one event); the
-    /// Preview as JSON text. Bad events fail it with every one's issues, as `quote_many` does.
+    /// A preview of events as JSON text (an array, or one event) against a wallet read by
+    /// [`Engine::read_wallet_json`] (or a [`WalletCache`]); the Preview as JSON text. Bad events
+    /// fail it with every one's issues, as `quote_many` does.
     pub fn preview_json(
         &self,
-        wallet_json: &str,
+        (wallet, warnings): &(Wallet, Vec<Issue>),
         events_json: &str,
         options: &PreviewOptions,
     ) -> Result<String, Error> {
-        let (wallet, warnings) = self.read_wallet(&crate::engine::parse_json(wallet_json)?)?;
+        let warnings = warnings.clone();
         let events = crate::event::Event::each_from_json(events_json)?;
         let quotes = self.quote_many_read(&events, &options.quote)?;
-        let preview = self.preview_quotes(&wallet, warnings, quotes, options)?;
+        let preview = self.preview_quotes(wallet, warnings, quotes, options)?;
         serde_json::to_string(&preview).map_err(|e| {
             Error::one(
                 ErrorKind::InvalidArgument,
@@ -186,6 +218,11 @@ impl Engine {
                 e.to_string(),
             )
         })
+    }
+
+    /// [`Engine::read_wallet`] of JSON text.
+    pub fn read_wallet_json(&self, text: &str) -> Result<(Wallet, Vec<Issue>), Error> {
+        self.read_wallet(&crate::engine::parse_json(text)?)
     }
 
     /// Reads a wallet against this engine's assets: the wallet and its warnings, or an
@@ -414,4 +451,30 @@ fn read_grant(found: &mut Found, value: &Value, path: &str) -> Option<Grant> {
         expires_at,
         created_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_reads_a_text_once_and_never_keeps_a_failure() {
+        let engine = Engine::from_json(
+            r#"{"assets": [{"code": "CR", "name": "Credits", "rates": [{"source": "USD", "rate": 1}]}], "products": []}"#,
+        )
+        .unwrap();
+        let mut cache = WalletCache::default();
+        let ten = r#"{"accounts": [{"asset": "CR", "available": "10"}]}"#;
+        let first = cache.read(&engine, ten).unwrap() as *const _;
+        assert_eq!(cache.read(&engine, ten).unwrap() as *const _, first);
+        assert!(cache
+            .read(
+                &engine,
+                r#"{"accounts": [{"asset": "GOLD", "available": "1"}]}"#
+            )
+            .is_err());
+        assert!(cache.read.is_none());
+        let (wallet, _) = cache.read(&engine, ten).unwrap();
+        assert_eq!(wallet.accounts[0].available, Decimal::TEN);
+    }
 }
