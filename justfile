@@ -17,6 +17,7 @@ check:
     bash scripts/check-repo.sh
     python3 scripts/gen-corpus.py --check
     python3 scripts/gen-wallet-vectors.py --check
+    python3 scripts/gen-expression-vectors.py --check
 
 # The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:

@@ -23,7 +23,11 @@ impl Engine {
                 .get(r.product)
                 .and_then(|p| p.prices.get(r.price));
             if let Some(PriceKind::Usage(usage)) = price.map(|p| &p.kind) {
-                if let Some(field) = usage.volume_field.as_deref() {
+                let fields: Vec<&str> = match &usage.volume_expr {
+                    Some(expr) => expr.fields.iter().map(String::as_str).collect(),
+                    None => usage.volume_field.as_deref().into_iter().collect(),
+                };
+                for field in fields {
                     if usage.usage_type.has_volume() && !out.contains(&field) {
                         out.push(field);
                     }

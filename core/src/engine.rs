@@ -202,6 +202,12 @@ impl Engine {
                 let mut keys: Vec<&str> = Vec::new();
                 if usage.usage_type.has_volume() {
                     keys.extend(usage.volume_field.as_deref());
+                    keys.extend(
+                        usage
+                            .volume_expr
+                            .iter()
+                            .flat_map(|e| e.fields.iter().map(String::as_str)),
+                    );
                 }
                 keys.extend(usage.billable_dimensions.iter().map(String::as_str));
                 for pricing in &usage.pricing {

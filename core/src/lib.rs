@@ -43,6 +43,7 @@ pub mod convert;
 pub mod engine;
 pub mod event;
 pub mod exact;
+pub mod expression;
 pub mod fiat;
 pub mod format;
 mod grapheme;

@@ -323,6 +323,26 @@ impl Engine {
             let Some(volume) = self.volume(event, usage, &price.name, &mut quote.warnings)? else {
                 continue;
             };
+            if let (Some(expr), true) = (&usage.volume_expr, explain) {
+                let read: Vec<String> = expr
+                    .fields
+                    .iter()
+                    .filter_map(|f| event.get(f).map(|v| format!("{f} = {}", scalar_text(v))))
+                    .collect();
+                quote.explain.push(Step {
+                    fee: None,
+                    kind: "expression",
+                    text: format!(
+                        "volume_aggregation `{}` with {}: {volume}",
+                        expr.text,
+                        if read.is_empty() {
+                            "no fields".to_string()
+                        } else {
+                            read.join(", ")
+                        }
+                    ),
+                });
+            }
             let tiered = usage.pricing_model.has_tiers();
             let key = (r, period_key(usage.tier_period, at));
             // Only tiered prices carry usage; the others skip the ledger entirely.
@@ -437,9 +457,9 @@ impl Engine {
                         .then_some(usage.volume_field.as_deref())
                         .flatten(),
                     input_volume: usage.usage_type.has_volume().then_some(volume),
-                    unit_price: value
-                        .unit_price
-                        .filter(|_| usage.usage_type != UsageType::Volume),
+                    unit_price: value.unit_price.filter(|_| {
+                        matches!(usage.usage_type, UsageType::Unit | UsageType::UnitAndVolume)
+                    }),
                     volume_rate: value.volume_rate.filter(|_| usage.usage_type.has_volume()),
                     package_size: value.package_size.filter(|_| usage.usage_type.has_volume()),
                     description: value
@@ -479,6 +499,34 @@ impl Engine {
     ) -> Result<Option<Decimal>, Error> {
         if !usage.usage_type.has_volume() {
             return Ok(Some(Decimal::ZERO));
+        }
+        if let Some(expr) = &usage.volume_expr {
+            return Ok(match expr.volume(event) {
+                Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+                    warnings.push(Issue::new(
+                        "data",
+                        Code::InvalidVolume,
+                        format!("{price}: volume_aggregation `{}` gives {v}, a negative volume, so this price yields no fee", expr.text),
+                    ));
+                    None
+                }
+                Ok(v) => Some(v),
+                Err(e) => {
+                    let (path, code) = match &e.missing {
+                        Some(field) => (format!("data.{field}"), Code::MissingVolume),
+                        None => ("data".to_string(), Code::ExpressionFailed),
+                    };
+                    warnings.push(Issue::new(
+                        path,
+                        code,
+                        format!(
+                            "{price}: volume_aggregation `{}`: {}, so this price yields no fee",
+                            expr.text, e.message
+                        ),
+                    ));
+                    None
+                }
+            });
         }
         let field = usage.volume_field.as_deref().unwrap_or_default();
         // Built only when there is something to report: this runs once per price per event.
@@ -639,5 +687,16 @@ impl Engine {
                 .push((code, Amount::new(total, target.precision)));
         }
         Ok(())
+    }
+}
+
+/// A data value as an explanation writes it.
+fn scalar_text(v: &Scalar<'_>) -> String {
+    match v {
+        Scalar::Num(d) => d.to_string(),
+        Scalar::Str(s) => format!("{s:?}"),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Null => "null".into(),
+        Scalar::Invalid(why) => why.clone(),
     }
 }

@@ -301,3 +301,15 @@ def test_rows_priced_at_now_say_so(engine: ratecard.Engine) -> None:
         fees, issues = engine.quote_frame(table, now="2026-03-02T00:00:00Z", issues=True)
     assert fees.num_rows == 2
     assert list(zip(issues.column("row").to_pylist(), issues.column("code").to_pylist())) == [(1, "priced_at_now")]
+
+
+def test_expressions_read_their_fields_as_columns() -> None:
+    catalog = json.loads((ROOT / "tests" / "catalogs" / "expressions.json").read_text(encoding="utf-8"))
+    engine = ratecard.Engine(catalog)
+    table = pa.table({"event_type": ["tokens", "tokens"], "occurred_at": ["2026-03-01T00:00:00Z"] * 2,
+                      "input_tokens": [1000, 7], "output_tokens": [250, 3]})
+    out = engine.quote_frame(table)
+    assert [str(a) for a in out.column("amount").to_pylist()] == ["1250.0000", "10.0000"]
+    with pytest.raises(ratecard.ArgumentError) as e:
+        engine.quote_frame(table.drop_columns(["output_tokens"]))
+    assert [(i.path, i.code) for i in e.value.issues] == [("output_tokens", "missing_field")]

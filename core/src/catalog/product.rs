@@ -42,6 +42,9 @@ pub struct UsagePrice {
     pub event_type: String,
     pub usage_type: UsageType,
     pub volume_field: Option<String>,
+    /// `volume_aggregation` when it is an expression: the event's volume, instead of
+    /// `data[volume_field]` (docs/expressions.md).
+    pub volume_expr: Option<crate::expression::Expr>,
     pub billable_dimensions: Vec<String>,
     pub pricing_model: PricingModel,
     pub tier_basis: TierBasis,
@@ -307,6 +310,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     let mut event_type = None;
     let mut usage_type = None;
     let mut volume_field = None;
+    let mut volume_expr = None;
     let mut dims = Vec::new();
     if let Some(calc) = &calc {
         calc.known_fields(
@@ -330,26 +334,48 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             Some("unit") => Some(UsageType::Unit),
             Some("volume") => Some(UsageType::Volume),
             Some("unit_and_volume") => Some(UsageType::UnitAndVolume),
-            Some(_) => {
-                found.error(
-                    &calc.at("usage_type"),
-                    Code::UnsupportedUsageType,
-                    "a custom usage type's expression cannot be evaluated by ratecard yet",
-                );
-                None
-            }
+            Some(_) => Some(UsageType::Custom),
             None => None,
         };
-        for (key, plain) in [("unit_aggregation", "count"), ("volume_aggregation", "sum")] {
-            if let Some(agg) = calc.opt_str(found, key) {
-                if agg != plain {
-                    found.error(
-                        &calc.at(key),
-                        Code::UnsupportedExpression,
-                        format!("{key} {agg:?} is an expression ratecard cannot evaluate yet (only {plain:?})"),
-                    );
+        if let Some(agg) = calc.opt_str(found, "unit_aggregation") {
+            if agg != "count" {
+                found.error(
+                    &calc.at("unit_aggregation"),
+                    Code::UnsupportedExpression,
+                    format!("unit_aggregation {agg:?}: ratecard counts units (\"count\") and evaluates volume_aggregation expressions, not unit expressions yet"),
+                );
+            }
+        }
+        if let Some(agg) = calc
+            .opt_str(found, "volume_aggregation")
+            .filter(|a| *a != "sum")
+        {
+            match crate::expression::Expr::parse(agg) {
+                Ok(expr) => volume_expr = Some(expr),
+                Err(e) => {
+                    let code = if e.limit {
+                        Code::LimitExceeded
+                    } else {
+                        Code::InvalidExpression
+                    };
+                    let message = format!("at position {}: {}", e.at, e.message);
+                    found.error(&calc.at("volume_aggregation"), code, message);
                 }
             }
+        }
+        if usage_type == Some(UsageType::Custom)
+            && calc
+                .get("volume_aggregation")
+                .and_then(|v| v.as_str())
+                .is_none_or(|a| a == "sum")
+        {
+            found.error(
+                &calc.at("usage_type"),
+                Code::UnsupportedUsageType,
+                "a custom usage type takes its usage from a volume_aggregation expression, and this price has none",
+            );
+            // Nothing says how to price it: its values are checked as no usage type's are.
+            usage_type = None;
         }
         volume_field = calc.opt_str(found, "volume_field");
         calc.opt_str(found, "source_reference_field");
@@ -386,7 +412,15 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             }
         }
         if let Some(u) = usage_type {
-            if u.has_volume() && volume_field.is_none() && calc.get("volume_field").is_none() {
+            let expressed = calc
+                .get("volume_aggregation")
+                .and_then(|v| v.as_str())
+                .is_some_and(|a| a != "sum");
+            if u.has_volume()
+                && !expressed
+                && volume_field.is_none()
+                && calc.get("volume_field").is_none()
+            {
                 found.error(
                     &calc.at("volume_field"),
                     Code::MissingVolumeField,
@@ -427,6 +461,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         event_type: event_type.unwrap_or_default().to_string(),
         usage_type: usage_type.unwrap_or(UsageType::Unit),
         volume_field: volume_field.map(str::to_string),
+        volume_expr,
         billable_dimensions: dims,
         pricing_model,
         tier_basis,

@@ -281,7 +281,7 @@ fn read_value(
                 }
             }
         }
-        Some(UsageType::Volume) => {
+        Some(UsageType::Volume | UsageType::Custom) => {
             if obj.get("volume_rate").is_none() {
                 found.error(
                     &obj.at("volume_rate"),

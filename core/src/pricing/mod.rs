@@ -14,6 +14,8 @@ pub enum UsageType {
     Unit,
     Volume,
     UnitAndVolume,
+    /// Priced as `Volume`, its volume from the `volume_aggregation` expression.
+    Custom,
 }
 
 impl UsageType {
@@ -22,6 +24,7 @@ impl UsageType {
             UsageType::Unit => "unit",
             UsageType::Volume => "volume",
             UsageType::UnitAndVolume => "unit_and_volume",
+            UsageType::Custom => "custom",
         }
     }
 

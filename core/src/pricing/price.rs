@@ -125,7 +125,9 @@ pub(super) fn value_amount(
 ) -> Result<Exact, Overflow> {
     match shape.usage_type {
         UsageType::Unit => Ok(unit_part(value, steps, explain)),
-        UsageType::Volume => volume_part(value, volume, shape.model, steps, explain),
+        UsageType::Volume | UsageType::Custom => {
+            volume_part(value, volume, shape.model, steps, explain)
+        }
         UsageType::UnitAndVolume => {
             let u = unit_part(value, steps, explain);
             let v = volume_part(value, volume, shape.model, steps, explain)?;

@@ -10,6 +10,7 @@
 //! min/max and the asset's rounding are exactly those of a quote: the answer fits, and one more
 //! does not.
 
+use super::preview::overflow;
 use super::{below, minus, plus, positive, PreviewOptions, Wallet};
 use crate::engine::Engine;
 use crate::event::{Event, Scalar};
@@ -393,13 +394,4 @@ pub(super) fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
             e.to_string(),
         )
     })
-}
-
-fn overflow(path: &str) -> Error {
-    Error::one(
-        ErrorKind::Overflow,
-        path,
-        Code::DecimalOverflow,
-        "a balance does not fit in a decimal's 28 digits",
-    )
 }

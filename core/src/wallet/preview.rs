@@ -115,7 +115,8 @@ impl Held {
     }
 }
 
-fn overflow(path: &str) -> Error {
+/// A balance past a decimal's range, at `path`.
+pub(super) fn overflow(path: &str) -> Error {
     Error::one(
         ErrorKind::Overflow,
         path,

@@ -1,0 +1,670 @@
+//! Custom usage: the small expression language of `volume_aggregation` (docs/expressions.md).
+//!
+//! An expression is parsed once, when the engine is built, and evaluated per event over its
+//! data. Numbers are exact ([`Exact`]: decimals, and fractions where a division does not end),
+//! so `0.1 + 0.2 == 0.3` and `ceil(seconds / 60)` is exact; the result becomes the event's
+//! volume. Parsing is bounded (length, nesting) and evaluation cannot loop, panic or overflow:
+//! a problem with an event's data is a warning on its quote, never a crash or a guess.
+
+use crate::event::{Event, Scalar};
+use crate::exact::Exact;
+use crate::number::parse_decimal;
+use crate::rounding::RoundingMode;
+use rust_decimal::Decimal;
+
+/// The longest expression read, in bytes.
+pub const MAX_LENGTH: usize = 1_000;
+/// The deepest nesting of parentheses, calls, operators and conditionals.
+pub const MAX_DEPTH: usize = 32;
+
+/// A parsed expression: its text, its tree, and the data fields it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expr {
+    pub text: String,
+    root: Node,
+    /// Every field it reads, in first-seen order (the data a binding must pass).
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Num(Exact),
+    Str(String),
+    Bool(bool),
+    Field(String),
+    Neg(Box<Node>),
+    Not(Box<Node>),
+    Bin(Op, Box<Node>, Box<Node>),
+    If(Box<Node>, Box<Node>, Box<Node>),
+    Call(Func, Vec<Node>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Func {
+    Ceil,
+    Floor,
+    Round,
+    Min,
+    Max,
+    Abs,
+}
+
+/// Why an expression does not parse: a sentence and the byte position it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub at: usize,
+    pub message: String,
+    /// Too long or too deep (`limit_exceeded`), rather than not an expression.
+    pub limit: bool,
+}
+
+/// Why an expression has no value for an event: a missing field (`missing` names it) or a
+/// value it cannot compute with (a string where a number belongs, a division by zero).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub missing: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Val<'a> {
+    Num(Exact),
+    Str(&'a str),
+    Bool(bool),
+}
+
+impl Expr {
+    /// Parses `text`; every problem names its byte position.
+    pub fn parse(text: &str) -> Result<Expr, ParseError> {
+        if text.len() > MAX_LENGTH {
+            return Err(ParseError {
+                at: MAX_LENGTH,
+                message: format!(
+                    "the expression is {} bytes long; at most {MAX_LENGTH} are read",
+                    text.len()
+                ),
+                limit: true,
+            });
+        }
+        let tokens = lex(text)?;
+        let mut p = Parser {
+            tokens: &tokens,
+            next: 0,
+            depth: 0,
+            fields: Vec::new(),
+            end: text.len(),
+        };
+        let root = p.ternary()?;
+        if let Some((at, t)) = p.tokens.get(p.next) {
+            return Err(p.error(
+                *at,
+                format!("unexpected {} after a complete expression", t.describe()),
+            ));
+        }
+        Ok(Expr {
+            text: text.to_string(),
+            root,
+            fields: p.fields,
+        })
+    }
+
+    /// The expression's value for `event`, as a volume: a number, exact where a decimal holds
+    /// it, else rounded half to even to 28 significant digits.
+    pub fn volume(&self, event: &Event<'_>) -> Result<Decimal, EvalError> {
+        match eval(&self.root, event)? {
+            Val::Num(n) => n
+                .approximate()
+                .ok_or_else(|| fail("the result does not fit in a decimal")),
+            Val::Bool(_) => Err(fail("the expression gives true or false, not a number")),
+            Val::Str(_) => Err(fail("the expression gives a string, not a number")),
+        }
+    }
+}
+
+fn fail(message: impl Into<String>) -> EvalError {
+    EvalError {
+        missing: None,
+        message: message.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Num(Decimal),
+    Str(String),
+    Name(String),
+    Sym(&'static str),
+}
+
+impl Token {
+    fn describe(&self) -> String {
+        match self {
+            Token::Num(d) => format!("number {d}"),
+            Token::Str(s) => format!("string {s:?}"),
+            Token::Name(n) => format!("name {n:?}"),
+            Token::Sym(s) => format!("{s:?}"),
+        }
+    }
+}
+
+const SYMBOLS: [&str; 19] = [
+    "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "<", ">", "!", "?", ":", "(", ")", ",",
+    ".",
+];
+
+fn lex(text: &str) -> Result<Vec<(usize, Token)>, ParseError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let error = |at: usize, message: String| ParseError {
+        at,
+        message,
+        limit: false,
+    };
+    while let Some(&c) = bytes.get(i) {
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit()
+            || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+            {
+                i += 1;
+            }
+            let digits = text.get(start..i).unwrap_or_default();
+            let n = parse_decimal(digits).map_err(|(_, m)| error(start, m))?;
+            out.push((start, Token::Num(n)));
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            {
+                i += 1;
+            }
+            out.push((
+                start,
+                Token::Name(text.get(start..i).unwrap_or_default().to_string()),
+            ));
+        } else if c == b'"' || c == b'\'' {
+            i += 1;
+            let mut s = String::new();
+            loop {
+                match bytes.get(i) {
+                    None => return Err(error(start, "a string that is never closed".into())),
+                    Some(&q) if q == c => break,
+                    Some(b'\\') => {
+                        let next = text.get(i + 1..).and_then(|t| t.chars().next());
+                        let Some(ch) = next else {
+                            return Err(error(i, "a string that is never closed".into()));
+                        };
+                        s.push(ch);
+                        i += 1 + ch.len_utf8();
+                    }
+                    Some(_) => {
+                        let ch = text
+                            .get(i..)
+                            .and_then(|t| t.chars().next())
+                            .unwrap_or('\u{fffd}');
+                        s.push(ch);
+                        i += ch.len_utf8();
+                    }
+                }
+            }
+            i += 1;
+            out.push((start, Token::Str(s)));
+        } else if let Some(sym) = SYMBOLS
+            .iter()
+            .find(|s| text.get(i..).is_some_and(|t| t.starts_with(**s)))
+        {
+            i += sym.len();
+            out.push((start, Token::Sym(sym)));
+        } else {
+            let ch = text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .unwrap_or('\u{fffd}');
+            return Err(error(start, format!("unexpected character {ch:?}")));
+        }
+    }
+    Ok(out)
+}
+
+struct Parser<'t> {
+    tokens: &'t [(usize, Token)],
+    next: usize,
+    depth: usize,
+    fields: Vec<String>,
+    end: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, at: usize, message: String) -> ParseError {
+        ParseError {
+            at,
+            message,
+            limit: false,
+        }
+    }
+
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.next).map(|(_, t)| t)
+    }
+
+    fn at(&self) -> usize {
+        self.tokens.get(self.next).map_or(self.end, |(at, _)| *at)
+    }
+
+    fn eat(&mut self, sym: &str) -> bool {
+        if self.peek()
+            == Some(&Token::Sym(match SYMBOLS.iter().find(|s| **s == sym) {
+                Some(s) => s,
+                None => return false,
+            }))
+        {
+            self.next += 1;
+            return true;
+        }
+        false
+    }
+
+    fn expect(&mut self, sym: &str) -> Result<(), ParseError> {
+        if self.eat(sym) {
+            return Ok(());
+        }
+        let found = self.peek().map_or("the end".to_string(), Token::describe);
+        Err(self.error(self.at(), format!("expected {sym:?}, found {found}")))
+    }
+
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                at: self.at(),
+                message: format!("the expression nests deeper than {MAX_DEPTH} levels"),
+                limit: true,
+            });
+        }
+        Ok(())
+    }
+
+    fn ternary(&mut self) -> Result<Node, ParseError> {
+        self.deeper()?;
+        let cond = self.binary(0)?;
+        let node = if self.eat("?") {
+            let yes = self.ternary()?;
+            self.expect(":")?;
+            let no = self.ternary()?;
+            Node::If(Box::new(cond), Box::new(yes), Box::new(no))
+        } else {
+            cond
+        };
+        self.depth -= 1;
+        Ok(node)
+    }
+
+    /// Binary operators by precedence: `||`, `&&`, comparisons, `+ -`, `* /`.
+    fn binary(&mut self, level: usize) -> Result<Node, ParseError> {
+        const LEVELS: [&[(&str, Op)]; 5] = [
+            &[("||", Op::Or)],
+            &[("&&", Op::And)],
+            &[
+                ("<=", Op::Le),
+                (">=", Op::Ge),
+                ("==", Op::Eq),
+                ("!=", Op::Ne),
+                ("<", Op::Lt),
+                (">", Op::Gt),
+            ],
+            &[("+", Op::Add), ("-", Op::Sub)],
+            &[("*", Op::Mul), ("/", Op::Div)],
+        ];
+        let Some(ops) = LEVELS.get(level) else {
+            return self.unary();
+        };
+        let mut left = self.binary(level + 1)?;
+        loop {
+            let Some((_, op)) = ops
+                .iter()
+                .find(|(s, _)| self.peek() == Some(&Token::Sym(s)))
+            else {
+                return Ok(left);
+            };
+            self.next += 1;
+            self.deeper()?;
+            let right = self.binary(level + 1)?;
+            self.depth -= 1;
+            left = Node::Bin(*op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn unary(&mut self) -> Result<Node, ParseError> {
+        for (sym, make) in [("-", Node::Neg as fn(Box<Node>) -> Node), ("!", Node::Not)] {
+            if self.eat(sym) {
+                self.deeper()?;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                return Ok(make(Box::new(inner)));
+            }
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Node, ParseError> {
+        let at = self.at();
+        let Some((_, token)) = self.tokens.get(self.next) else {
+            return Err(self.error(at, "the expression ends where a value belongs".into()));
+        };
+        self.next += 1;
+        match token {
+            Token::Num(d) => Ok(Node::Num(Exact::Dec(*d))),
+            Token::Str(s) => Ok(Node::Str(s.clone())),
+            Token::Sym("(") => {
+                let inner = self.ternary()?;
+                self.expect(")")?;
+                Ok(inner)
+            }
+            Token::Name(name) if self.peek() == Some(&Token::Sym("(")) => self.call(name, at),
+            Token::Name(name) => self.name(name, at),
+            other => Err(self.error(
+                at,
+                format!("unexpected {} where a value belongs", other.describe()),
+            )),
+        }
+    }
+
+    fn call(&mut self, name: &str, at: usize) -> Result<Node, ParseError> {
+        let (func, arity): (Func, std::ops::RangeInclusive<usize>) =
+            match name {
+                "ceil" => (Func::Ceil, 1..=1),
+                "floor" => (Func::Floor, 1..=1),
+                "abs" => (Func::Abs, 1..=1),
+                "round" => (Func::Round, 1..=2),
+                "min" => (Func::Min, 2..=usize::MAX),
+                "max" => (Func::Max, 2..=usize::MAX),
+                _ => return Err(self.error(
+                    at,
+                    format!(
+                        "unknown function {name:?} (functions: ceil, floor, round, min, max, abs)"
+                    ),
+                )),
+            };
+        self.expect("(")?;
+        self.deeper()?;
+        let mut args = Vec::new();
+        if !self.eat(")") {
+            loop {
+                args.push(self.ternary()?);
+                if self.eat(")") {
+                    break;
+                }
+                self.expect(",")?;
+            }
+        }
+        self.depth -= 1;
+        if !arity.contains(&args.len()) {
+            let wanted = match (arity.start(), arity.end()) {
+                (a, b) if a == b => format!("{a}"),
+                (a, &usize::MAX) => format!("at least {a}"),
+                (a, b) => format!("{a} or {b}"),
+            };
+            return Err(self.error(
+                at,
+                format!("{name} takes {wanted} arguments, got {}", args.len()),
+            ));
+        }
+        Ok(Node::Call(func, args))
+    }
+
+    /// `seconds`, `data.seconds`, `event.properties.seconds`, `true`, `false`.
+    fn name(&mut self, first: &str, at: usize) -> Result<Node, ParseError> {
+        let mut parts = vec![first.to_string()];
+        while self.eat(".") {
+            match self.tokens.get(self.next) {
+                Some((_, Token::Name(n))) => {
+                    parts.push(n.clone());
+                    self.next += 1;
+                }
+                _ => return Err(self.error(self.at(), "a name belongs after \".\"".into())),
+            }
+        }
+        let field =
+            match parts.as_slice() {
+                [one] if one == "true" => return Ok(Node::Bool(true)),
+                [one] if one == "false" => return Ok(Node::Bool(false)),
+                [one] => one,
+                [data, one] if data == "data" => one,
+                [event, properties, one] if event == "event" && properties == "properties" => one,
+                _ => return Err(self.error(
+                    at,
+                    format!(
+                        "{:?} is not a field: write `name`, `data.name` or `event.properties.name`",
+                        parts.join(".")
+                    ),
+                )),
+            };
+        if !self.fields.contains(field) {
+            self.fields.push(field.clone());
+        }
+        Ok(Node::Field(field.clone()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluating
+
+fn eval<'e>(node: &'e Node, event: &'e Event<'_>) -> Result<Val<'e>, EvalError> {
+    Ok(match node {
+        Node::Num(n) => Val::Num(n.clone()),
+        Node::Str(s) => Val::Str(s),
+        Node::Bool(b) => Val::Bool(*b),
+        Node::Field(name) => match event.get(name) {
+            None | Some(Scalar::Null) => {
+                return Err(EvalError {
+                    missing: Some(name.clone()),
+                    message: format!("the event has no {name:?}"),
+                })
+            }
+            Some(Scalar::Num(d)) => Val::Num(Exact::Dec(*d)),
+            Some(Scalar::Str(s)) => Val::Str(s),
+            Some(Scalar::Bool(b)) => Val::Bool(*b),
+            Some(Scalar::Invalid(why)) => return Err(fail(format!("{name:?}: {why}"))),
+        },
+        Node::Neg(inner) => Val::Num(number(eval(inner, event)?)?.neg()),
+        Node::Not(inner) => Val::Bool(!boolean(eval(inner, event)?)?),
+        Node::If(cond, yes, no) => match boolean(eval(cond, event)?)? {
+            true => eval(yes, event)?,
+            false => eval(no, event)?,
+        },
+        Node::Bin(Op::And, a, b) => {
+            Val::Bool(boolean(eval(a, event)?)? && boolean(eval(b, event)?)?)
+        }
+        Node::Bin(Op::Or, a, b) => {
+            Val::Bool(boolean(eval(a, event)?)? || boolean(eval(b, event)?)?)
+        }
+        Node::Bin(op @ (Op::Eq | Op::Ne), a, b) => {
+            let equal = match (eval(a, event)?, eval(b, event)?) {
+                (Val::Str(x), Val::Str(y)) => x == y,
+                (Val::Bool(x), Val::Bool(y)) => x == y,
+                (x, y) => number(x)? == number(y)?,
+            };
+            Val::Bool(equal == (*op == Op::Eq))
+        }
+        Node::Bin(op, a, b) => {
+            let (x, y) = (number(eval(a, event)?)?, number(eval(b, event)?)?);
+            match op {
+                Op::Add => Val::Num(x.add(&y)),
+                Op::Sub => Val::Num(x.sub(&y)),
+                Op::Mul => Val::Num(x.mul(&y)),
+                Op::Div => Val::Num(x.div(&y).ok_or_else(|| fail("division by zero"))?),
+                Op::Lt => Val::Bool(x < y),
+                Op::Le => Val::Bool(x <= y),
+                Op::Gt => Val::Bool(x > y),
+                _ => Val::Bool(x >= y),
+            }
+        }
+        Node::Call(func, args) => {
+            let mut values = Vec::with_capacity(args.len());
+            for a in args {
+                values.push(number(eval(a, event)?)?);
+            }
+            Val::Num(call(*func, values)?)
+        }
+    })
+}
+
+fn number(v: Val<'_>) -> Result<Exact, EvalError> {
+    match v {
+        Val::Num(n) => Ok(n),
+        Val::Str(s) => parse_decimal(s)
+            .map(Exact::Dec)
+            .map_err(|_| fail(format!("{s:?} is not a number"))),
+        Val::Bool(_) => Err(fail("true or false where a number belongs")),
+    }
+}
+
+fn boolean(v: Val<'_>) -> Result<bool, EvalError> {
+    match v {
+        Val::Bool(b) => Ok(b),
+        _ => Err(fail(
+            "a number or string where true or false belongs (a condition)",
+        )),
+    }
+}
+
+fn call(func: Func, mut args: Vec<Exact>) -> Result<Exact, EvalError> {
+    let first = args.first().cloned().unwrap_or(Exact::ZERO);
+    Ok(match func {
+        Func::Ceil => first.ceil(),
+        Func::Floor => first.neg().ceil().neg(),
+        Func::Abs if first.is_negative() => first.neg(),
+        Func::Abs => first,
+        Func::Min => args.drain(..).reduce(Exact::min).unwrap_or(first),
+        Func::Max => args.drain(..).reduce(Exact::max).unwrap_or(first),
+        Func::Round => {
+            let digits = match args.get(1) {
+                None => 0,
+                Some(d) => d
+                    .to_decimal()
+                    .filter(|d| d.fract().is_zero())
+                    .and_then(|d| i32::try_from(d.mantissa() / 10i128.pow(d.scale())).ok())
+                    .filter(|d| (-18..=18).contains(d))
+                    .ok_or_else(|| fail("round's digits must be a whole number from -18 to 18"))?,
+            };
+            let half = RoundingMode::HalfAwayFromZero;
+            if digits >= 0 {
+                first.rounded(digits.unsigned_abs(), half)
+            } else {
+                let unit = Exact::Dec(Decimal::from_i128_with_scale(
+                    10i128.pow(digits.unsigned_abs()),
+                    0,
+                ));
+                let scaled = first.div(&unit).ok_or_else(|| fail("division by zero"))?;
+                scaled.rounded(0, half).mul(&unit)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn volume(text: &str, data: &str) -> Result<String, String> {
+        let json = format!(r#"{{"event_type": "e", "data": {data}}}"#);
+        let event = Event::from_json(&json).unwrap();
+        let expr = Expr::parse(text).map_err(|e| format!("parse at {}: {}", e.at, e.message))?;
+        expr.volume(&event)
+            .map(|d| d.to_string())
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn evaluates_exactly() {
+        assert_eq!(volume("0.1 + 0.2 == 0.3 ? 1 : 0", "{}"), Ok("1".into()));
+        assert_eq!(
+            volume("ceil(seconds / 60)", r#"{"seconds": 61}"#),
+            Ok("2".into())
+        );
+        assert_eq!(volume("1 / 3 * 3", "{}"), Ok("1".into()));
+        assert_eq!(volume("round(x, -1)", r#"{"x": 25}"#), Ok("30".into()));
+        assert_eq!(volume("round(-2.5)", "{}"), Ok("-3".into()));
+        assert_eq!(volume("floor(-1.5)", "{}"), Ok("-2".into()));
+        assert_eq!(
+            volume("min(3, 1, 2) + max(4, 5) + abs(-1)", "{}"),
+            Ok("7".into())
+        );
+        assert_eq!(volume("2 + 3 * 4 - -1", "{}"), Ok("15".into()));
+        assert_eq!(
+            volume("data.a + event.properties.b", r#"{"a": 1, "b": "2"}"#),
+            Ok("3".into())
+        );
+        assert_eq!(
+            volume(r#"model == "gen4" ? 12 : 5"#, r#"{"model": "gen4"}"#),
+            Ok("12".into())
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text is parsed or refused with a position inside it, and any parsed expression
+        /// evaluates or fails on any event: never a panic.
+        #[test]
+        fn any_text_parses_or_is_refused_and_never_panics(
+            text in "[-+*/()<>=!&|?:., 0-9a-z_\"]{0,60}",
+            x in proptest::prelude::any::<i64>(),
+        ) {
+            match Expr::parse(&text) {
+                Ok(expr) => {
+                    let json = format!(r#"{{"event_type": "e", "data": {{"x": {x}, "a": "s", "b": true}}}}"#);
+                    let event = Event::from_json(&json).unwrap();
+                    let _ = expr.volume(&event);
+                }
+                Err(e) => proptest::prop_assert!(e.at <= text.len()),
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read_and_says_where() {
+        assert_eq!(
+            volume("1 +", "{}"),
+            Err("parse at 3: the expression ends where a value belongs".into())
+        );
+        assert!(volume("sqrt(4)", "{}")
+            .unwrap_err()
+            .starts_with("parse at 0: unknown function"));
+        assert!(volume("round(1, 2, 3)", "{}")
+            .unwrap_err()
+            .contains("round takes 1 or 2 arguments"));
+        assert!(volume("a.b", "{}").unwrap_err().contains("is not a field"));
+        assert!(volume(&"(".repeat(40), "{}")
+            .unwrap_err()
+            .contains("nests deeper"));
+        assert_eq!(
+            volume("x / 0", r#"{"x": 1}"#),
+            Err("division by zero".into())
+        );
+        assert_eq!(volume("x + 1", "{}"), Err("the event has no \"x\"".into()));
+    }
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Writes tests/vectors/expressions.json and its catalog tests/catalogs/expressions.json: the
+vectors of `volume_aggregation` expressions (docs/expressions.md).
+
+Every price of the catalog charges 1 CR (4 places) per unit of its expression's volume, so a
+fee's amount is the volume rounded to 4 places: each expected answer below is worked out by
+hand from the expression, never by running ratecard.
+
+    python3 scripts/gen-expression-vectors.py           # rewrite the files
+    python3 scripts/gen-expression-vectors.py --check   # fail when they are not what this writes
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "vectors" / "expressions.json"
+CATALOG = ROOT / "tests" / "catalogs" / "expressions.json"
+CATALOG_FILE = "tests/catalogs/expressions.json"
+T = "2026-03-01T12:00:00Z"
+
+# event type -> expression (the peers' examples of the expression issue first)
+EXPRESSIONS = {
+    "tokens": "input_tokens + output_tokens",
+    "minutes": "ceil(seconds / 60)",
+    "billed_seconds": "duration <= 10 ? 0 : ceil(duration / 15) * 15",
+    "compute": "(cpu * 25 * duration_ms) + (memory_mb * 0.000001 * duration_ms)",
+    "tens": "round(x, -1)",
+    "capped": "min(usage, quota)",
+    "by_model": 'model == "gen4" ? 12 : 5',
+    "exact": "0.1 + 0.2 == 0.3 ? 1 : 0",
+    "thirds": "x / 3 * 3",
+    "third": "x / 3",
+    "precedence": "2 + 3 * 4 - 10 / 5 / 2",
+    "grouped": "(2 + 3) * -4 * -1",
+    "logic": "a > 1 && b < 1 || c == 0 ? 1 : 2",
+    "negation": "!(a >= 1) ? 7 : 8",
+    "functions": "floor(7.9) + abs(-3) + max(1, 4, 2) + round(2.5) + round(2.345, 2)",
+    "prefixed": "data.a + event.properties.b",
+    "custom": "units * 2",
+    "not_equal": 'tier != "free" ? x : 0',
+}
+
+
+def price(event_type: str, expression: str) -> Dict[str, Any]:
+    usage_type = "custom" if event_type == "custom" else "volume"
+    return {"name": event_type, "type": "usage_based", "billing_model": {"type": "real_time"},
+            "usage_calculation": {"event_type": event_type, "usage_type": usage_type,
+                                  "volume_aggregation": expression},
+            "pricing": [{"asset": "CR", "values": [{"volume_rate": 1}]}]}
+
+
+CAT = {"assets": [{"code": "CR", "name": "Credits", "precision": 4, "rates": [{"source": "USD", "rate": "0.01"}]}],
+       "products": [{"name": "Expressions", "code": "expr",
+                     "prices": [price(k, v) for k, v in EXPRESSIONS.items()]}]}
+V: List[Dict[str, Any]] = []
+
+
+def quote(name: str, description: str, event_type: str, data: Dict[str, Any], volume: Optional[str],
+          amount: Optional[str] = None, warnings: Optional[List[Dict[str, str]]] = None,
+          usage_type: str = "volume") -> None:
+    expect: Dict[str, Any]
+    if volume is None:
+        expect = {"fees": [], "warnings": warnings or []}
+    else:
+        expect = {"fees": [{"usage_type": usage_type, "input_volume": volume, "amount": amount}],
+                  "warnings": warnings or []}
+    V.append({"name": f"expressions/{name}", "description": description, "catalog_file": CATALOG_FILE,
+              "op": "quote", "input": {"event_type": event_type, "occurred_at": T, "data": data},
+              "expect": expect})
+
+
+def invalid(name: str, description: str, expression: str, code: str) -> None:
+    catalog = {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [price("e", expression)]}]}
+    V.append({"name": f"expressions/{name}", "description": description, "catalog": catalog, "op": "validate",
+              "expect": {"valid": False, "errors": [
+                  {"path": "products[0].prices[0].usage_calculation.volume_aggregation", "code": code}]}})
+
+
+quote("tokens_added", "input_tokens + output_tokens: 1000 + 250 = 1250.", "tokens",
+      {"input_tokens": 1000, "output_tokens": 250}, "1250", "1250.0000")
+quote("tokens_as_text", "Numbers written as text are read as numbers: \"1000\" + 250 = 1250.", "tokens",
+      {"input_tokens": "1000", "output_tokens": 250}, "1250", "1250.0000")
+quote("ceil_minutes", "ceil(seconds / 60): 61 seconds are 2 started minutes.", "minutes", {"seconds": 61}, "2", "2.0000")
+quote("ceil_exact_minute", "ceil(seconds / 60): 120 seconds are exactly 2.", "minutes", {"seconds": 120}, "2", "2.0000")
+quote("conditional_free", "duration <= 10 ? 0 : ...: 10 seconds are free (a fee of 0).", "billed_seconds",
+      {"duration": 10}, "0", "0.0000")
+quote("conditional_blocks", "duration <= 10 ? 0 : ceil(duration / 15) * 15: 16 seconds bill as 30.", "billed_seconds",
+      {"duration": 16}, "30", "30.0000")
+quote("compute_formula", "(cpu × 25 × duration_ms) + (memory_mb × 0.000001 × duration_ms): 2 × 25 × 1000 + 512 × "
+      "0.000001 × 1000 = 50000 + 0.512.", "compute", {"cpu": 2, "duration_ms": 1000, "memory_mb": 512},
+      "50000.512", "50000.5120")
+quote("round_negative_digits_up", "round(x, -1) rounds to tens, half away from zero: 25 → 30.", "tens", {"x": 25}, "30",
+      "30.0000")
+quote("round_negative_digits_down", "round(x, -1): 24 → 20.", "tens", {"x": 24}, "20", "20.0000")
+quote("round_negative_result", "round(x, -1) of -25 is -30: a negative volume yields no fee (invalid_volume).", "tens",
+      {"x": -25}, None, warnings=[{"path": "data", "code": "invalid_volume"}])
+quote("min_quota", "min(usage, quota): 120 used against a quota of 100 bills 100.", "capped",
+      {"usage": 120, "quota": 100}, "100", "100.0000")
+quote("string_equal", "model == \"gen4\" ? 12 : 5 with model gen4: 12.", "by_model", {"model": "gen4"}, "12", "12.0000")
+quote("string_other", "model == \"gen4\" ? 12 : 5 with another model: 5.", "by_model", {"model": "veo"}, "5", "5.0000")
+quote("string_not_equal", "tier != \"free\" ? x : 0 with tier pro: x.", "not_equal", {"tier": "pro", "x": 3}, "3",
+      "3.0000")
+quote("exact_tenths", "0.1 + 0.2 == 0.3 is true in exact decimals: 1.", "exact", {}, "1", "1.0000")
+quote("exact_thirds", "x / 3 * 3 is exactly x: a division that does not end is carried as a fraction.", "thirds",
+      {"x": 1}, "1", "1.0000")
+quote("third_rounded_once", "x / 3 as the volume: 1/3 to 28 significant digits, the fee rounded once to 4 places.",
+      "third", {"x": 1}, "0.3333333333333333333333333333", "0.3333")
+quote("precedence", "2 + 3 × 4 − 10 / 5 / 2 = 2 + 12 − 1 = 13 (× and / before + and −, left to right).",
+      "precedence", {}, "13", "13.0000")
+quote("parentheses_and_unary_minus", "(2 + 3) × −4 × −1 = 20.", "grouped", {}, "20", "20.0000")
+quote("and_before_or", "a > 1 && b < 1 || c == 0: && binds tighter than ||; with a 0, b 5, c 0 it is true: 1.", "logic",
+      {"a": 0, "b": 5, "c": 0}, "1", "1.0000")
+quote("and_or_false", "the same with c 1: false, so 2.", "logic", {"a": 0, "b": 5, "c": 1}, "2", "2.0000")
+quote("not", "!(a >= 1) with a 0: true, so 7.", "negation", {"a": 0}, "7", "7.0000")
+quote("functions", "floor(7.9) + abs(−3) + max(1, 4, 2) + round(2.5) + round(2.345, 2) = 7 + 3 + 4 + 3 + 2.35.",
+      "functions", {}, "19.35", "19.3500")
+quote("prefixed_fields", "data.a and event.properties.b read the event's data: 1 + 2.", "prefixed",
+      {"a": 1, "b": 2}, "3", "3.0000")
+quote("custom_usage_type", "usage_type custom takes its usage from volume_aggregation: units × 2; the fee says custom.",
+      "custom", {"units": 4}, "8", "8.0000", usage_type="custom")
+quote("missing_field", "A field the event lacks: missing_volume at its path, and no fee.", "tokens",
+      {"input_tokens": 5}, None, warnings=[{"path": "data.output_tokens", "code": "missing_volume"}])
+quote("text_not_a_number", "A string where a number belongs: expression_failed, no fee.", "tokens",
+      {"input_tokens": "many", "output_tokens": 1}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+quote("boolean_where_a_number_belongs", "A boolean field where a number belongs: expression_failed.", "tokens",
+      {"input_tokens": True, "output_tokens": 1}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+V.append({"name": "expressions/batch_reads_the_fields", "description": "A batch passes each event's fields to its "
+          "expression (the JavaScript hosts send only the fields prices read: an expression's count).",
+          "catalog_file": CATALOG_FILE, "op": "quote_many", "input": [
+              {"event_type": "tokens", "occurred_at": T, "data": {"input_tokens": 1, "output_tokens": 2, "other": 9}},
+              {"event_type": "compute", "occurred_at": T, "data": {"cpu": 1, "duration_ms": 2, "memory_mb": 1000}}],
+          "expect": [{"fees": [{"input_volume": "3"}]}, {"fees": [{"input_volume": "50.002"}]}]})
+invalid("unfinished", "`1 +` ends where a value belongs: invalid_expression, with the position.", "1 +",
+        "invalid_expression")
+invalid("unknown_function", "sqrt is not one of ceil, floor, round, min, max, abs.", "sqrt(x)", "invalid_expression")
+invalid("wrong_arity", "round takes 1 or 2 arguments.", "round(x, 1, 2)", "invalid_expression")
+invalid("not_a_field", "`a.b` is neither `name`, `data.name` nor `event.properties.name`.", "a.b", "invalid_expression")
+invalid("unclosed_string", "A string that is never closed.", 'model == "gen4', "invalid_expression")
+invalid("stray_character", "A character that belongs to no token.", "x # 2", "invalid_expression")
+invalid("too_long", "More than 1,000 bytes: limit_exceeded.", "+".join(["x"] * 501), "limit_exceeded")
+invalid("too_deep", "Nested deeper than 32 levels: limit_exceeded.", "(" * 40 + "x" + ")" * 40, "limit_exceeded")
+V.append({"name": "expressions/division_by_zero", "description": "A division by zero has no value: expression_failed, "
+          "no fee.", "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [
+              price("e", "x / y")]}]}, "op": "quote",
+          "input": {"event_type": "e", "occurred_at": T, "data": {"x": 1, "y": 0}},
+          "expect": {"fees": [], "warnings": [{"path": "data", "code": "expression_failed"}]}})
+
+
+def main() -> int:
+    names = [v["name"] for v in V]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+    files = {OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
+             CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n"}
+    if "--check" in sys.argv:
+        for path, text in files.items():
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                print(f"{path.relative_to(ROOT)} is stale: run python3 scripts/gen-expression-vectors.py", file=sys.stderr)
+                return 1
+        return 0
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"{len(V)} vectors written to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
