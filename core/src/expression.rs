@@ -395,21 +395,22 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, name: &str, at: usize) -> Result<Node, ParseError> {
-        let (func, arity): (Func, std::ops::RangeInclusive<usize>) =
-            match name {
-                "ceil" => (Func::Ceil, 1..=1),
-                "floor" => (Func::Floor, 1..=1),
-                "abs" => (Func::Abs, 1..=1),
-                "round" => (Func::Round, 1..=2),
-                "min" => (Func::Min, 2..=usize::MAX),
-                "max" => (Func::Max, 2..=usize::MAX),
-                _ => return Err(self.error(
+        let (func, arity): (Func, std::ops::RangeInclusive<usize>) = match name {
+            "ceil" => (Func::Ceil, 1..=1),
+            "floor" => (Func::Floor, 1..=1),
+            "abs" => (Func::Abs, 1..=1),
+            "round" => (Func::Round, 1..=2),
+            "min" => (Func::Min, 2..=usize::MAX),
+            "max" => (Func::Max, 2..=usize::MAX),
+            _ => {
+                return Err(self.error(
                     at,
                     format!(
                         "unknown function {name:?} (functions: ceil, floor, round, min, max, abs)"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         self.expect("(")?;
         self.deeper()?;
         let mut args = Vec::new();
@@ -449,21 +450,22 @@ impl Parser<'_> {
                 _ => return Err(self.error(self.at(), "a name belongs after \".\"".into())),
             }
         }
-        let field =
-            match parts.as_slice() {
-                [one] if one == "true" => return Ok(Node::Bool(true)),
-                [one] if one == "false" => return Ok(Node::Bool(false)),
-                [one] => one,
-                [data, one] if data == "data" => one,
-                [event, properties, one] if event == "event" && properties == "properties" => one,
-                _ => return Err(self.error(
+        let field = match parts.as_slice() {
+            [one] if one == "true" => return Ok(Node::Bool(true)),
+            [one] if one == "false" => return Ok(Node::Bool(false)),
+            [one] => one,
+            [data, one] if data == "data" => one,
+            [event, properties, one] if event == "event" && properties == "properties" => one,
+            _ => {
+                return Err(self.error(
                     at,
                     format!(
                         "{:?} is not a field: write `name`, `data.name` or `event.properties.name`",
                         parts.join(".")
                     ),
-                )),
-            };
+                ))
+            }
+        };
         if !self.fields.contains(field) {
             self.fields.push(field.clone());
         }
