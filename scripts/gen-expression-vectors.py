@@ -43,6 +43,17 @@ EXPRESSIONS = {
     "prefixed": "data.a + event.properties.b",
     "custom": "units * 2",
     "not_equal": 'tier != "free" ? x : 0',
+    "compare": "(a < b ? 1 : 0) + (a <= b ? 10 : 0) + (a > b ? 100 : 0) + (a >= b ? 1000 : 0)",
+    "nested": "a ? 1 : b ? 2 : 3",
+    "flag": "hd ? seconds * 2 : seconds",
+    "quoted": "model == 'it\\'s' ? 1 : 2",
+    "spaced": "  ( x\n*\t2 )  ",
+    "leading_point": ".5 + x",
+    "round_digits": "round(x, d)",
+    "number_vs_text": "model == 5 ? 1 : 2",
+    "huge": "x * 10",
+    "minimum": "min(x, 10) + max(x, 10)",
+    "booleans": "true && !false ? 1 : 0",
 }
 
 
@@ -129,6 +140,38 @@ quote("text_not_a_number", "A string where a number belongs: expression_failed, 
       {"input_tokens": "many", "output_tokens": 1}, None, warnings=[{"path": "data", "code": "expression_failed"}])
 quote("boolean_where_a_number_belongs", "A boolean field where a number belongs: expression_failed.", "tokens",
       {"input_tokens": True, "output_tokens": 1}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+quote("comparisons_less", "Each comparison with a 1, b 2: < and <= hold: 1 + 10.", "compare", {"a": 1, "b": 2},
+      "11", "11.0000")
+quote("comparisons_equal", "With a 2, b 2: <= and >= hold: 10 + 1000.", "compare", {"a": 2, "b": 2}, "1010",
+      "1010.0000")
+quote("comparisons_greater", "With a 3, b 2: > and >= hold: 100 + 1000.", "compare", {"a": 3, "b": 2}, "1100",
+      "1100.0000")
+quote("nested_conditional", "a ? 1 : b ? 2 : 3 groups to the right: a false, b true gives 2.", "nested",
+      {"a": False, "b": True}, "2", "2.0000")
+quote("nested_conditional_last", "a and b false: 3.", "nested", {"a": False, "b": False}, "3", "3.0000")
+quote("boolean_field", "A boolean field is a condition: hd true doubles the seconds.", "flag",
+      {"hd": True, "seconds": 4}, "8", "8.0000")
+quote("boolean_field_false", "hd false: the seconds.", "flag", {"hd": False, "seconds": 4}, "4", "4.0000")
+quote("single_quotes_and_escape", "A string in single quotes with an escaped quote: 'it\\'s' is it's.", "quoted",
+      {"model": "it's"}, "1", "1.0000")
+quote("whitespace", "Spaces, tabs and newlines between tokens are nothing: ( x * 2 ).", "spaced", {"x": 4}, "8",
+      "8.0000")
+quote("leading_point", "A number may start with its point: .5 + 1.", "leading_point", {"x": 1}, "1.5", "1.5000")
+quote("round_with_field_digits", "round(x, d) with d from the data: round(1.2345, 3) = 1.235 (half away from zero).",
+      "round_digits", {"x": "1.2345", "d": 3}, "1.235", "1.2350")
+quote("round_digits_not_whole", "round's digits must be whole: 1.5 is expression_failed.", "round_digits",
+      {"x": 1, "d": "1.5"}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+quote("round_digits_out_of_range", "round's digits go from -18 to 18: 19 is expression_failed.", "round_digits",
+      {"x": 1, "d": 19}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+quote("text_equals_number", "A string field compared with a number is read as a number: \"5\" == 5.",
+      "number_vs_text", {"model": "5"}, "1", "1.0000")
+quote("text_not_a_number_in_comparison", "A string that is not a number compared with a number: expression_failed.",
+      "number_vs_text", {"model": "gen4"}, None, warnings=[{"path": "data", "code": "expression_failed"}])
+quote("result_too_large", "A result past a decimal's 28 digits: expression_failed, never a saturated number.",
+      "huge", {"x": "79228162514264337593543950335"}, None,
+      warnings=[{"path": "data", "code": "expression_failed"}])
+quote("min_and_max", "min(x, 10) + max(x, 10) with x 4: 4 + 10.", "minimum", {"x": 4}, "14", "14.0000")
+quote("boolean_literals", "true && !false is true: 1.", "booleans", {}, "1", "1.0000")
 V.append({"name": "expressions/batch_reads_the_fields", "description": "A batch passes each event's fields to its "
           "expression (the JavaScript hosts send only the fields prices read: an expression's count).",
           "catalog_file": CATALOG_FILE, "op": "quote_many", "input": [
@@ -142,6 +185,13 @@ invalid("wrong_arity", "round takes 1 or 2 arguments.", "round(x, 1, 2)", "inval
 invalid("not_a_field", "`a.b` is neither `name`, `data.name` nor `event.properties.name`.", "a.b", "invalid_expression")
 invalid("unclosed_string", "A string that is never closed.", 'model == "gen4', "invalid_expression")
 invalid("stray_character", "A character that belongs to no token.", "x # 2", "invalid_expression")
+invalid("empty", "An empty expression has no value to read.", " ", "invalid_expression")
+invalid("two_values", "Two values with no operator between them.", "1 2", "invalid_expression")
+invalid("stray_parenthesis", "A closing parenthesis with no opening one.", "x)", "invalid_expression")
+invalid("missing_else", "A conditional needs both branches: `c ? a : b`.", "x > 1 ? 2", "invalid_expression")
+invalid("min_one_argument", "min takes at least two arguments.", "min(x)", "invalid_expression")
+invalid("ceil_no_argument", "ceil takes one argument.", "ceil()", "invalid_expression")
+invalid("dangling_dot", "A name belongs after a dot.", "data.", "invalid_expression")
 invalid("too_long", "More than 1,000 bytes: limit_exceeded.", "+".join(["x"] * 501), "limit_exceeded")
 invalid("too_deep", "Nested deeper than 32 levels: limit_exceeded.", "(" * 40 + "x" + ")" * 40, "limit_exceeded")
 V.append({"name": "expressions/division_by_zero", "description": "A division by zero has no value: expression_failed, "
