@@ -185,6 +185,15 @@ invalid("wrong_arity", "round takes 1 or 2 arguments.", "round(x, 1, 2)", "inval
 invalid("not_a_field", "`a.b` is neither `name`, `data.name` nor `event.properties.name`.", "a.b", "invalid_expression")
 invalid("unclosed_string", "A string that is never closed.", 'model == "gen4', "invalid_expression")
 invalid("stray_character", "A character that belongs to no token.", "x # 2", "invalid_expression")
+V.append({"name": "expressions/reads_a_billable_dimension", "description": "An expression that reads a billable "
+          "dimension is legal but warned: expression_reads_dimension.", "catalog": {"assets": CAT["assets"], "products": [
+              {"name": "P", "code": "p", "prices": [dict(price("e", 'model == "gen4" ? seconds * 2 : seconds'),
+                                                         usage_calculation={
+                  "event_type": "e", "usage_type": "volume", "billable_dimensions": ["model"],
+                  "volume_aggregation": 'model == "gen4" ? seconds * 2 : seconds'})]}]},
+          "op": "validate", "expect": {"valid": True, "errors": [], "warnings": [
+              {"path": "products[0].prices[0].usage_calculation.volume_aggregation",
+               "code": "expression_reads_dimension"}]}})
 invalid("empty", "An empty expression has no value to read.", " ", "invalid_expression")
 invalid("two_values", "Two values with no operator between them.", "1 2", "invalid_expression")
 invalid("stray_parenthesis", "A closing parenthesis with no opening one.", "x)", "invalid_expression")

@@ -79,6 +79,7 @@ codes! {
     UnsupportedExpression = "unsupported_expression": "A `unit_aggregation` other than `count`: ratecard evaluates `volume_aggregation` expressions (docs/expressions.md), not unit counts yet.",
     InvalidExpression = "invalid_expression": "A `volume_aggregation` expression that does not parse, calls an unknown function or gives one the wrong number of arguments; the message gives the position in the text.",
     UnsupportedTiering = "unsupported_tiering": "A `custom` tiering basis or period: ratecard cannot evaluate it yet.",
+    ExpressionReadsDimension = "expression_reads_dimension": "Warning: a `volume_aggregation` expression reads a field that is also a billable dimension: its value both picks the price and sizes the usage, which is seldom meant.",
     UnlistedDimension = "unlisted_dimension": "Warning: a dimensional price uses a key missing from `billable_dimensions`.",
     BoundedLastTier = "bounded_last_tier": "Warning: the last tier of a tiered or bulk price has an `up_to`; usage past it is priced at that last tier.",
     UnreachableTier = "unreachable_tier": "Warning: a tier comes after an unbounded tier, so no usage can reach it.",

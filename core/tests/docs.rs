@@ -34,7 +34,8 @@ fn errors_md() -> String {
          | `invalid_event` | `quote` / `quote_many` when an event is malformed |\n\
          | `invalid_argument` | malformed options, an unknown asset or product, a bad amount |\n\
          | `no_rate` | a conversion (or `express_in`) with no rate in force |\n\
-         | `decimal_overflow` | arithmetic that leaves the range of a decimal |\n",
+         | `decimal_overflow` | arithmetic that leaves the range of a decimal |\n\
+         | `invalid_wallet` | `preview` / `affordable` when the wallet has errors (all of them in `issues`) |\n",
     );
     out
 }
@@ -55,4 +56,21 @@ fn check(path: PathBuf, want: &str) {
 #[test]
 fn errors_doc_lists_every_code() {
     check(docs().join("errors.md"), &errors_md());
+}
+
+/// The TypeScript declarations name every issue code (`IssueCode` in packages/js/index.d.ts, the
+/// one declaration file of both JavaScript packages), in the core's order; `RATECARD_BLESS=1`
+/// rewrites the union.
+#[test]
+fn typescript_issue_codes_are_the_cores() {
+    let path = docs().join("../packages/js/index.d.ts");
+    let dts = std::fs::read_to_string(&path).unwrap();
+    let start = dts.find("export type IssueCode =").expect("IssueCode in index.d.ts");
+    let end = start + dts[start..].find(';').unwrap();
+    let mut union = String::from("export type IssueCode =");
+    for code in ratecard::Code::ALL {
+        union.push_str(&format!("\n  | \"{}\"", code.as_str()));
+    }
+    let want = format!("{}{union}{}", &dts[..start], &dts[end..]);
+    check(path, &want);
 }

@@ -411,6 +411,15 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
                 }
             }
         }
+        if let Some(expr) = &volume_expr {
+            for field in expr.fields.iter().filter(|f| dims.contains(f)) {
+                found.warn(
+                    &calc.at("volume_aggregation"),
+                    Code::ExpressionReadsDimension,
+                    format!("the expression reads {field:?}, a billable dimension: its value picks the price and sizes the usage"),
+                );
+            }
+        }
         if let Some(u) = usage_type {
             let expressed = calc
                 .get("volume_aggregation")
