@@ -65,7 +65,9 @@ fn errors_doc_lists_every_code() {
 fn typescript_issue_codes_are_the_cores() {
     let path = docs().join("../packages/js/index.d.ts");
     let dts = std::fs::read_to_string(&path).unwrap();
-    let start = dts.find("export type IssueCode =").expect("IssueCode in index.d.ts");
+    let start = dts
+        .find("export type IssueCode =")
+        .expect("IssueCode in index.d.ts");
     let end = start + dts[start..].find(';').unwrap();
     let mut union = String::from("export type IssueCode =");
     for code in ratecard::Code::ALL {
