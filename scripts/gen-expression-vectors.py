@@ -178,6 +178,13 @@ V.append({"name": "expressions/batch_reads_the_fields", "description": "A batch 
               {"event_type": "tokens", "occurred_at": T, "data": {"input_tokens": 1, "output_tokens": 2, "other": 9}},
               {"event_type": "compute", "occurred_at": T, "data": {"cpu": 1, "duration_ms": 2, "memory_mb": 1000}}],
           "expect": [{"fees": [{"input_volume": "3"}]}, {"fees": [{"input_volume": "50.002"}]}]})
+V.append({"name": "expressions/preview", "description": "A preview prices an expression's event as a quote does: 1000 + "
+          "250 tokens cost 1250 CR against 1000 held, 250 short, which $2.50 covers at $0.01.",
+          "catalog_file": CATALOG_FILE, "op": "preview", "input": {
+              "wallet": {"accounts": [{"asset": "CR", "available": "1000"}]},
+              "events": [{"event_type": "tokens", "occurred_at": T, "data": {"input_tokens": 1000, "output_tokens": 250}}]},
+          "expect": {"covered": False, "shortfall": {"CR": "250.0000"},
+                     "top_up": {"CR": {"currency": "USD", "amount": "2.50", "buys": "250.0000"}}}})
 invalid("unfinished", "`1 +` ends where a value belongs: invalid_expression, with the position.", "1 +",
         "invalid_expression")
 invalid("unknown_function", "sqrt is not one of ceil, floor, round, min, max, abs.", "sqrt(x)", "invalid_expression")
