@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vector_files import write_or_check  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "vectors" / "expressions.json"
 CATALOG = ROOT / "tests" / "catalogs" / "expressions.json"
@@ -220,18 +223,11 @@ V.append({"name": "expressions/division_by_zero", "description": "A division by 
 def main() -> int:
     names = [v["name"] for v in V]
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
-    files = {OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
-             CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n"}
-    if "--check" in sys.argv:
-        for path, text in files.items():
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                print(f"{path.relative_to(ROOT)} is stale: run python3 scripts/gen-expression-vectors.py", file=sys.stderr)
-                return 1
-        return 0
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
-    print(f"{len(V)} vectors written to {OUT.relative_to(ROOT)}")
-    return 0
+    files = {
+        OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
+        CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n",
+    }
+    return write_or_check(files, "scripts/gen-expression-vectors.py")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vector_files import write_or_check  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "vectors" / "preview.json"
 # The one catalog of these vectors, written beside them (a vector names it by `catalog_file`).
@@ -1312,17 +1315,7 @@ def main() -> int:
         OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
         CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n",
     }
-    if "--check" in sys.argv:
-        for path, text in files.items():
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                print(f"{path.relative_to(ROOT)} is stale: run python3 scripts/gen-wallet-vectors.py", file=sys.stderr)
-                return 1
-        return 0
-    CATALOG.parent.mkdir(exist_ok=True)
-    for path, text in files.items():
-        path.write_text(text, encoding="utf-8")
-    print(f"{len(V)} vectors written to {OUT.relative_to(ROOT)}")
-    return 0
+    return write_or_check(files, "scripts/gen-wallet-vectors.py")
 
 
 if __name__ == "__main__":

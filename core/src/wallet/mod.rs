@@ -210,14 +210,7 @@ impl Engine {
         let events = crate::event::Event::each_from_json(events_json)?;
         let quotes = self.quote_many_read(&events, &options.quote)?;
         let preview = self.preview_quotes(wallet, warnings, quotes, options)?;
-        serde_json::to_string(&preview).map_err(|e| {
-            Error::one(
-                ErrorKind::InvalidArgument,
-                "",
-                Code::Internal,
-                e.to_string(),
-            )
-        })
+        capacity::to_json(&preview)
     }
 
     /// [`Engine::read_wallet`] of JSON text.
