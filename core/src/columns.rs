@@ -11,8 +11,9 @@ use crate::engine::Engine;
 use crate::issue::{nearest, Code, Issue};
 
 impl Engine {
-    /// The volume fields that the usage prices of `event_type` read (in catalog order,
-    /// distinct): without one, a price of that type yields no fee.
+    /// The fields the usage prices of `event_type` need for their usage (in catalog order,
+    /// distinct): volume fields and the fields their aggregation expressions read. Without
+    /// one, a price of that type yields no fee.
     pub fn volume_fields(&self, event_type: &str) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for indexed in self.prices_for(event_type) {
@@ -23,12 +24,26 @@ impl Engine {
                 .get(r.product)
                 .and_then(|p| p.prices.get(r.price));
             if let Some(PriceKind::Usage(usage)) = price.map(|p| &p.kind) {
-                let fields: Vec<&str> = match &usage.volume_expr {
-                    Some(expr) => expr.fields.iter().map(String::as_str).collect(),
-                    None => usage.volume_field.as_deref().into_iter().collect(),
+                let mut fields: Vec<&str> = match &usage.volume_expr {
+                    Some(expr) if usage.usage_type.has_volume() => {
+                        expr.fields.iter().map(String::as_str).collect()
+                    }
+                    Some(_) => Vec::new(),
+                    None if usage.usage_type.has_volume() => {
+                        usage.volume_field.as_deref().into_iter().collect()
+                    }
+                    None => Vec::new(),
                 };
+                if usage.usage_type != crate::pricing::UsageType::Volume {
+                    fields.extend(
+                        usage
+                            .unit_expr
+                            .iter()
+                            .flat_map(|e| e.fields.iter().map(String::as_str)),
+                    );
+                }
                 for field in fields {
-                    if usage.usage_type.has_volume() && !out.contains(&field) {
+                    if !out.contains(&field) {
                         out.push(field);
                     }
                 }

@@ -209,6 +209,12 @@ impl Engine {
                             .flat_map(|e| e.fields.iter().map(String::as_str)),
                     );
                 }
+                keys.extend(
+                    usage
+                        .unit_expr
+                        .iter()
+                        .flat_map(|e| e.fields.iter().map(String::as_str)),
+                );
                 keys.extend(usage.billable_dimensions.iter().map(String::as_str));
                 for pricing in &usage.pricing {
                     if let crate::pricing::dimensions::Values::Dimensional { prices, .. } =

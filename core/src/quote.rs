@@ -324,25 +324,26 @@ impl Engine {
                 continue;
             };
             if let (Some(expr), true) = (&usage.volume_expr, explain) {
-                let read: Vec<String> = expr
-                    .fields
-                    .iter()
-                    .filter_map(|f| event.get(f).map(|v| format!("{f} = {}", scalar_text(v))))
-                    .collect();
-                quote.explain.push(Step {
-                    fee: None,
-                    kind: "expression",
-                    text: format!(
-                        "volume_aggregation `{}` with {}: {volume}",
-                        expr.text,
-                        if read.is_empty() {
-                            "no fields".to_string()
-                        } else {
-                            read.join(", ")
-                        }
-                    ),
-                });
+                let step = expression_step(expr, event, "volume_aggregation", volume);
+                quote.explain.push(step);
             }
+            let units = match &usage.unit_expr {
+                None => Decimal::ONE,
+                Some(expr) => {
+                    let warnings = &mut quote.warnings;
+                    let value =
+                        expression_value(expr, event, "unit_aggregation", &price.name, warnings);
+                    let Some(units) = value else {
+                        continue;
+                    };
+                    if explain {
+                        quote
+                            .explain
+                            .push(expression_step(expr, event, "unit_aggregation", units));
+                    }
+                    units
+                }
+            };
             let tiered = usage.pricing_model.has_tiers();
             let key = (r, period_key(usage.tier_period, at));
             // Only tiered prices carry usage; the others skip the ledger entirely.
@@ -385,7 +386,7 @@ impl Engine {
                     )
                 };
                 let Some(computed) =
-                    compute(values, shape, volume, &prior, explain).map_err(internal)?
+                    compute(values, shape, volume, units, &prior, explain).map_err(internal)?
                 else {
                     continue;
                 };
@@ -501,32 +502,13 @@ impl Engine {
             return Ok(Some(Decimal::ZERO));
         }
         if let Some(expr) = &usage.volume_expr {
-            return Ok(match expr.volume(event) {
-                Ok(v) if v.is_sign_negative() && !v.is_zero() => {
-                    warnings.push(Issue::new(
-                        "data",
-                        Code::InvalidVolume,
-                        format!("{price}: volume_aggregation `{}` gives {v}, a negative volume, so this price yields no fee", expr.text),
-                    ));
-                    None
-                }
-                Ok(v) => Some(v),
-                Err(e) => {
-                    let (path, code) = match &e.missing {
-                        Some(field) => (format!("data.{field}"), Code::MissingVolume),
-                        None => ("data".to_string(), Code::ExpressionFailed),
-                    };
-                    warnings.push(Issue::new(
-                        path,
-                        code,
-                        format!(
-                            "{price}: volume_aggregation `{}`: {}, so this price yields no fee",
-                            expr.text, e.message
-                        ),
-                    ));
-                    None
-                }
-            });
+            return Ok(expression_value(
+                expr,
+                event,
+                "volume_aggregation",
+                price,
+                warnings,
+            ));
         }
         let field = usage.volume_field.as_deref().unwrap_or_default();
         // Built only when there is something to report: this runs once per price per event.
@@ -698,5 +680,63 @@ fn scalar_text(v: &Scalar<'_>) -> String {
         Scalar::Bool(b) => b.to_string(),
         Scalar::Null => "null".into(),
         Scalar::Invalid(why) => why.clone(),
+    }
+}
+
+/// An aggregation expression's value for `event` (`key` names it: `volume_aggregation` or
+/// `unit_aggregation`), or `None` with the warning that says why that price yields no fee.
+fn expression_value(
+    expr: &crate::expression::Expr,
+    event: &Event<'_>,
+    key: &str,
+    price: &str,
+    warnings: &mut Vec<Issue>,
+) -> Option<Decimal> {
+    match expr.volume(event) {
+        Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+            let text = &expr.text;
+            let message = format!(
+                "{price}: {key} `{text}` gives {v}, a negative usage, so this price yields no fee"
+            );
+            warnings.push(Issue::new("data", Code::InvalidVolume, message));
+            None
+        }
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (path, code) = match &e.missing {
+                Some(field) => (format!("data.{field}"), Code::MissingVolume),
+                None => ("data".to_string(), Code::ExpressionFailed),
+            };
+            let message = format!(
+                "{price}: {key} `{}`: {}, so this price yields no fee",
+                expr.text, e.message
+            );
+            warnings.push(Issue::new(path, code, message));
+            None
+        }
+    }
+}
+
+/// The explanation step of an aggregation expression: its text, the fields it read, its value.
+fn expression_step(
+    expr: &crate::expression::Expr,
+    event: &Event<'_>,
+    key: &str,
+    value: Decimal,
+) -> Step {
+    let read: Vec<String> = expr
+        .fields
+        .iter()
+        .filter_map(|f| event.get(f).map(|v| format!("{f} = {}", scalar_text(v))))
+        .collect();
+    let read = if read.is_empty() {
+        "no fields".to_string()
+    } else {
+        read.join(", ")
+    };
+    Step {
+        fee: None,
+        kind: "expression",
+        text: format!("{key} `{}` with {read}: {value}", expr.text),
     }
 }

@@ -44,7 +44,10 @@ pub struct UsagePrice {
     pub volume_field: Option<String>,
     /// `volume_aggregation` when it is an expression: the event's volume, instead of
     /// `data[volume_field]` (docs/expressions.md).
-    pub volume_expr: Option<crate::expression::Expr>,
+    pub volume_expr: Option<Box<crate::expression::Expr>>,
+    /// `unit_aggregation` when it is an expression: the event's number of units, instead of
+    /// one (flat prices only: tiers count one unit per event).
+    pub unit_expr: Option<Box<crate::expression::Expr>>,
     pub billable_dimensions: Vec<String>,
     pub pricing_model: PricingModel,
     pub tier_basis: TierBasis,
@@ -311,6 +314,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     let mut usage_type = None;
     let mut volume_field = None;
     let mut volume_expr = None;
+    let mut unit_expr = None;
     let mut dims = Vec::new();
     if let Some(calc) = &calc {
         calc.known_fields(
@@ -337,31 +341,17 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             Some(_) => Some(UsageType::Custom),
             None => None,
         };
-        if let Some(agg) = calc.opt_str(found, "unit_aggregation") {
-            if agg != "count" {
-                found.error(
-                    &calc.at("unit_aggregation"),
-                    Code::UnsupportedExpression,
-                    format!("unit_aggregation {agg:?}: ratecard counts units (\"count\") and evaluates volume_aggregation expressions, not unit expressions yet"),
-                );
-            }
+        if let Some(agg) = calc
+            .opt_str(found, "unit_aggregation")
+            .filter(|a| *a != "count")
+        {
+            unit_expr = read_expression(found, &calc.at("unit_aggregation"), agg);
         }
         if let Some(agg) = calc
             .opt_str(found, "volume_aggregation")
             .filter(|a| *a != "sum")
         {
-            match crate::expression::Expr::parse(agg) {
-                Ok(expr) => volume_expr = Some(expr),
-                Err(e) => {
-                    let code = if e.limit {
-                        Code::LimitExceeded
-                    } else {
-                        Code::InvalidExpression
-                    };
-                    let message = format!("at position {}: {}", e.at, e.message);
-                    found.error(&calc.at("volume_aggregation"), code, message);
-                }
-            }
+            volume_expr = read_expression(found, &calc.at("volume_aggregation"), agg);
         }
         if usage_type == Some(UsageType::Custom)
             && calc
@@ -455,6 +445,22 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         Some("package") => PricingModel::Package,
         _ => PricingModel::Flat,
     };
+    if unit_expr.is_some() {
+        let path = crate::issue::join_path(&obj.at("usage_calculation"), "unit_aggregation");
+        if pricing_model.has_tiers() {
+            found.error(
+                &path,
+                Code::UnsupportedExpression,
+                "a unit_aggregation expression on a tiered or bulk price: tiers count one unit per event, and ratecard does not split an event's units across tiers yet",
+            );
+        } else if matches!(usage_type, Some(UsageType::Volume | UsageType::Custom)) {
+            found.warn(
+                &path,
+                Code::IgnoredField,
+                "a volume price has no unit part; unit_aggregation is ignored",
+            );
+        }
+    }
     let (tier_basis, tier_period) = read_tiering(found, obj, usage_type, pricing_model);
     if pricing_model == PricingModel::Package && usage_type == Some(UsageType::Unit) {
         found.warn(
@@ -471,6 +477,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         usage_type: usage_type.unwrap_or(UsageType::Unit),
         volume_field: volume_field.map(str::to_string),
         volume_expr,
+        unit_expr,
         billable_dimensions: dims,
         pricing_model,
         tier_basis,
@@ -687,5 +694,25 @@ fn read_strategy(found: &mut Found, obj: &Obj<'_>) -> Option<Refresh> {
     match obj.req_enum(found, "strategy", &["expire_and_replace", "rollover"])? {
         "rollover" => Some(Refresh::Rollover),
         _ => Some(Refresh::ExpireAndReplace),
+    }
+}
+
+/// An aggregation expression, or the catalog error that says where it does not parse.
+fn read_expression(
+    found: &mut Found,
+    path: &str,
+    text: &str,
+) -> Option<Box<crate::expression::Expr>> {
+    match crate::expression::Expr::parse(text) {
+        Ok(expr) => Some(Box::new(expr)),
+        Err(e) => {
+            let code = if e.limit {
+                Code::LimitExceeded
+            } else {
+                Code::InvalidExpression
+            };
+            found.error(path, code, format!("at position {}: {}", e.at, e.message));
+            None
+        }
     }
 }

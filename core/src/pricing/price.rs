@@ -103,16 +103,24 @@ pub(super) fn volume_part(
     Ok(amount)
 }
 
+/// `unit_price` times the event's units: one, or a `unit_aggregation` expression's value.
 pub(super) fn unit_part(
     value: &PriceValue,
+    units: Decimal,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Exact {
     let price = value.unit_price.unwrap_or(Decimal::ZERO);
-    if explain {
-        steps.push(("amount", format!("unit price {price} per event")));
+    if units == Decimal::ONE {
+        if explain {
+            steps.push(("amount", format!("unit price {price} per event")));
+        }
+        return Exact::Dec(price);
     }
-    Exact::Dec(price)
+    if explain {
+        steps.push(("amount", format!("unit price {price} × {units} units")));
+    }
+    Exact::Dec(price).mul(&Exact::Dec(units))
 }
 
 /// The full formula of one value for one event.
@@ -120,16 +128,17 @@ pub(super) fn value_amount(
     value: &PriceValue,
     shape: Shape,
     volume: &Exact,
+    units: Decimal,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Result<Exact, Overflow> {
     match shape.usage_type {
-        UsageType::Unit => Ok(unit_part(value, steps, explain)),
+        UsageType::Unit => Ok(unit_part(value, units, steps, explain)),
         UsageType::Volume | UsageType::Custom => {
             volume_part(value, volume, shape.model, steps, explain)
         }
         UsageType::UnitAndVolume => {
-            let u = unit_part(value, steps, explain);
+            let u = unit_part(value, units, steps, explain);
             let v = volume_part(value, volume, shape.model, steps, explain)?;
             Ok(u.add(&v))
         }
@@ -139,10 +148,14 @@ pub(super) fn value_amount(
 /// Prices one event with `values` (already selected by dimension), given the usage already in
 /// the tiering period (tiered and bulk prices: `tiers.rs`). The amount is exact; the caller
 /// clamps and rounds it once.
+///
+/// `units` is the event's number of units (one, unless a `unit_aggregation` expression says
+/// otherwise; such prices are never tiered or bulk, which validation refuses).
 pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
     volume: Decimal,
+    units: Decimal,
     prior: &Exact,
     explain: bool,
 ) -> Result<Option<Computed<'v>>, Overflow> {
@@ -152,7 +165,7 @@ pub fn compute<'v>(
     let exact_volume = Exact::Dec(volume);
     if !shape.model.has_tiers() {
         let mut steps = Vec::new();
-        let amount = value_amount(first, shape, &exact_volume, &mut steps, explain)?;
+        let amount = value_amount(first, shape, &exact_volume, units, &mut steps, explain)?;
         return Ok(Some(Computed {
             amount,
             value: first,
