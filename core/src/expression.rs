@@ -526,6 +526,25 @@ fn eval<'e>(node: &'e Node, event: &'e Event<'_>) -> Result<Val<'e>, EvalError> 
                 _ => Val::Bool(x >= y),
             }
         }
+        Node::Call(func @ (Func::Ceil | Func::Floor), args)
+            if matches!(args.as_slice(), [Node::Bin(Op::Div, ..)]) =>
+        {
+            let Some(Node::Bin(_, a, b)) = args.first() else {
+                return Err(fail("a call without its argument"));
+            };
+            let (x, y) = (number(eval(a, event)?)?, number(eval(b, event)?)?);
+            let quick = match (&x, &y) {
+                (Exact::Dec(x), Exact::Dec(y)) => whole_quotient(*func, *x, *y),
+                _ => None,
+            };
+            match quick {
+                Some(q) => Val::Num(Exact::Dec(q)),
+                None => Val::Num(call(
+                    *func,
+                    vec![x.div(&y).ok_or_else(|| fail("division by zero"))?],
+                )?),
+            }
+        }
         Node::Call(func, args) => {
             let mut values = Vec::with_capacity(args.len());
             for a in args {
@@ -534,6 +553,27 @@ fn eval<'e>(node: &'e Node, event: &'e Event<'_>) -> Result<Val<'e>, EvalError> 
             Val::Num(call(*func, values)?)
         }
     })
+}
+
+/// `ceil(x / y)` or `floor(x / y)` of two decimals without carrying the quotient as a fraction:
+/// the remainder (exact, the dividend's sign) says whether the division ends, and `x - r` is a
+/// whole multiple of `y`, so its quotient is exact. `None` (the general path decides) for a
+/// zero divisor or a result past a decimal.
+fn whole_quotient(func: Func, x: Decimal, y: Decimal) -> Option<Decimal> {
+    if y.is_zero() {
+        return None;
+    }
+    let r = x.checked_rem(y)?;
+    let q = x.checked_sub(r)?.checked_div(y)?.trunc();
+    if r.is_zero() {
+        return Some(q);
+    }
+    let above_zero = x.is_sign_negative() == y.is_sign_negative();
+    match (func, above_zero) {
+        (Func::Ceil, true) => q.checked_add(Decimal::ONE),
+        (Func::Floor, false) => q.checked_sub(Decimal::ONE),
+        _ => Some(q),
+    }
 }
 
 fn number(v: Val<'_>) -> Result<Exact, EvalError> {
@@ -645,6 +685,40 @@ mod tests {
                 Err(e) => proptest::prop_assert!(e.at <= text.len()),
             }
         }
+    }
+
+    #[test]
+    fn whole_quotients_agree_with_exact_fractions() {
+        for (x, y) in [
+            (61, 60),
+            (-61, 60),
+            (61, -60),
+            (120, 60),
+            (-120, 60),
+            (1, 3),
+            (0, 7),
+            (7, 1),
+        ] {
+            for func in ["ceil", "floor"] {
+                let quick = volume(
+                    &format!("{func}(x / y)"),
+                    &format!(r#"{{"x": {x}, "y": {y}}}"#),
+                );
+                let slow = volume(
+                    &format!("{func}((x / y) + 0)"),
+                    &format!(r#"{{"x": {x}, "y": {y}}}"#),
+                );
+                assert_eq!(quick, slow, "{func}({x} / {y})");
+            }
+        }
+        assert_eq!(
+            volume("ceil(x / y)", r#"{"x": "0.7", "y": "0.25"}"#),
+            Ok("3".into())
+        );
+        assert_eq!(
+            volume("floor(x / y)", r#"{"x": "-0.7", "y": "0.25"}"#),
+            Ok("-3".into())
+        );
     }
 
     #[test]
