@@ -12,7 +12,6 @@ hand from the expression, never by running ratecard.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -264,13 +263,7 @@ V.append({"name": "expressions/division_by_zero", "description": "A division by 
 
 
 def main() -> int:
-    names = [v["name"] for v in V]
-    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
-    files = {
-        OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
-        CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n",
-    }
-    return write_or_check(files, "scripts/gen-expression-vectors.py")
+    return write_or_check(V, {OUT: V, CATALOG: CAT}, "scripts/gen-expression-vectors.py")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ to work each answer out (the descriptions say how). Rust, WebAssembly, Python an
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -1309,13 +1308,7 @@ V.append(
 
 
 def main() -> int:
-    names = [v["name"] for v in V]
-    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
-    files = {
-        OUT: json.dumps(V, indent=1, ensure_ascii=False) + "\n",
-        CATALOG: json.dumps(CAT, indent=1, ensure_ascii=False) + "\n",
-    }
-    return write_or_check(files, "scripts/gen-wallet-vectors.py")
+    return write_or_check(V, {OUT: V, CATALOG: CAT}, "scripts/gen-wallet-vectors.py")
 
 
 if __name__ == "__main__":
