@@ -355,7 +355,7 @@ impl Engine {
             let preview = self
                 .inner
                 .preview_quotes(&wallet, warnings, quotes, &options)?;
-            Ok(Preview::new(py, &preview)?)
+            Ok(Preview::new(&preview)?)
         })
     }
 

@@ -771,71 +771,120 @@ impl Report {
     }
 }
 
+/// An answer of the core's kept as its JSON text, whose top-level parts become Python values
+/// when one is first read (making `Decimal`s and `datetime`s is the dearest part of a small
+/// answer, and a caller asking "is it covered?" reads none of them).
+struct Parts {
+    text: String,
+    keys: &'static [&'static str],
+    made: Vec<OnceLock<Py<PyAny>>>,
+}
+
+impl Parts {
+    fn new(text: String, keys: &'static [&'static str]) -> Parts {
+        Parts {
+            text,
+            keys,
+            made: keys.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn get<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+        let slot = self
+            .keys
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| self.made.get(i))
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.to_string()))?;
+        if let Some(made) = slot.get() {
+            return Ok(made.clone_ref(py).into_bound(py));
+        }
+        // Every part at once: reading the text is most of the work, and callers that read
+        // one part usually read another.
+        let whole = wire_read(py, &self.text)?;
+        for (k, cell) in self.keys.iter().zip(&self.made) {
+            // Two threads may both make them; the first kept is the one every reader sees.
+            let _ = cell.set(whole.get_item(*k)?.unbind());
+        }
+        let made = whole.get_item(key)?;
+        Ok(slot.get().map_or(made, |m| m.clone_ref(py).into_bound(py)))
+    }
+}
+
 /// What a run of events would do to a wallet (`Engine.preview`): the core's Preview read as
-/// Python values (`Decimal` amounts, `datetime` instants), each event's quote as a dict.
+/// Python values (`Decimal` amounts, `datetime` instants), each event's quote as a dict. Like a
+/// quote, its parts become Python objects when first read.
 #[pyclass(module = "ratecard", frozen)]
 pub struct Preview {
     /// No event was short or refused.
     #[pyo3(get)]
     covered: bool,
-    /// Each account: `id`, `asset`, `available`, `available_after`.
-    #[pyo3(get)]
-    accounts: Py<PyAny>,
-    /// What no balance covered, per short asset.
-    #[pyo3(get)]
-    shortfall: Py<PyAny>,
-    /// Per short asset, `{currency, amount, buys, rate, valid_from}`.
-    #[pyo3(get)]
-    top_up: Py<PyAny>,
-    /// Per event: `quote`, `covered`, `refused`, `draws`, `shortfall`.
-    #[pyo3(get)]
-    events: Py<PyAny>,
-    #[pyo3(get)]
-    auto_top_ups: Py<PyAny>,
     #[pyo3(get)]
     warnings: Vec<Issue>,
     steps: Vec<ratecard::Step>,
-    text: String,
+    /// `accounts`, `shortfall`, `top_up`, `events`, `auto_top_ups`.
+    parts: Parts,
 }
 
 impl Preview {
-    pub fn new(py: Python<'_>, p: &ratecard::Preview<'_>) -> PyResult<Preview> {
-        let text = json(p)?;
-        let dict = wire_read(py, &text)?;
-        let get = |key: &str| dict.get_item(key).map(Bound::unbind);
+    pub fn new(p: &ratecard::Preview<'_>) -> PyResult<Preview> {
+        const KEYS: &[&str] = &["accounts", "shortfall", "top_up", "events", "auto_top_ups"];
         Ok(Preview {
             covered: p.covered,
-            accounts: get("accounts")?,
-            shortfall: get("shortfall")?,
-            top_up: get("top_up")?,
-            events: get("events")?,
-            auto_top_ups: get("auto_top_ups")?,
             warnings: p.warnings.iter().map(Issue::from).collect(),
             steps: p.explain.clone(),
-            text,
+            parts: Parts::new(json(p)?, KEYS),
         })
     }
 }
 
 #[pymethods]
 impl Preview {
+    /// Each account: `id`, `asset`, `available`, `available_after`.
+    #[getter]
+    fn accounts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "accounts")
+    }
+    /// What no balance covered, per short asset.
+    #[getter]
+    fn shortfall<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "shortfall")
+    }
+    /// Per short asset, `{currency, amount, buys, rate, valid_from}`.
+    #[getter]
+    fn top_up<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "top_up")
+    }
+    /// Per event: `quote`, `covered`, `refused`, `draws`, `shortfall`.
+    #[getter]
+    fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "events")
+    }
+    #[getter]
+    fn auto_top_ups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "auto_top_ups")
+    }
     /// The preview's decisions: refusals, expiries, top-ups and their rounding.
     #[getter]
     fn explain(&self) -> Vec<Step> {
         self.steps.iter().map(Step::from).collect()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_read(py, &self.text)
+        wire_read(py, &self.parts.text)
     }
     fn to_json(&self) -> String {
-        self.text.clone()
+        self.parts.text.clone()
     }
     fn __repr__(&self, py: Python<'_>) -> String {
-        let events = self.events.bind(py).len().unwrap_or(0);
+        let events = self
+            .parts
+            .get(py, "events")
+            .and_then(|e| e.len())
+            .unwrap_or(0);
         let short = self
-            .shortfall
-            .bind(py)
-            .repr()
+            .parts
+            .get(py, "shortfall")
+            .and_then(|s| s.repr())
             .map(|r| r.to_string())
             .unwrap_or_default();
         let covered = if self.covered { "True" } else { "False" };
@@ -852,18 +901,6 @@ pub fn answer(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 /// of it (`Engine.buys`, which also sets `currency`, `amount`, `asset` and `units`).
 #[pyclass(module = "ratecard", frozen)]
 pub struct Capacity {
-    /// How many such events are covered (`Decimal`); `None` when the event costs nothing.
-    #[pyo3(get)]
-    count: Py<PyAny>,
-    /// For a volume price, `{field, value, cost}`: the largest volume covered; else `None`.
-    #[pyo3(get)]
-    volume: Py<PyAny>,
-    /// What it was measured against, per asset the event is charged in.
-    #[pyo3(get)]
-    balance: Py<PyAny>,
-    /// The event as given, quoted (a dict).
-    #[pyo3(get)]
-    quote: Py<PyAny>,
     #[pyo3(get)]
     warnings: Vec<Issue>,
     #[pyo3(get)]
@@ -874,7 +911,8 @@ pub struct Capacity {
     asset: Option<String>,
     #[pyo3(get)]
     units: Option<Py<PyAny>>,
-    text: String,
+    /// `count`, `volume`, `balance`, `quote`, each made when first read.
+    parts: Parts,
 }
 
 impl Capacity {
@@ -884,17 +922,12 @@ impl Capacity {
         bought: Option<&ratecard::wallet::Buys<'_>>,
         warnings: &[ratecard::Issue],
     ) -> PyResult<Capacity> {
-        let dict = wire_dict(py, c)?;
-        let get = |key: &str| dict.get_item(key).map(Bound::unbind);
+        const KEYS: &[&str] = &["count", "volume", "balance", "quote"];
         let text = match bought {
             Some(b) => json(b)?,
             None => json(c)?,
         };
         Ok(Capacity {
-            count: get("count")?,
-            volume: get("volume")?,
-            balance: get("balance")?,
-            quote: get("quote")?,
             warnings: warnings.iter().map(Issue::from).collect(),
             currency: bought.map(|b| b.currency.clone()),
             amount: bought
@@ -904,25 +937,48 @@ impl Capacity {
             units: bought
                 .map(|b| amount_py(py, &b.units).map(Bound::unbind))
                 .transpose()?,
-            text,
+            parts: Parts::new(text, KEYS),
         })
     }
 }
 
 #[pymethods]
 impl Capacity {
+    /// How many such events are covered (`Decimal`); `None` when the event costs nothing.
+    #[getter]
+    fn count<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "count")
+    }
+    /// For a volume price, `{field, value, cost}`: the largest volume covered; else `None`.
+    #[getter]
+    fn volume<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "volume")
+    }
+    /// What it was measured against, per asset the event is charged in.
+    #[getter]
+    fn balance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "balance")
+    }
+    /// The event as given, quoted (a dict).
+    #[getter]
+    fn quote<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.parts.get(py, "quote")
+    }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        wire_read(py, &self.text)
+        wire_read(py, &self.parts.text)
     }
     fn to_json(&self) -> String {
-        self.text.clone()
+        self.parts.text.clone()
     }
     fn __repr__(&self, py: Python<'_>) -> String {
-        let repr = |v: &Py<PyAny>| v.bind(py).repr().map(|r| r.to_string()).unwrap_or_default();
+        let repr = |key: &str| {
+            let part = self.parts.get(py, key).and_then(|v| v.repr());
+            part.map(|r| r.to_string()).unwrap_or_default()
+        };
         format!(
             "Capacity(count={}, volume={})",
-            repr(&self.count),
-            repr(&self.volume)
+            repr("count"),
+            repr("volume")
         )
     }
 }
