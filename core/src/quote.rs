@@ -328,7 +328,7 @@ impl Engine {
                 quote.explain.push(step);
             }
             let units = match &usage.unit_expr {
-                None => Decimal::ONE,
+                None => None,
                 Some(expr) => {
                     let warnings = &mut quote.warnings;
                     let value =
@@ -341,7 +341,7 @@ impl Engine {
                             .explain
                             .push(expression_step(expr, event, "unit_aggregation", units));
                     }
-                    units
+                    Some(units)
                 }
             };
             let tiered = usage.pricing_model.has_tiers();

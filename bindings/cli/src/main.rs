@@ -193,6 +193,38 @@ fn parse_at(at: &Option<String>) -> Result<Option<Instant>, Failure> {
     }
 }
 
+/// Standard input (`-`) is one stream: at most one of `paths` may name it.
+fn stdin_once<'p>(paths: impl IntoIterator<Item = &'p String>) -> Result<(), Failure> {
+    if paths.into_iter().filter(|f| *f == "-").count() > 1 {
+        return Err(Failure::Usage(
+            "standard input (-) can be read only once".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The engine of a catalog file. Its warnings go to stderr, as validate's table writes them: a
+/// typo in a field that is only warned about can still change a price, so no answer hides it.
+fn engine_of(catalog: &str, strict: bool) -> Result<Engine, Failure> {
+    let engine = Engine::build_json(&read_input(catalog)?, strict)?;
+    for issue in engine.warnings() {
+        eprintln!("{catalog}: warning: {issue}");
+    }
+    Ok(engine)
+}
+
+/// A decimal given on the command line; a bad one is the input's mistake, at `path`.
+fn decimal_arg(text: &str, path: &str) -> Result<ratecard::Decimal, Failure> {
+    ratecard::parse_decimal(text).map_err(|(code, message)| {
+        Failure::Input(Error::one(
+            ratecard::ErrorKind::InvalidArgument,
+            path,
+            code,
+            message,
+        ))
+    })
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::Usage(format!("cannot print JSON: {e}")))?;
@@ -231,17 +263,8 @@ fn quote(args: &Args) -> Result<(), Failure> {
             "quote takes a CATALOG and at least one EVENTS file".into(),
         ));
     }
-    if event_files.iter().filter(|f| *f == "-").count() + usize::from(catalog == "-") > 1 {
-        return Err(Failure::Usage(
-            "standard input (-) can be read only once".into(),
-        ));
-    }
-    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
-    // The catalog's warnings go to stderr, as validate's table writes them: a typo in a field
-    // that is only warned about can still change a price, so a quote never hides it.
-    for issue in engine.warnings() {
-        eprintln!("{catalog}: warning: {issue}");
-    }
+    stdin_once(args.positional.iter())?;
+    let engine = engine_of(catalog, args.strict)?;
     let texts = event_files
         .iter()
         .map(|f| read_input(f))
@@ -325,14 +348,7 @@ fn convert(args: &Args) -> Result<(), Failure> {
         ));
     };
     let engine = Engine::from_json(&read_input(catalog)?)?;
-    let value = ratecard::parse_decimal(amount).map_err(|(code, message)| {
-        Error::one(
-            ratecard::ErrorKind::InvalidArgument,
-            "amount",
-            code,
-            message,
-        )
-    })?;
+    let value = decimal_arg(amount, "amount")?;
     let at = match parse_at(&args.at)? {
         Some(t) => t,
         None => now()
@@ -361,20 +377,8 @@ fn preview(args: &Args) -> Result<(), Failure> {
     let [catalog, wallet, events] = args.positional.as_slice() else {
         return Err(Failure::Usage("preview takes CATALOG WALLET EVENTS".into()));
     };
-    if [catalog, wallet, events]
-        .iter()
-        .filter(|f| **f == "-")
-        .count()
-        > 1
-    {
-        return Err(Failure::Usage(
-            "standard input (-) can be read only once".into(),
-        ));
-    }
-    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
-    for issue in engine.warnings() {
-        eprintln!("{catalog}: warning: {issue}");
-    }
+    stdin_once([catalog, wallet, events])?;
+    let engine = engine_of(catalog, args.strict)?;
     let mut options = match &args.options {
         Some(file) => ratecard::parse_json(&read_input(file)?)?,
         None => serde_json::json!({}),
@@ -433,25 +437,13 @@ fn afford(command: &str, args: &Args) -> Result<(), Failure> {
         [catalog, _, _, event] if command == "buys" => (catalog, event),
         _ => return Err(usage()),
     };
-    if args.positional.iter().filter(|f| *f == "-").count() > 1 {
-        return Err(Failure::Usage(
-            "standard input (-) can be read only once".into(),
-        ));
-    }
-    let engine = Engine::build_json(&read_input(catalog)?, args.strict)?;
+    stdin_once(args.positional.iter())?;
+    let engine = engine_of(catalog, args.strict)?;
     let mut options = ratecard::PreviewOptions::default();
     options.quote.at = parse_at(&args.at)?;
     options.quote.now = now();
     if let Some(step) = &args.volume_step {
-        let step = ratecard::parse_decimal(step).map_err(|(code, message)| {
-            Error::one(
-                ratecard::ErrorKind::InvalidArgument,
-                "volume_step",
-                code,
-                message,
-            )
-        })?;
-        options.volume_step = Some(step);
+        options.volume_step = Some(decimal_arg(step, "volume_step")?);
     }
     let text = read_input(event)?;
     let event = Event::from_json(&text)?;
@@ -465,14 +457,7 @@ fn afford(command: &str, args: &Args) -> Result<(), Failure> {
             serde_json::to_value(engine.affordable(&wallet, &event, &options)?)
         }
         [_, amount, currency, _] => {
-            let amount = ratecard::parse_decimal(amount).map_err(|(code, message)| {
-                Error::one(
-                    ratecard::ErrorKind::InvalidArgument,
-                    "amount",
-                    code,
-                    message,
-                )
-            })?;
+            let amount = decimal_arg(amount, "amount")?;
             serde_json::to_value(engine.buys(amount, currency, &event, &options)?)
         }
         _ => return Err(usage()),

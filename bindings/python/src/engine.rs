@@ -49,6 +49,24 @@ impl Engine {
     }
 }
 
+/// The keywords of `affordable` and `buys`: a quote's, but `express_in` and `explain`, and
+/// `volume_step`.
+fn capacity_args<'a, 'py>(
+    at: Option<&'a Bound<'py, PyAny>>,
+    products: Option<&'a Bound<'py, PyAny>>,
+    prior_usage: Option<&'a Bound<'py, PyAny>>,
+    now: Option<&'a Bound<'py, PyAny>>,
+    volume_step: Option<&'a Bound<'py, PyAny>>,
+    options: Option<&'a Bound<'py, PyAny>>,
+) -> Result<OptionArgs<'a, 'py>> {
+    let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
+    args.more = volume_step
+        .map(|v| ("volume_step", v))
+        .into_iter()
+        .collect();
+    Ok(args)
+}
+
 impl Engine {
     /// The wallet operations' options: the keywords in the wire form, read by the core.
     fn wallet_options(
@@ -376,11 +394,7 @@ impl Engine {
         volume_step: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Capacity> {
-        let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
-        args.more = volume_step
-            .map(|v| ("volume_step", v))
-            .into_iter()
-            .collect();
+        let args = capacity_args(at, products, prior_usage, now, volume_step, options)?;
         guard(|| {
             let options = self.wallet_options(py, &args)?;
             let (wallet, mut warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
@@ -410,11 +424,7 @@ impl Engine {
         volume_step: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Capacity> {
-        let mut args = OptionArgs::new(at, None, products, prior_usage, None, now, options)?;
-        args.more = volume_step
-            .map(|v| ("volume_step", v))
-            .into_iter()
-            .collect();
+        let args = capacity_args(at, products, prior_usage, now, volume_step, options)?;
         guard(|| {
             let amount = from_py::decimal(amount, "amount")?;
             let currency = from_py::code(currency, "currency")?;

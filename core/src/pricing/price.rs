@@ -103,20 +103,21 @@ pub(super) fn volume_part(
     Ok(amount)
 }
 
-/// `unit_price` times the event's units: one, or a `unit_aggregation` expression's value.
+/// `unit_price` per event, or times the event's units when a `unit_aggregation` expression
+/// counts them (`None`: one unit, the quote's common path, with nothing to multiply).
 pub(super) fn unit_part(
     value: &PriceValue,
-    units: Decimal,
+    units: Option<Decimal>,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Exact {
     let price = value.unit_price.unwrap_or(Decimal::ZERO);
-    if units == Decimal::ONE {
+    let Some(units) = units else {
         if explain {
             steps.push(("amount", format!("unit price {price} per event")));
         }
         return Exact::Dec(price);
-    }
+    };
     if explain {
         steps.push(("amount", format!("unit price {price} × {units} units")));
     }
@@ -128,7 +129,7 @@ pub(super) fn value_amount(
     value: &PriceValue,
     shape: Shape,
     volume: &Exact,
-    units: Decimal,
+    units: Option<Decimal>,
     steps: &mut Vec<(&'static str, String)>,
     explain: bool,
 ) -> Result<Exact, Overflow> {
@@ -149,13 +150,13 @@ pub(super) fn value_amount(
 /// the tiering period (tiered and bulk prices: `tiers.rs`). The amount is exact; the caller
 /// clamps and rounds it once.
 ///
-/// `units` is the event's number of units (one, unless a `unit_aggregation` expression says
-/// otherwise; such prices are never tiered or bulk, which validation refuses).
+/// `units` is the event's number of units when a `unit_aggregation` expression counts them
+/// (`None`: one; such prices are never tiered or bulk, which validation refuses).
 pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
     volume: Decimal,
-    units: Decimal,
+    units: Option<Decimal>,
     prior: &Exact,
     explain: bool,
 ) -> Result<Option<Computed<'v>>, Overflow> {

@@ -79,18 +79,11 @@ pub(super) fn tiered<'v>(
             },
             _ => shape,
         };
-        value_amount(
-            reached,
-            shape,
-            &exact_volume,
-            Decimal::ONE,
-            &mut steps,
-            explain,
-        )?
+        value_amount(reached, shape, &exact_volume, None, &mut steps, explain)?
     } else {
         let mut total = Exact::ZERO;
         if shape.usage_type == UsageType::UnitAndVolume {
-            total = unit_part(reached, Decimal::ONE, &mut steps, explain);
+            total = unit_part(reached, None, &mut steps, explain);
         }
         let mut lower = Decimal::ZERO;
         let last = values.len() - 1;

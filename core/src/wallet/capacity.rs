@@ -11,7 +11,7 @@
 //! does not.
 
 use super::preview::overflow;
-use super::{below, minus, plus, positive, PreviewOptions, Wallet};
+use super::{below, minus, plus, positive, to_json, PreviewOptions, Wallet};
 use crate::engine::Engine;
 use crate::event::{Event, Scalar};
 use crate::instant::Instant;
@@ -383,15 +383,4 @@ fn left(balance: &[(&str, Amount)], code: &str) -> Decimal {
         .iter()
         .find(|(c, _)| *c == code)
         .map_or(Decimal::ZERO, |(_, a)| a.value)
-}
-
-pub(super) fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
-    serde_json::to_string(value).map_err(|e| {
-        Error::one(
-            ErrorKind::InvalidArgument,
-            "",
-            Code::Internal,
-            e.to_string(),
-        )
-    })
 }

@@ -155,6 +155,6 @@ impl Engine {
         at: Instant,
         until: Option<Instant>,
     ) -> Result<String, Error> {
-        super::capacity::to_json(&self.entitlements(product, at, until)?)
+        super::to_json(&self.entitlements(product, at, until)?)
     }
 }

@@ -171,6 +171,19 @@ pub(crate) fn most(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
+/// A wallet answer as the JSON text the bindings hand on (serializing plain data cannot fail;
+/// if it did, that would be a bug, said as one).
+pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| {
+        Error::one(
+            ErrorKind::InvalidArgument,
+            "",
+            Code::Internal,
+            e.to_string(),
+        )
+    })
+}
+
 /// `d > 0`, from its sign and mantissa alone.
 pub(crate) fn positive(d: Decimal) -> bool {
     !d.is_zero() && d.is_sign_positive()
@@ -210,7 +223,7 @@ impl Engine {
         let events = crate::event::Event::each_from_json(events_json)?;
         let quotes = self.quote_many_read(&events, &options.quote)?;
         let preview = self.preview_quotes(wallet, warnings, quotes, options)?;
-        capacity::to_json(&preview)
+        to_json(&preview)
     }
 
     /// [`Engine::read_wallet`] of JSON text.
