@@ -11,7 +11,9 @@
 mod engine;
 mod errors;
 mod frame;
+mod from_arrow;
 mod from_py;
+mod to_arrow;
 mod to_py;
 
 use errors::guard;
@@ -89,6 +91,7 @@ fn _ratecard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codes, m)?)?;
     m.add_function(wrap_pyfunction!(_argument_error, m)?)?;
     m.add_function(wrap_pyfunction!(_problem_json, m)?)?;
-    m.add_function(wrap_pyfunction!(frame::_quote_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(frame::_quote_arrow, m)?)?;
+    m.add_class::<to_arrow::ArrowStream>()?;
     Ok(())
 }

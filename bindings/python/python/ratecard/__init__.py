@@ -14,7 +14,7 @@ core, the same one behind the WASM, Node and command-line faces.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Dict, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
 
 from . import _frame
 from ._errors import (
@@ -100,6 +100,8 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: Literal[False] = False,
+        dictionary: bool = False,
+        progress: Union[bool, Callable[[int, int], Any]] = False,
     ) -> Frame: ...
 
     @overload
@@ -114,6 +116,8 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: Literal[True],
+        dictionary: bool = False,
+        progress: Union[bool, Callable[[int, int], Any]] = False,
     ) -> Tuple[Frame, Frame]: ...
 
     def quote_frame(
@@ -127,6 +131,8 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: bool = False,
+        dictionary: bool = False,
+        progress: Union[bool, Callable[[int, int], Any]] = False,
     ) -> Union[Frame, Tuple[Frame, Frame]]:
         """Prices every row of a pandas or polars DataFrame or a pyarrow Table.
 
@@ -148,6 +154,14 @@ class Engine(_Engine):
         a :class:`RatecardWarning` unless ``errors="ignore"``. ``issues=True`` returns
         ``(fees, issues)``: ``issues`` has one row per issue, ``row``, ``severity``
         (``"error"``: not priced; ``"warning"``), ``path``, ``code`` and ``message``.
+
+        Any object that exports an Arrow stream (``__arrow_c_stream__``: a DuckDB relation, a
+        polars frame) is read in place and answered with a pyarrow Table. Text columns come
+        back as plain ``utf8`` (what Spark and every other engine read);
+        ``dictionary=True`` asks for dictionary-encoded ones (categoricals in pandas and
+        polars). The GIL is released while rows are priced, so threads price frames in
+        parallel. ``progress=True`` shows a tqdm bar (a line on stderr without tqdm); a callable
+        is called with ``(done, total)`` rows.
         """
         return _frame.quote_frame(
             self,
@@ -159,6 +173,8 @@ class Engine(_Engine):
             now=now,
             errors=errors,
             issues=issues,
+            dictionary=dictionary,
+            progress=progress,
         )
 
     def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], **options: Any) -> Frame:

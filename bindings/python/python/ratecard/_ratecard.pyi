@@ -2,7 +2,7 @@
 import datetime
 import decimal
 import os
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
 from typing_extensions import disjoint_base, overload
 
@@ -21,7 +21,8 @@ __all__ = [
     "__version__",
     "_argument_error",
     "_problem_json",
-    "_quote_columns",
+    "ArrowStream",
+    "_quote_arrow",
     "codes",
     "schema_json",
     "validate",
@@ -291,12 +292,9 @@ def schema_json() -> str: ...
 def codes() -> List[Tuple[str, str]]: ...
 def _argument_error(path: str, code: str, message: str) -> Any: ...
 def _problem_json(issues: Sequence[Issue]) -> str: ...
-def _quote_columns(
+def _quote_arrow(
     engine: Engine,
-    n: int,
-    event_type: Tuple[Any, ...],
-    occurred_at: Optional[Tuple[Any, ...]],
-    data: List[Tuple[str, Tuple[Any, ...]]],
+    source: Any,
     *,
     at: Optional[_Time] = None,
     express_in: Optional[Sequence[str]] = None,
@@ -304,4 +302,11 @@ def _quote_columns(
     prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
     now: Union[_Time, Literal[False], None] = None,
     raise_errors: bool = True,
-) -> Tuple[Any, ...]: ...
+    dictionary: bool = False,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> Tuple[ArrowStream, ArrowStream]: ...
+
+@final
+class ArrowStream:
+    """A table that exports itself through the Arrow PyCapsule protocol."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...

@@ -1,0 +1,475 @@
+//! Arrow in: a frame read through the Arrow C stream interface.
+//!
+//! Anything that exports `__arrow_c_stream__` (the Arrow PyCapsule protocol: pyarrow tables,
+//! polars frames, DuckDB relations, pandas through pyarrow) is read here with arrow-rs's FFI,
+//! in place: no buffer is copied and no Python object is made per row. Each column becomes a
+//! [`Column`]: its rows numbered by their distinct values (so that each value is read once, by
+//! the rules an event dict's value is read by, and repeated rows can be found by their numbers),
+//! or, for numbers that hardly repeat, one value a row.
+
+use crate::errors::{fail, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
+use arrow_array::types::{
+    Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
+    UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_schema::{DataType, SchemaRef, TimeUnit};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use ratecard::event::scalar_from_f64;
+use ratecard::{parse_decimal, Code, Decimal, ErrorKind, Instant, Scalar};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A frame's record batches, as its exporter streamed them.
+pub struct Frame {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub rows: usize,
+}
+
+impl Frame {
+    /// A column's arrays, one per batch; `None` when the frame has no such column.
+    pub fn column(&self, name: &str) -> Option<Vec<&ArrayRef>> {
+        let i = self.schema.index_of(name).ok()?;
+        Some(self.batches.iter().map(|b| b.column(i)).collect())
+    }
+
+    pub fn field(&self, name: &str) -> Option<&arrow_schema::Field> {
+        self.schema.field_with_name(name).ok()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.schema.fields().iter().map(|f| f.name().as_str())
+    }
+}
+
+/// Reads the stream `source.__arrow_c_stream__()` exports, every batch of it.
+#[allow(unsafe_code)]
+pub fn read_stream(source: &Bound<'_, PyAny>) -> Result<Frame> {
+    let capsule = source.call_method0("__arrow_c_stream__")?;
+    let capsule = capsule.cast_into::<PyCapsule>().map_err(PyErr::from)?;
+    let pointer = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+    // SAFETY: by the Arrow PyCapsule protocol a capsule named "arrow_array_stream" holds an
+    // `ArrowArrayStream`, and its consumer moves the stream out (`from_raw` leaves a released
+    // one behind, which the capsule's destructor then ignores). The capsule is alive and no
+    // Python code runs between taking its pointer and the move.
+    let stream = unsafe { FFI_ArrowArrayStream::from_raw(pointer.as_ptr().cast()) };
+    let broken = |e: arrow_schema::ArrowError| {
+        let message = format!("the frame's Arrow stream could not be read: {e}");
+        fail(ErrorKind::InvalidArgument, "", Code::InvalidType, message)
+    };
+    let reader = ArrowArrayStreamReader::try_new(stream).map_err(broken)?;
+    let schema = reader.schema();
+    let batches = reader
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(broken)?;
+    let rows = batches.iter().map(RecordBatch::num_rows).sum();
+    Ok(Frame {
+        schema,
+        batches,
+        rows,
+    })
+}
+
+/// A cell, as hashed to find a column's distinct values.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key<'a> {
+    Text(&'a str),
+    Int(i64),
+    UInt(u64),
+    /// A float's bits.
+    Float(u64),
+    Bool(bool),
+    Decimal(i128, i8),
+    Time(i64, TimeUnit),
+}
+
+/// Calls `f` with each row's key (`None` for a null), or says which type is not read.
+fn each_key<'a>(
+    array: &'a dyn Array,
+    f: &mut impl FnMut(Option<Key<'a>>),
+) -> std::result::Result<(), ()> {
+    macro_rules! each {
+        ($iter:expr, $key:expr) => {
+            $iter.for_each(|v| f(v.map($key)))
+        };
+    }
+    match array.data_type() {
+        DataType::Null => (0..array.len()).for_each(|_| f(None)),
+        DataType::Utf8 => each!(array.as_string::<i32>().iter(), Key::Text),
+        DataType::LargeUtf8 => each!(array.as_string::<i64>().iter(), Key::Text),
+        DataType::Utf8View => each!(array.as_string_view().iter(), Key::Text),
+        DataType::Boolean => each!(array.as_boolean().iter(), Key::Bool),
+        DataType::Int8 => each!(array.as_primitive::<Int8Type>().iter(), |v| Key::Int(
+            v.into()
+        )),
+        DataType::Int16 => each!(array.as_primitive::<Int16Type>().iter(), |v| Key::Int(
+            v.into()
+        )),
+        DataType::Int32 => each!(array.as_primitive::<Int32Type>().iter(), |v| Key::Int(
+            v.into()
+        )),
+        DataType::Int64 => each!(array.as_primitive::<Int64Type>().iter(), Key::Int),
+        DataType::UInt8 => each!(array.as_primitive::<UInt8Type>().iter(), |v| Key::UInt(
+            v.into()
+        )),
+        DataType::UInt16 => each!(array.as_primitive::<UInt16Type>().iter(), |v| Key::UInt(
+            v.into()
+        )),
+        DataType::UInt32 => each!(array.as_primitive::<UInt32Type>().iter(), |v| Key::UInt(
+            v.into()
+        )),
+        DataType::UInt64 => each!(array.as_primitive::<UInt64Type>().iter(), Key::UInt),
+        DataType::Float16 => each!(array.as_primitive::<Float16Type>().iter(), |v| {
+            Key::Float(v.to_f64().to_bits())
+        }),
+        DataType::Float32 => each!(array.as_primitive::<Float32Type>().iter(), |v| {
+            Key::Float(f64::from(v).to_bits())
+        }),
+        DataType::Float64 => each!(array.as_primitive::<Float64Type>().iter(), |v| {
+            Key::Float(v.to_bits())
+        }),
+        DataType::Decimal128(_, scale) => {
+            let scale = *scale;
+            let values = array.as_primitive::<arrow_array::types::Decimal128Type>();
+            each!(values.iter(), |v| Key::Decimal(v, scale))
+        }
+        DataType::Timestamp(unit, Some(_)) => {
+            use arrow_array::types::{
+                TimestampMicrosecondType as Us, TimestampMillisecondType as Ms,
+                TimestampNanosecondType as Ns, TimestampSecondType as S,
+            };
+            // Every timestamp array holds i64s; only the unit differs, kept in the key.
+            let values = match unit {
+                TimeUnit::Second => array.as_primitive::<S>().reinterpret_cast::<Int64Type>(),
+                TimeUnit::Millisecond => array.as_primitive::<Ms>().reinterpret_cast::<Int64Type>(),
+                TimeUnit::Microsecond => array.as_primitive::<Us>().reinterpret_cast::<Int64Type>(),
+                TimeUnit::Nanosecond => array.as_primitive::<Ns>().reinterpret_cast::<Int64Type>(),
+            };
+            let unit = *unit;
+            each!(values.iter(), |v| Key::Time(v, unit))
+        }
+        DataType::Dictionary(_, _) => {
+            let dictionary = array.as_any_dictionary();
+            let keys = keys_of(dictionary.values().as_ref())?;
+            let nulls = array.logical_nulls();
+            for (i, k) in dictionary.normalized_keys().into_iter().enumerate() {
+                let null = nulls.as_ref().is_some_and(|n| n.is_null(i));
+                f(if null {
+                    None
+                } else {
+                    keys.get(k).copied().flatten()
+                });
+            }
+        }
+        _ => return Err(()),
+    }
+    Ok(())
+}
+
+/// Every row's key (a dictionary's values; not generic, so that the recursion ends).
+fn keys_of(array: &dyn Array) -> std::result::Result<Vec<Option<Key<'_>>>, ()> {
+    let mut keys = Vec::with_capacity(array.len());
+    each_key(array, &mut |k| keys.push(k))?;
+    Ok(keys)
+}
+
+/// A column: each row's code (0 for a null, else 1 + an index into its distinct values), or,
+/// for numbers that hardly repeat, each row's value.
+pub enum Column<T> {
+    Coded { codes: Vec<u32>, values: Vec<T> },
+    Rows(Vec<Option<T>>),
+}
+
+/// Numbers whose first this many rows are more than half distinct are read row by row:
+/// numbering them would cost more than it saves.
+const SAMPLE: usize = 4096;
+
+impl<T> Column<T> {
+    pub fn value(&self, i: usize) -> Option<&T> {
+        match self {
+            Column::Coded { codes, values } => {
+                let k = (*codes.get(i)? as usize).checked_sub(1)?;
+                values.get(k)
+            }
+            Column::Rows(rows) => rows.get(i)?.as_ref(),
+        }
+    }
+
+    /// How many codes [`Column::code`] gives; `None` for a column read row by row.
+    pub fn radix(&self) -> Option<u64> {
+        match self {
+            Column::Coded { values, .. } => Some(values.len() as u64 + 1),
+            Column::Rows(_) => None,
+        }
+    }
+
+    pub fn code(&self, i: usize) -> u64 {
+        match self {
+            Column::Coded { codes, .. } => codes.get(i).copied().map_or(0, u64::from),
+            Column::Rows(_) => 0,
+        }
+    }
+
+    /// The distinct values (a column read row by row: every row's).
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        let (coded, rows) = match self {
+            Column::Coded { values, .. } => (Some(values.iter()), None),
+            Column::Rows(rows) => (None, Some(rows.iter().flatten())),
+        };
+        coded
+            .into_iter()
+            .flatten()
+            .chain(rows.into_iter().flatten())
+    }
+}
+
+/// The hasher for numbers (see Cargo.toml): ahash, with fixed seeds.
+#[derive(Clone)]
+struct Mixed(ahash::RandomState);
+
+impl Default for Mixed {
+    fn default() -> Mixed {
+        Mixed(ahash::RandomState::with_seeds(1, 2, 3, 4))
+    }
+}
+
+impl std::hash::BuildHasher for Mixed {
+    type Hasher = ahash::AHasher;
+    fn build_hasher(&self) -> ahash::AHasher {
+        self.0.build_hasher()
+    }
+}
+
+/// Numbers each distinct cell of a column, in first-seen order: 0 for a null, else 1 + its
+/// index in `values`. Text, the commonest key, has a map of its own, and a run of one value
+/// (an event type down a whole frame) is numbered without hashing.
+#[derive(Default)]
+struct Coder<'a> {
+    text: FxHashMap<&'a str, u32>,
+    /// Numbers by their 64 bits (a column's keys are all of one kind).
+    numbers: HashMap<u64, u32, Mixed>,
+    other: HashMap<Key<'a>, u32, Mixed>,
+    values: Vec<Key<'a>>,
+    last: Option<(Key<'a>, u32)>,
+}
+
+impl<'a> Coder<'a> {
+    fn code(&mut self, k: Option<Key<'a>>) -> u32 {
+        let Some(k) = k else { return 0 };
+        if let Some((last, code)) = self.last {
+            if last == k {
+                return code;
+            }
+        }
+        let values = &mut self.values;
+        let add = || {
+            values.push(k);
+            values.len() as u32
+        };
+        let code = match k {
+            Key::Text(s) => *self.text.entry(s).or_insert_with(add),
+            Key::Int(i) => *self.numbers.entry(i as u64).or_insert_with(add),
+            Key::UInt(u) | Key::Float(u) => *self.numbers.entry(u).or_insert_with(add),
+            k => *self.other.entry(k).or_insert_with(add),
+        };
+        self.last = Some((k, code));
+        code
+    }
+
+    /// Numbers an array's rows into `codes`; a dictionary's values are numbered once each and
+    /// its rows take their value's number, without hashing a row.
+    fn array(&mut self, array: &'a dyn Array, codes: &mut Vec<u32>) -> std::result::Result<(), ()> {
+        if !matches!(array.data_type(), DataType::Dictionary(..)) {
+            return each_key(array, &mut |k| codes.push(self.code(k)));
+        }
+        let dictionary = array.as_any_dictionary();
+        let mut entries = Vec::with_capacity(dictionary.values().len());
+        self.array(dictionary.values().as_ref(), &mut entries)?;
+        let nulls = array.logical_nulls();
+        for (i, k) in dictionary.normalized_keys().into_iter().enumerate() {
+            let null = nulls.as_ref().is_some_and(|n| n.is_null(i));
+            codes.push(if null {
+                0
+            } else {
+                entries.get(k).copied().unwrap_or(0)
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether a column of numbers hardly repeats (its first rows more than half distinct): then
+/// numbering it would cost more than it saves, and it is read row by row.
+fn mostly_distinct(arrays: &[&ArrayRef]) -> bool {
+    let Some(first) = arrays.first() else {
+        return false;
+    };
+    let t = first.data_type();
+    if !t.is_numeric() || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)) {
+        return false;
+    }
+    let sample = first.slice(0, first.len().min(SAMPLE));
+    let mut seen = rustc_hash::FxHashSet::default();
+    let _ = each_key(sample.as_ref(), &mut |k| {
+        seen.insert(k.map(|k| match k {
+            Key::Text(_) => 0,
+            Key::Int(i) | Key::Time(i, _) => i as u64,
+            Key::UInt(u) | Key::Float(u) => u,
+            Key::Bool(b) => u64::from(b),
+            Key::Decimal(v, _) => v as u64,
+        }));
+    });
+    seen.len() * 2 > SAMPLE
+}
+
+/// A column of a frame read by `make` (from each distinct key), or `None` when a key's type is
+/// not read (the caller says why).
+pub fn column<'a, T>(
+    arrays: &[&'a ArrayRef],
+    rows: usize,
+    mut make: impl FnMut(Key<'a>) -> T,
+) -> Option<Column<T>> {
+    if mostly_distinct(arrays) {
+        let mut out = Vec::with_capacity(rows);
+        for &array in arrays {
+            each_key(array.as_ref(), &mut |k| out.push(k.map(&mut make))).ok()?;
+        }
+        return Some(Column::Rows(out));
+    }
+    let mut coder = Coder::default();
+    let mut codes = Vec::with_capacity(rows);
+    for &array in arrays {
+        coder.array(array.as_ref(), &mut codes).ok()?;
+    }
+    Some(Column::Coded {
+        codes,
+        values: coder.values.into_iter().map(make).collect(),
+    })
+}
+
+/// Whether a column's type is one event data is read from.
+pub fn is_data(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => is_data(values),
+        DataType::Timestamp(_, Some(_)) | DataType::Decimal128(..) => true,
+        t => {
+            matches!(
+                t,
+                DataType::Null
+                    | DataType::Utf8
+                    | DataType::LargeUtf8
+                    | DataType::Utf8View
+                    | DataType::Boolean
+            ) || (t.is_numeric() && !matches!(t, DataType::Decimal256(..)))
+        }
+    }
+}
+
+/// Whether a column holds text (or only nulls): what `event_type` is read from.
+pub fn is_text(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => is_text(values),
+        t => matches!(
+            t,
+            DataType::Null | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ),
+    }
+}
+
+/// Whether a column's type is one `occurred_at` is read from: text, or aware timestamps.
+pub fn is_time(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => is_time(values),
+        t => matches!(
+            t,
+            DataType::Null
+                | DataType::Utf8
+                | DataType::LargeUtf8
+                | DataType::Utf8View
+                | DataType::Timestamp(_, Some(_))
+        ),
+    }
+}
+
+/// Whether a column holds naive timestamps (no time zone), refused with a hint.
+pub fn is_naive(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => is_naive(values),
+        t => matches!(t, DataType::Timestamp(_, None)),
+    }
+}
+
+/// An instant from a timestamp's value in its unit.
+fn instant(v: i64, unit: TimeUnit) -> Option<Instant> {
+    let per = match unit {
+        TimeUnit::Second => 1_000_000_000,
+        TimeUnit::Millisecond => 1_000_000,
+        TimeUnit::Microsecond => 1_000,
+        TimeUnit::Nanosecond => 1,
+    };
+    Instant::from_unix_nanos(i128::from(v) * per)
+}
+
+/// A decimal128 cell as a decimal, or why it is not one.
+fn decimal(v: i128, scale: i8) -> Scalar<'static> {
+    let exact = u32::try_from(scale)
+        .ok()
+        .and_then(|s| Decimal::try_from_i128_with_scale(v, s).ok());
+    match exact {
+        Some(d) => Scalar::Num(d),
+        None => {
+            let text = match scale {
+                s if s > 0 => format!("{v}e-{s}"),
+                s => format!("{v}e{}", -i32::from(s)),
+            };
+            match parse_decimal(&text) {
+                Ok(d) => Scalar::Num(d),
+                Err((_, m)) => Scalar::Invalid(m),
+            }
+        }
+    }
+}
+
+/// A data cell, read as an event dict's value is: text as text (borrowed from the frame),
+/// numbers exactly, an aware timestamp as RFC 3339 text.
+pub fn data_value(k: Key<'_>) -> Scalar<'_> {
+    match k {
+        Key::Text(s) => Scalar::Str(Cow::Borrowed(s)),
+        Key::Int(i) => Scalar::Num(Decimal::from(i)),
+        Key::UInt(u) => Scalar::Num(Decimal::from(u)),
+        Key::Float(bits) => scalar_from_f64(f64::from_bits(bits)),
+        Key::Bool(b) => Scalar::Bool(b),
+        Key::Decimal(v, scale) => decimal(v, scale),
+        Key::Time(v, unit) => match instant(v, unit) {
+            Some(t) => Scalar::Str(Cow::Owned(t.to_rfc3339())),
+            None => Scalar::Invalid("a timestamp out of range".into()),
+        },
+    }
+}
+
+/// An `occurred_at` cell: its instant and microseconds since the epoch, or its problem.
+pub type When = std::result::Result<(Instant, i64), (Code, String)>;
+
+pub fn time_value(k: Key<'_>) -> When {
+    let t = match k {
+        Key::Text(s) => Instant::parse(s).map_err(|m| (Code::InvalidTimestamp, m))?,
+        Key::Time(v, unit) => instant(v, unit).ok_or_else(|| {
+            (
+                Code::InvalidTimestamp,
+                "a timestamp out of range".to_string(),
+            )
+        })?,
+        _ => return Err((Code::InvalidType, "expected a timestamp".into())),
+    };
+    Ok((t, micros(t)))
+}
+
+/// Microseconds since the epoch (the output's unit).
+pub fn micros(t: Instant) -> i64 {
+    i64::try_from(t.unix_nanos().div_euclid(1000)).unwrap_or(i64::MAX)
+}
