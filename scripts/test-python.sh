@@ -32,6 +32,12 @@ if [[ ! -x "$venv/bin/python" ]]; then
     "$PYTHON" -m venv "$venv"
 fi
 vpy="$venv/bin/python"
+# The Spark tests need a Java runtime (pyspark's JVM); Debian's, when the machine has none.
+if ! command -v java >/dev/null 2>&1; then
+    log "installing a Java runtime (openjdk-17-jre-headless) for the Spark tests"
+    sudo_=""; [[ "$(id -u)" != 0 ]] && sudo_="sudo"
+    $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless
+fi
 if ! "$vpy" -m maturin --version >/dev/null 2>&1; then
     log "installing maturin into the venv"
     "$vpy" -m pip install --quiet "maturin==1.16.0"

@@ -49,6 +49,9 @@ impl Engine {
     }
 }
 
+/// How often, in events, a long batch reports its progress.
+const PROGRESS_STRIDE: usize = 1 << 16;
+
 /// The keywords of `affordable` and `buys`: a quote's, but `express_in` and `explain`, and
 /// `volume_step`.
 fn capacity_args<'a, 'py>(
@@ -233,7 +236,10 @@ impl Engine {
     ///
     /// From dicts and without tiered prices, explanations are computed when first read (a
     /// quote then depends on its event alone); with tiered prices, at once.
-    #[pyo3(signature = (events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None, on_error=None))]
+    ///
+    /// `progress=True` shows how far a long batch is (a tqdm bar, or a line on stderr); a
+    /// callable is called with `(done, total)` every 65,536 events and at the end.
+    #[pyo3(signature = (events, *, at=None, express_in=None, products=None, prior_usage=None, explain=None, now=None, options=None, on_error=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn quote_many(
         slf: &Bound<'_, Self>,
@@ -246,8 +252,23 @@ impl Engine {
         now: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
         on_error: Option<&Bound<'_, PyAny>>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> Result<Vec<Py<PyAny>>> {
         let py = slf.py();
+        // The reporter `progress=` asks for (ratecard/_progress.py), or None.
+        let report = match progress {
+            Some(p) => py
+                .import("ratecard._progress")?
+                .getattr("reporter")?
+                .call1((p, "quote_many", "events"))?,
+            None => py.None().into_bound(py),
+        };
+        let tick = |done: usize, total: usize| -> PyResult<()> {
+            match report.is_none() {
+                true => Ok(()),
+                false => report.call1((done, total)).map(drop),
+            }
+        };
         let mut args =
             OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
         args.on_error = on_error;
@@ -283,7 +304,11 @@ impl Engine {
             let shared = explain.then(|| Arc::new(options.clone()));
             let mut session = this.inner.session(&options)?;
             let mut out = Batch::new(snaps.len(), options.on_error);
+            let total = snaps.len();
             for (i, slot) in snaps.into_iter().enumerate() {
+                if i % PROGRESS_STRIDE == 0 && i > 0 {
+                    tick(i, total)?;
+                }
                 let event = from_py::checked(py, || at(i), &slot)?;
                 let names = slot.as_ref().ok().map(|snap| {
                     let id = snap.id.as_ref().map(|s| s.clone_ref(py));
@@ -308,6 +333,7 @@ impl Engine {
                 };
                 out.add(py, result);
             }
+            tick(total, total)?;
             out.finish()
         })
     }

@@ -313,3 +313,18 @@ def test_expressions_read_their_fields_as_columns() -> None:
     with pytest.raises(ratecard.ArgumentError) as e:
         engine.quote_frame(table.drop_columns(["output_tokens"]))
     assert [(i.path, i.code) for i in e.value.issues] == [("output_tokens", "missing_field")]
+
+
+def test_progress_is_reported(engine: ratecard.Engine, capsys: Any) -> None:
+    table = pa.Table.from_pylist(rows_of(EVENTS) * 10_000)
+    seen: List[Tuple[int, int]] = []
+    engine.quote_frame(table, errors="ignore", progress=lambda done, total: seen.append((done, total)))
+    n = table.num_rows
+    assert seen == [(65_536, n), (n, n)] and n == 110_000
+    seen.clear()
+    engine.quote_many(EVENTS * 8_000, explain=False, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (88_000, 88_000) and seen[0] == (65_536, 88_000)
+    engine.quote_frame(table.slice(0, 10), errors="ignore", progress=True)
+    assert "quote_frame" in capsys.readouterr().err
+    with pytest.raises(ratecard.ArgumentTypeError):
+        engine.quote_frame(table, progress="yes")

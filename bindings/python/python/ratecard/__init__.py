@@ -177,7 +177,8 @@ class Engine(_Engine):
             progress=progress,
         )
 
-    def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], **options: Any) -> Frame:
+    def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], *,
+                      progress: Union[bool, Callable[[int, int], Any]] = False, **options: Any) -> Frame:
         """Previews many customers at once: a frame of events with a ``customer_id`` column
         (pandas, polars or pyarrow) against ``wallets``, a mapping from customer id to wallet
         (the billing API's wallet JSON, as :meth:`preview` takes it).
@@ -189,9 +190,10 @@ class Engine(_Engine):
         customer had, and how many were refused). Amounts are Arrow ``decimal128(38, s)``.
         ``options`` are :meth:`preview`'s keywords (``at``, ``overdraft``, ``min_top_up``, ...).
         Every bad row (by its position) and every missing or bad wallet (by its customer) is
-        reported in one error.
+        reported in one error. ``progress=True`` shows how many customers are done (a tqdm bar,
+        or a line on stderr); a callable is called with ``(done, total)``.
         """
-        return _frame.preview_frame(self, frame, wallets, **options)
+        return _frame.preview_frame(self, frame, wallets, progress=progress, **options)
 
 
 def schema() -> Dict[str, Any]:

@@ -116,8 +116,8 @@ def _pandas(table: Any) -> Any:
     (exact, and arithmetic on them never overflows a precision as Arrow decimals' does). Fees
     repeat their amounts, so each distinct amount is made once and the rows share it (Decimals
     are immutable): about 1 ms for 300,000 rows of repeated fees, against 100 ms one a row."""
-    import numpy
-    import pandas
+    import numpy  # type: ignore[import-untyped,unused-ignore]
+    import pandas  # type: ignore[import-untyped,unused-ignore]
 
     pa = _pyarrow()
     decimals = [i for i, t in enumerate(table.schema.types) if pa.types.is_decimal(t)]
@@ -154,7 +154,8 @@ def _warn(notes: Any) -> None:
     warnings.warn(RatecardWarning(message), stacklevel=4)
 
 
-def preview_frame(engine: Engine, frame: Frame, wallets: Mapping[Any, Any], **options: Any) -> Frame:
+def preview_frame(engine: Engine, frame: Frame, wallets: Mapping[Any, Any], *, progress: Any = False,
+                  **options: Any) -> Frame:
     """``Engine.preview_frame``: one preview per customer of a frame of events.
 
     Rows become events as ``quote_frame`` reads them (``event_type``, ``id``, ``occurred_at``,
@@ -186,7 +187,10 @@ def preview_frame(engine: Engine, frame: Frame, wallets: Mapping[Any, Any], **op
     issues: List[Any] = []
     first: Optional[RatecardError] = None
     previews = []
-    for customer, events in customers.items():
+    report = reporter(progress, "preview_frame", "customers")
+    for done, (customer, events) in enumerate(customers.items()):
+        if report is not None and done % 1024 == 0 and done > 0:
+            report(done, len(customers))
         if customer not in wallets:
             message = f"no wallet for customer {customer!r}"
             issues.append(Issue(f"wallets[{customer!r}]", "missing_field", message))
@@ -203,6 +207,8 @@ def preview_frame(engine: Engine, frame: Frame, wallets: Mapping[Any, Any], **op
                     index, rest = path[1:].split("]", 1)
                     path = f"[{events[int(index)][0]}]{rest}"
                 issues.append(Issue(path, i.code, i.message))
+    if report is not None:
+        report(len(customers), len(customers))
     if issues:
         error = type(first) if first is not None else ArgumentError
         code = first.code if first is not None else "invalid_argument"

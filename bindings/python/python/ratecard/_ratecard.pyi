@@ -9,6 +9,7 @@ from typing_extensions import disjoint_base, overload
 from ._errors import RatecardError
 
 __all__ = [
+    "ArrowStream",
     "Capacity",
     "Conversion",
     "Engine",
@@ -21,7 +22,6 @@ __all__ = [
     "__version__",
     "_argument_error",
     "_problem_json",
-    "ArrowStream",
     "_quote_arrow",
     "codes",
     "schema_json",
@@ -222,6 +222,7 @@ class Engine:
         now: Union[_Time, Literal[False], None] = None,
         options: Optional[Mapping[str, Any]] = None,
         on_error: Optional[Literal["raise"]] = None,
+        progress: Union[bool, Callable[[int, int], Any], None] = None,
     ) -> List[Quote]: ...
     @overload
     def quote_many(
@@ -236,6 +237,7 @@ class Engine:
         now: Union[_Time, Literal[False], None] = None,
         options: Optional[Mapping[str, Any]] = None,
         on_error: Literal["return"],
+        progress: Union[bool, Callable[[int, int], Any], None] = None,
     ) -> List[Union[Quote, RatecardError]]: ...
     def preview(
         self,

@@ -1,0 +1,73 @@
+"""``ratecard.spark``: ``quote_frame`` over a Spark DataFrame, priced on the executors.
+
+>>> fees = ratecard.spark.quote(events_df, catalog, express_in=["USD"])   # doctest: +SKIP
+>>> fees.groupBy("product_code").sum("USD").show()                       # doctest: +SKIP
+
+Each partition is priced with ``mapInArrow`` against an explicit schema: its Arrow batches go
+to ``quote_frame`` as one table (read in place, priced with the GIL released) and its fees come
+back as Arrow. The catalog travels with the task as text; each Python worker process builds its
+Engine once and keeps it. Needs pyspark (3.5 or newer) and a Java runtime.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from . import _remote
+from ._frame import _pyarrow
+
+__all__ = ["issues", "quote"]
+
+
+def quote(df: Any, catalog: Any, **options: Any) -> Any:
+    """The fees of every row of ``df`` (a Spark DataFrame): ``quote_frame``'s columns, with
+    ``row`` the event's position within its partition and ``partition`` the partition's index.
+
+    ``catalog`` is a dict, JSON text or a path; ``options`` are ``quote_frame``'s
+    (``express_in``, ``at``, ``products``, ``prior_usage``, ``now``, ``errors``). The catalog,
+    the options and the columns' types are checked on the driver before any task runs.
+    Each partition is one batch: tier usage accumulates within it, in its row order.
+    """
+    return _map(df, catalog, _remote.options(options), issues=False)
+
+
+def issues(df: Any, catalog: Any, **options: Any) -> Any:
+    """The rows' issues, as ``quote_frame(..., issues=True)`` lists them (``row``,
+    ``severity``, ``path``, ``code``, ``message``) with ``partition``: each partition priced
+    again, so ask for it when ``quote`` warned or with ``errors="warn"``."""
+    given = _remote.options(options)
+    given.setdefault("errors", "ignore")
+    return _map(df, catalog, given, issues=True)
+
+
+def _map(df: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    pa = _pyarrow()
+    text = _remote.catalog_text(catalog)
+    try:  # pyspark 4 asks for the zone of timestamps; 3.5 writes them in UTC
+        source = to_arrow_schema(df.schema, timezone="UTC")
+    except TypeError:
+        source = to_arrow_schema(df.schema)
+    # The output's schema, from an empty frame of the input's: this also checks the catalog,
+    # the options and the columns' types here, before any executor starts.
+    empty = pa.Table.from_batches([], schema=source)
+    fees, found = _remote.engine(text).quote_frame(empty, issues=True, **options)
+    out = found if issues else fees
+    schema = out.schema.append(pa.field("partition", pa.int32(), nullable=False))
+
+    def price(batches: Iterator[Any]) -> Iterator[Any]:
+        from pyspark import TaskContext
+
+        given = list(batches)
+        if not given:
+            return
+        table = pa.Table.from_batches(given)
+        fees, found = _remote.engine(text).quote_frame(table, issues=True, **options)
+        result = found if issues else fees
+        context = TaskContext.get()
+        number = context.partitionId() if context is not None else 0
+        result = result.append_column("partition", pa.array([number] * result.num_rows, pa.int32()))
+        yield from result.cast(schema).to_batches()
+
+    return df.mapInArrow(price, from_arrow_schema(schema))
