@@ -72,6 +72,10 @@ bench-wasm:
 bench-python:
     bash scripts/bench-python.sh
 
+# quote_frame from pandas, across threads, on Dask and on Spark local[2].
+bench-distributed:
+    bash scripts/bench-distributed.sh
+
 # @ratecard/node against decimal.js and @ratecard/wasm.
 bench-node:
     bash scripts/build-node.sh && node --expose-gc scripts/bench-node.mjs

@@ -55,7 +55,7 @@ fi
 
 log "ruff"
 "$venv/bin/ruff" check --config bindings/python/pyproject.toml \
-    bindings/python/python bindings/python/tests examples/notebooks scripts/bench-python.py
+    bindings/python/python bindings/python/tests examples/notebooks examples/distributed scripts/bench-python.py scripts/bench-distributed.py
 
 log "stubs: mypy.stubtest against the installed module"
 # Run outside the source tree so that the installed package is the one checked.

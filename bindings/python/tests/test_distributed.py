@@ -211,3 +211,14 @@ def test_threads_price_frames_in_parallel() -> None:
         counter.join()
     # Holding the GIL throughout would leave the counter at the few ticks of the switch interval.
     assert ticks > 50, (ticks, elapsed)
+
+
+def test_the_reprice_example_runs(spark: Any, dask_client: Any) -> None:
+    import runpy
+
+    example = runpy.run_path(str(ROOT / "examples" / "distributed" / "reprice.py"))
+    results = example["main"]("both", 5_000)
+    assert set(results) == {"spark", "dask"}
+    spark_table, dask_table = results["spark"], results["dask"]
+    assert spark_table["change"].to_dict() == dask_table["change"].to_dict()
+    assert spark_table.loc["video_studio", "change"] > 0
