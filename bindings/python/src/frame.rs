@@ -21,6 +21,7 @@ use ratecard::catalog::product::PriceKind;
 use ratecard::{Code, Decimal, Error, ErrorKind, Event, Gathered, Issue, Place, Scalar};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Strings of the output, numbered in first-seen order (Arrow dictionary encoding).
 #[derive(Default)]
@@ -152,17 +153,8 @@ pub fn _quote_arrow<'py>(
         .any(|v| !v.is_none() && !v.is_instance_of::<pyo3::types::PyBool>());
     guard(|| {
         let engine = &engine.get().inner;
-        let args = OptionArgs {
-            at,
-            now,
-            express_in,
-            products,
-            prior_usage,
-            explain: Some(false),
-            options: None,
-            on_error: None,
-            more: Vec::new(),
-        };
+        let mut args = OptionArgs::new(at, express_in, products, prior_usage, None, now, None)?;
+        args.explain = Some(false);
         let options = args.read(py, false)?;
         let frame = from_arrow::read_stream(source)?;
         let how = How {
@@ -504,10 +496,12 @@ fn fees_table(
 ) -> Result<ArrowStream> {
     let fee = |j: usize| out.fees.get(j).and_then(|&k| out.kept.get(k as usize));
     let m = out.rows.len();
+    let rows = arrow_array::Int64Array::from(out.rows);
     let mut table = Table::default();
+    table.add("row", Arc::new(rows.clone()));
     for name in ["id", "event_type"] {
         if let Some((arrays, field)) = frame.column(name).zip(frame.field(name)) {
-            let column = to_arrow::take(&arrays, field.data_type(), &out.rows, dictionary)?;
+            let column = to_arrow::take(&arrays, field.data_type(), rows.values(), dictionary)?;
             table.add(name, column);
         }
     }
@@ -541,8 +535,6 @@ fn fees_table(
     for (code, column) in equivalents {
         table.add(code, column);
     }
-    // `row` first: the order of quote_frame's documented columns.
-    table.first("row", to_arrow::int64(out.rows));
     table.finish()
 }
 
@@ -550,24 +542,20 @@ fn fees_table(
 fn issues_table(notes: Notes, dictionary: bool) -> Result<ArrowStream> {
     let mut table = Table::default();
     table.add("row", to_arrow::int64(notes.rows));
-    let which = || notes.which.iter().copied();
-    let severity = ["error", "warning"];
-    let kinds = notes.issues.iter().map(|(e, _)| u32::from(!*e));
-    let kinds: Vec<u32> = kinds.collect();
-    let severities = which().map(|k| kinds.get(k as usize).copied().unwrap_or(0));
-    table.add(
-        "severity",
-        to_arrow::text(&severity, severities, dictionary)?,
-    );
-    let paths: Vec<&str> = notes.issues.iter().map(|(_, i)| i.path.as_str()).collect();
-    let codes: Vec<&str> = notes.issues.iter().map(|(_, i)| i.code.as_str()).collect();
-    let messages: Vec<&str> = notes
-        .issues
-        .iter()
-        .map(|(_, i)| i.message.as_str())
-        .collect();
-    table.add("path", to_arrow::text(&paths, which(), dictionary)?);
-    table.add("code", to_arrow::text(&codes, which(), dictionary)?);
-    table.add("message", to_arrow::text(&messages, which(), dictionary)?);
+    // Each row's issue is an index into the distinct issues, expanded per column.
+    let field = |f: fn(&(bool, Issue)) -> &str| notes.issues.iter().map(f).collect::<Vec<_>>();
+    let columns: [(&str, Vec<&str>); 4] = [
+        (
+            "severity",
+            field(|(e, _)| if *e { "error" } else { "warning" }),
+        ),
+        ("path", field(|(_, i)| i.path.as_str())),
+        ("code", field(|(_, i)| i.code.as_str())),
+        ("message", field(|(_, i)| i.message.as_str())),
+    ];
+    for (name, values) in columns {
+        let which = notes.which.iter().copied();
+        table.add(name, to_arrow::text(&values, which, dictionary)?);
+    }
     table.finish()
 }

@@ -88,7 +88,8 @@ pub enum Key<'a> {
     Time(i64, TimeUnit),
 }
 
-/// Calls `f` with each row's key (`None` for a null), or says which type is not read.
+/// Calls `f` with each row's key (`None` for a null); `Err` for a type not read here
+/// (dictionaries are numbered by [`Coder::array`], their values once each).
 fn each_key<'a>(
     array: &'a dyn Array,
     f: &mut impl FnMut(Option<Key<'a>>),
@@ -153,29 +154,9 @@ fn each_key<'a>(
             let unit = *unit;
             each!(values.iter(), |v| Key::Time(v, unit))
         }
-        DataType::Dictionary(_, _) => {
-            let dictionary = array.as_any_dictionary();
-            let keys = keys_of(dictionary.values().as_ref())?;
-            let nulls = array.logical_nulls();
-            for (i, k) in dictionary.normalized_keys().into_iter().enumerate() {
-                let null = nulls.as_ref().is_some_and(|n| n.is_null(i));
-                f(if null {
-                    None
-                } else {
-                    keys.get(k).copied().flatten()
-                });
-            }
-        }
         _ => return Err(()),
     }
     Ok(())
-}
-
-/// Every row's key (a dictionary's values; not generic, so that the recursion ends).
-fn keys_of(array: &dyn Array) -> std::result::Result<Vec<Option<Key<'_>>>, ()> {
-    let mut keys = Vec::with_capacity(array.len());
-    each_key(array, &mut |k| keys.push(k))?;
-    Ok(keys)
 }
 
 /// A column: each row's code (0 for a null, else 1 + an index into its distinct values), or,
@@ -251,8 +232,6 @@ impl std::hash::BuildHasher for Mixed {
 #[derive(Default)]
 struct Coder<'a> {
     text: FxHashMap<&'a str, u32>,
-    /// Numbers by their 64 bits (a column's keys are all of one kind).
-    numbers: HashMap<u64, u32, Mixed>,
     other: HashMap<Key<'a>, u32, Mixed>,
     values: Vec<Key<'a>>,
     last: Option<(Key<'a>, u32)>,
@@ -273,8 +252,6 @@ impl<'a> Coder<'a> {
         };
         let code = match k {
             Key::Text(s) => *self.text.entry(s).or_insert_with(add),
-            Key::Int(i) => *self.numbers.entry(i as u64).or_insert_with(add),
-            Key::UInt(u) | Key::Float(u) => *self.numbers.entry(u).or_insert_with(add),
             k => *self.other.entry(k).or_insert_with(add),
         };
         self.last = Some((k, code));
@@ -314,15 +291,9 @@ fn mostly_distinct(arrays: &[&ArrayRef]) -> bool {
         return false;
     }
     let sample = first.slice(0, first.len().min(SAMPLE));
-    let mut seen = rustc_hash::FxHashSet::default();
+    let mut seen = std::collections::HashSet::with_hasher(Mixed::default());
     let _ = each_key(sample.as_ref(), &mut |k| {
-        seen.insert(k.map(|k| match k {
-            Key::Text(_) => 0,
-            Key::Int(i) | Key::Time(i, _) => i as u64,
-            Key::UInt(u) | Key::Float(u) => u,
-            Key::Bool(b) => u64::from(b),
-            Key::Decimal(v, _) => v as u64,
-        }));
+        seen.insert(k);
     });
     seen.len() * 2 > SAMPLE
 }
@@ -352,56 +323,37 @@ pub fn column<'a, T>(
     })
 }
 
-/// Whether a column's type is one event data is read from.
-pub fn is_data(t: &DataType) -> bool {
+/// A column's type, or a dictionary's value type: what its cells are read as.
+fn cells(t: &DataType) -> &DataType {
     match t {
-        DataType::Dictionary(_, values) => is_data(values),
-        DataType::Timestamp(_, Some(_)) | DataType::Decimal128(..) => true,
-        t => {
-            matches!(
-                t,
-                DataType::Null
-                    | DataType::Utf8
-                    | DataType::LargeUtf8
-                    | DataType::Utf8View
-                    | DataType::Boolean
-            ) || (t.is_numeric() && !matches!(t, DataType::Decimal256(..)))
-        }
+        DataType::Dictionary(_, values) => cells(values),
+        t => t,
     }
 }
 
 /// Whether a column holds text (or only nulls): what `event_type` is read from.
 pub fn is_text(t: &DataType) -> bool {
-    match t {
-        DataType::Dictionary(_, values) => is_text(values),
-        t => matches!(
-            t,
-            DataType::Null | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-        ),
-    }
+    use DataType::*;
+    matches!(cells(t), Null | Utf8 | LargeUtf8 | Utf8View)
+}
+
+/// Whether a column's type is one event data is read from.
+pub fn is_data(t: &DataType) -> bool {
+    use DataType::*;
+    let t = cells(t);
+    is_text(t)
+        || matches!(t, Boolean | Timestamp(_, Some(_)) | Decimal128(..))
+        || (t.is_numeric() && !matches!(t, Decimal256(..)))
 }
 
 /// Whether a column's type is one `occurred_at` is read from: text, or aware timestamps.
 pub fn is_time(t: &DataType) -> bool {
-    match t {
-        DataType::Dictionary(_, values) => is_time(values),
-        t => matches!(
-            t,
-            DataType::Null
-                | DataType::Utf8
-                | DataType::LargeUtf8
-                | DataType::Utf8View
-                | DataType::Timestamp(_, Some(_))
-        ),
-    }
+    is_text(t) || matches!(cells(t), DataType::Timestamp(_, Some(_)))
 }
 
 /// Whether a column holds naive timestamps (no time zone), refused with a hint.
 pub fn is_naive(t: &DataType) -> bool {
-    match t {
-        DataType::Dictionary(_, values) => is_naive(values),
-        t => matches!(t, DataType::Timestamp(_, None)),
-    }
+    matches!(cells(t), DataType::Timestamp(_, None))
 }
 
 /// An instant from a timestamp's value in its unit.

@@ -51,11 +51,6 @@ impl Table {
         self.0.push((name.to_string(), column));
     }
 
-    /// A column put before the others.
-    pub fn first(&mut self, name: &str, column: ArrayRef) {
-        self.0.insert(0, (name.to_string(), column));
-    }
-
     pub fn finish(self) -> Result<ArrowStream> {
         let columns = self.0.into_iter().map(|(name, c)| (name, c, true));
         let batch = RecordBatch::try_from_iter_with_nullable(columns).map_err(internal)?;

@@ -222,3 +222,27 @@ def test_the_reprice_example_runs(spark: Any, dask_client: Any) -> None:
     spark_table, dask_table = results["spark"], results["dask"]
     assert spark_table["change"].to_dict() == dask_table["change"].to_dict()
     assert spark_table.loc["video_studio", "change"] > 0
+
+
+def _previews(frame: Any) -> List[Tuple[Any, ...]]:
+    keys = ("customer_id", "asset", "available", "available_after", "shortfall", "top_up_currency",
+            "top_up_amount", "top_up_buys", "covered", "events", "refused")
+    return fees(frame.reset_index(drop=True), keys)
+
+
+def test_previews_per_customer_on_spark_and_dask(spark: Any, dask_client: Any) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    from test_wallets import CATALOG as WALLET_CATALOG
+    from test_wallets import ROWS as WALLET_ROWS
+    from test_wallets import WALLETS
+
+    import ratecard.dask
+    import ratecard.spark
+
+    frame = pd.DataFrame(WALLET_ROWS)
+    expected = ratecard.Engine(WALLET_CATALOG).preview_frame(frame, WALLETS, now=False)
+    assert len(expected) == 2
+    on_spark = ratecard.spark.preview(spark.createDataFrame(frame), WALLET_CATALOG, WALLETS, now=False).toPandas()
+    assert _previews(on_spark) == _previews(expected)
+    on_dask = ratecard.dask.preview(dd.from_pandas(frame, npartitions=2), WALLET_CATALOG, WALLETS, now=False)
+    assert _previews(on_dask.compute()) == _previews(expected)

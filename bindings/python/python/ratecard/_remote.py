@@ -49,3 +49,24 @@ def options(given: Mapping[str, Any]) -> Dict[str, Any]:
     if unknown:
         raise TypeError(f"unexpected keyword {unknown[0]!r}; a distributed quote takes {', '.join(OPTIONS)}")
     return dict(given)
+
+
+# preview_frame's amount columns.
+AMOUNTS = ("available", "available_after", "shortfall", "top_up_amount", "top_up_buys")
+
+
+def largest_precision(text: str) -> int:
+    """The most decimal places an amount of the catalog can have: its assets' precisions, and 3
+    for fiat (ISO 4217's largest minor unit)."""
+    assets = json.loads(text).get("assets") or []
+    return max([int(a.get("precision", 0)) for a in assets if isinstance(a, dict)] + [3])
+
+
+def at_scale(frame: Any, scale: int) -> Any:
+    """A preview table's amounts checked to fit ``scale`` places (an engine that reads a fixed
+    decimal type would otherwise round them): a ValueError names the first that does not."""
+    for column in AMOUNTS:
+        for value in frame[column]:
+            if value is not None and value == value and -value.normalize().as_tuple().exponent > scale:
+                raise ValueError(f"{column} {value} has more than {scale} decimal places")
+    return frame

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from . import _remote
 
-__all__ = ["issues", "quote"]
+__all__ = ["issues", "preview", "quote"]
 
 
 def quote(ddf: Any, catalog: Any, **options: Any) -> Any:
@@ -43,9 +43,39 @@ def _map(ddf: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> An
 
 def _partition(frame: Any, text: str, options: dict[str, Any], issues: bool,
                partition_info: Optional[dict[str, Any]] = None) -> Any:
-    fees, found = _remote.engine(text).quote_frame(frame.reset_index(drop=True), issues=True, **options)
+    fees, found = _remote.engine(text).quote_frame(frame, issues=True, **options)
     out = found if issues else fees
     number = partition_info["number"] if partition_info is not None else 0
     out["partition"] = number
     out["partition"] = out["partition"].astype("int32")
     return out
+
+
+def preview(ddf: Any, catalog: Any, wallets: Any, **options: Any) -> Any:
+    """One wallet preview per customer: ``preview_frame``'s table, each customer's rows grouped
+    (``groupby("customer_id").apply``, which moves a customer's rows into one partition) and
+    previewed against ``wallets[customer_id]``; ``options`` are ``preview``'s. Amounts are
+    ``Decimal`` objects."""
+    import pandas  # type: ignore[import-untyped,unused-ignore]
+
+    text = _remote.catalog_text(catalog)
+    _remote.engine(text)  # the catalog checked here, before anything is computed
+    given = dict(wallets.items())
+    amount = {c: pandas.Series([], dtype=object) for c in _remote.AMOUNTS}
+    meta = pandas.DataFrame({
+        "customer_id": pandas.Series([], dtype=ddf._meta["customer_id"].dtype),
+        "asset": pandas.Series([], dtype=object),
+        "available": amount["available"], "available_after": amount["available_after"],
+        "shortfall": amount["shortfall"], "top_up_currency": pandas.Series([], dtype=object),
+        "top_up_amount": amount["top_up_amount"], "top_up_buys": amount["top_up_buys"],
+        "covered": pandas.Series([], dtype=bool), "events": pandas.Series([], dtype="int64"),
+        "refused": pandas.Series([], dtype="int64"),
+    })
+    return ddf.groupby("customer_id").apply(_preview, text, given, options, meta=meta)
+
+
+def _preview(frame: Any, text: str, wallets: Any, options: dict[str, Any]) -> Any:
+    if "customer_id" not in frame:  # pandas 3 leaves the key out of the group; its name says it
+        frame = frame.assign(customer_id=frame.name)
+    out = _remote.engine(text).preview_frame(frame.reset_index(drop=True), wallets, **options)
+    return out.astype({"asset": object, "top_up_currency": object})

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from . import _remote
 from ._frame import _pyarrow
 
-__all__ = ["issues", "quote"]
+__all__ = ["issues", "preview", "quote"]
 
 
 def quote(df: Any, catalog: Any, **options: Any) -> Any:
@@ -71,3 +71,43 @@ def _map(df: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> Any
         yield from result.cast(schema).to_batches()
 
     return df.mapInArrow(price, from_arrow_schema(schema))
+
+
+def preview(df: Any, catalog: Any, wallets: Any, **options: Any) -> Any:
+    """One wallet preview per customer: ``preview_frame``'s table (``customer_id``, ``asset``,
+    ``available``, ``available_after``, ``shortfall``, ``top_up_currency``, ``top_up_amount``,
+    ``top_up_buys``, ``covered``, ``events``, ``refused``), each customer's rows grouped on an
+    executor (``groupBy("customer_id").applyInPandas``) and previewed against
+    ``wallets[customer_id]``. ``wallets`` (a mapping of customer id to wallet JSON) travels with
+    the task; ``options`` are ``preview``'s. Amounts are ``decimal(38, s)``, ``s`` the largest
+    precision of the catalog's assets; an amount with more places fails the task rather than be
+    rounded."""
+    from pyspark.sql.types import (
+        BooleanType,
+        DecimalType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    text = _remote.catalog_text(catalog)
+    _remote.engine(text)  # the catalog checked here, on the driver
+    scale = _remote.largest_precision(text)
+    given = {k: v for k, v in wallets.items()}
+    amount = DecimalType(38, scale)
+    customer = df.schema["customer_id"].dataType
+    schema = StructType([
+        StructField("customer_id", customer), StructField("asset", StringType()),
+        StructField("available", amount), StructField("available_after", amount),
+        StructField("shortfall", amount), StructField("top_up_currency", StringType()),
+        StructField("top_up_amount", amount), StructField("top_up_buys", amount),
+        StructField("covered", BooleanType()), StructField("events", LongType()),
+        StructField("refused", LongType()),
+    ])
+
+    def one(frame: Any) -> Any:
+        out = _remote.engine(text).preview_frame(frame, given, **options)
+        return _remote.at_scale(out, scale)
+
+    return df.groupBy("customer_id").applyInPandas(one, schema)
