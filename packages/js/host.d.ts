@@ -47,6 +47,8 @@ export declare class Raw {
   explainTape(length: number, options: string | null, at: string): string;
 
   warnings(): string;
+  /** Whether a price is tiered (quotes of a batch then depend on the events before them). */
+  tiered(): boolean;
   /** The data fields the catalog's prices read for an event type, joined by U+001F. */
   dataFields(eventType: string): string;
   quote(event: string, options: string | null, clock: boolean): string;

@@ -266,6 +266,15 @@ export interface ReturningOptions extends QuoteOptions {
   onError: "return";
 }
 
+/** What `quoteManyAsync` takes besides a batch's options. */
+export interface AsyncOptions {
+  /**
+   * Called with how many events are priced and how many there are: after each piece of a long
+   * batch, and once at the end.
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** Options of `new Engine` and `validate`. */
 export interface EngineOptions {
   /** Warnings count as errors: a misspelt optional field fails the catalog (use it in CI). */
@@ -594,13 +603,20 @@ export declare class Engine {
   quoteMany(events: Event[] | string | JsonBytes, options: ReturningOptions): Array<Quote | RatecardError>;
   quoteMany(events: Event[] | string | JsonBytes, options?: QuoteOptions): Quote[];
   /**
-   * `quoteMany` as a promise. @ratecard/node prices on a worker thread of libuv's pool, so the
-   * event loop stays free during a large batch (the events are written on the calling thread
-   * first); @ratecard/wasm prices on the calling thread, before the promise is returned. Every
-   * error rejects the promise with a `RatecardError`.
+   * `quoteMany` as a promise that keeps the event loop turning: an array of more than 1,024
+   * events is priced in pieces of about 8 ms of the calling thread's time, the loop let through
+   * between them and `onProgress(done, total)` called after each (once at the end for a batch
+   * in one piece). @ratecard/node prices each piece on a worker thread of libuv's pool;
+   * @ratecard/wasm on the calling thread. The answers are `quoteMany`'s: a catalog with a tiered
+   * price (quotes then depend on the events before them), a batch given as JSON text, or a
+   * piece with a bad event is priced in one piece. Every error rejects the promise with a
+   * `RatecardError`.
    */
-  quoteManyAsync(events: Event[] | string | JsonBytes, options: ReturningOptions): Promise<Array<Quote | RatecardError>>;
-  quoteManyAsync(events: Event[] | string | JsonBytes, options?: QuoteOptions): Promise<Quote[]>;
+  quoteManyAsync(
+    events: Event[] | string | JsonBytes,
+    options: ReturningOptions & AsyncOptions,
+  ): Promise<Array<Quote | RatecardError>>;
+  quoteManyAsync(events: Event[] | string | JsonBytes, options?: QuoteOptions & AsyncOptions): Promise<Quote[]>;
   /**
    * What `events` would draw from `wallet`, grant by grant, and what is left. Events are priced
    * as `quoteMany` prices them; a bad wallet throws `invalid_wallet` with every issue.

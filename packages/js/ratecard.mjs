@@ -232,6 +232,44 @@ function timeText(value, path) {
 }
 
 /** Whether to price with the host clock: `now: null` asks for none. */
+// quoteManyAsync's pieces: at least this many events (fewer are priced in one piece), at most
+// PIECE_MAX, sized to take about PIECE_MS of the calling thread each.
+const PIECE_MIN = 1024;
+const PIECE_MAX = 65536;
+const PIECE_MS = 8;
+
+/** A callback in a later turn of the event loop (after timers and I/O). */
+const later = typeof setImmediate === "function" ? setImmediate : (f) => setTimeout(f, 0);
+
+// The calling thread's work of quoteManyAsync's pieces, one piece a turn of the event loop, in
+// the order asked for, across every batch at once: without it, the answers of many concurrent
+// batches, arriving together, were decoded in one turn (a 150 ms stall with 50 batches).
+const waiting = [];
+let holding = false;
+
+function acquire() {
+  if (!holding) {
+    holding = true;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+/** Hands the calling thread to the next piece, or frees it, in a later turn: never this one. */
+function release() {
+  later(() => {
+    const next = waiting.shift();
+    if (next === undefined) holding = false;
+    else next();
+  });
+}
+
+/** A batch's options without quoteManyAsync's own `onProgress`. */
+function withoutProgress(options) {
+  const { onProgress: _, ...rest } = options;
+  return rest;
+}
+
 function clock(options) {
   return !(options !== undefined && options !== null && options.now === null);
 }
@@ -553,12 +591,94 @@ export class Engine {
   }
 
   /**
-   * quoteMany off the calling thread where the host can (@ratecard/node: a worker thread of
-   * libuv's pool, the events written on the calling thread first); elsewhere on the calling
-   * thread. Every error rejects the promise, none is thrown synchronously.
+   * quoteMany that keeps the event loop turning: a long array of events is priced in pieces
+   * of about 8 ms of the calling thread's time each, the loop let through between them, and
+   * `onProgress(done, total)` called after each. @ratecard/node prices each piece on a worker
+   * thread of libuv's pool. Answers are quoteMany's: with a tiered price (whose quotes depend
+   * on the events before them), or when a piece holds a bad event (whose path must count from
+   * the batch's start), the batch is priced in one piece. Every error rejects the promise.
    */
   async quoteManyAsync(events, options) {
     const raw = this.#alive();
+    const onProgress = options?.onProgress;
+    if (onProgress !== undefined && typeof onProgress !== "function") {
+      throw fail("invalid_argument", "onProgress", "invalid_type", "onProgress must be a function");
+    }
+    const rest = onProgress === undefined ? options : withoutProgress(options);
+    if (Array.isArray(events) && events.length > PIECE_MIN && !raw.tiered()) {
+      const quotes = await this.#inPieces(raw, events, rest, onProgress);
+      if (quotes !== undefined) return quotes;
+    }
+    const quotes = await this.#wholeAsync(raw, events, rest);
+    onProgress?.(quotes.length, quotes.length);
+    return quotes;
+  }
+
+  /** A batch in pieces (see quoteManyAsync); undefined when a piece holds a bad event. */
+  async #inPieces(raw, events, options, onProgress) {
+    // One current time for every piece, as one call would have read it.
+    const now = clock(options) && options?.now === undefined && options?.at === undefined;
+    const fixed = now ? { ...options, now: new Date() } : options;
+    const quotes = [];
+    let size = PIECE_MIN;
+    while (quotes.length < events.length) {
+      const piece = events.slice(quotes.length, quotes.length + size);
+      let priced;
+      try {
+        priced = await this.#piece(raw, piece, fixed);
+      } catch (err) {
+        if (err instanceof RatecardError) return undefined;
+        throw err;
+      }
+      if (priced.some((q) => q instanceof RatecardError)) return undefined;
+      for (const q of priced) quotes.push(q);
+      onProgress?.(quotes.length, events.length);
+      const took = Math.max(priced.spent, 0.25);
+      size = Math.min(PIECE_MAX, Math.max(PIECE_MIN, Math.round((size * PIECE_MS) / took)));
+    }
+    return quotes;
+  }
+
+  /**
+   * One piece of a batch, its work on the calling thread done in turns of the event loop that
+   * no other piece shares (see `acquire`); `spent`: that work's milliseconds.
+   */
+  async #piece(raw, events, options) {
+    let spent = 0;
+    const held = async (work) => {
+      await acquire();
+      const start = performance.now();
+      try {
+        return work();
+      } finally {
+        spent += performance.now() - start;
+        release();
+      }
+    };
+    let quotes;
+    if (raw.quoteManyAsync === undefined) {
+      quotes = await held(() => this.quoteMany(events, options));
+    } else {
+      const sent = await held(() => {
+        const batch = this.#quoteManyTape(raw, events, options, true);
+        return batch && { batch, answer: raw.quoteManyTapeAsync(batch.length, batch.o) };
+      });
+      let out = null;
+      if (sent) {
+        try {
+          out = await sent.answer;
+        } catch (err) {
+          throw translate(err);
+        }
+      }
+      quotes = out !== null ? await held(() => this.#decodeBatch(raw, out, 0, sent.batch)) : await this.#wholeAsync(raw, events, options);
+    }
+    quotes.spent = spent;
+    return quotes;
+  }
+
+  /** The whole batch in one piece: off the calling thread where the host can. */
+  async #wholeAsync(raw, events, options) {
     if (raw.quoteManyAsync === undefined) return this.quoteMany(events, options);
     const batch = this.#quoteManyTape(raw, events, options, true);
     if (batch !== undefined) {

@@ -101,6 +101,7 @@ export class Raw {
   setTapeOptions(text) { return addon.setTapeOptions(this.handle, text); }
   warnings() { return this.native.warnings(); }
   dataFields(type) { return this.native.dataFields(type); }
+  tiered() { return this.native.tiered(); }
   quote(e, o, clock) { return this.native.quote(e, o, clock); }
   quoteMany(e, o, clock) { return this.native.quoteMany(e, o, clock); }
   quoteManyAsync(e, o, clock) { return this.native.quoteManyAsync(e, o, clock); }

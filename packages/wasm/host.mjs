@@ -90,6 +90,7 @@ export class Raw {
   setTapeOptions(text) { return this.raw.setTapeOptions(text); }
   warnings() { return this.raw.warnings(); }
   dataFields(type) { return this.raw.dataFields(type); }
+  tiered() { return this.raw.tiered(); }
   quote(e, o, clock) { return this.raw.quote(e, o ?? "", clock ? Date.now() : NaN); }
   quoteMany(e, o, clock) { return this.raw.quote_many(e, o ?? "", clock ? Date.now() : NaN); }
   convert(a, from, to, at) { return this.raw.convert(a, from, to, at ?? "", Date.now()); }

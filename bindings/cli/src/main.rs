@@ -3,6 +3,7 @@
 //! Exit codes: 0 all is well; 1 the catalog, an event or an amount has errors; 2 the command
 //! line itself is wrong (unknown command or flag, missing argument, unreadable file).
 
+mod progress;
 mod table;
 
 use ratecard::{Engine, Error, Event, Instant, QuoteOptions};
@@ -294,7 +295,7 @@ fn quote(args: &Args) -> Result<(), Failure> {
     let quotes = match (single, events.as_slice()) {
         (true, [Ok(event)]) => vec![engine.quote(event, &options)?],
         (true, [Err(e)]) => return Err(Failure::Input(e.clone())),
-        _ => engine.quote_many_read(&events, &options)?,
+        _ => progress::quote_many(&engine, &events, &options)?,
     };
     match (args.format, single) {
         (Format::Table, _) => print!("{}", table::quotes(&quotes, &args.express_in)?),
@@ -411,7 +412,7 @@ fn preview(args: &Args) -> Result<(), Failure> {
     let (wallet, warnings) = engine.read_wallet(&wallet)?;
     let text = read_input(events)?;
     let events = Event::each_from_json(&text)?;
-    let quotes = engine.quote_many_read(&events, &options.quote)?;
+    let quotes = progress::quote_many(&engine, &events, &options.quote)?;
     let preview = engine.preview_quotes(&wallet, warnings, quotes, &options)?;
     match args.format {
         Format::Table => {

@@ -526,3 +526,54 @@ fn afford_and_buys_answer_for_one_event() {
     let out = run(&["buys", "examples/catalog.json", "10", "USD"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `count` copies of the bundled events, as one JSON array.
+fn many_events(count: usize) -> String {
+    let text = std::fs::read_to_string(root().join("examples/events.json")).unwrap();
+    let events: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let all: Vec<&Value> = events.iter().cycle().take(count).collect();
+    serde_json::to_string(&all).unwrap()
+}
+
+#[test]
+fn a_large_batch_into_a_pipe_shows_no_progress() {
+    let out = run(
+        &["quote", "examples/catalog.json", "-"],
+        Some(&many_events(60_000)),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Only the catalog's and the events' own warnings, never a bar, when stderr is no terminal.
+    assert!(!stderr(&out).contains("events,"), "{}", stderr(&out));
+    assert_eq!(json(&out).as_array().unwrap().len(), 60_000);
+}
+
+#[test]
+fn a_large_batch_shows_a_bar_when_stderr_is_a_terminal() {
+    // `script` (util-linux) gives the command a terminal; without it there is nothing to test.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to give the CLI a terminal");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ratecard-bar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let events = dir.join("events.json");
+    std::fs::write(&events, many_events(120_000)).unwrap();
+    let command = format!(
+        "{} quote examples/catalog.json {} > /dev/null",
+        env!("CARGO_BIN_EXE_ratecard"),
+        events.display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("/120,000 events"), "{shown}");
+}

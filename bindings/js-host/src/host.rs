@@ -168,6 +168,12 @@ impl Host {
         self.engine.data_fields(event_type).join("\u{1f}")
     }
 
+    /// Whether a price is tiered: then a batch's quotes depend on the events before them, and
+    /// the wrappers price it in one piece rather than in chunks.
+    pub fn tiered(&self) -> bool {
+        self.engine.has_tiered_prices()
+    }
+
     /// One event (JSON text) quoted; options in the wire form (JSON text), empty for none.
     pub fn quote(
         &mut self,

@@ -268,6 +268,12 @@ impl NativeEngine {
         self.with(|host| Ok(host.data_fields(&event_type)))
     }
 
+    /// Whether a price is tiered (a batch is then priced in one piece).
+    #[napi]
+    pub fn tiered(&self) -> napi::Result<bool> {
+        self.with(|host| Ok(host.tiered()))
+    }
+
     /// This engine's handle for the scratch header of `quoteScratch`.
     #[napi(getter)]
     pub fn handle(&self) -> u32 {

@@ -83,6 +83,11 @@ impl RawEngine {
         self.host.data_fields(event_type)
     }
 
+    /// Whether a price is tiered (a batch is then priced in one piece).
+    pub fn tiered(&self) -> bool {
+        self.host.tiered()
+    }
+
     /// The scratch memory, grown to at least `min` bytes (its content kept): where it starts in
     /// this module's memory.
     pub fn scratch(&mut self, min: usize) -> usize {
