@@ -74,13 +74,15 @@ def main() -> None:
     say = print
     engine = ratecard.Engine(bench.VIDEO_CATALOG)
     df = frame(ROWS)
-    out: dict[str, Any] = {}
-    t_py = best(lambda: out.__setitem__("py", pure_python(df)), repeat=2)
-    t_pd = best(lambda: out.__setitem__("rc", engine.quote_frame(df)))
-    assert sum(out["py"]["amount"], Decimal(0)) == sum(out["rc"]["amount"], Decimal(0))
+    # Best of 7: this machine's timings of a 30 ms call move by half from run to run. Each
+    # side's result is dropped before the other is timed (holding the pure-Python one, 300,000
+    # Decimals, slowed the next calls by a third).
+    t_pd = best(lambda: engine.quote_frame(df), repeat=7)
+    t_py = best(lambda: pure_python(df), repeat=2)
+    assert sum(pure_python(df)["amount"], Decimal(0)) == sum(engine.quote_frame(df)["amount"], Decimal(0))
     table = pa.Table.from_pandas(df, preserve_index=False)
-    t_arrow = best(lambda: engine.quote_frame(table))
-    t_arrow_dict = best(lambda: engine.quote_frame(table, dictionary=True))
+    t_arrow = best(lambda: engine.quote_frame(table), repeat=7)
+    t_arrow_dict = best(lambda: engine.quote_frame(table, dictionary=True), repeat=7)
 
     # Threads: each prices its own copy of the table; the GIL is released while it does.
     def threads(n: int) -> float:
@@ -91,7 +93,7 @@ def main() -> None:
             for w in workers:
                 w.join()
             return 0.0
-        return best(run, repeat=2)
+        return best(run, repeat=5)
 
     t_threads = {n: threads(n) for n in (1, 2, 4)}
 

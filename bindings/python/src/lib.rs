@@ -8,11 +8,16 @@
 //! exception classes and the DataFrame adapter.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+/// See Cargo.toml: frames' megabyte columns reuse memory instead of faulting fresh pages in.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod engine;
 mod errors;
 mod frame;
 mod from_arrow;
 mod from_py;
+mod rows;
 mod to_arrow;
 mod to_py;
 

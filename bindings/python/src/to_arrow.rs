@@ -104,6 +104,14 @@ pub fn decimals(values: Vec<i128>, scale: u32) -> Result<ArrayRef> {
     Ok(Arc::new(array))
 }
 
+/// A decimal column as a dictionary: row `i` is `values[keys[i]]`.
+pub fn shared_decimals(values: Vec<i128>, scale: u32, keys: &[u32]) -> Result<ArrayRef> {
+    let values = decimals(values, scale)?;
+    let keys = Int32Array::from_iter_values(keys.iter().map(|&k| k as i32));
+    let array = DictionaryArray::<Int32Type>::try_new(keys, values).map_err(internal)?;
+    Ok(Arc::new(array))
+}
+
 /// An input column (its arrays, one per batch) at the given rows, its text as plain `utf8`
 /// (dictionaries unpacked, large and view strings made plain) unless dictionaries are asked for.
 pub fn take(

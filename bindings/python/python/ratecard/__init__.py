@@ -102,6 +102,7 @@ class Engine(_Engine):
         issues: Literal[False] = False,
         dictionary: bool = False,
         progress: Union[bool, Callable[[int, int], Any]] = False,
+        threads: bool = True,
     ) -> Frame: ...
 
     @overload
@@ -118,6 +119,7 @@ class Engine(_Engine):
         issues: Literal[True],
         dictionary: bool = False,
         progress: Union[bool, Callable[[int, int], Any]] = False,
+        threads: bool = True,
     ) -> Tuple[Frame, Frame]: ...
 
     def quote_frame(
@@ -133,6 +135,7 @@ class Engine(_Engine):
         issues: bool = False,
         dictionary: bool = False,
         progress: Union[bool, Callable[[int, int], Any]] = False,
+        threads: bool = True,
     ) -> Union[Frame, Tuple[Frame, Frame]]:
         """Prices every row of a pandas or polars DataFrame or a pyarrow Table.
 
@@ -160,8 +163,10 @@ class Engine(_Engine):
         back as plain ``utf8`` (what Spark and every other engine read);
         ``dictionary=True`` asks for dictionary-encoded ones (categoricals in pandas and
         polars). The GIL is released while rows are priced, so threads price frames in
-        parallel. ``progress=True`` shows a tqdm bar (a line on stderr without tqdm); a callable
-        is called with ``(done, total)`` rows.
+        parallel, and a second thread helps read and write a frame's columns unless
+        ``threads=False`` (for callers that already price frames in parallel, as
+        ``ratecard.spark`` and ``ratecard.dask`` do). ``progress=True`` shows a tqdm bar (a line
+        on stderr without tqdm); a callable is called with ``(done, total)`` rows.
         """
         return _frame.quote_frame(
             self,
@@ -175,6 +180,7 @@ class Engine(_Engine):
             issues=issues,
             dictionary=dictionary,
             progress=progress,
+            threads=threads,
         )
 
     def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], *,

@@ -305,6 +305,8 @@ def _quote_arrow(
     now: Union[_Time, Literal[False], None] = None,
     raise_errors: bool = True,
     dictionary: bool = False,
+    shared_amounts: bool = False,
+    threads: bool = True,
     progress: Optional[Callable[[int, int], Any]] = None,
 ) -> Tuple[ArrowStream, ArrowStream]: ...
 

@@ -43,7 +43,7 @@ def _map(ddf: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> An
 
 def _partition(frame: Any, text: str, options: dict[str, Any], issues: bool,
                partition_info: Optional[dict[str, Any]] = None) -> Any:
-    fees, found = _remote.engine(text).quote_frame(frame, issues=True, **options)
+    fees, found = _remote.engine(text).quote_frame(frame, issues=True, threads=False, **options)
     out = found if issues else fees
     number = partition_info["number"] if partition_info is not None else 0
     out["partition"] = number

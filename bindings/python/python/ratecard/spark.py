@@ -52,7 +52,7 @@ def _map(df: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> Any
     # The output's schema, from an empty frame of the input's: this also checks the catalog,
     # the options and the columns' types here, before any executor starts.
     empty = pa.Table.from_batches([], schema=source)
-    fees, found = _remote.engine(text).quote_frame(empty, issues=True, **options)
+    fees, found = _remote.engine(text).quote_frame(empty, issues=True, threads=False, **options)
     out = found if issues else fees
     schema = out.schema.append(pa.field("partition", pa.int32(), nullable=False))
 
@@ -63,7 +63,7 @@ def _map(df: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> Any
         if not given:
             return
         table = pa.Table.from_batches(given)
-        fees, found = _remote.engine(text).quote_frame(table, issues=True, **options)
+        fees, found = _remote.engine(text).quote_frame(table, issues=True, threads=False, **options)
         result = found if issues else fees
         context = TaskContext.get()
         number = context.partitionId() if context is not None else 0
