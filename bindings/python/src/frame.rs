@@ -307,7 +307,7 @@ fn price(
             &plan.targets,
             how,
         )?,
-        issues_table(notes, how.dictionary)?,
+        issues_table(notes)?,
     ))
 }
 
@@ -400,7 +400,8 @@ fn fees_table(
 }
 
 /// The rows' issues, one row each: `row`, `severity`, `path`, `code` and `message`.
-fn issues_table(notes: Notes, dictionary: bool) -> Result<ArrowStream> {
+/// Text is plain: an issue's path and message are its own (a dictionary's values must differ).
+fn issues_table(notes: Notes) -> Result<ArrowStream> {
     let mut table = Table::default();
     table.add("row", to_arrow::int64(notes.rows));
     // Each row's issue is an index into the distinct issues, expanded per column.
@@ -416,7 +417,7 @@ fn issues_table(notes: Notes, dictionary: bool) -> Result<ArrowStream> {
     ];
     for (name, values) in columns {
         let which = notes.which.iter().copied();
-        table.add(name, to_arrow::text(&values, which, dictionary)?);
+        table.add(name, to_arrow::text(&values, which, false)?);
     }
     table.finish()
 }

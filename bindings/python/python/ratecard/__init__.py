@@ -100,7 +100,7 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: Literal[False] = False,
-        dictionary: bool = False,
+        dictionary: Optional[bool] = None,
         progress: Union[bool, Callable[[int, int], Any]] = False,
         threads: bool = True,
     ) -> Frame: ...
@@ -117,7 +117,7 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: Literal[True],
-        dictionary: bool = False,
+        dictionary: Optional[bool] = None,
         progress: Union[bool, Callable[[int, int], Any]] = False,
         threads: bool = True,
     ) -> Tuple[Frame, Frame]: ...
@@ -133,7 +133,7 @@ class Engine(_Engine):
         now: Optional[TimeLike] = None,
         errors: Literal["raise", "warn", "ignore"] = "raise",
         issues: bool = False,
-        dictionary: bool = False,
+        dictionary: Optional[bool] = None,
         progress: Union[bool, Callable[[int, int], Any]] = False,
         threads: bool = True,
     ) -> Union[Frame, Tuple[Frame, Frame]]:
@@ -160,9 +160,9 @@ class Engine(_Engine):
 
         Any object that exports an Arrow stream (``__arrow_c_stream__``: a DuckDB relation, a
         polars frame) is read in place and answered with a pyarrow Table. Text columns come
-        back as plain ``utf8`` (what Spark and every other engine read);
-        ``dictionary=True`` asks for dictionary-encoded ones (categoricals in pandas and
-        polars). The GIL is released while rows are priced, so threads price frames in
+        back as plain ``utf8`` (what Spark and every other engine read), and as categoricals in
+        pandas; ``dictionary=True`` or ``False`` asks for dictionary-encoded text or plain text
+        in every library. The GIL is released while rows are priced, so threads price frames in
         parallel, and a second thread helps read and write a frame's columns unless
         ``threads=False`` (for callers that already price frames in parallel, as
         ``ratecard.spark`` and ``ratecard.dask`` do). ``progress=True`` shows a tqdm bar (a line

@@ -70,7 +70,7 @@ def quote_frame(
     now: Optional[TimeLike] = None,
     errors: str = "raise",
     issues: bool = False,
-    dictionary: bool = False,
+    dictionary: Optional[bool] = None,
     progress: Any = False,
     threads: bool = True,
 ) -> Any:
@@ -86,7 +86,9 @@ def quote_frame(
         prior_usage=prior_usage,
         now=now,
         raise_errors=errors == "raise",
-        dictionary=dictionary,
+        # pandas' text columns are categoricals unless asked otherwise (as pandas users group
+        # by them); Arrow's and polars' are plain utf8, which every engine reads.
+        dictionary=kind == "pandas" if dictionary is None else dictionary,
         shared_amounts=kind == "pandas",
         threads=threads,
         progress=reporter(progress, "quote_frame", "rows"),

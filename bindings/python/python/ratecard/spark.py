@@ -67,8 +67,9 @@ def _map(df: Any, catalog: Any, options: dict[str, Any], *, issues: bool) -> Any
         result = found if issues else fees
         context = TaskContext.get()
         number = context.partitionId() if context is not None else 0
-        result = result.append_column("partition", pa.array([number] * result.num_rows, pa.int32()))
-        yield from result.cast(schema).to_batches()
+        result = result.append_column("partition", pa.repeat(pa.scalar(number, pa.int32()), result.num_rows))
+        # The declared schema's types (the same but where an input's id type differs in kind).
+        yield from (result if result.schema.equals(schema) else result.cast(schema)).to_batches()
 
     return df.mapInArrow(price, from_arrow_schema(schema))
 
