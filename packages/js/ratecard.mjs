@@ -231,7 +231,6 @@ function timeText(value, path) {
   return value;
 }
 
-/** Whether to price with the host clock: `now: null` asks for none. */
 // quoteManyAsync's pieces: at least this many events (fewer are priced in one piece), at most
 // PIECE_MAX, sized to take about PIECE_MS of the calling thread each.
 const PIECE_MIN = 1024;
@@ -270,6 +269,7 @@ function withoutProgress(options) {
   return rest;
 }
 
+/** Whether to price with the host clock: `now: null` asks for none. */
 function clock(options) {
   return !(options !== undefined && options !== null && options.now === null);
 }
@@ -630,8 +630,8 @@ export class Engine {
         if (err instanceof RatecardError) return undefined;
         throw err;
       }
-      if (priced.some((q) => q instanceof RatecardError)) return undefined;
-      for (const q of priced) quotes.push(q);
+      if (priced.quotes.some((q) => q instanceof RatecardError)) return undefined;
+      for (const q of priced.quotes) quotes.push(q);
       onProgress?.(quotes.length, events.length);
       const took = Math.max(priced.spent, 0.25);
       size = Math.min(PIECE_MAX, Math.max(PIECE_MIN, Math.round((size * PIECE_MS) / took)));
@@ -641,7 +641,7 @@ export class Engine {
 
   /**
    * One piece of a batch, its work on the calling thread done in turns of the event loop that
-   * no other piece shares (see `acquire`); `spent`: that work's milliseconds.
+   * no other piece shares (see `acquire`): its quotes, and that work's milliseconds (`spent`).
    */
   async #piece(raw, events, options) {
     let spent = 0;
@@ -673,8 +673,7 @@ export class Engine {
       }
       quotes = out !== null ? await held(() => this.#decodeBatch(raw, out, 0, sent.batch)) : await this.#wholeAsync(raw, events, options);
     }
-    quotes.spent = spent;
-    return quotes;
+    return { quotes, spent };
   }
 
   /** The whole batch in one piece: off the calling thread where the host can. */
