@@ -67,7 +67,8 @@ test('the public types are the shared ones plus quoteManyAsync', () => {
   const shared = readFileSync(join(root, 'packages', 'js', 'index.d.ts'), 'utf8')
   const own = readFileSync(join(pkg, 'ratecard.d.ts'), 'utf8')
   assert.ok(own.includes(shared), 'ratecard.d.ts does not contain packages/js/index.d.ts: run scripts/build-node.sh')
-  assert.match(own, /quoteManyAsync\(events: Event\[\] \| string \| JsonBytes, options\?: QuoteOptions\): Promise<Quote\[\]>/)
+  assert.match(own, /quoteManyAsync\(events: Event\[\] \| string \| JsonBytes, options\?: QuoteOptions & AsyncOptions\): Promise<Quote\[\]>/)
+  assert.match(own, /onProgress\?: \(done: number, total: number\) => void/)
 })
 
 test('the bin runs from node_modules/.bin-style invocation', () => {
