@@ -78,9 +78,38 @@ UNIT_PRICES = [
     unit_price("api_batch", {"usage_type": "unit_and_volume", "unit_aggregation": "calls", "volume_field": "tokens"},
                {"unit_price": "0.5", "volume_rate": "0.01"}),
 ]
+
+
+def tiered_price(event_type: str, calculation: Dict[str, Any], model: str, values: List[Dict[str, Any]],
+                 basis: Optional[str] = None) -> Dict[str, Any]:
+    out = dict(unit_price(event_type, calculation, {}), pricing_model=model,
+               pricing=[{"asset": "CR", "values": values}])
+    if basis:
+        out["tiering"] = {"basis": basis}
+    return out
+
+
+# Units laid over tiers: up to 10 units at 1 CR, the rest at 0.5 (prior usage comes from the
+# vectors' prior_usage option).
+UNIT_TIERS = [{"up_to": 10, "unit_price": 1}, {"unit_price": "0.5"}]
+TIERED_PRICES = [
+    tiered_price("tiered_images", {"usage_type": "unit", "unit_aggregation": "n"}, "tiered", UNIT_TIERS),
+    tiered_price("bulk_images", {"usage_type": "unit", "unit_aggregation": "n"}, "bulk", UNIT_TIERS),
+    tiered_price("tiered_calls", {"usage_type": "unit_and_volume", "unit_aggregation": "calls", "volume_field": "tokens"},
+                 "tiered", [{"up_to": 10, "unit_price": 1, "volume_rate": "0.01"},
+                            {"unit_price": "0.5", "volume_rate": "0.02"}], basis="unit"),
+    tiered_price("custom_tiered", {"usage_type": "custom", "volume_aggregation": "a + b"}, "tiered",
+                 [{"up_to": 10, "volume_rate": 1}, {"volume_rate": "0.1"}], basis="custom"),
+    tiered_price("custom_units_tiered", {"usage_type": "custom", "unit_aggregation": "n"}, "tiered", UNIT_TIERS,
+                 basis="custom"),
+    unit_price("custom_units", {"usage_type": "custom", "unit_aggregation": "ceil(images / 4)"}, {"unit_price": 2}),
+    unit_price("custom_both", {"usage_type": "custom", "unit_aggregation": "calls", "volume_aggregation": "tokens"},
+               {"unit_price": "0.5", "volume_rate": "0.01"}),
+]
 CAT = {"assets": [{"code": "CR", "name": "Credits", "precision": 4, "rates": [{"source": "USD", "rate": "0.01"}]}],
        "products": [{"name": "Expressions", "code": "expr",
-                     "prices": [price(k, v) for k, v in EXPRESSIONS.items()] + UNIT_PRICES}]}
+                     "prices": [price(k, v) for k, v in EXPRESSIONS.items()] + UNIT_PRICES
+                     + TIERED_PRICES}]}
 V: List[Dict[str, Any]] = []
 
 
@@ -231,14 +260,68 @@ V.append({"name": "expressions/unit_aggregation_negative", "description": "A neg
           "no fee.", "catalog_file": CATALOG_FILE, "op": "quote",
           "input": {"event_type": "image_batch", "occurred_at": T, "data": {"images": -8}},
           "expect": {"fees": [], "warnings": [{"path": "data", "code": "invalid_volume"}]}})
-V.append({"name": "expressions/unit_aggregation_on_tiers", "description": "A unit expression on a tiered price is not "
-          "evaluated yet (tiers count one unit per event): unsupported_expression.",
-          "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [dict(
-              unit_price("e", {"usage_type": "unit", "unit_aggregation": "n"}, {"up_to": 10, "unit_price": 1}),
-              pricing_model="tiered", pricing=[{"asset": "CR", "values": [
-                  {"up_to": 10, "unit_price": 1}, {"unit_price": "0.5"}]}])]}]},
+
+
+def tiered(name: str, description: str, event_type: str, data: Dict[str, Any], prior: Optional[str],
+           fee: Dict[str, Any]) -> None:
+    vector: Dict[str, Any] = {"name": f"expressions/{name}", "description": description,
+                              "catalog_file": CATALOG_FILE, "op": "quote",
+                              "input": {"event_type": event_type, "occurred_at": T, "data": data},
+                              "expect": {"fees": [fee], "warnings": []}}
+    if prior is not None:
+        vector["options"] = {"prior_usage": {"expr": {event_type: prior}}}
+    V.append(vector)
+
+
+tiered("tiered_units_in_one_tier", "A unit expression on a tiered price counts the event's units in the tiers: 3 "
+       "units, all in the first tier (up to 10 at 1 CR) = 3.", "tiered_images", {"n": 3}, None,
+       {"usage_type": "unit", "unit_price": "1", "amount": "3.0000"})
+tiered("tiered_units_split", "Graduated: 8 units before, 4 more run 8→12: 2 at 1 CR + 2 at 0.5 = 3; the fee reports "
+       "the tier reached.", "tiered_images", {"n": 4}, "8",
+       {"usage_type": "unit", "unit_price": "0.5", "amount": "3.0000"})
+tiered("tiered_fractional_units", "Units need not be whole: 9 before, 2.5 more run 9→11.5: 1 at 1 CR + 1.5 at 0.5 = "
+       "1.75.", "tiered_images", {"n": "2.5"}, "9", {"unit_price": "0.5", "amount": "1.7500"})
+tiered("tiered_zero_units", "Zero units add no usage and cost nothing.", "tiered_images", {"n": 0}, "8",
+       {"unit_price": "1", "amount": "0.0000"})
+tiered("bulk_units", "Bulk: 8 before, 4 more reach 12, tier 2: all 4 units at 0.5 = 2.", "bulk_images", {"n": 4}, "8",
+       {"unit_price": "0.5", "amount": "2.0000"})
+tiered("bulk_units_first_tier", "Bulk with no prior usage: 4 units reach 4, tier 1: 4 at 1 CR.", "bulk_images",
+       {"n": 4}, None, {"unit_price": "1", "amount": "4.0000"})
+tiered("tiered_unit_and_volume_units", "unit_and_volume tiered by unit: 8 calls before, 4 more split 2 at 1 + 2 at 0.5 "
+       "= 3; the volume part comes from the tier reached: 1000 tokens × 0.02 = 20; 23 in all.", "tiered_calls",
+       {"calls": 4, "tokens": 1000}, "8", {"usage_type": "unit_and_volume", "input_volume": "1000",
+                                           "amount": "23.0000"})
+tiered("custom_basis_volume", "usage_type custom with tiering basis custom: tiers count the expression's usage, a + b "
+       "= 12: 10 at 1 + 2 at 0.1 = 10.2.", "custom_tiered", {"a": 6, "b": 6}, None,
+       {"usage_type": "custom", "input_volume": "12", "amount": "10.2000"})
+tiered("custom_basis_units", "usage_type custom from a unit expression, tiering basis custom: the units are the tier "
+       "usage; 8 before, 4 more: 2 at 1 + 2 at 0.5 = 3.", "custom_units_tiered", {"n": 4}, "8",
+       {"usage_type": "custom", "unit_price": "0.5", "amount": "3.0000"})
+tiered("custom_from_units", "usage_type custom with only a unit_aggregation expression is a unit price counted by "
+       "it: ceil(10 / 4) = 3 units × 2 = 6; the fee says custom.", "custom_units", {"images": 10}, None,
+       {"usage_type": "custom", "unit_price": "2", "amount": "6.0000"})
+tiered("custom_from_both", "usage_type custom with both expressions has both parts: 3 calls × 0.5 + 1000 tokens × "
+       "0.01 = 11.5.", "custom_both", {"calls": 3, "tokens": 1000}, None,
+       {"usage_type": "custom", "input_volume": "1000", "amount": "11.5000"})
+V.append({"name": "expressions/tiered_units_accumulate", "description": "In a batch, each event's units add to the "
+          "period's usage: 6 units at 1 CR = 6, then 6 more run 6→12: 4 at 1 + 2 at 0.5 = 5.",
+          "catalog_file": CATALOG_FILE, "op": "quote_many", "input": [
+              {"event_type": "tiered_images", "occurred_at": T, "data": {"n": 6}},
+              {"event_type": "tiered_images", "occurred_at": T, "data": {"n": 6}}],
+          "expect": [{"fees": [{"amount": "6.0000"}]}, {"fees": [{"amount": "5.0000"}]}]})
+V.append({"name": "expressions/custom_basis_without_expression", "description": "tiering basis custom counts what a "
+          "price's expressions compute; a volume_field price has none: unsupported_tiering.",
+          "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [tiered_price(
+              "e", {"usage_type": "volume", "volume_field": "x"}, "tiered",
+              [{"up_to": 10, "volume_rate": 1}, {"volume_rate": "0.5"}], basis="custom")]}]},
           "op": "validate", "expect": {"valid": False, "errors": [
-              {"path": "products[0].prices[0].usage_calculation.unit_aggregation", "code": "unsupported_expression"}]}})
+              {"path": "products[0].prices[0].tiering.basis", "code": "unsupported_tiering"}]}})
+V.append({"name": "expressions/custom_without_expressions", "description": "usage_type custom with neither "
+          "expression has no usage to compute: unsupported_usage_type.",
+          "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [
+              unit_price("e", {"usage_type": "custom", "volume_field": "x"}, {"volume_rate": 1})]}]},
+          "op": "validate", "expect": {"valid": False, "errors": [
+              {"path": "products[0].prices[0].usage_calculation.usage_type", "code": "unsupported_usage_type"}]}})
 V.append({"name": "expressions/unit_aggregation_on_a_volume_price", "description": "A volume price has no unit part: "
           "its unit_aggregation is ignored, with a warning.",
           "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [

@@ -127,13 +127,14 @@ impl Expr {
     /// The expression's value for `event`, as a volume: a number, exact where a decimal holds
     /// it, else rounded half to even to 28 significant digits.
     pub fn volume(&self, event: &Event<'_>) -> Result<Decimal, EvalError> {
-        match eval(&self.root, event)? {
-            Val::Num(n) => n
-                .approximate()
-                .ok_or_else(|| fail("the result does not fit in a decimal")),
-            Val::Bool(_) => Err(fail("the expression gives true or false, not a number")),
-            Val::Str(_) => Err(fail("the expression gives a string, not a number")),
-        }
+        let n = match eval(&self.root, event)? {
+            Val::Bool(_) => return Err(fail("the expression gives true or false, not a number")),
+            // A field holding a number as text is that number, here as anywhere a number is
+            // needed (`units` with `"2.5"`).
+            value => number(value)?,
+        };
+        n.approximate()
+            .ok_or_else(|| fail("the result does not fit in a decimal"))
     }
 }
 

@@ -315,7 +315,7 @@ impl Engine {
                         product.code,
                         price.name,
                         usage.event_type,
-                        usage.usage_type.as_str(),
+                        usage.reported_type().as_str(),
                         usage.pricing_model.as_str()
                     ),
                 });
@@ -450,7 +450,7 @@ impl Engine {
                     price_name: &price.name,
                     currency: &info.code,
                     event_type: &usage.event_type,
-                    usage_type: usage.usage_type,
+                    usage_type: usage.reported_type(),
                     dimensions: self.dimensions_of(event, usage),
                     volume_field: usage
                         .usage_type

@@ -140,6 +140,49 @@ proptest! {
         }
     }
 
+    /// Graduated tiers price units, not events: an event of `n` units a `unit_aggregation`
+    /// expression counts costs what the same units cost split over several events in a batch.
+    #[test]
+    fn graduated_units_cost_the_same_however_split(
+        bounds in prop::collection::vec(1i64..60, 0..4),
+        rates in prop::collection::vec(0i64..1_000, 5),
+        parts in prop::collection::vec(0i64..25, 1..6),
+    ) {
+        let mut ups = bounds.clone();
+        ups.sort_unstable();
+        ups.dedup();
+        let mut values: Vec<Value> = ups
+            .iter()
+            .zip(&rates)
+            .map(|(u, r)| json!({"up_to": u, "unit_price": Decimal::new(*r, 2).to_string()}))
+            .collect();
+        values.push(json!({"unit_price": Decimal::new(rates[4], 2).to_string()}));
+        let engine = Engine::new(&json!({
+            "products": [{"code": "p", "name": "P", "prices": [{
+                "name": "u", "type": "usage_based", "billing_model": {"type": "real_time"},
+                "pricing_model": "tiered",
+                "usage_calculation": {"event_type": "e", "usage_type": "unit", "unit_aggregation": "n"},
+                "pricing": [{"asset": "USD", "values": values}]
+            }]}]
+        }))
+        .unwrap();
+        let options = QuoteOptions { at: Some(at()), explain: false, ..QuoteOptions::default() };
+        let total: i64 = parts.iter().sum();
+        let one = Event::new("e").with("n", Scalar::Num(Decimal::from(total)));
+        let whole = engine.quote(&one, &options).unwrap().fees[0].amount.value;
+        let events: Vec<Event> = parts
+            .iter()
+            .map(|n| Event::new("e").with("n", Scalar::Num(Decimal::from(*n))))
+            .collect();
+        let split: Decimal = engine
+            .quote_many(&events, &options)
+            .unwrap()
+            .iter()
+            .map(|q| q.fees[0].amount.value)
+            .sum();
+        prop_assert_eq!(whole, split, "{} units as {:?}", total, parts);
+    }
+
     /// Same input, same output, through JSON and back.
     #[test]
     fn quotes_are_deterministic(seconds in 0i64..100_000, model in "[a-z]{1,6}") {

@@ -321,7 +321,6 @@ export type IssueCode =
   | "min_exceeds_max"
   | "empty_list"
   | "unsupported_usage_type"
-  | "unsupported_expression"
   | "invalid_expression"
   | "unsupported_tiering"
   | "expression_reads_dimension"

@@ -40,19 +40,34 @@ pub enum PriceKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsagePrice {
     pub event_type: String,
+    /// How the price is computed: for a `custom` usage, the usage type with the parts its
+    /// expressions give (`volume`, `unit` or `unit_and_volume`; see `custom`).
     pub usage_type: UsageType,
+    /// The catalog said `usage_type: "custom"`: fees report `custom`.
+    pub custom: bool,
     pub volume_field: Option<String>,
     /// `volume_aggregation` when it is an expression: the event's volume, instead of
     /// `data[volume_field]` (docs/expressions.md).
     pub volume_expr: Option<Box<crate::expression::Expr>>,
     /// `unit_aggregation` when it is an expression: the event's number of units, instead of
-    /// one (flat prices only: tiers count one unit per event).
+    /// one (in a unit tiering basis, the units are the event's tier usage).
     pub unit_expr: Option<Box<crate::expression::Expr>>,
     pub billable_dimensions: Vec<String>,
     pub pricing_model: PricingModel,
     pub tier_basis: TierBasis,
     pub tier_period: TierPeriod,
     pub pricing: Vec<Pricing>,
+}
+
+impl UsagePrice {
+    /// The usage type a fee reports: the catalog's (`custom` stays `custom`).
+    pub fn reported_type(&self) -> UsageType {
+        if self.custom {
+            UsageType::Custom
+        } else {
+            self.usage_type
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,6 +330,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     let mut volume_field = None;
     let mut volume_expr = None;
     let mut unit_expr = None;
+    let mut custom = false;
     let mut dims = Vec::new();
     if let Some(calc) = &calc {
         calc.known_fields(
@@ -353,19 +369,28 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         {
             volume_expr = read_expression(found, &calc.at("volume_aggregation"), agg);
         }
-        if usage_type == Some(UsageType::Custom)
-            && calc
-                .get("volume_aggregation")
-                .and_then(|v| v.as_str())
-                .is_none_or(|a| a == "sum")
-        {
-            found.error(
-                &calc.at("usage_type"),
-                Code::UnsupportedUsageType,
-                "a custom usage type takes its usage from a volume_aggregation expression, and this price has none",
-            );
-            // Nothing says how to price it: its values are checked as no usage type's are.
-            usage_type = None;
+        // A custom usage is what its expressions compute: the volume from `volume_aggregation`,
+        // the units from `unit_aggregation`, or both. It is priced as the usage type with
+        // those parts and reported as `custom`.
+        if usage_type == Some(UsageType::Custom) {
+            custom = true;
+            usage_type = match (
+                expressed(calc, "volume_aggregation", "sum"),
+                expressed(calc, "unit_aggregation", "count"),
+            ) {
+                (true, false) => Some(UsageType::Volume),
+                (false, true) => Some(UsageType::Unit),
+                (true, true) => Some(UsageType::UnitAndVolume),
+                (false, false) => {
+                    found.error(
+                        &calc.at("usage_type"),
+                        Code::UnsupportedUsageType,
+                        "a custom usage type takes its usage from a volume_aggregation or unit_aggregation expression, and this price has neither",
+                    );
+                    // Nothing says how to price it: its values are checked as no usage type's are.
+                    None
+                }
+            };
         }
         volume_field = calc.opt_str(found, "volume_field");
         calc.opt_str(found, "source_reference_field");
@@ -411,12 +436,8 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             }
         }
         if let Some(u) = usage_type {
-            let expressed = calc
-                .get("volume_aggregation")
-                .and_then(|v| v.as_str())
-                .is_some_and(|a| a != "sum");
             if u.has_volume()
-                && !expressed
+                && !expressed(calc, "volume_aggregation", "sum")
                 && volume_field.is_none()
                 && calc.get("volume_field").is_none()
             {
@@ -445,23 +466,22 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         Some("package") => PricingModel::Package,
         _ => PricingModel::Flat,
     };
-    if unit_expr.is_some() {
+    if unit_expr.is_some() && usage_type == Some(UsageType::Volume) {
         let path = crate::issue::join_path(&obj.at("usage_calculation"), "unit_aggregation");
-        if pricing_model.has_tiers() {
-            found.error(
-                &path,
-                Code::UnsupportedExpression,
-                "a unit_aggregation expression on a tiered or bulk price: tiers count one unit per event, and ratecard does not split an event's units across tiers yet",
-            );
-        } else if matches!(usage_type, Some(UsageType::Volume | UsageType::Custom)) {
-            found.warn(
-                &path,
-                Code::IgnoredField,
-                "a volume price has no unit part; unit_aggregation is ignored",
-            );
-        }
+        found.warn(
+            &path,
+            Code::IgnoredField,
+            "a volume price has no unit part; unit_aggregation is ignored",
+        );
     }
-    let (tier_basis, tier_period) = read_tiering(found, obj, usage_type, pricing_model);
+    let expressions = calc.as_ref().map_or((false, false), |calc| {
+        (
+            expressed(calc, "volume_aggregation", "sum"),
+            expressed(calc, "unit_aggregation", "count"),
+        )
+    });
+    let (tier_basis, tier_period) =
+        read_tiering(found, obj, usage_type, pricing_model, expressions);
     if pricing_model == PricingModel::Package && usage_type == Some(UsageType::Unit) {
         found.warn(
             &obj.at("pricing_model"),
@@ -475,6 +495,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     UsagePrice {
         event_type: event_type.unwrap_or_default().to_string(),
         usage_type: usage_type.unwrap_or(UsageType::Unit),
+        custom,
         volume_field: volume_field.map(str::to_string),
         volume_expr,
         unit_expr,
@@ -491,6 +512,7 @@ fn read_tiering(
     obj: &Obj<'_>,
     usage_type: Option<UsageType>,
     model: PricingModel,
+    (volume_expr, unit_expr): (bool, bool),
 ) -> (TierBasis, TierPeriod) {
     let default_basis = match usage_type {
         Some(u) if u.has_volume() => TierBasis::Volume,
@@ -507,15 +529,20 @@ fn read_tiering(
             format!("tiering has no effect on a {} price", model.as_str()),
         );
     }
+    let has_volume = usage_type.is_some_and(UsageType::has_volume);
     let basis = match t.opt_enum(found, "basis", &["unit", "volume", "package", "custom"]) {
         Some("unit") => TierBasis::Unit,
         Some("volume") => TierBasis::Volume,
         Some("package") => TierBasis::Package,
+        // The usage the price's expressions compute: the volume expression's value, else the
+        // units the unit expression counts.
+        Some(_) if volume_expr && has_volume => TierBasis::Volume,
+        Some(_) if unit_expr => TierBasis::Unit,
         Some(_) => {
             found.error(
                 &t.at("basis"),
                 Code::UnsupportedTiering,
-                "a custom tiering basis cannot be evaluated by ratecard yet",
+                "a custom tiering basis counts the usage the price's volume_aggregation or unit_aggregation expression computes, and this price has neither",
             );
             default_basis
         }
@@ -715,4 +742,12 @@ fn read_expression(
             None
         }
     }
+}
+
+/// Whether `key` of a usage calculation is an expression (a string other than the plain
+/// aggregation, `sum` or `count`), whether or not it parses.
+fn expressed(calc: &Obj<'_>, key: &str, plain: &str) -> bool {
+    calc.get(key)
+        .and_then(|v| v.as_str())
+        .is_some_and(|a| a != plain)
 }

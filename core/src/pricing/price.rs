@@ -151,7 +151,7 @@ pub(super) fn value_amount(
 /// clamps and rounds it once.
 ///
 /// `units` is the event's number of units when a `unit_aggregation` expression counts them
-/// (`None`: one; such prices are never tiered or bulk, which validation refuses).
+/// (`None`: one).
 pub fn compute<'v>(
     values: &'v [PriceValue],
     shape: Shape,
@@ -174,7 +174,7 @@ pub fn compute<'v>(
             steps,
         }));
     }
-    super::tiers::tiered(values, shape, volume, prior, explain).map(Some)
+    super::tiers::tiered(values, shape, volume, units, prior, explain).map(Some)
 }
 
 /// Clamps to `[min_amount, max_amount]`; says so when it changed anything.

@@ -4,8 +4,10 @@
 //!   period, and each part is priced by the tier it falls in. `bulk`: the whole event is priced
 //!   by the tier that the period's usage reaches with this event (earlier events are not
 //!   re-priced: the billing API charges in real time). A tier covers `(previous up_to, up_to]`;
-//!   a bounded last tier also prices the usage past its bound. The unit part of a tiered price
-//!   comes from the tier reached.
+//!   a bounded last tier also prices the usage past its bound. In a volume or package basis the
+//!   unit part of a tiered price comes from the tier reached; in a unit basis, an event whose
+//!   `unit_aggregation` expression counts several units has them laid across the tiers like a
+//!   volume, and its volume part comes from the tier reached.
 //! - Usage is counted in the price's basis (events, volume, or whole packages) per UTC calendar
 //!   period (month, quarter, year) or over its lifetime ([`period_key`]), exactly.
 
@@ -15,14 +17,16 @@ use crate::exact::Exact;
 use crate::instant::Instant;
 use rust_decimal::Decimal;
 
-/// This event's usage in the tiering basis.
+/// This event's usage in the tiering basis: in a unit basis, one per event or the units a
+/// `unit_aggregation` expression counts (`units`).
 pub fn tier_usage(
     values: &[PriceValue],
     basis: TierBasis,
     volume: Decimal,
+    units: Option<Decimal>,
 ) -> Result<Exact, Overflow> {
     match basis {
-        TierBasis::Unit => Ok(Exact::Dec(Decimal::ONE)),
+        TierBasis::Unit => Ok(Exact::Dec(units.unwrap_or(Decimal::ONE))),
         TierBasis::Volume => Ok(Exact::Dec(volume)),
         TierBasis::Package => {
             let size = values.first().map_or(Decimal::ONE, PriceValue::package);
@@ -40,11 +44,13 @@ fn tier_index(tiers: &[PriceValue], c: &Exact) -> usize {
         .unwrap_or(tiers.len().saturating_sub(1))
 }
 
-/// Prices one event with tiers, given the usage already in the period (`prior`).
+/// Prices one event with tiers, given the usage already in the period (`prior`) and, when a
+/// `unit_aggregation` expression counts them, the event's units.
 pub(super) fn tiered<'v>(
     values: &'v [PriceValue],
     shape: Shape,
     volume: Decimal,
+    units: Option<Decimal>,
     prior: &Exact,
     explain: bool,
 ) -> Result<Computed<'v>, Overflow> {
@@ -53,7 +59,7 @@ pub(super) fn tiered<'v>(
         return Err(Overflow("a tiered price without tiers".into()));
     };
     let exact_volume = Exact::Dec(volume);
-    let usage = tier_usage(values, shape.basis, volume)?;
+    let usage = tier_usage(values, shape.basis, volume, units)?;
     let end = prior.add(&usage);
     let reached_at = tier_index(values, &end);
     let reached = values.get(reached_at).unwrap_or(first);
@@ -68,10 +74,13 @@ pub(super) fn tiered<'v>(
             ),
         ));
     }
-    let graduated_volume = shape.model == PricingModel::Tiered && shape.basis != TierBasis::Unit;
-    let amount = if !graduated_volume {
-        // bulk, or a unit basis where one event is one unit and falls in one tier. A package
-        // basis bills whole packages, as graduated package tiers do.
+    // Graduated: the event's usage is split across the tiers it crosses. A unit basis without
+    // a unit expression is one unit per event, which falls in one tier: priced as bulk.
+    let graduated =
+        shape.model == PricingModel::Tiered && (shape.basis != TierBasis::Unit || units.is_some());
+    let amount = if !graduated {
+        // bulk, or one event in a unit basis. A package basis bills whole packages, as
+        // graduated package tiers do.
         let shape = match shape.basis {
             TierBasis::Package => Shape {
                 model: PricingModel::Package,
@@ -79,74 +88,52 @@ pub(super) fn tiered<'v>(
             },
             _ => shape,
         };
-        value_amount(reached, shape, &exact_volume, None, &mut steps, explain)?
+        value_amount(reached, shape, &exact_volume, units, &mut steps, explain)?
     } else {
+        // The part that is not tiered comes from the tier reached: the unit part when the
+        // volume is tiered, the volume part when the units are.
         let mut total = Exact::ZERO;
         if shape.usage_type == UsageType::UnitAndVolume {
-            total = unit_part(reached, None, &mut steps, explain);
+            total = match shape.basis {
+                TierBasis::Unit => {
+                    volume_part(reached, &exact_volume, shape.model, &mut steps, explain)?
+                }
+                _ => unit_part(reached, units, &mut steps, explain),
+            };
         }
-        let mut lower = Decimal::ZERO;
-        let last = values.len() - 1;
-        for (i, tier) in values.iter().enumerate() {
-            // The last tier takes all the usage left, bounded or not (`tier_index`).
-            let upper = tier.up_to.filter(|_| i < last);
-            let below_end = upper.filter(|u| Exact::Dec(*u) < end);
-            if let Some(u) = upper {
-                // A tier wholly below the usage already in the period adds nothing.
-                if Exact::Dec(u) <= *prior {
-                    lower = u;
-                    continue;
-                }
-            }
-            let from = if Exact::Dec(lower) < *prior {
-                prior.clone()
-            } else {
-                Exact::Dec(lower)
-            };
-            let to = below_end.map_or_else(|| end.clone(), Exact::Dec);
-            let portion = to.sub(&from);
-            if portion.is_negative() || portion.is_zero() {
-                break;
-            }
-            let past = match tier.up_to {
-                Some(bound) if explain && i == last && end > Exact::Dec(bound) => {
-                    format!(" (past its up_to {bound}: the last tier prices the rest)")
-                }
-                _ => String::new(),
-            };
-            let part = match shape.basis {
+        graduate(values, prior, &end, explain, |i, tier, portion, past| {
+            let i = i + 1;
+            Ok(match shape.basis {
                 // In package basis, the portion counts packages and the rate is per package.
                 TierBasis::Package => {
                     let rate = Exact::Dec(tier.volume_rate.unwrap_or(Decimal::ZERO));
                     let amount = portion.mul(&rate);
                     if explain {
-                        steps.push((
-                            "tier",
-                            format!(
-                                "tier {}: {portion} packages{past} × {rate} = {amount}",
-                                i + 1
-                            ),
-                        ));
+                        let text =
+                            format!("tier {i}: {portion} packages{past} × {rate} = {amount}");
+                        steps.push(("tier", text));
                     }
                     amount
                 }
-                _ => {
+                TierBasis::Unit => {
+                    let price = Exact::Dec(tier.unit_price.unwrap_or(Decimal::ZERO));
+                    let amount = portion.mul(&price);
                     if explain {
-                        steps.push((
-                            "tier",
-                            format!("tier {}: {portion} of the volume{past}", i + 1),
-                        ));
+                        let text = format!("tier {i}: {portion} units{past} × {price} = {amount}");
+                        steps.push(("tier", text));
                     }
-                    volume_part(tier, &portion, PricingModel::Tiered, &mut steps, explain)?
+                    amount
                 }
-            };
-            total = total.add(&part);
-            match below_end {
-                Some(u) => lower = u,
-                None => break,
-            }
-        }
-        total
+                TierBasis::Volume => {
+                    if explain {
+                        let text = format!("tier {i}: {portion} of the volume{past}");
+                        steps.push(("tier", text));
+                    }
+                    volume_part(tier, portion, PricingModel::Tiered, &mut steps, explain)?
+                }
+            })
+        })
+        .map(|parts| total.add(&parts))?
     };
     Ok(Computed {
         amount,
@@ -154,6 +141,55 @@ pub(super) fn tiered<'v>(
         usage,
         steps,
     })
+}
+
+/// Lays the usage `(prior, end]` over the tiers and adds what `price` makes of each tier's
+/// portion (`price(index, tier, portion, note)`, the note, when explaining, saying that a
+/// bounded last tier prices usage past its bound).
+fn graduate(
+    values: &[PriceValue],
+    prior: &Exact,
+    end: &Exact,
+    explain: bool,
+    mut price: impl FnMut(usize, &PriceValue, &Exact, &str) -> Result<Exact, Overflow>,
+) -> Result<Exact, Overflow> {
+    let mut total = Exact::ZERO;
+    let mut lower = Decimal::ZERO;
+    let last = values.len().saturating_sub(1);
+    for (i, tier) in values.iter().enumerate() {
+        // The last tier takes all the usage left, bounded or not (`tier_index`).
+        let upper = tier.up_to.filter(|_| i < last);
+        let below_end = upper.filter(|u| Exact::Dec(*u) < *end);
+        if let Some(u) = upper {
+            // A tier wholly below the usage already in the period adds nothing.
+            if Exact::Dec(u) <= *prior {
+                lower = u;
+                continue;
+            }
+        }
+        let from = if Exact::Dec(lower) < *prior {
+            prior.clone()
+        } else {
+            Exact::Dec(lower)
+        };
+        let to = below_end.map_or_else(|| end.clone(), Exact::Dec);
+        let portion = to.sub(&from);
+        if portion.is_negative() || portion.is_zero() {
+            break;
+        }
+        let past = match tier.up_to {
+            Some(bound) if explain && i == last && *end > Exact::Dec(bound) => {
+                format!(" (past its up_to {bound}: the last tier prices the rest)")
+            }
+            _ => String::new(),
+        };
+        total = total.add(&price(i, tier, &portion, &past)?);
+        match below_end {
+            Some(u) => lower = u,
+            None => break,
+        }
+    }
+    Ok(total)
 }
 
 fn bound_text(tiers: &[PriceValue], i: usize) -> String {
