@@ -12,6 +12,8 @@ use crate::number::parse_decimal;
 use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
 
+mod quick;
+
 /// The longest expression read, in bytes.
 pub const MAX_LENGTH: usize = 1_000;
 /// The deepest nesting of parentheses, calls, operators and conditionals.
@@ -127,6 +129,15 @@ impl Expr {
     /// The expression's value for `event`, as a volume: a number, exact where a decimal holds
     /// it, else rounded half to even to 28 significant digits.
     pub fn volume(&self, event: &Event<'_>) -> Result<Decimal, EvalError> {
+        // Decimals all the way, when they can be (`quick.rs`); the general evaluator otherwise.
+        match quick::number(&self.root, event) {
+            Some(d) => Ok(d.normalize()),
+            None => self.general(event),
+        }
+    }
+
+    /// [`Expr::volume`] by the general evaluator alone.
+    fn general(&self, event: &Event<'_>) -> Result<Decimal, EvalError> {
         let n = match eval(&self.root, event)? {
             Val::Bool(_) => return Err(fail("the expression gives true or false, not a number")),
             // A field holding a number as text is that number, here as anywhere a number is
@@ -564,6 +575,9 @@ fn whole_quotient(func: Func, x: Decimal, y: Decimal) -> Option<Decimal> {
     if y.is_zero() {
         return None;
     }
+    if let Some(q) = whole_quotient_of_mantissas(func, x, y) {
+        return Some(q);
+    }
     let r = x.checked_rem(y)?;
     let q = x.checked_sub(r)?.checked_div(y)?.trunc();
     if r.is_zero() {
@@ -575,6 +589,28 @@ fn whole_quotient(func: Func, x: Decimal, y: Decimal) -> Option<Decimal> {
         (Func::Floor, false) => q.checked_sub(Decimal::ONE),
         _ => Some(q),
     }
+}
+
+/// [`whole_quotient`] in integers, the common case (`ceil(seconds / 60)`): both numbers brought
+/// to one scale, their mantissas divided. A decimal division is several times dearer, and this
+/// is most of what such an expression costs (BENCHMARKS.md, "Usage expressions"). `None` when
+/// the mantissas do not fit an `i128` at one scale (the decimal path decides) or `y` is zero.
+fn whole_quotient_of_mantissas(func: Func, x: Decimal, y: Decimal) -> Option<Decimal> {
+    let scale = x.scale().max(y.scale());
+    let a = x
+        .mantissa()
+        .checked_mul(10i128.checked_pow(scale - x.scale())?)?;
+    let b = y
+        .mantissa()
+        .checked_mul(10i128.checked_pow(scale - y.scale())?)?;
+    let q = a.checked_div(b)?;
+    let r = a.checked_rem(b)?;
+    let q = match func {
+        Func::Ceil if r != 0 && (a > 0) == (b > 0) => q.checked_add(1)?,
+        Func::Floor if r != 0 && (a > 0) != (b > 0) => q.checked_sub(1)?,
+        _ => q,
+    };
+    Decimal::try_from_i128_with_scale(q, 0).ok()
 }
 
 fn number(v: Val<'_>) -> Result<Exact, EvalError> {
@@ -688,6 +724,100 @@ mod tests {
         }
     }
 
+    /// Conditions over the test event's fields: comparisons, text equality, booleans.
+    fn any_condition() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let simple = prop_oneof![
+            Just("x < y".to_string()),
+            Just("x >= 0".to_string()),
+            Just("y == 0".to_string()),
+            Just("60 <= 60.0".to_string()),
+            Just("1.5 < 1.50".to_string()),
+            Just("0.1 > 0.10".to_string()),
+            Just("y >= y".to_string()),
+            Just("s == \"gen4\"".to_string()),
+            Just("s != \"5\"".to_string()),
+            Just("\"gen4\" == s".to_string()),
+            Just("b".to_string()),
+            Just("!b".to_string()),
+        ];
+        simple.prop_recursive(2, 6, 2, |inner| {
+            (
+                inner.clone(),
+                proptest::sample::select(vec!["&&", "||"]),
+                inner,
+            )
+                .prop_map(|(a, o, b)| format!("({a} {o} {b})"))
+        })
+    }
+
+    /// Expressions built from every form, over numbers, text and booleans.
+    fn any_expression() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        // Mostly numbers, so that the quick evaluator often answers; the rest sends it back.
+        let leaf = prop_oneof![
+            6 => Just("x".to_string()),
+            6 => Just("y".to_string()),
+            2 => Just("0".to_string()),
+            2 => Just("1.5".to_string()),
+            2 => Just("60".to_string()),
+            2 => Just("0.1".to_string()),
+            1 => Just("b".to_string()),
+            1 => Just("s".to_string()),
+            1 => Just("missing".to_string()),
+            1 => Just("\"gen4\"".to_string()),
+            1 => Just("true".to_string()),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let op = proptest::sample::select(vec![
+                "+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "&&", "||",
+            ]);
+            prop_oneof![
+                (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+                (any_condition(), inner.clone(), inner.clone())
+                    .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+                inner.clone().prop_map(|a| format!("ceil({a})")),
+                inner.clone().prop_map(|a| format!("floor({a})")),
+                inner.clone().prop_map(|a| format!("abs({a})")),
+                inner.clone().prop_map(|a| format!("-({a})")),
+                inner.clone().prop_map(|a| format!("!({a})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("ceil({a} / {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("floor({a} / {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("max({a}, {b}, {c})")),
+                (inner.clone(), 0i32..3).prop_map(|(a, d)| format!("round({a}, {d})")),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// The quick evaluator, when it answers, answers what the general one does: the same
+        /// value, never a value where the general one finds an error.
+        #[test]
+        fn quick_agrees_with_the_general_evaluator(
+            text in any_expression(),
+            x in -100_000i64..100_000,
+            x_places in 0u32..4,
+            y in -1_000i64..1_000,
+            b in proptest::prelude::any::<bool>(),
+            s in proptest::sample::select(vec!["\"gen4\"", "\"5\"", "\"1.5\"", "7"]),
+            x_as_text in proptest::prelude::any::<u8>(),
+        ) {
+            let x = Decimal::new(x, x_places);
+            let x = if x_as_text < 32 { format!("\"{x}\"") } else { x.to_string() };
+            let json = format!(r#"{{"event_type": "e", "data": {{"x": {x}, "y": {y}, "b": {b}, "s": {s}}}}}"#);
+            let event = Event::from_json(&json).unwrap();
+            let expr = Expr::parse(&text).unwrap();
+            if let Some(quick) = quick::number(&expr.root, &event) {
+                proptest::prop_assert_eq!(expr.general(&event), Ok(quick.normalize()), "{}", text);
+            }
+        }
+    }
+
     #[test]
     fn whole_quotients_agree_with_exact_fractions() {
         for (x, y) in [
@@ -699,6 +829,8 @@ mod tests {
             (1, 3),
             (0, 7),
             (7, 1),
+            (-7, -2),
+            (7, -2),
         ] {
             for func in ["ceil", "floor"] {
                 let quick = volume(
@@ -716,6 +848,45 @@ mod tests {
             volume("ceil(x / y)", r#"{"x": "0.7", "y": "0.25"}"#),
             Ok("3".into())
         );
+        // Mantissas at one scale, and too large for one: the decimal path answers.
+        for (x, y) in [
+            ("0.7", "0.25"),
+            ("-0.70", "0.3"),
+            ("12.5", "-0.004"),
+            ("79228162514264337593543950335", "0.0000000001"),
+            ("7922816251426433759354395033.5", "3"),
+            ("-0.0000000000000000000000000001", "1"),
+        ] {
+            for func in [Func::Ceil, Func::Floor] {
+                let (x, y) = (parse_decimal(x).unwrap(), parse_decimal(y).unwrap());
+                let by_decimals = {
+                    let r = x.checked_rem(y).unwrap();
+                    let q = x
+                        .checked_sub(r)
+                        .and_then(|d| d.checked_div(y))
+                        .map(|q| q.trunc());
+                    q.and_then(|q| {
+                        match (
+                            func,
+                            r.is_zero(),
+                            x.is_sign_negative() == y.is_sign_negative(),
+                        ) {
+                            (Func::Ceil, false, true) => q.checked_add(Decimal::ONE),
+                            (Func::Floor, false, false) => q.checked_sub(Decimal::ONE),
+                            _ => Some(q),
+                        }
+                    })
+                };
+                let quick = whole_quotient_of_mantissas(func, x, y);
+                if let Some(q) = quick {
+                    assert_eq!(
+                        Some(q.normalize()),
+                        by_decimals.map(|d| d.normalize()),
+                        "{func:?}({x} / {y})"
+                    );
+                }
+            }
+        }
         assert_eq!(
             volume("floor(x / y)", r#"{"x": "-0.7", "y": "0.25"}"#),
             Ok("-3".into())
