@@ -92,16 +92,18 @@ pub(super) fn tiered<'v>(
     } else {
         // The part that is not tiered comes from the tier reached: the unit part when the
         // volume is tiered, the volume part when the units are.
-        let mut total = Exact::ZERO;
-        if shape.usage_type == UsageType::UnitAndVolume {
-            total = match shape.basis {
-                TierBasis::Unit => {
-                    volume_part(reached, &exact_volume, shape.model, &mut steps, explain)?
-                }
-                _ => unit_part(reached, units, &mut steps, explain),
-            };
-        }
-        graduate(values, prior, &end, explain, |i, tier, portion, past| {
+        let untiered = match (shape.usage_type, shape.basis) {
+            (UsageType::UnitAndVolume, TierBasis::Unit) => Some(volume_part(
+                reached,
+                &exact_volume,
+                shape.model,
+                &mut steps,
+                explain,
+            )?),
+            (UsageType::UnitAndVolume, _) => Some(unit_part(reached, units, &mut steps, explain)),
+            _ => None,
+        };
+        let tiered = graduate(values, prior, &end, explain, |i, tier, portion, past| {
             let i = i + 1;
             Ok(match shape.basis {
                 // In package basis, the portion counts packages and the rate is per package.
@@ -132,8 +134,11 @@ pub(super) fn tiered<'v>(
                     volume_part(tier, portion, PricingModel::Tiered, &mut steps, explain)?
                 }
             })
-        })
-        .map(|parts| total.add(&parts))?
+        })?;
+        match untiered {
+            Some(part) => part.add(&tiered),
+            None => tiered,
+        }
     };
     Ok(Computed {
         amount,
@@ -146,6 +151,7 @@ pub(super) fn tiered<'v>(
 /// Lays the usage `(prior, end]` over the tiers and adds what `price` makes of each tier's
 /// portion (`price(index, tier, portion, note)`, the note, when explaining, saying that a
 /// bounded last tier prices usage past its bound).
+#[inline]
 fn graduate(
     values: &[PriceValue],
     prior: &Exact,
