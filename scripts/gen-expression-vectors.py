@@ -329,6 +329,29 @@ V.append({"name": "expressions/unit_aggregation_on_a_volume_price", "description
                          {"volume_rate": 1})]}]},
           "op": "validate", "expect": {"valid": True, "errors": [], "warnings": [
               {"path": "products[0].prices[0].usage_calculation.unit_aggregation", "code": "ignored_field"}]}})
+V.append({"name": "expressions/examples_never_numeric", "description": "Validated with example events: `duration` "
+          "is text in every billed_seconds example and tokens' output_tokens is missing from each, so both are "
+          "expression_field_not_numeric warnings, in catalog order (tokens is the first price, billed_seconds the third); by_model compares `model` with a string (not a number: no warning), "
+          "and minutes has a numeric example.",
+          "catalog_file": CATALOG_FILE, "op": "validate", "input": [
+              {"event_type": "billed_seconds", "data": {"duration": "10s"}},
+              {"event_type": "billed_seconds", "data": {"duration": "12s"}},
+              {"event_type": "tokens", "data": {"input_tokens": 5, "output": 7}},
+              {"event_type": "by_model", "data": {"model": "gen4"}},
+              {"event_type": "minutes", "data": {"seconds": "n/a"}},
+              {"event_type": "minutes", "data": {"seconds": "61"}}],
+          "expect": {"valid": True, "errors": [], "warnings": [
+              {"path": "products[0].prices[0].usage_calculation.volume_aggregation",
+               "code": "expression_field_not_numeric"},
+              {"path": "products[0].prices[2].usage_calculation.volume_aggregation",
+               "code": "expression_field_not_numeric"}]}})
+V.append({"name": "expressions/examples_of_unit_expressions", "description": "Unit expressions are checked too: "
+          "`n` is true in the only tiered_images example.",
+          "catalog_file": CATALOG_FILE, "op": "validate", "input": [
+              {"event_type": "tiered_images", "data": {"n": True}}],
+          "expect": {"valid": True, "errors": [], "warnings": [
+              {"path": "products[0].prices[%d].usage_calculation.unit_aggregation" % (
+                  len(EXPRESSIONS) + len(UNIT_PRICES)), "code": "expression_field_not_numeric"}]}})
 invalid("empty", "An empty expression has no value to read.", " ", "invalid_expression")
 invalid("two_values", "Two values with no operator between them.", "1 2", "invalid_expression")
 invalid("stray_parenthesis", "A closing parenthesis with no opening one.", "x)", "invalid_expression")

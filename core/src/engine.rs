@@ -3,6 +3,7 @@
 use crate::catalog::asset::{default_rounding, AssetInfo};
 use crate::catalog::product::PriceKind;
 use crate::catalog::{read_catalog, Catalog};
+use crate::event::Event;
 use crate::fiat;
 use crate::instant::Instant;
 use crate::issue::{Error, ErrorKind, Issue, Report};
@@ -60,6 +61,26 @@ pub fn validate(catalog: &Value) -> Report {
 /// [`validate`] for JSON text; fails only when the text is not JSON.
 pub fn validate_json(text: &str) -> Result<Report, Error> {
     Ok(validate(&parse_json(text)?))
+}
+
+/// [`validate`], with the catalog's expressions also checked against example events: a field
+/// an expression computes with that no example of its type holds as a number is an
+/// `expression_field_not_numeric` warning (docs/expressions.md).
+pub fn validate_with_examples(catalog: &Value, examples: &[Event<'_>]) -> Report {
+    let (parsed, mut report) = read_catalog(catalog);
+    if let Some(parsed) = parsed {
+        let warnings = crate::expression::examples::check(&parsed, examples);
+        report.warnings.extend(warnings);
+    }
+    report
+}
+
+/// [`validate_with_examples`] for JSON text: the catalog, and a JSON array of example events
+/// (every bad example is an `invalid_event` error, paths prefixed with its index).
+pub fn validate_json_with_examples(catalog: &str, examples: &str) -> Result<Report, Error> {
+    let catalog = parse_json(catalog)?;
+    let examples = Event::many_from_json(examples)?;
+    Ok(validate_with_examples(&catalog, &examples))
 }
 
 /// [`validate`] in strict mode: every warning counts as an error (a misspelt optional field can

@@ -79,6 +79,7 @@ codes! {
     InvalidExpression = "invalid_expression": "A `volume_aggregation` or `unit_aggregation` expression that does not parse, calls an unknown function or gives one the wrong number of arguments; the message gives the position in the text.",
     UnsupportedTiering = "unsupported_tiering": "A `custom` tiering period (the billing API does not publish where a custom period starts or how long it lasts), or a `custom` tiering basis on a price without an aggregation expression (that basis counts what the expressions compute).",
     ExpressionReadsDimension = "expression_reads_dimension": "Warning: a `volume_aggregation` expression reads a field that is also a billable dimension: its value both picks the price and sizes the usage, which is seldom meant.",
+    ExpressionFieldNotNumeric = "expression_field_not_numeric": "Warning, when validating with example events: an expression computes with a field that none of the examples of its event type holds as a number (each lacks it, or holds text or true/false), so each such event would price to no fee.",
     UnlistedDimension = "unlisted_dimension": "Warning: a dimensional price uses a key missing from `billable_dimensions`.",
     BoundedLastTier = "bounded_last_tier": "Warning: the last tier of a tiered or bulk price has an `up_to`; usage past it is priced at that last tier.",
     UnreachableTier = "unreachable_tier": "Warning: a tier comes after an unbounded tier, so no usage can reach it.",

@@ -67,7 +67,10 @@ pub use batch::{Place, Session, Twins};
 pub use catalog::rate::{RateEntry, RateValue, Schedule};
 pub use catalog::{Catalog, Settings};
 pub use convert::Conversion;
-pub use engine::{parse_json, validate, validate_json, validate_strict, Engine};
+pub use engine::{
+    parse_json, validate, validate_json, validate_json_with_examples, validate_strict,
+    validate_with_examples, Engine,
+};
 pub use event::{Event, Scalar};
 pub use instant::Instant;
 pub use issue::{Code, Error, ErrorKind, Gathered, Issue, Report};

@@ -100,7 +100,17 @@ fn run(v: &Value) -> Result<Value, ratecard::Error> {
     let catalog = catalog_text(v);
     let strict = v.get("strict") == Some(&Value::Bool(true));
     if op == "validate" {
-        let report = ratecard::validate_json(&catalog)?;
+        let report = match v.get("input") {
+            // Example events to check the expressions against.
+            Some(Value::Array(examples)) => {
+                let events: Vec<Event> = examples
+                    .iter()
+                    .map(|e| Event::from_value(e).unwrap())
+                    .collect();
+                ratecard::validate_with_examples(&ratecard::parse_json(&catalog)?, &events)
+            }
+            _ => ratecard::validate_json(&catalog)?,
+        };
         let report = if strict { report.strict() } else { report };
         return Ok(serde_json::to_value(report).unwrap());
     }

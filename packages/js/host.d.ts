@@ -8,8 +8,11 @@
 
 /** The core's error as a host threw it: `{code, message, issues}`, or undefined when it is not. */
 export declare function errorOf(thrown: unknown): { code: string; message: string; issues?: unknown } | undefined;
-/** The validation report (JSON) of catalog JSON text; `strict`: warnings count as errors. */
-export declare function validateCatalog(catalog: string, strict: boolean): string;
+/**
+ * The validation report (JSON) of catalog JSON text; `strict`: warnings count as errors;
+ * `examples`: a JSON array of example events the expressions are checked against ("": none).
+ */
+export declare function validateCatalog(catalog: string, strict: boolean, examples: string): string;
 /** The catalog's JSON Schema, as text. */
 export declare function schemaText(): string;
 

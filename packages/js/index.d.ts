@@ -324,6 +324,7 @@ export type IssueCode =
   | "invalid_expression"
   | "unsupported_tiering"
   | "expression_reads_dimension"
+  | "expression_field_not_numeric"
   | "unlisted_dimension"
   | "bounded_last_tier"
   | "unreachable_tier"
@@ -645,8 +646,20 @@ export declare class Engine {
   free(): void;
 }
 
-/** Checks a catalog; never throws for a bad catalog, only for text that is not JSON. */
-export declare function validate(catalog: Catalog | CatalogInput | string | JsonBytes | JsonValue, options?: EngineOptions): Report;
+/** Options of `validate`. */
+export interface ValidateOptions extends EngineOptions {
+  /**
+   * Example usage events: each field an expression computes with that no example of its event
+   * type holds as a number is an `expression_field_not_numeric` warning.
+   */
+  examples?: Event[];
+}
+
+/**
+ * Checks a catalog; never throws for a bad catalog, only for text that is not JSON and for bad
+ * options or examples.
+ */
+export declare function validate(catalog: Catalog | CatalogInput | string | JsonBytes | JsonValue, options?: ValidateOptions): Report;
 
 /** The JSON Schema (draft 2020-12) of a catalog. */
 export declare function schema(): { [key: string]: JsonValue };

@@ -857,14 +857,24 @@ function strictOption(options) {
 
 /**
  * Checks a catalog; never throws for a bad catalog, only for text that is not JSON (and for
- * options that are wrong). `{strict: true}`: warnings count as errors.
+ * options or examples that are wrong). `{strict: true}`: warnings count as errors.
+ * `{examples: [events]}`: the expressions are checked against these example events
+ * (`expression_field_not_numeric`).
  */
 export function validate(catalog, options) {
   const text = catalogText(catalog);
+  let examples = "";
+  if (options !== undefined && options !== null && typeof options === "object" && options.examples !== undefined) {
+    if (!Array.isArray(options.examples)) {
+      throw fail("invalid_argument", "examples", "invalid_type", "examples must be an array of usage events");
+    }
+    examples = stringify(options.examples);
+    options = { ...options, examples: undefined };
+  }
   const strict = strictOption(options);
   let out;
   try {
-    out = validateCatalog(text, strict);
+    out = validateCatalog(text, strict, examples);
   } catch (err) {
     throw translate(err);
   }

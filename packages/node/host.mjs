@@ -11,7 +11,7 @@
 import addon from "./index.js";
 
 export const version = addon.version();
-export const validateCatalog = (text, strict) => addon.validate(text, strict);
+export const validateCatalog = (text, strict, examples) => addon.validate(text, strict, examples);
 export const schemaText = () => addon.schema();
 
 const PREFIX = "RATECARD_ERROR:";

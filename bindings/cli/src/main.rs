@@ -14,7 +14,7 @@ const USAGE: &str = "\
 ratecard: exact quotes for usage-based prices
 
 usage:
-  ratecard validate CATALOG [--strict] [--format json|table|problem]
+  ratecard validate CATALOG [--examples EVENTS] [--strict] [--format json|table|problem]
   ratecard quote CATALOG EVENTS... [--at T] [--in ASSET]... [--product CODE]... [--no-explain]
                  [--strict] [--on-error raise|return] [--format json|table]
   ratecard convert CATALOG AMOUNT FROM TO [--at T] [--format json|table]
@@ -30,6 +30,8 @@ object prints one quote; an array (or several files) prints an array of quotes.
 T is an RFC 3339 instant (2026-03-01T12:00:00Z); without --at, quotes price at each
 event's occurred_at, and anything else at the current time.
 --strict: the catalog's warnings count as errors (use it in CI).
+--examples EVENTS: example events (a JSON array) the catalog's expressions are checked
+against: a field an expression computes with that none holds as a number is a warning.
 --on-error: with bad events in a batch, report them all and print nothing else (raise, the
 default), or print every quote with each bad event's error in its place (return); exit 1
 either way.
@@ -76,6 +78,7 @@ struct Args {
     overdraft: Option<String>,
     options: Option<String>,
     volume_step: Option<String>,
+    examples: Option<String>,
 }
 
 fn parse_format(name: &str) -> Result<Format, Failure> {
@@ -102,6 +105,7 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
         overdraft: None,
         options: None,
         volume_step: None,
+        examples: None,
     };
     // `--in=USD` is `--in USD`.
     let words: Vec<String> = raw
@@ -138,6 +142,7 @@ fn parse_args(raw: &[String]) -> Result<Args, Failure> {
             "--overdraft" => args.overdraft = Some(value("--overdraft")?),
             "--options" => args.options = Some(value("--options")?),
             "--volume-step" => args.volume_step = Some(value("--volume-step")?),
+            "--examples" => args.examples = Some(value("--examples")?),
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unknown option {flag}")))
             }
@@ -239,7 +244,12 @@ fn validate(args: &Args) -> Result<(), Failure> {
     let [catalog] = args.positional.as_slice() else {
         return Err(Failure::Usage("validate takes one CATALOG".into()));
     };
-    let report = ratecard::validate_json(&read_input(catalog)?)?;
+    let report = match &args.examples {
+        Some(events) => {
+            ratecard::validate_json_with_examples(&read_input(catalog)?, &read_input(events)?)?
+        }
+        None => ratecard::validate_json(&read_input(catalog)?)?,
+    };
     let report = if args.strict { report.strict() } else { report };
     match args.format {
         Format::Json => print_json(&report)?,

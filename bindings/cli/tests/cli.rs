@@ -61,6 +61,61 @@ fn validates_every_bundled_example() {
 }
 
 #[test]
+fn validate_checks_expressions_against_example_events() {
+    let dir = std::env::temp_dir().join(format!("ratecard-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let events = dir.join("events.json");
+    std::fs::write(
+        &events,
+        r#"[{"event_type": "minutes", "data": {"seconds": "61s"}}]"#,
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "validate",
+            "tests/catalogs/expressions.json",
+            "--examples",
+            events.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(
+        report["warnings"][0]["code"],
+        "expression_field_not_numeric"
+    );
+    assert_eq!(
+        report["warnings"][0]["path"],
+        "products[0].prices[1].usage_calculation.volume_aggregation"
+    );
+    // In strict mode the warning fails the catalog, as any warning does.
+    let strict = run(
+        &[
+            "validate",
+            "tests/catalogs/expressions.json",
+            "--strict",
+            "--examples",
+            events.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    // A bad example is an error of the example, with its index.
+    let bad = run(
+        &[
+            "validate",
+            "tests/catalogs/expressions.json",
+            "--examples",
+            "-",
+        ],
+        Some(r#"[{"data": {}}]"#),
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_invalid_catalog_exits_1_with_every_error() {
     let catalog =
         r#"{"assets":[{"code":"IMG","name":"x","precision":40,"rates":[{"source":"USD"}]}]}"#;

@@ -88,10 +88,14 @@ fn decimal_arg(json: &str, path: &str) -> Result<ratecard::Decimal, Failure> {
         .map_err(|issue| Failure::Core(Error::new(ErrorKind::InvalidArgument, vec![issue])))
 }
 
-/// A catalog's validation report as JSON (in strict mode, warnings count as errors); fails
-/// only for text that is not JSON.
-pub fn validate(catalog_json: &str, strict: bool) -> Result<String, Failure> {
-    let report = ratecard::validate_json(catalog_json)?;
+/// A catalog's validation report as JSON (in strict mode, warnings count as errors), its
+/// expressions checked against `examples_json` (a JSON array of events) unless that is empty;
+/// fails only for text that is not JSON and for bad examples.
+pub fn validate(catalog_json: &str, strict: bool, examples_json: &str) -> Result<String, Failure> {
+    let report = match examples_json {
+        "" => ratecard::validate_json(catalog_json)?,
+        examples => ratecard::validate_json_with_examples(catalog_json, examples)?,
+    };
     to_json(&if strict { report.strict() } else { report })
 }
 
@@ -539,7 +543,7 @@ mod tests {
         assert_eq!(err["issues"][0]["path"], "[0].data.a");
         assert_eq!(err["issues"][0]["code"], "invalid_type");
         assert_eq!(
-            error(validate(&deep, false).err().unwrap())["code"],
+            error(validate(&deep, false, "").err().unwrap())["code"],
             "invalid_json"
         );
     }

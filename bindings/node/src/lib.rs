@@ -471,11 +471,12 @@ impl Task for QuoteManyTapeTask {
     }
 }
 
-/// Validates catalog JSON text; the report as JSON (strict: warnings count as errors). Throws
-/// only for text that is not JSON.
+/// Validates catalog JSON text; the report as JSON (strict: warnings count as errors), the
+/// expressions checked against example events (a JSON array; empty: none). Throws only for
+/// text that is not JSON and for bad examples.
 #[napi]
-pub fn validate(catalog_json: String, strict: bool) -> napi::Result<String> {
-    entry(|| ratecard_js_host::validate(&catalog_json, strict))
+pub fn validate(catalog_json: String, strict: bool, examples_json: String) -> napi::Result<String> {
+    entry(|| ratecard_js_host::validate(&catalog_json, strict, &examples_json))
 }
 
 /// The JSON Schema of a catalog, as JSON text.

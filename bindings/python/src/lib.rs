@@ -25,12 +25,26 @@ use errors::guard;
 use pyo3::prelude::*;
 use ratecard::{Code, Error, ErrorKind};
 
-/// Checks a catalog: every error and warning at once. Raises only for input that is not JSON.
+/// Checks a catalog: every error and warning at once. Raises only for input that is not JSON
+/// and for bad `examples` (usage events the expressions are checked against).
 #[pyfunction]
-#[pyo3(signature = (catalog, *, strict=false))]
-fn validate(catalog: &Bound<'_, PyAny>, strict: bool) -> errors::Result<to_py::Report> {
+#[pyo3(signature = (catalog, *, strict=false, examples=None))]
+fn validate(
+    catalog: &Bound<'_, PyAny>,
+    strict: bool,
+    examples: Option<&Bound<'_, PyAny>>,
+) -> errors::Result<to_py::Report> {
     guard(|| {
-        let report = ratecard::validate(&from_py::catalog(catalog)?);
+        let catalog = from_py::catalog(catalog)?;
+        let report = match examples {
+            // Read as any JSON input is (a list of dicts, text or a file), then as events.
+            Some(examples) => {
+                let text = from_py::catalog(examples)?.to_string();
+                let events = ratecard::Event::many_from_json(&text)?;
+                ratecard::validate_with_examples(&catalog, &events)
+            }
+            None => ratecard::validate(&catalog),
+        };
         Ok(to_py::Report::from(if strict {
             report.strict()
         } else {

@@ -14,6 +14,7 @@ import pytest
 import ratecard
 
 UTC = dt.timezone.utc
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 AT = dt.datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 CREDITS: Dict[str, Any] = {
@@ -152,6 +153,24 @@ def test_validate_never_raises_for_a_bad_catalog_only_for_non_json() -> None:
     with pytest.raises(ratecard.InvalidJsonError) as info:
         ratecard.validate({"assets": {1, 2}})
     assert info.value.issues[0].path == "assets"
+
+
+def test_validate_checks_expressions_against_example_events() -> None:
+    catalog = json.loads((ROOT / "tests" / "catalogs" / "expressions.json").read_text())
+
+    def minutes(seconds: Any) -> Dict[str, Any]:
+        return {"event_type": "minutes", "occurred_at": AT, "data": {"seconds": seconds}}
+
+    report = ratecard.validate(catalog, examples=[minutes("61s")])
+    assert report.valid is True
+    assert [(i.path, i.code) for i in report.warnings] == [
+        ("products[0].prices[1].usage_calculation.volume_aggregation", "expression_field_not_numeric")]
+    assert '"61s"' in report.warnings[0].message
+    assert ratecard.validate(catalog, examples=[minutes("61s"), minutes(Decimal("61"))]).warnings == []
+    assert ratecard.validate(catalog, strict=True, examples=[minutes("x")]).valid is False
+    with pytest.raises(ratecard.EventError) as info:
+        ratecard.validate(catalog, examples=[{"data": {}}])
+    assert info.value.issues[0].path == "[0].event_type"
 
 
 def test_event_errors_have_paths_and_batches_are_prefixed(engine: ratecard.Engine) -> None:

@@ -58,7 +58,9 @@ def run(v: Dict[str, Any], event_as_text: bool = False) -> List[Tuple[str, Any]]
     catalog = catalog_of(v)
     strict = v.get("strict") is True
     if op == "validate":
-        report = ratecard.validate(catalog, strict=strict)
+        # An input is the example events the expressions are checked against.
+        examples = v["input"] if isinstance(v.get("input"), list) else None
+        report = ratecard.validate(catalog, strict=strict, examples=examples)
         return [("to_dict", wire(report.to_dict())), ("to_json", json.loads(report.to_json()))]
     engine = ratecard.Engine(catalog, strict=strict)
     if op == "engine":

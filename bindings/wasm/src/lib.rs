@@ -197,10 +197,15 @@ impl RawEngine {
     }
 }
 
-/// The validation report of catalog JSON text, as JSON (strict: warnings count as errors).
+/// The validation report of catalog JSON text, as JSON (strict: warnings count as errors), the
+/// expressions checked against example events (a JSON array; empty: none).
 #[wasm_bindgen]
-pub fn validate(catalog_json: &str, strict: bool) -> Result<String, JsValue> {
-    js(ratecard_js_host::validate(catalog_json, strict))
+pub fn validate(catalog_json: &str, strict: bool, examples_json: &str) -> Result<String, JsValue> {
+    js(ratecard_js_host::validate(
+        catalog_json,
+        strict,
+        examples_json,
+    ))
 }
 
 /// This module's memory, where the JavaScript side reads and writes the scratch.

@@ -12,6 +12,7 @@ use crate::number::parse_decimal;
 use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
 
+pub mod examples;
 mod quick;
 
 /// The longest expression read, in bytes.
@@ -136,6 +137,15 @@ impl Expr {
         }
     }
 
+    /// The fields it computes with as numbers (arithmetic, ordering comparisons, functions,
+    /// the result itself, `==` against a number), in first-seen order: not those only tested as
+    /// conditions or compared with strings (`model == "gen4"`).
+    pub fn numeric_fields(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        numeric_fields(&self.root, true, &mut out);
+        out
+    }
+
     /// [`Expr::volume`] by the general evaluator alone.
     fn general(&self, event: &Event<'_>) -> Result<Decimal, EvalError> {
         let n = match eval(&self.root, event)? {
@@ -146,6 +156,37 @@ impl Expr {
         };
         n.approximate()
             .ok_or_else(|| fail("the result does not fit in a decimal"))
+    }
+}
+
+fn numeric_fields<'n>(node: &'n Node, numeric: bool, out: &mut Vec<&'n str>) {
+    let arithmetic = |n: &Node| {
+        matches!(n, Node::Num(_) | Node::Neg(_) | Node::Call(..))
+            || matches!(n, Node::Bin(Op::Add | Op::Sub | Op::Mul | Op::Div, ..))
+    };
+    match node {
+        Node::Field(name) if numeric && !out.contains(&name.as_str()) => out.push(name),
+        Node::Neg(inner) => numeric_fields(inner, true, out),
+        Node::Not(inner) => numeric_fields(inner, false, out),
+        Node::Bin(Op::And | Op::Or, a, b) => {
+            numeric_fields(a, false, out);
+            numeric_fields(b, false, out);
+        }
+        Node::Bin(Op::Eq | Op::Ne, a, b) => {
+            numeric_fields(a, arithmetic(b), out);
+            numeric_fields(b, arithmetic(a), out);
+        }
+        Node::Bin(_, a, b) => {
+            numeric_fields(a, true, out);
+            numeric_fields(b, true, out);
+        }
+        Node::If(cond, yes, no) => {
+            numeric_fields(cond, false, out);
+            numeric_fields(yes, numeric, out);
+            numeric_fields(no, numeric, out);
+        }
+        Node::Call(_, args) => args.iter().for_each(|a| numeric_fields(a, true, out)),
+        _ => {}
     }
 }
 
@@ -816,6 +857,29 @@ mod tests {
                 proptest::prop_assert_eq!(expr.general(&event), Ok(quick.normalize()), "{}", text);
             }
         }
+    }
+
+    #[test]
+    fn numeric_fields_are_those_computed_with() {
+        let fields = |text: &str| {
+            let expr = Expr::parse(text).unwrap();
+            expr.numeric_fields()
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields("input_tokens + output_tokens"),
+            ["input_tokens", "output_tokens"]
+        );
+        assert_eq!(
+            fields(r#"model == "gen4" ? seconds * 2 : seconds"#),
+            ["seconds"]
+        );
+        assert_eq!(fields("hd && !draft ? ceil(s / 60) : n"), ["s", "n"]);
+        assert_eq!(fields("tier == 5 ? 1 : 0"), ["tier"]);
+        assert_eq!(fields("a == b ? 1 : 0"), Vec::<String>::new());
+        assert_eq!(fields("x"), ["x"]);
     }
 
     #[test]

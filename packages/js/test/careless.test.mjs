@@ -28,6 +28,24 @@ for (const [name, { module: rc, skip }] of Object.entries(loaded)) {
       assert.throws(() => rc.validate(VIDEO, { strict: 'yes' }), (e) => e.issues[0].code === 'invalid_type')
     })
 
+    test('validate checks expressions against example events, BigInts and Dates included', () => {
+      const catalog = structuredClone(VIDEO)
+      const calc = catalog.products[0].prices[0].usage_calculation
+      delete calc.volume_field
+      calc.volume_aggregation = 'ceil(seconds / 60)'
+      const example = (seconds) => ({ event_type: 'render', occurred_at: new Date(AT), data: { model: 'gen4', seconds } })
+      const warned = rc.validate(catalog, { examples: [example('61s')] })
+      assert.equal(warned.valid, true)
+      assert.deepEqual(warned.warnings.map((i) => i.code), ['expression_field_not_numeric'])
+      assert.match(warned.warnings[0].message, /"61s"/)
+      assert.deepEqual(rc.validate(catalog, { examples: [example('61s'), example(61n)] }).warnings, [])
+      assert.equal(rc.validate(catalog, { examples: [example('61s')], strict: true }).valid, false)
+      assert.throws(() => rc.validate(catalog, { examples: example(61) }), (e) =>
+        e.code === 'invalid_argument' && e.issues[0].path === 'examples' && e.issues[0].code === 'invalid_type')
+      assert.throws(() => rc.validate(catalog, { examples: [{ data: {} }] }), (e) =>
+        e.code === 'invalid_event' && e.issues[0].path === '[0].event_type')
+    })
+
     test('a batch reports every bad event in order, the JavaScript-only ones included', () => {
       const engine = new rc.Engine(VIDEO)
       const events = [render(1), render(2, { occurred_at: new Date('nope') }), render(3), render(NaN), { data: {} }]

@@ -105,7 +105,10 @@ function catalogOf(v) {
 function run({ Engine, validate }, v, engines) {
   const catalog = catalogOf(v);
   const strict = v.strict === true ? { strict: true } : undefined;
-  if (v.op === "validate") return validate(catalog, strict);
+  if (v.op === "validate") {
+    // An input is the example events the expressions are checked against.
+    return Array.isArray(v.input) ? validate(catalog, { ...strict, examples: v.input }) : validate(catalog, strict);
+  }
   const engine = new Engine(catalog, strict);
   engines.push(engine);
   const options = jsOptions(v.options);
