@@ -18,13 +18,14 @@ use crate::list::List;
 use crate::number::Amount;
 use crate::quote::{AmountMap, Quote, Step};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// What these events would do to this wallet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Preview<'a> {
     /// True when no event is short or refused.
     pub covered: bool,
-    pub accounts: Vec<AccountAfter>,
+    pub accounts: Vec<AccountAfter<'a>>,
     /// What no balance covered, per asset (only assets that are short).
     pub shortfall: AmountMap<'a>,
     /// Per short asset, the top-up that covers its shortfall.
@@ -49,9 +50,9 @@ fn as_map<S: serde::Serializer, V: serde::Serialize>(
 
 /// An account before and after the events.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AccountAfter {
-    pub id: String,
-    pub asset: String,
+pub struct AccountAfter<'a> {
+    pub id: Cow<'a, str>,
+    pub asset: Cow<'a, str>,
     pub available: Amount,
     /// What it held, less every draw and shortfall, plus auto top-ups, less what grants that
     /// expired by the last event's instant still held.
@@ -67,15 +68,15 @@ pub struct PreviewEvent<'a> {
     pub covered: bool,
     /// Not applied: it would have taken a balance past its overdraft limit.
     pub refused: bool,
-    pub draws: Vec<Draw>,
+    pub draws: Vec<Draw<'a>>,
     pub shortfall: AmountMap<'a>,
 }
 
 /// What one grant (or, `grant: null`, the balance no listed grant holds) supplied.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Draw {
-    pub account: String,
-    pub grant: Option<String>,
+pub struct Draw<'a> {
+    pub account: Cow<'a, str>,
+    pub grant: Option<Cow<'a, str>>,
     pub amount: Amount,
 }
 
@@ -94,23 +95,31 @@ pub struct AutoTopUpMade {
     pub grant: String,
 }
 
-/// An account as the preview runs.
-struct Held {
-    id: String,
-    asset: String,
+/// An account as the preview runs. It borrows the wallet's names and grants (a preview makes
+/// no copy of a wallet it only reads; BENCHMARKS.md, "Wallet previews"): what changes is
+/// each grant's `left` and the balance no grant holds.
+struct Held<'w> {
+    id: Cow<'w, str>,
+    asset: Cow<'w, str>,
     precision: u32,
     available: Decimal,
-    grants: Vec<Grant>,
+    grants: Vec<Left<'w>>,
     /// The balance no listed grant holds; negative when overdrawn.
     rest: Decimal,
 }
 
-impl Held {
+/// A grant, and what is left of it as the events draw.
+struct Left<'w> {
+    grant: Cow<'w, Grant>,
+    left: Decimal,
+}
+
+impl Held<'_> {
     /// The balance that can be drawn at `t`.
     fn live(&self, t: Instant) -> Result<Decimal, Error> {
-        let mut grants = self.grants.iter().filter(|g| g.live_at(t));
+        let mut grants = self.grants.iter().filter(|g| g.grant.live_at(t));
         grants
-            .try_fold(self.rest, |sum, g| plus(sum, g.available))
+            .try_fold(self.rest, |sum, g| plus(sum, g.left))
             .ok_or_else(|| overflow("accounts"))
     }
 }
@@ -137,7 +146,7 @@ impl Engine {
     /// module docs. Bad events fail the preview with every one's issues, as in `quote_many`.
     pub fn preview<'a>(
         &'a self,
-        wallet: &Wallet,
+        wallet: &'a Wallet,
         warnings: Vec<Issue>,
         events: &'a [Event<'_>],
         options: &PreviewOptions,
@@ -149,24 +158,29 @@ impl Engine {
     /// [`Engine::preview`] of events already quoted, in order.
     pub fn preview_quotes<'a>(
         &'a self,
-        wallet: &Wallet,
+        wallet: &'a Wallet,
         mut warnings: Vec<Issue>,
         quotes: Vec<Quote<'a>>,
         options: &PreviewOptions,
     ) -> Result<Preview<'a>, Error> {
-        let mut held: Vec<Held> = Vec::with_capacity(wallet.accounts.len());
+        let explaining = options.quote.explain;
+        let mut held: Vec<Held<'a>> = Vec::with_capacity(wallet.accounts.len());
         for a in &wallet.accounts {
             let listed = a
                 .grants
                 .iter()
                 .try_fold(Decimal::ZERO, |s, g| plus(s, g.available));
             let rest = listed.and_then(|l| minus(a.available, l));
+            let grants = a.grants.iter().map(|g| Left {
+                grant: Cow::Borrowed(g),
+                left: g.available,
+            });
             held.push(Held {
-                id: a.id.clone(),
+                id: Cow::Borrowed(&a.id),
                 precision: self.asset_info(&a.asset).map_or(0, |i| i.precision),
-                asset: a.asset.clone(),
+                asset: Cow::Borrowed(&a.asset),
                 available: a.available,
-                grants: a.grants.clone(),
+                grants: grants.collect(),
                 rest: rest.ok_or_else(|| overflow("accounts"))?,
             });
         }
@@ -191,8 +205,8 @@ impl Engine {
                             format!("the wallet has no {code} account; what events charge in {code} is a shortfall"),
                         ));
                         held.push(Held {
-                            id: format!("default:{code}"),
-                            asset: code.to_string(),
+                            id: Cow::Owned(format!("default:{code}")),
+                            asset: Cow::Owned(code.to_string()),
                             precision: info.map_or(0, |i| i.precision),
                             available: Decimal::ZERO,
                             grants: Vec::new(),
@@ -233,8 +247,11 @@ impl Engine {
                     // What a plan takes is never more than what it takes it from.
                     let grant = match g.and_then(|g| h.grants.get_mut(g)) {
                         Some(g) => {
-                            g.available = minus(g.available, *amount).unwrap_or_default();
-                            Some(g.id.clone())
+                            g.left = minus(g.left, *amount).unwrap_or_default();
+                            Some(match &g.grant {
+                                Cow::Borrowed(grant) => Cow::Borrowed(grant.id.as_str()),
+                                Cow::Owned(grant) => Cow::Owned(grant.id.clone()),
+                            })
                         }
                         None => {
                             h.rest = minus(h.rest, *amount).unwrap_or_default();
@@ -250,7 +267,7 @@ impl Engine {
                 }
                 h.rest = minus(h.rest, p.short).ok_or_else(|| overflow("accounts"))?;
             }
-            if let Some((code, after, limit)) = refused {
+            if let (Some((code, after, limit)), true) = (refused, explaining) {
                 explain.push(Step {
                     fee: None,
                     kind: "refuse",
@@ -274,7 +291,7 @@ impl Engine {
         }
         let last = events.iter().map(|e| e.quote.at).max();
         let last = last.or(options.quote.at).or(options.quote.now);
-        let accounts = after(&held, last, &mut explain)?;
+        let accounts = after(&held, last, explaining.then_some(&mut explain))?;
         let top_up = self.top_ups(&total_short, last, options, &mut warnings, &mut explain)?;
         Ok(Preview {
             covered: total_short.0.is_empty() && events.iter().all(|e| !e.refused),
@@ -293,7 +310,7 @@ impl Engine {
     /// in effect from `t` and expiring a year later, as a top-up's grant does.
     fn auto_top_ups(
         &self,
-        held: &mut [Held],
+        held: &mut [Held<'_>],
         made: &mut Vec<AutoTopUpMade>,
         options: &PreviewOptions,
         i: usize,
@@ -329,17 +346,23 @@ impl Engine {
             let repaid = least(units, owed);
             h.rest = plus(h.rest, repaid).unwrap_or_default();
             let id = format!("auto_top_up:{}", made.len() + 1);
-            h.grants.push(Grant {
-                id: id.clone(),
-                available: minus(units, repaid).unwrap_or_default(),
-                purpose: Purpose::Paid,
-                priority: None,
-                effective_at: Some(t),
-                expires_at: t.plus_years(1),
-                created_at: Some(t),
+            let left = minus(units, repaid).unwrap_or_default();
+            h.grants.push(Left {
+                grant: Cow::Owned(Grant {
+                    id: id.clone(),
+                    available: left,
+                    purpose: Purpose::Paid,
+                    priority: None,
+                    effective_at: Some(t),
+                    expires_at: t.plus_years(1),
+                    created_at: Some(t),
+                }),
+                left,
             });
-            h.grants.sort_by(|a, b| a.draw_key().cmp(&b.draw_key()));
-            explain.push(Step {
+            h.grants
+                .sort_by(|a, b| a.grant.draw_key().cmp(&b.grant.draw_key()));
+            if options.quote.explain {
+                explain.push(Step {
                 fee: None,
                 kind: "auto_top_up",
                 text: format!(
@@ -347,9 +370,10 @@ impl Engine {
                     bought.source_amount, bought.destination_amount, bought.rounding
                 ),
             });
+            }
             made.push(AutoTopUpMade {
                 event: i,
-                account: h.id.clone(),
+                account: h.id.to_string(),
                 asset: asset.clone(),
                 currency: bought.source.clone(),
                 amount: bought.source_amount,
@@ -362,15 +386,15 @@ impl Engine {
 }
 
 /// Draws `amount` from an account at `t`: live grants in order, then the grant-less balance.
-fn plan(h: &Held, account: usize, amount: Decimal, t: Instant) -> Plan {
+fn plan(h: &Held<'_>, account: usize, amount: Decimal, t: Instant) -> Plan {
     let mut need = amount;
     let mut takes = Vec::new();
-    for (g, grant) in h.grants.iter().enumerate() {
+    for (g, held) in h.grants.iter().enumerate() {
         if !positive(need) {
             break;
         }
-        if positive(grant.available) && grant.live_at(t) {
-            let take = least(grant.available, need);
+        if positive(held.left) && held.grant.live_at(t) {
+            let take = least(held.left, need);
             takes.push((Some(g), take));
             need = minus(need, take).unwrap_or_default();
         }
@@ -397,23 +421,24 @@ fn add<'a>(sums: &mut AmountMap<'a>, code: &'a str, a: Amount) -> Result<(), Err
     Ok(())
 }
 
-/// Each account's balance after the events: grants that expired by `last` are gone.
-fn after(
-    held: &[Held],
+/// Each account's balance after the events: grants that expired by `last` are gone (said in
+/// `explain`, when there is one).
+fn after<'a>(
+    held: &[Held<'a>],
     last: Option<Instant>,
-    explain: &mut Vec<Step>,
-) -> Result<Vec<AccountAfter>, Error> {
+    mut explain: Option<&mut Vec<Step>>,
+) -> Result<Vec<AccountAfter<'a>>, Error> {
     held.iter()
         .map(|h| {
             let mut balance = h.rest;
-            for g in &h.grants {
+            for Left { grant: g, left } in &h.grants {
                 let expired = match (last, g.expires_at) {
                     (Some(t), Some(x)) => x <= t,
                     _ => false,
                 };
                 if !expired {
-                    balance = plus(balance, g.available).ok_or_else(|| overflow("accounts"))?;
-                } else if positive(g.available) {
+                    balance = plus(balance, *left).ok_or_else(|| overflow("accounts"))?;
+                } else if let (true, Some(explain)) = (positive(*left), explain.as_deref_mut()) {
                     explain.push(Step {
                         fee: None,
                         kind: "expire",
@@ -422,7 +447,7 @@ fn after(
                             g.id,
                             h.id,
                             g.expires_at.map(|x| x.to_string()).unwrap_or_default(),
-                            g.available,
+                            left,
                             h.asset
                         ),
                     });

@@ -88,9 +88,10 @@ impl Engine {
             let bought = self
                 .convert(amount, currency, code, t)
                 .map_err(|e| e.prefixed(&path))?;
-            let cost = cost.map(|c| c.to_string()).unwrap_or_default();
-            let fiat_code = fiat.code.clone();
-            explain.push(Step {
+            if options.quote.explain {
+                let cost = cost.map(|c| c.to_string()).unwrap_or_default();
+                let fiat_code = fiat.code.clone();
+                explain.push(Step {
                 fee: None,
                 kind: "top_up",
                 text: format!(
@@ -101,6 +102,7 @@ impl Engine {
                     bought.rounding,
                 ),
             });
+            }
             out.push((
                 *code,
                 TopUp {
