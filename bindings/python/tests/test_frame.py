@@ -315,6 +315,18 @@ def test_expressions_read_their_fields_as_columns() -> None:
     assert [(i.path, i.code) for i in e.value.issues] == [("output_tokens", "missing_field")]
 
 
+def test_unit_expressions_on_tiers_accumulate_down_the_frame() -> None:
+    catalog = json.loads((ROOT / "tests" / "catalogs" / "expressions.json").read_text(encoding="utf-8"))
+    engine = ratecard.Engine(catalog)
+    table = pa.table({"event_type": ["tiered_images", "tiered_images", "custom_units"],
+                      "occurred_at": ["2026-03-01T00:00:00Z"] * 3,
+                      "n": [6, 6, None], "images": [None, None, 10]})
+    out = engine.quote_frame(table)
+    # 6 units at 1; then 6→12: 4 at 1 + 2 at 0.5; custom from ceil(10 / 4) = 3 units × 2.
+    assert [str(a) for a in out.column("amount").to_pylist()] == ["6.0000", "5.0000", "6.0000"]
+    assert out.column("price_name").to_pylist() == ["tiered_images", "tiered_images", "custom_units"]
+
+
 def test_progress_is_reported(engine: ratecard.Engine, capsys: Any) -> None:
     table = pa.Table.from_pylist(rows_of(EVENTS) * 10_000)
     seen: List[Tuple[int, int]] = []
