@@ -169,6 +169,31 @@ function stringifyPlain(value) {
   return text === undefined ? "null" : text;
 }
 
+/** Whether `value` holds no number JSON cannot carry (NaN, ±Infinity), to `depth` levels. */
+function finite(value, depth) {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (value === null || typeof value !== "object") return true;
+  if (depth === 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!finite(value[i], depth - 1)) return false;
+    return true;
+  }
+  for (const key in value) if (!finite(value[key], depth - 1)) return false;
+  return true;
+}
+
+/**
+ * A wallet as JSON text. Plain `JSON.stringify` when it writes what the replacer would (no
+ * NaN or Infinity; a BigInt makes it throw, and `stringifyPlain` then uses the replacer): a
+ * wallet is stringified on every preview, and the replacer's call per value cost more than
+ * the preview itself (BENCHMARKS.md, "Wallet previews").
+ */
+function walletText(wallet) {
+  const text = jsonText(wallet);
+  if (text !== undefined) return text;
+  return finite(wallet, 32) ? stringifyPlain(wallet) : stringify(wallet);
+}
+
 function eventText(event) {
   const text = jsonText(event);
   if (text !== undefined) return text;
@@ -708,7 +733,7 @@ export class Engine {
    */
   preview(wallet, events, options) {
     const raw = this.#alive();
-    const w = jsonText(wallet) ?? stringify(wallet);
+    const w = walletText(wallet);
     const { text, held } = eventsText(events);
     // Values JSON cannot carry (an invalid Date) are reported as quoteMany reports them.
     if (held !== null) settle(Array.from(events, () => null), held, undefined);
@@ -728,7 +753,7 @@ export class Engine {
    */
   affordable(wallet, event, options) {
     const raw = this.#alive();
-    const w = jsonText(wallet) ?? stringify(wallet);
+    const w = walletText(wallet);
     const e = eventText(event);
     let out;
     try {

@@ -16,9 +16,17 @@ pub struct Engine {
     pub(crate) inner: Arc<ratecard::Engine>,
     /// The fee shapes handed out (see `to_py::Shapes`).
     shapes: Mutex<Shapes>,
+    /// The last wallet read (a notebook previews one wallet again and again).
+    wallets: Mutex<ratecard::wallet::WalletCache>,
 }
 
 impl Engine {
+    fn wallets(&self) -> MutexGuard<'_, ratecard::wallet::WalletCache> {
+        self.wallets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn shapes(&self) -> MutexGuard<'_, Shapes> {
         self.shapes
             .lock()
@@ -153,6 +161,7 @@ impl Engine {
             Ok(Engine {
                 inner,
                 shapes: Mutex::default(),
+                wallets: Mutex::default(),
             })
         })
     }
@@ -375,7 +384,8 @@ impl Engine {
             .collect();
         guard(|| {
             let options = self.wallet_options(py, &args)?;
-            let (wallet, warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
+            let mut wallets = self.wallets();
+            let (wallet, warnings) = wallets.read_value(&self.inner, from_py::catalog(wallet)?)?;
             let text = match json_text(events)? {
                 Some(text) => Some(text.into_owned()),
                 None => from_py::file_text(events)?,
@@ -398,7 +408,7 @@ impl Engine {
             let quotes = self.inner.quote_many_read(&events, &options.quote)?;
             let preview = self
                 .inner
-                .preview_quotes(&wallet, warnings, quotes, &options)?;
+                .preview_quotes(wallet, warnings.clone(), quotes, &options)?;
             Ok(Preview::new(&preview)?)
         })
     }
@@ -423,10 +433,12 @@ impl Engine {
         let args = capacity_args(at, products, prior_usage, now, volume_step, options)?;
         guard(|| {
             let options = self.wallet_options(py, &args)?;
-            let (wallet, mut warnings) = self.inner.read_wallet(&from_py::catalog(wallet)?)?;
+            let mut wallets = self.wallets();
+            let (wallet, warnings) = wallets.read_value(&self.inner, from_py::catalog(wallet)?)?;
             let text = from_py::catalog(event)?.to_string();
             let event = Event::from_json(&text)?;
-            let answer = self.inner.affordable(&wallet, &event, &options)?;
+            let answer = self.inner.affordable(wallet, &event, &options)?;
+            let mut warnings = warnings.clone();
             warnings.extend(answer.warnings.iter().cloned());
             Ok(Capacity::new(py, &answer, None, &warnings)?)
         })

@@ -99,3 +99,24 @@ def test_results_are_typed_with_decimals() -> None:
     assert isinstance(c, ratecard.Capacity)
     assert (c.units, c.count, c.volume["value"]) == (Decimal("200"), Decimal("1"), Decimal("16"))
     assert json.loads(c.to_json())["asset"] == "CREDIT"
+
+
+def test_a_wallet_read_last_is_reused_only_while_it_is_the_same() -> None:
+    engine = ratecard.Engine(CATALOG)
+    event = {"event_type": "video_generated", "occurred_at": "2026-03-10T12:00:00Z", "data": {"seconds": 10}}
+
+    def left(wallet: Dict[str, Any]) -> Decimal:
+        value: Decimal = engine.preview(wallet, [event], now=False).accounts[0]["available_after"]
+        return value
+
+    first = left(WALLETS["c1"])
+    changed = json.loads(json.dumps(WALLETS["c1"]))
+    changed["accounts"][0]["grants"][0]["available"] = "25"
+    changed["accounts"][0]["available"] = "115"
+    assert left(changed) == first + 5
+    assert left(WALLETS["c1"]) == first
+    # A wallet that fails to read is not kept: the next good one is read afresh.
+    with pytest.raises(ratecard.WalletError):
+        left({"accounts": [{"asset": "CREDIT", "available": "x"}]})
+    assert left(changed) == first + 5
+    assert engine.affordable(changed, event).count == engine.affordable(json.loads(json.dumps(changed)), event).count

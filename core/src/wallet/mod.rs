@@ -104,26 +104,55 @@ impl Grant {
     }
 }
 
-/// The last wallet read, by its JSON text. A page previews one wallet again and again as its
-/// user changes an action, and reading the wallet is most of a small preview's time
-/// (BENCHMARKS.md, "Wallet previews"): the same text is read once. A wallet that fails to read
-/// is not kept. Tied to the engine it was read with.
+/// The last wallet read, by its JSON text or JSON value. A page previews one wallet again and
+/// again as its user changes an action, and reading the wallet is most of a small preview's
+/// time (BENCHMARKS.md, "Wallet previews"): the same wallet is read once. A wallet that fails
+/// to read is not kept. Tied to the engine it was read with.
 #[derive(Debug, Default)]
 pub struct WalletCache {
-    text: String,
+    key: Key,
     read: Option<(Wallet, Vec<Issue>)>,
+}
+
+/// What the cached wallet was read from.
+#[derive(Debug, Default)]
+enum Key {
+    #[default]
+    Nothing,
+    /// JSON text (the JavaScript hosts).
+    Text(String),
+    /// A JSON value (the Python binding builds one from a dict).
+    Value(Value),
 }
 
 impl WalletCache {
     /// The wallet of `text`, read by `engine` unless it is the text read last.
     pub fn read(&mut self, engine: &Engine, text: &str) -> Result<&(Wallet, Vec<Issue>), Error> {
-        if self.read.is_none() || self.text != text {
+        if !matches!(&self.key, Key::Text(t) if t == text) || self.read.is_none() {
             self.read = None;
             let read = engine.read_wallet_json(text)?;
-            self.text.clear();
-            self.text.push_str(text);
+            self.key = Key::Text(text.to_string());
             self.read = Some(read);
         }
+        self.last()
+    }
+
+    /// The wallet of `value`, read by `engine` unless it equals the value read last.
+    pub fn read_value(
+        &mut self,
+        engine: &Engine,
+        value: Value,
+    ) -> Result<&(Wallet, Vec<Issue>), Error> {
+        if !matches!(&self.key, Key::Value(v) if *v == value) || self.read.is_none() {
+            self.read = None;
+            let read = engine.read_wallet(&value)?;
+            self.key = Key::Value(value);
+            self.read = Some(read);
+        }
+        self.last()
+    }
+
+    fn last(&self) -> Result<&(Wallet, Vec<Issue>), Error> {
         self.read.as_ref().ok_or_else(|| {
             Error::one(
                 ErrorKind::InvalidArgument,

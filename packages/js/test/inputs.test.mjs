@@ -63,6 +63,21 @@ for (const name of Object.keys(loaded)) {
       ]
     })
 
+    test('a wallet holding NaN or Infinity is refused at each path; BigInt amounts read as their digits', () => {
+      const engine = new Engine(VIDEO)
+      const wallet = (v) => ({ accounts: [{ asset: 'CR', available: v, grants: [{ id: 'g', available: v, purpose: 'paid' }] }] })
+      const at = { at: AT, explain: false }
+      for (const bad of [NaN, Infinity]) {
+        assert.deepEqual(refused(() => engine.preview(wallet(bad), [], at)),
+          ['invalid_wallet', [['accounts[0].available', 'invalid_decimal'], ['accounts[0].grants[0].available', 'invalid_decimal']]])
+        // Deep inside, where a quick check of the wallet must still find it.
+        const deep = wallet('1')
+        deep.accounts[0].grants[0].priority = bad
+        assert.equal(refused(() => engine.preview(deep, [], at))[0], 'invalid_wallet')
+      }
+      assert.deepEqual(engine.preview(wallet(100n), [render()], at), engine.preview(wallet('100'), [render()], at))
+    })
+
     test('a BigInt where a decimal or an integer is read keeps every digit', () => {
       const engine = new Engine(VIDEO)
       const big = 12345678901234567891n // no double holds it
