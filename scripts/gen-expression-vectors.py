@@ -243,6 +243,14 @@ V.append({"name": "expressions/reads_a_billable_dimension", "description": "An e
           "op": "validate", "expect": {"valid": True, "errors": [], "warnings": [
               {"path": "products[0].prices[0].usage_calculation.volume_aggregation",
                "code": "expression_reads_dimension"}]}})
+V.append({"name": "expressions/unit_expression_reads_a_billable_dimension", "description": "A unit_aggregation "
+          "expression that reads a billable dimension is warned too, at its own path.",
+          "catalog": {"assets": CAT["assets"], "products": [{"name": "P", "code": "p", "prices": [
+              unit_price("e", {"usage_type": "unit", "billable_dimensions": ["size"],
+                               "unit_aggregation": 'size == "xl" ? 2 : 1'}, {"unit_price": 1})]}]},
+          "op": "validate", "expect": {"valid": True, "errors": [], "warnings": [
+              {"path": "products[0].prices[0].usage_calculation.unit_aggregation",
+               "code": "expression_reads_dimension"}]}})
 V.append({"name": "expressions/unit_aggregation", "description": "unit_aggregation ceil(images / 4) gives the event's "
           "units: 10 images are 3 units of 2 CR.", "catalog_file": CATALOG_FILE, "op": "quote",
           "input": {"event_type": "image_batch", "occurred_at": T, "data": {"images": 10}},

@@ -426,10 +426,17 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
                 }
             }
         }
-        if let Some(expr) = &volume_expr {
+        let expressions = [
+            ("volume_aggregation", &volume_expr),
+            ("unit_aggregation", &unit_expr),
+        ];
+        for (key, expr) in expressions {
+            let Some(expr) = expr else {
+                continue;
+            };
             for field in expr.fields.iter().filter(|f| dims.contains(f)) {
                 found.warn(
-                    &calc.at("volume_aggregation"),
+                    &calc.at(key),
                     Code::ExpressionReadsDimension,
                     format!("the expression reads {field:?}, a billable dimension: its value picks the price and sizes the usage"),
                 );
