@@ -68,7 +68,12 @@ pub(super) fn tiered<'v>(
             "tier",
             format!(
                 "{} usage {prior} before this event, {end} after it: tier {} ({})",
-                shape.basis_name(),
+                // The unit basis counts units when a unit expression counts them, else events.
+                if shape.basis == TierBasis::Unit && units.is_some() {
+                    "unit"
+                } else {
+                    shape.basis_name()
+                },
                 reached_at + 1,
                 bound_text(values, reached_at)
             ),
