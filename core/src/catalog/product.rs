@@ -331,6 +331,9 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
     let mut volume_expr = None;
     let mut unit_expr = None;
     let mut custom = false;
+    // Whether each aggregation is an expression (a string other than `count` / `sum`), whether
+    // or not it parses.
+    let (mut units_expressed, mut volume_expressed) = (false, false);
     let mut dims = Vec::new();
     if let Some(calc) = &calc {
         calc.known_fields(
@@ -361,12 +364,14 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             .opt_str(found, "unit_aggregation")
             .filter(|a| *a != "count")
         {
+            units_expressed = true;
             unit_expr = read_expression(found, &calc.at("unit_aggregation"), agg);
         }
         if let Some(agg) = calc
             .opt_str(found, "volume_aggregation")
             .filter(|a| *a != "sum")
         {
+            volume_expressed = true;
             volume_expr = read_expression(found, &calc.at("volume_aggregation"), agg);
         }
         // A custom usage is what its expressions compute: the volume from `volume_aggregation`,
@@ -374,10 +379,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         // those parts and reported as `custom`.
         if usage_type == Some(UsageType::Custom) {
             custom = true;
-            usage_type = match (
-                expressed(calc, "volume_aggregation", "sum"),
-                expressed(calc, "unit_aggregation", "count"),
-            ) {
+            usage_type = match (volume_expressed, units_expressed) {
                 (true, false) => Some(UsageType::Volume),
                 (false, true) => Some(UsageType::Unit),
                 (true, true) => Some(UsageType::UnitAndVolume),
@@ -444,7 +446,7 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
         }
         if let Some(u) = usage_type {
             if u.has_volume()
-                && !expressed(calc, "volume_aggregation", "sum")
+                && !volume_expressed
                 && volume_field.is_none()
                 && calc.get("volume_field").is_none()
             {
@@ -481,14 +483,13 @@ fn read_usage_price(found: &mut Found, obj: &Obj<'_>) -> UsagePrice {
             "a volume price has no unit part; unit_aggregation is ignored",
         );
     }
-    let expressions = calc.as_ref().map_or((false, false), |calc| {
-        (
-            expressed(calc, "volume_aggregation", "sum"),
-            expressed(calc, "unit_aggregation", "count"),
-        )
-    });
-    let (tier_basis, tier_period) =
-        read_tiering(found, obj, usage_type, pricing_model, expressions);
+    let (tier_basis, tier_period) = read_tiering(
+        found,
+        obj,
+        usage_type,
+        pricing_model,
+        (volume_expressed, units_expressed),
+    );
     if pricing_model == PricingModel::Package && usage_type == Some(UsageType::Unit) {
         found.warn(
             &obj.at("pricing_model"),
@@ -749,12 +750,4 @@ fn read_expression(
             None
         }
     }
-}
-
-/// Whether `key` of a usage calculation is an expression (a string other than the plain
-/// aggregation, `sum` or `count`), whether or not it parses.
-fn expressed(calc: &Obj<'_>, key: &str, plain: &str) -> bool {
-    calc.get(key)
-        .and_then(|v| v.as_str())
-        .is_some_and(|a| a != plain)
 }

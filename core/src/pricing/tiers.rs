@@ -68,12 +68,7 @@ pub(super) fn tiered<'v>(
             "tier",
             format!(
                 "{} usage {prior} before this event, {end} after it: tier {} ({})",
-                // The unit basis counts units when a unit expression counts them, else events.
-                if shape.basis == TierBasis::Unit && units.is_some() {
-                    "unit"
-                } else {
-                    shape.basis_name()
-                },
+                shape.basis_name(units.is_some()),
                 reached_at + 1,
                 bound_text(values, reached_at)
             ),
@@ -218,8 +213,11 @@ fn bound_text(tiers: &[PriceValue], i: usize) -> String {
 }
 
 impl Shape {
-    fn basis_name(&self) -> &'static str {
+    /// What the basis counts: the unit basis counts units when a unit expression counts them
+    /// (`counted`), else events.
+    fn basis_name(&self, counted: bool) -> &'static str {
         match self.basis {
+            TierBasis::Unit if counted => "unit",
             TierBasis::Unit => "event",
             TierBasis::Volume => "volume",
             TierBasis::Package => "package",
