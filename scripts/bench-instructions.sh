@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 2; }
-scenarios=(unit video package tiered video_usd video_img video_explain convert convert_assets parse)
+scenarios=(unit video package tiered video_usd video_img video_explain convert convert_assets preview parse)
 n=20000
 build() { (cd "$1" && cargo build --quiet --release -p ratecard --example quote_loop --target-dir "$2"); }
 count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" "$3" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }

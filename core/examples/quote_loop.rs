@@ -14,9 +14,17 @@ fn catalog() -> Value {
     serde_json::from_str(include_str!("../benches/catalog.json")).unwrap()
 }
 
+const WALLET: &str = r#"{"accounts": [{"id": "default:CREDIT", "name": "default", "asset": "CREDIT", "available": "500",
+  "grants": [
+    {"id": "promo", "available": "50", "purpose": "promotion", "effective_at": "2026-01-01T00:00:00Z", "expires_at": "2026-04-01T00:00:00Z"},
+    {"id": "plan-feb", "available": "100", "purpose": "bundled", "effective_at": "2026-01-01T00:00:00Z", "expires_at": "2026-03-01T00:00:00Z"},
+    {"id": "plan-mar", "available": "100", "purpose": "bundled", "effective_at": "2026-01-01T00:00:00Z", "expires_at": "2026-04-01T00:00:00Z"},
+    {"id": "paid-1", "available": "150", "purpose": "paid", "effective_at": "2026-01-01T00:00:00Z", "expires_at": "2027-01-01T00:00:00Z"},
+    {"id": "paid-2", "available": "100", "purpose": "paid", "effective_at": "2026-01-01T00:00:00Z", "expires_at": "2027-02-01T00:00:00Z"}]}]}"#;
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let which = args.next().expect("a scenario: unit, video, package, tiered, video_usd, video_img, video_explain, convert, convert_assets, parse");
+    let which = args.next().expect("a scenario: unit, video, package, tiered, video_usd, video_img, video_explain, convert, convert_assets, preview, parse");
     let n: usize = args.next().map_or(100_000, |s| s.parse().expect("a count"));
     let engine = Engine::new(&catalog()).unwrap();
     let at = Instant::parse("2026-03-01T12:00:00Z").unwrap();
@@ -49,6 +57,16 @@ fn main() {
     let storage = Event::new("file_stored").with("gb", Scalar::Num(Decimal::new(15_05, 1)));
     let amount = Decimal::new(12_345, 2);
     let texts = ["4.25", "12345678901234567890.123", "1.5e-7"];
+    // The wallet benchmark's five grants (`core/benches/wallet.rs`): the video event draws
+    // from the first two live ones.
+    let (wallet, _) = engine
+        .read_wallet(&serde_json::from_str(WALLET).unwrap())
+        .unwrap();
+    let previewed = ratecard::PreviewOptions {
+        quote: lean.clone(),
+        ..ratecard::PreviewOptions::default()
+    };
+    let videos = [video.clone()];
     for _ in 0..n {
         match which.as_str() {
             "unit" => drop(black_box(engine.quote(black_box(&unit), &lean).unwrap())),
@@ -66,6 +84,11 @@ fn main() {
             "convert_assets" => drop(black_box(
                 engine
                     .convert(black_box(amount), "CREDIT", "IMG", at)
+                    .unwrap(),
+            )),
+            "preview" => drop(black_box(
+                engine
+                    .preview(&wallet, Vec::new(), black_box(&videos), &previewed)
                     .unwrap(),
             )),
             "parse" => {

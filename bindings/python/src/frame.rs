@@ -177,33 +177,34 @@ fn price(
         let message = format!("column '{name}' could not be read");
         column_error(name, Code::InvalidType, message)
     };
-    // The columns are numbered on two threads (event types, times and every other data column
-    // on one, the rest on the other): numbering is most of a repetitive frame's time.
+    // The columns are numbered on two threads (event types and every other data column on one,
+    // times and the rest on the other): numbering is most of a repetitive frame's time.
     fn data_column<'f>(frame: &'f Frame, name: &'f str, n: usize) -> DataColumn<'f> {
         let arrays = frame.column(name).unwrap_or_default();
         (name, from_arrow::column(&arrays, n, from_arrow::data_value))
     }
-    let ((types, times, odd), data) = both(
+    let ((types, odd), (times, data)) = both(
         how.threads,
         || {
             let types = from_arrow::column(&type_arrays, n, from_arrow::data_value);
-            let times = frame
-                .column("occurred_at")
-                .map(|arrays| from_arrow::column(&arrays, n, from_arrow::time_value));
             let odd: Vec<_> = data_names
                 .iter()
                 .skip(1)
                 .step_by(2)
                 .map(|name| data_column(frame, name, n))
                 .collect();
-            (types, times, odd)
+            (types, odd)
         },
         || {
-            data_names
+            let times = frame
+                .column("occurred_at")
+                .map(|arrays| from_arrow::column(&arrays, n, from_arrow::time_value));
+            let even = data_names
                 .iter()
                 .step_by(2)
                 .map(|name| data_column(frame, name, n))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (times, even)
         },
     )?;
     let types = types.ok_or_else(|| unread("event_type"))?;

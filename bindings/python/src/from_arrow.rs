@@ -14,7 +14,9 @@ use arrow_array::types::{
     Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
     UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_array::{
+    Array, ArrayRef, GenericStringArray, OffsetSizeTrait, RecordBatch, RecordBatchReader,
+};
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -140,23 +142,26 @@ fn each_key<'a>(
             each!(values.iter(), |v| Key::Decimal(v, scale))
         }
         DataType::Timestamp(unit, Some(_)) => {
-            use arrow_array::types::{
-                TimestampMicrosecondType as Us, TimestampMillisecondType as Ms,
-                TimestampNanosecondType as Ns, TimestampSecondType as S,
-            };
-            // Every timestamp array holds i64s; only the unit differs, kept in the key.
-            let values = match unit {
-                TimeUnit::Second => array.as_primitive::<S>().reinterpret_cast::<Int64Type>(),
-                TimeUnit::Millisecond => array.as_primitive::<Ms>().reinterpret_cast::<Int64Type>(),
-                TimeUnit::Microsecond => array.as_primitive::<Us>().reinterpret_cast::<Int64Type>(),
-                TimeUnit::Nanosecond => array.as_primitive::<Ns>().reinterpret_cast::<Int64Type>(),
-            };
             let unit = *unit;
-            each!(values.iter(), |v| Key::Time(v, unit))
+            each!(timestamps(array, unit).iter(), |v| Key::Time(v, unit))
         }
         _ => return Err(()),
     }
     Ok(())
+}
+
+/// A timestamp array's values: every timestamp array holds i64s; only the unit differs.
+fn timestamps(array: &dyn Array, unit: TimeUnit) -> arrow_array::PrimitiveArray<Int64Type> {
+    use arrow_array::types::{
+        TimestampMicrosecondType as Us, TimestampMillisecondType as Ms,
+        TimestampNanosecondType as Ns, TimestampSecondType as S,
+    };
+    match unit {
+        TimeUnit::Second => array.as_primitive::<S>().reinterpret_cast::<Int64Type>(),
+        TimeUnit::Millisecond => array.as_primitive::<Ms>().reinterpret_cast::<Int64Type>(),
+        TimeUnit::Microsecond => array.as_primitive::<Us>().reinterpret_cast::<Int64Type>(),
+        TimeUnit::Nanosecond => array.as_primitive::<Ns>().reinterpret_cast::<Int64Type>(),
+    }
 }
 
 /// A column: each row's code (0 for a null, else 1 + an index into its distinct values), or,
@@ -227,14 +232,34 @@ impl std::hash::BuildHasher for Mixed {
 }
 
 /// Numbers each distinct cell of a column, in first-seen order: 0 for a null, else 1 + its
-/// index in `values`. Text, the commonest key, has a map of its own, and a run of one value
-/// (an event type down a whole frame) is numbered without hashing.
+/// index in `values`. Text, the commonest key, has a map of its own, and so do floats; a run of
+/// one value (an event type down a whole frame) is numbered without hashing. Text and float
+/// arrays without nulls take [`Coder::fast`].
 #[derive(Default)]
 struct Coder<'a> {
     text: FxHashMap<&'a str, u32>,
+    floats: HashMap<u64, u32, Mixed>,
     other: HashMap<Key<'a>, u32, Mixed>,
     values: Vec<Key<'a>>,
     last: Option<(Key<'a>, u32)>,
+    /// Short texts already numbered, packed ([`packed`]), while there are few: a column of
+    /// model names is looked up here without hashing or comparing bytes.
+    few: Vec<(u128, u32)>,
+    /// More distinct short texts than [`FEW`]: `few` is no longer looked in.
+    crowded: bool,
+}
+
+/// Up to this many distinct short texts are kept in [`Coder::few`].
+const FEW: usize = 16;
+
+/// A text of at most 15 bytes as one integer: its bytes, and its length in the top byte (so
+/// that no two texts share one), read from the 16 bytes at `start` of `data` when there are 16.
+fn packed(data: &[u8], start: usize, len: usize) -> Option<u128> {
+    let word: [u8; 16] = data.get(start..start.checked_add(16)?)?.try_into().ok()?;
+    (len < 16).then(|| {
+        let bytes = u128::from_le_bytes(word) & ((1u128 << (8 * len)) - 1);
+        bytes | ((len as u128) << 120)
+    })
 }
 
 impl<'a> Coder<'a> {
@@ -252,6 +277,7 @@ impl<'a> Coder<'a> {
         };
         let code = match k {
             Key::Text(s) => *self.text.entry(s).or_insert_with(add),
+            Key::Float(bits) => *self.floats.entry(bits).or_insert_with(add),
             k => *self.other.entry(k).or_insert_with(add),
         };
         self.last = Some((k, code));
@@ -261,6 +287,9 @@ impl<'a> Coder<'a> {
     /// Numbers an array's rows into `codes`; a dictionary's values are numbered once each and
     /// its rows take their value's number, without hashing a row.
     fn array(&mut self, array: &'a dyn Array, codes: &mut Vec<u32>) -> std::result::Result<(), ()> {
+        if self.fast(array, codes) {
+            return Ok(());
+        }
         if !matches!(array.data_type(), DataType::Dictionary(..)) {
             return each_key(array, &mut |k| codes.push(self.code(k)));
         }
@@ -278,16 +307,115 @@ impl<'a> Coder<'a> {
         }
         Ok(())
     }
+
+    /// The commonest columns, text, float64 and timestamps without nulls, numbered without making a
+    /// [`Key`] a cell: numbering was half of a pandas frame's time in Rust (BENCHMARKS.md,
+    /// "pandas in"). Gives the codes [`Coder::code`] would; false for any other array.
+    fn fast(&mut self, array: &'a dyn Array, codes: &mut Vec<u32>) -> bool {
+        if array.null_count() > 0 {
+            return false;
+        }
+        match array.data_type() {
+            DataType::Utf8 => self.texts(array.as_string::<i32>(), codes),
+            DataType::LargeUtf8 => self.texts(array.as_string::<i64>(), codes),
+            DataType::Float64 => {
+                let floats = array.as_primitive::<Float64Type>();
+                let mut last = None;
+                for v in floats.values() {
+                    let bits = v.to_bits();
+                    let code = match last {
+                        Some((b, c)) if b == bits => c,
+                        _ => {
+                            let values = &mut self.values;
+                            let c = *self.floats.entry(bits).or_insert_with(|| {
+                                values.push(Key::Float(bits));
+                                values.len() as u32
+                            });
+                            last = Some((bits, c));
+                            c
+                        }
+                    };
+                    codes.push(code);
+                }
+                true
+            }
+            DataType::Timestamp(unit, Some(_)) => {
+                // Instants mostly run in order, often one for many rows: the last one first.
+                let unit = *unit;
+                let mut last = None;
+                for &v in timestamps(array, unit).values() {
+                    let code = match last {
+                        Some((l, c)) if l == v => c,
+                        _ => self.code(Some(Key::Time(v, unit))),
+                    };
+                    last = Some((v, code));
+                    codes.push(code);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn texts<O: OffsetSizeTrait>(
+        &mut self,
+        texts: &'a GenericStringArray<O>,
+        codes: &mut Vec<u32>,
+    ) -> bool {
+        let (offsets, data) = (texts.value_offsets(), texts.value_data());
+        let mut last = None;
+        for (i, w) in offsets.windows(2).enumerate() {
+            let (start, end) = (w[0].as_usize(), w[1].as_usize());
+            codes.push(self.short(data, start, end, &mut last, || texts.value(i)));
+        }
+        true
+    }
+
+    /// The code of the text at `data[start..end]` (`text()` reads it as `&str`), by the last
+    /// row's packed text, then [`Coder::few`], then the text map.
+    fn short(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        last: &mut Option<(u128, u32)>,
+        text: impl FnOnce() -> &'a str,
+    ) -> u32 {
+        let packed = packed(data, start, end.saturating_sub(start));
+        if let (Some(p), Some((l, code))) = (packed, *last) {
+            if p == l {
+                return code;
+            }
+        }
+        if let (Some(p), false) = (packed, self.crowded) {
+            if let Some((_, code)) = self.few.iter().find(|(k, _)| *k == p) {
+                *last = Some((p, *code));
+                return *code;
+            }
+        }
+        let code = self.code(Some(Key::Text(text())));
+        if let Some(p) = packed {
+            // Past FEW distinct texts, the map alone (a scan would only add to each lookup).
+            self.crowded |= self.few.len() == FEW;
+            if !self.crowded {
+                self.few.push((p, code));
+            }
+            *last = Some((p, code));
+        }
+        code
+    }
 }
 
-/// Whether a column of numbers hardly repeats (its first rows more than half distinct): then
-/// numbering it would cost more than it saves, and it is read row by row.
+/// Whether a column of numbers or instants hardly repeats (its first rows more than half
+/// distinct): then numbering it would cost more than it saves, and it is read row by row.
 fn mostly_distinct(arrays: &[&ArrayRef]) -> bool {
     let Some(first) = arrays.first() else {
         return false;
     };
+    // Instants are numbers here too: an event log's are mostly distinct.
     let t = first.data_type();
-    if !t.is_numeric() || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)) {
+    let number = t.is_numeric() || matches!(t, DataType::Timestamp(..));
+    if !number || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)) {
         return false;
     }
     let sample = first.slice(0, first.len().min(SAMPLE));

@@ -340,3 +340,80 @@ def test_progress_is_reported(engine: ratecard.Engine, capsys: Any) -> None:
     assert "quote_frame" in capsys.readouterr().err
     with pytest.raises(ratecard.ArgumentTypeError):
         engine.quote_frame(table, progress="yes")
+
+
+def test_texts_are_numbered_as_quote_many_reads_them() -> None:
+    # Texts that differ only in their last packed byte, in their length (a trailing NUL), past
+    # the 15 bytes that are packed, in a multi-byte character; more distinct texts than the few
+    # kept unhashed; in chunks with and without nulls, as string, large_string and dictionary.
+    # Every one is priced by its own value: any two numbered alike would share a fee.
+    special = ["", "x", "x\u0000", "abcdefghijklmno", "abcdefghijklmnp", "abcdefghijklmnop",
+               "abcdefghijklmnoq", "enterprise-premium-plus", "enterprise-premium-plux", "é", "e"]
+    values = [{"dimensions": {"tier": t}, "values": [{"unit_price": i + 1}]} for i, t in enumerate(special)]
+    values.append({"dimensions": {"tier": "*"}, "values": [{"unit_price": 100}]})
+    engine = ratecard.Engine({"assets": [], "products": [{"name": "P", "code": "p", "prices": [{
+        "name": "Calls", "type": "usage_based", "billing_model": {"type": "real_time"},
+        "usage_calculation": {"event_type": "call", "usage_type": "unit", "billable_dimensions": ["tier"]},
+        "pricing": [{"asset": "USD", "values": values}]}]}]})
+    texts = special + [f"t{k}" for k in range(30)]
+    tiers: List[Any] = [texts[(i * 7) % len(texts)] for i in range(3000)]
+    with_nulls = [None if i % 11 == 0 else t for i, t in enumerate(tiers[:1000])]
+    tiers = with_nulls + tiers[1000:]
+    at = "2026-03-01T00:00:00Z"
+    events = [{"event_type": "call", "occurred_at": at, "data": {} if t is None else {"tier": t}} for t in tiers]
+    want = [f.amount for q in engine.quote_many(events, explain=False) for f in q.fees]
+    assert len(set(want)) == len(special) + 1
+
+    def table(kind: Any, chunk: List[Any]) -> Any:
+        return pa.table({"event_type": pa.array(["call"] * len(chunk), kind), "occurred_at": [at] * len(chunk),
+                         "tier": pa.array(chunk, kind)})
+
+    for kind in (pa.string(), pa.large_string()):
+        chunks = [table(kind, tiers[:1000]), table(kind, tiers[1000:2000]), table(kind, tiers[2000:])]
+        assert chunks[0].column("tier").null_count > 0 and chunks[1].column("tier").null_count == 0
+        out = engine.quote_frame(pa.concat_tables(chunks))
+        assert out.column("amount").to_pylist() == want
+        dictionary = pa.concat_tables(chunks).set_column(
+            2, "tier", pa.concat_tables(chunks).column("tier").dictionary_encode())
+        assert engine.quote_frame(dictionary).column("amount").to_pylist() == want
+
+
+def test_distinct_instants_are_read_row_by_row_across_rate_periods() -> None:
+    # An event log's instants hardly repeat: read row by row, each row's own, across a rate
+    # change; the frame's `at` and equivalents are quote_many's.
+    engine = ratecard.Engine({
+        "assets": [{"code": "CREDIT", "name": "Credits", "precision": 2, "rates": [
+            {"source": "USD", "rate": "0.10", "valid_to": "2026-03-15T00:00:00Z"},
+            {"source": "USD", "rate": "0.12", "valid_from": "2026-03-15T00:00:00Z"}]}],
+        "products": [{"name": "Video", "code": "video", "prices": [{
+            "name": "Video", "type": "usage_based", "billing_model": {"type": "real_time"},
+            "usage_calculation": {"event_type": "video", "usage_type": "volume", "volume_field": "seconds"},
+            "pricing": [{"asset": "CREDIT", "values": [{"volume_rate": 12}]}]}]}]})
+    start = dt.datetime(2026, 3, 14, 23, 0, tzinfo=dt.timezone.utc)
+    times = [start + dt.timedelta(seconds=i) for i in range(7200)]
+    events = [{"event_type": "video", "occurred_at": t.isoformat(), "data": {"seconds": i % 5}}
+              for i, t in enumerate(times)]
+    frame = pd.DataFrame({"event_type": "video", "occurred_at": pd.to_datetime(times, utc=True),
+                          "seconds": [float(i % 5) for i in range(len(times))]})
+    out = engine.quote_frame(frame, express_in=["USD"])
+    many = engine.quote_many(events, express_in=["USD"], explain=False)
+    assert list(out["USD"]) == [q.fees[0].equivalents["USD"] for q in many]
+    assert [t.to_pydatetime() for t in out["at"]] == times
+    assert len({q.fees[0].equivalents["USD"] / q.fees[0].amount for q in many if q.fees[0].amount}) == 2
+
+
+def test_pandas_out_is_what_pyarrow_would_make() -> None:
+    # quote_frame builds the pandas frame itself (categorical codes as they are, the dtype of
+    # a dictionary seen before kept): the same frame as pyarrow's to_pandas, nulls included,
+    # and dictionaries of different values never share a dtype.
+    from ratecard._frame import _pandas
+
+    def table(names: List[Any]) -> Any:
+        return pa.table({"row": pa.array(range(len(names)), pa.int64()),
+                         "product_code": pa.array(names).dictionary_encode(),
+                         "note": pa.array([None if n is None else n.upper() for n in names])})
+
+    for names in (["a", "b", None, "a"], ["b", "a", "b", "c"], ["a", "b", None, "a"]):
+        got, want = _pandas(table(names)), table(names).to_pandas()
+        pd.testing.assert_frame_equal(got, want)
+        assert list(got["product_code"].cat.categories) == list(dict.fromkeys(n for n in names if n is not None))

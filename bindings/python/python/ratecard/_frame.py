@@ -117,30 +117,63 @@ def _library(kind: str, table: Any) -> Any:
 
 
 def _pandas(table: Any) -> Any:
-    """A pandas DataFrame of an Arrow table, its decimal columns ``decimal.Decimal`` objects
-    (exact, and arithmetic on them never overflows a precision as Arrow decimals' does). Fees
-    repeat their amounts, so each distinct amount is made once and the rows share it (Decimals
-    are immutable): quote_frame sends amounts as dictionaries of the distinct fees' for this,
-    and other decimal columns are numbered here. About 1 ms for 300,000 rows of repeated fees,
-    against 100 ms for a Decimal a row."""
+    """A pandas DataFrame of an Arrow table, built column by column without a copy where pandas
+    allows one (BENCHMARKS.md, "pandas out"; pyarrow's own ``to_pandas`` checks every
+    dictionary code twice, which took a third of a 300,000-row frame's conversion).
+
+    - Decimal columns hold ``decimal.Decimal`` objects (exact, and arithmetic on them never
+      overflows a precision as Arrow decimals' does). Fees repeat their amounts, so each
+      distinct amount is made once and the rows share it (Decimals are immutable): quote_frame
+      sends amounts as dictionaries of the distinct fees' for this, and other decimal columns
+      are numbered here.
+    - Dictionary columns of text are categoricals, their codes Arrow's indices as they are (the
+      core wrote them, each in range), their categories pandas' text.
+    - Every other column is what pyarrow makes of it."""
     import numpy  # type: ignore[import-untyped,unused-ignore]
     import pandas  # type: ignore[import-untyped,unused-ignore]
 
     pa = _pyarrow()
+    columns = {}
+    for name, chunked in zip(table.column_names, table.columns):
+        t = chunked.type
+        if not pa.types.is_dictionary(t) and not pa.types.is_decimal(t):
+            columns[name] = chunked.to_pandas()
+            continue
+        column = chunked.combine_chunks()
+        if not pa.types.is_dictionary(t):
+            column = column.dictionary_encode()
+        indices = column.indices
+        if pa.types.is_decimal(column.type.value_type):
+            values = numpy.empty(len(column.dictionary) + 1, dtype=object)
+            values[:-1] = column.dictionary.to_pylist()  # the last is a null's
+            rows = indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+            columns[name] = pandas.Series(values[rows], dtype=object, copy=False)
+            continue
+        codes = indices.to_numpy(zero_copy_only=False) if indices.null_count == 0 else indices.fill_null(-1).to_numpy()
+        dtype = _categories(column.dictionary, column.type.ordered)
+        columns[name] = pandas.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return pandas.DataFrame(columns, copy=False)
 
-    def decimal(t: Any) -> bool:
-        return bool(pa.types.is_decimal(t) or (pa.types.is_dictionary(t) and pa.types.is_decimal(t.value_type)))
 
-    decimals = [i for i, t in enumerate(table.schema.types) if decimal(t)]
-    frame = table.drop_columns([table.column_names[i] for i in decimals]).to_pandas()
-    for i in decimals:
-        column = table.column(i).combine_chunks()
-        encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
-        values = numpy.empty(len(encoded.dictionary) + 1, dtype=object)
-        values[:-1] = encoded.dictionary.to_pylist()  # the last is a null's
-        rows = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
-        frame.insert(i, table.column_names[i], pandas.Series(values[rows], dtype=object))
-    return frame
+def _categories(dictionary: Any, ordered: bool) -> Any:
+    """The pandas dtype of a dictionary column's categories. Frames repeat their few product
+    codes, price names and currencies, and a dtype costs pandas a uniqueness check each time it
+    is made (a tenth of the conversion), so the dtypes of small dictionaries are kept, a few
+    hundred at most (pandas dtypes are immutable: frames share them safely)."""
+    import pandas  # type: ignore[import-untyped,unused-ignore]
+
+    if len(dictionary) > 64:
+        return pandas.CategoricalDtype(dictionary.to_pandas(), ordered=ordered)
+    key = (str(dictionary.type), tuple(dictionary.to_pylist()), ordered)
+    dtype = _DTYPES.get(key)
+    if dtype is None:
+        if len(_DTYPES) >= 256:
+            _DTYPES.clear()
+        dtype = _DTYPES[key] = pandas.CategoricalDtype(dictionary.to_pandas(), ordered=ordered)
+    return dtype
+
+
+_DTYPES: dict[Tuple[str, Tuple[Any, ...], bool], Any] = {}
 
 
 def _warn(notes: Any) -> None:
