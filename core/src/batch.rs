@@ -10,21 +10,22 @@ use crate::quote::{Ledger, Quote, Step};
 use std::hash::Hash;
 
 /// See [`Engine::session`].
-pub struct Session<'e> {
+pub struct Session<'e, 'o> {
     engine: &'e Engine,
-    options: QuoteOptions,
+    /// Borrowed: a batch of one (a preview's) should not pay for a copy.
+    options: &'o QuoteOptions,
     prepared: Prepared<'e>,
     ledger: Ledger,
 }
 
-impl<'e> Session<'e> {
+impl<'e> Session<'e, '_> {
     /// The next event's quote (events are the batch's in order).
     pub fn quote<'a>(&mut self, event: &'a Event<'_>) -> Result<Quote<'a>, Error>
     where
         'e: 'a,
     {
         self.engine
-            .quote_one(event, &self.options, &self.prepared, &mut self.ledger)
+            .quote_one(event, self.options, &self.prepared, &mut self.ledger)
     }
 }
 
@@ -88,28 +89,40 @@ impl Engine {
         options: &QuoteOptions,
         mut each: impl FnMut(usize, Result<Quote<'a>, Error>),
     ) -> Result<(), Error> {
-        let events = events.into_iter();
-        crate::limits::check_batch(events.size_hint().0)?;
-        let mut session = self.session(options)?;
-        for (i, event) in events.enumerate() {
-            let result = match event {
-                Ok(event) => session
-                    .quote(event)
-                    .map_err(|e| e.prefixed(&format!("[{i}]"))),
-                Err(e) => Err(e.clone()),
-            };
+        for (i, result) in self.results(events, options)?.enumerate() {
             each(i, result);
         }
         Ok(())
     }
 
+    /// [`Engine::quote_results`] as an iterator, for callers that consume each quote as it
+    /// comes (a preview draws each event's fees without keeping a list of its quotes).
+    pub(crate) fn results<'a, 'x, 'o, E>(
+        &'a self,
+        events: E,
+        options: &'o QuoteOptions,
+    ) -> Result<impl Iterator<Item = Result<Quote<'a>, Error>> + use<'a, 'x, 'o, E>, Error>
+    where
+        E: IntoIterator<Item = Result<&'a Event<'a>, &'x Error>>,
+    {
+        let events = events.into_iter();
+        crate::limits::check_batch(events.size_hint().0)?;
+        let mut session = self.session(options)?;
+        Ok(events.enumerate().map(move |(i, event)| match event {
+            Ok(event) => session
+                .quote(event)
+                .map_err(|e| e.prefixed(&format!("[{i}]"))),
+            Err(e) => Err(e.clone()),
+        }))
+    }
+
     /// A batch quoted one event at a time, for callers that read their events as they go and
     /// price only some (a frame's rows, most of them repeats): the options are checked once, and
     /// tier usage carries from each quote to the next, as in [`Engine::quote_many`].
-    pub fn session(&self, options: &QuoteOptions) -> Result<Session<'_>, Error> {
+    pub fn session<'o>(&self, options: &'o QuoteOptions) -> Result<Session<'_, 'o>, Error> {
         Ok(Session {
             engine: self,
-            options: options.clone(),
+            options,
             prepared: self.prepare(options)?,
             ledger: Ledger::default(),
         })

@@ -121,6 +121,35 @@ proptest! {
         prop_assert_eq!(p["covered"].as_bool().unwrap(), p["shortfall"].as_object().unwrap().is_empty());
     }
 
+    /// An overdraft limit no event reaches changes nothing: the preview that checks each
+    /// event against it first (two passes) draws exactly what the one without a limit (one
+    /// pass) draws, to the last grant and digit.
+    #[test]
+    fn a_limit_never_reached_draws_as_none(
+        grants in prop::collection::vec(grant(), 0..6),
+        extra_cents in 0i64..3_000,
+        events in prop::collection::vec(event(), 0..25),
+    ) {
+        let engine = engine();
+        let grants: Vec<Value> = grants.into_iter().enumerate().map(|(i, mut g)| {
+            g["id"] = json!(format!("g{i}"));
+            g
+        }).collect();
+        let held: Decimal = grants.iter().map(|g| d(&g["available"])).sum();
+        let available = held + Decimal::new(extra_cents, 2);
+        let wallet = json!({"accounts": [{"asset": "CR", "available": available.to_string(), "grants": grants}]});
+        let (wallet, warnings) = engine.read_wallet(&wallet).unwrap();
+        let text = Value::Array(events).to_string();
+        let events = Event::many_from_json(&text).unwrap();
+        let free = engine.preview(&wallet, warnings.clone(), &events, &PreviewOptions::default()).unwrap();
+        let limited = PreviewOptions {
+            overdraft: ratecard::wallet::Overdraft::Limits(vec![("CR".into(), Decimal::from(1_000_000))]),
+            ..PreviewOptions::default()
+        };
+        let checked = engine.preview(&wallet, warnings, &events, &limited).unwrap();
+        prop_assert_eq!(serde_json::to_value(&free).unwrap(), serde_json::to_value(&checked).unwrap());
+    }
+
     /// Any wallet-shaped JSON, however wrong its values, is read or refused, never a panic;
     /// with any options, a preview answers or fails.
     #[test]

@@ -254,8 +254,8 @@ impl Engine {
     ) -> Result<String, Error> {
         let warnings = warnings.clone();
         let events = crate::event::Event::each_from_json(events_json)?;
-        let quotes = self.quote_many_read(&events, &options.quote)?;
-        let preview = self.preview_quotes(wallet, warnings, quotes, options)?;
+        let events = events.iter().map(Result::as_ref);
+        let preview = self.preview_results(wallet, warnings, events, options)?;
         to_json(&preview)
     }
 

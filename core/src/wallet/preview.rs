@@ -8,12 +8,12 @@
 //! as in the billing API). With `overdraft: "refuse"` or a limit, an event that would take a
 //! balance below the limit is not applied at all and is marked `refused`.
 
-use super::options::{AutoTopUp, PreviewOptions};
+use super::options::{AutoTopUp, Overdraft, PreviewOptions};
 use super::{below, least, minus, plus, positive, Grant, Purpose, Wallet};
 use crate::engine::Engine;
 use crate::event::Event;
 use crate::instant::Instant;
-use crate::issue::{Code, Error, ErrorKind, Issue};
+use crate::issue::{Code, Error, ErrorKind, Gathered, Issue};
 use crate::list::List;
 use crate::number::Amount;
 use crate::quote::{AmountMap, Quote, Step};
@@ -134,13 +134,6 @@ pub(super) fn overflow(path: &str) -> Error {
     )
 }
 
-/// An event's draws from one account, before they are applied.
-struct Plan {
-    account: usize,
-    takes: Vec<(Option<usize>, Decimal)>,
-    short: Decimal,
-}
-
 impl Engine {
     /// What `events` would draw from `wallet` (read by [`Engine::read_wallet`]); see the
     /// module docs. Bad events fail the preview with every one's issues, as in `quote_many`.
@@ -151,8 +144,26 @@ impl Engine {
         events: &'a [Event<'_>],
         options: &PreviewOptions,
     ) -> Result<Preview<'a>, Error> {
-        let quotes = self.quote_many(events, &options.quote)?;
-        self.preview_quotes(wallet, warnings, quotes, options)
+        self.preview_results(wallet, warnings, events.iter().map(Ok), options)
+    }
+
+    /// [`Engine::preview`] of events as [`Engine::quote_results`] takes them (some not read):
+    /// each priced and drawn as it comes, no list of quotes kept; with bad ones, the preview
+    /// fails with every one's issues, in order.
+    pub fn preview_results<'a, 'x>(
+        &'a self,
+        wallet: &'a Wallet,
+        warnings: Vec<Issue>,
+        events: impl IntoIterator<Item = Result<&'a Event<'a>, &'x Error>>,
+        options: &PreviewOptions,
+    ) -> Result<Preview<'a>, Error> {
+        let mut bad = Gathered::default();
+        let quotes = self
+            .results(events, &options.quote)?
+            .filter_map(|r| r.map_err(|e| bad.add(e)).ok());
+        let preview = self.preview_quotes(wallet, warnings, quotes, options);
+        bad.into_result()?;
+        preview
     }
 
     /// [`Engine::preview`] of events already quoted, in order.
@@ -160,11 +171,13 @@ impl Engine {
         &'a self,
         wallet: &'a Wallet,
         mut warnings: Vec<Issue>,
-        quotes: Vec<Quote<'a>>,
+        quotes: impl IntoIterator<Item = Quote<'a>>,
         options: &PreviewOptions,
     ) -> Result<Preview<'a>, Error> {
+        let quotes = quotes.into_iter();
         let explaining = options.quote.explain;
-        let mut held: Vec<Held<'a>> = Vec::with_capacity(wallet.accounts.len());
+        // Most wallets hold one account: kept inline (no allocation).
+        let mut held: List<Held<'a>> = List::new();
         for a in &wallet.accounts {
             let listed = a
                 .grants
@@ -185,87 +198,55 @@ impl Engine {
             });
         }
         let mut explain = Vec::new();
-        let mut events = Vec::with_capacity(quotes.len());
+        let mut events = Vec::with_capacity(quotes.size_hint().0);
         let mut made: Vec<AutoTopUpMade> = Vec::new();
         let mut total_short: AmountMap<'a> = AmountMap::default();
         for (i, quote) in quotes.into_iter().enumerate() {
             let t = quote.at;
-            let mut plans: Vec<(&'a str, Plan)> = Vec::new();
-            for (code, amount) in quote.totals.0.iter() {
+            // With an overdraft limit, what each account would be short is found first (an
+            // event is refused whole if any asset would pass its limit), then the draws; without
+            // one (the default), one pass draws and finds what is short.
+            let limited = !matches!(options.overdraft, Overdraft::Allow);
+            let mut refused = None;
+            let mut shortfall = AmountMap::default();
+            for (code, amount) in quote.totals.0.iter().filter(|_| limited) {
                 if !positive(amount.value) {
                     continue;
                 }
-                let account = match held.iter().position(|h| h.asset == *code) {
-                    Some(a) => a,
-                    None => {
-                        let info = self.asset_info(code);
-                        warnings.push(Issue::new(
-                            "accounts",
-                            Code::MissingAccount,
-                            format!("the wallet has no {code} account; what events charge in {code} is a shortfall"),
-                        ));
-                        held.push(Held {
-                            id: Cow::Owned(format!("default:{code}")),
-                            asset: Cow::Owned(code.to_string()),
-                            precision: info.map_or(0, |i| i.precision),
-                            available: Decimal::ZERO,
-                            grants: Vec::new(),
-                            rest: Decimal::ZERO,
-                        });
-                        held.len() - 1
-                    }
-                };
+                let account = self.account(&mut held, &mut warnings, code);
                 let h = held.get(account).ok_or_else(|| overflow("accounts"))?;
-                plans.push((code, plan(h, account, amount.value, t)));
-            }
-            // The grant-less balance is drawn only while positive, so after a short event it is
-            // exactly minus what was short (or what it already was, less that).
-            let refused = plans.iter().find_map(|(code, p)| {
-                let h = held.get(p.account)?;
-                let limit = options.overdraft.limit(&h.asset)?;
-                let owed = if positive(h.rest) {
-                    Decimal::ZERO
-                } else {
-                    h.rest
-                };
-                let after = minus(owed, p.short)?;
-                (positive(p.short) && below(after, -limit)).then_some((*code, after, limit))
-            });
-            let mut draws = Vec::new();
-            let mut shortfall = AmountMap::default();
-            for (code, p) in &plans {
-                let Some(h) = held.get_mut(p.account) else {
-                    continue;
-                };
-                if positive(p.short) {
-                    shortfall.0.push((*code, Amount::new(p.short, h.precision)));
+                let short = short_of(h, amount.value, t);
+                if positive(short) {
+                    shortfall.0.push((*code, Amount::new(short, h.precision)));
                 }
-                if refused.is_some() {
-                    continue;
-                }
-                for (g, amount) in &p.takes {
-                    // What a plan takes is never more than what it takes it from.
-                    let grant = match g.and_then(|g| h.grants.get_mut(g)) {
-                        Some(g) => {
-                            g.left = minus(g.left, *amount).unwrap_or_default();
-                            Some(match &g.grant {
-                                Cow::Borrowed(grant) => Cow::Borrowed(grant.id.as_str()),
-                                Cow::Owned(grant) => Cow::Owned(grant.id.clone()),
-                            })
-                        }
-                        None => {
-                            h.rest = minus(h.rest, *amount).unwrap_or_default();
-                            None
-                        }
+                // The grant-less balance is drawn only while positive, so after a short event
+                // it is exactly minus what was short (or what it already was, less that).
+                let limit = options.overdraft.limit(&h.asset);
+                if let (Some(limit), None) = (limit, refused) {
+                    let owed = if positive(h.rest) {
+                        Decimal::ZERO
+                    } else {
+                        h.rest
                     };
-                    let amount = Amount::new(*amount, h.precision);
-                    draws.push(super::Draw {
-                        account: h.id.clone(),
-                        grant,
-                        amount,
-                    });
+                    let after = minus(owed, short).ok_or_else(|| overflow("accounts"))?;
+                    if positive(short) && below(after, -limit) {
+                        refused = Some((*code, after, limit));
+                    }
                 }
-                h.rest = minus(h.rest, p.short).ok_or_else(|| overflow("accounts"))?;
+            }
+            let mut draws = Vec::with_capacity(4);
+            if refused.is_none() {
+                for (code, amount) in quote.totals.0.iter() {
+                    if !positive(amount.value) {
+                        continue;
+                    }
+                    let account = self.account(&mut held, &mut warnings, code);
+                    let h = held.get_mut(account).ok_or_else(|| overflow("accounts"))?;
+                    let short = draw(h, amount.value, t, &mut draws)?;
+                    if !limited && positive(short) {
+                        shortfall.0.push((*code, Amount::new(short, h.precision)));
+                    }
+                }
             }
             if let (Some((code, after, limit)), true) = (refused, explaining) {
                 explain.push(Step {
@@ -303,6 +284,36 @@ impl Engine {
             warnings,
             explain,
         })
+    }
+
+    /// The index of the account of asset `code`; a wallet without one gets an empty one (and
+    /// a warning), so that what events charge in it is a shortfall.
+    fn account<'a>(
+        &self,
+        held: &mut List<Held<'a>>,
+        warnings: &mut Vec<Issue>,
+        code: &str,
+    ) -> usize {
+        if let Some(a) = held.iter().position(|h| h.asset == *code) {
+            return a;
+        }
+        let info = self.asset_info(code);
+        warnings.push(Issue::new(
+            "accounts",
+            Code::MissingAccount,
+            format!(
+                "the wallet has no {code} account; what events charge in {code} is a shortfall"
+            ),
+        ));
+        held.push(Held {
+            id: Cow::Owned(format!("default:{code}")),
+            asset: Cow::Owned(code.to_string()),
+            precision: info.map_or(0, |i| i.precision),
+            available: Decimal::ZERO,
+            grants: Vec::new(),
+            rest: Decimal::ZERO,
+        });
+        held.len() - 1
     }
 
     /// After event `i`: an auto top-up for every account whose live balance fell below its
@@ -385,30 +396,78 @@ impl Engine {
     }
 }
 
-/// Draws `amount` from an account at `t`: live grants in order, then the grant-less balance.
-fn plan(h: &Held<'_>, account: usize, amount: Decimal, t: Instant) -> Plan {
+/// `have` drawn towards `need`: what is taken, what is left of `have`, and what is still
+/// needed. One subtraction (decimals of different scales are dear to compare).
+fn take(have: Decimal, need: Decimal) -> (Decimal, Decimal, Decimal) {
+    match minus(have, need) {
+        Some(left) if !left.is_sign_negative() || left.is_zero() => (need, left, Decimal::ZERO),
+        Some(left) => (have, Decimal::ZERO, -left),
+        // Past a decimal's range only when `have` and `need` are of opposite signs, which
+        // neither is here: take what there is.
+        None => (least(have, need), Decimal::ZERO, Decimal::ZERO),
+    }
+}
+
+/// What an account cannot supply of `amount` at `t`: what its live grants and its positive
+/// grant-less balance leave short.
+fn short_of(h: &Held<'_>, amount: Decimal, t: Instant) -> Decimal {
     let mut need = amount;
-    let mut takes = Vec::new();
-    for (g, held) in h.grants.iter().enumerate() {
+    for held in &h.grants {
         if !positive(need) {
-            break;
+            return Decimal::ZERO;
         }
         if positive(held.left) && held.grant.live_at(t) {
-            let take = least(held.left, need);
-            takes.push((Some(g), take));
-            need = minus(need, take).unwrap_or_default();
+            need = take(held.left, need).2;
         }
     }
     if positive(need) && positive(h.rest) {
-        let take = least(h.rest, need);
-        takes.push((None, take));
-        need = minus(need, take).unwrap_or_default();
+        need = take(h.rest, need).2;
     }
-    Plan {
-        account,
-        takes,
-        short: need,
+    need
+}
+
+/// Draws `amount` from an account at `t`: live grants in order, then the grant-less balance,
+/// which then goes negative by what is short, which is returned. Each draw is listed in
+/// `draws`.
+fn draw<'a>(
+    h: &mut Held<'a>,
+    amount: Decimal,
+    t: Instant,
+    draws: &mut Vec<super::Draw<'a>>,
+) -> Result<Decimal, Error> {
+    let mut need = amount;
+    for g in h.grants.iter_mut() {
+        if !positive(need) {
+            break;
+        }
+        if positive(g.left) && g.grant.live_at(t) {
+            let taken;
+            (taken, g.left, need) = take(g.left, need);
+            let grant = match &g.grant {
+                Cow::Borrowed(grant) => Cow::Borrowed(grant.id.as_str()),
+                Cow::Owned(grant) => Cow::Owned(grant.id.clone()),
+            };
+            draws.push(super::Draw {
+                account: h.id.clone(),
+                grant: Some(grant),
+                amount: Amount::new(taken, h.precision),
+            });
+        }
     }
+    if positive(need) && positive(h.rest) {
+        let taken;
+        (taken, h.rest, need) = take(h.rest, need);
+        draws.push(super::Draw {
+            account: h.id.clone(),
+            grant: None,
+            amount: Amount::new(taken, h.precision),
+        });
+    }
+    if positive(need) {
+        h.rest = minus(h.rest, need).ok_or_else(|| overflow("accounts"))?;
+        return Ok(need);
+    }
+    Ok(Decimal::ZERO)
 }
 
 fn add<'a>(sums: &mut AmountMap<'a>, code: &'a str, a: Amount) -> Result<(), Error> {
