@@ -46,6 +46,8 @@ pub mod exact;
 pub mod expression;
 pub mod fiat;
 pub mod format;
+#[cfg(feature = "arrow")]
+pub mod frame;
 mod grapheme;
 #[rustfmt::skip]
 mod grapheme_table;

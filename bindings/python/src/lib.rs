@@ -2,8 +2,9 @@
 //!
 //! The binding only translates, and its files say which way: `from_py` (Python values into the
 //! core's types), `to_py` (the core's results as Python objects), `errors` (the core's error as
-//! Python exceptions), `engine` (the `Engine` class) and `frame` (columns of a DataFrame in,
-//! columns out). Pricing, rounding, validation, batching and every message live in the
+//! Python exceptions), `engine` (the `Engine` class), `from_arrow` and `to_arrow` (Arrow C
+//! streams in and out) and `frame` (`quote_frame`'s call, the frame priced by the core's
+//! `frame` module). Pricing, rounding, validation, batching and every message live in the
 //! `ratecard` core crate. The Python package around this module (`python/ratecard`) adds the
 //! exception classes and the DataFrame adapter.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -17,7 +18,6 @@ mod errors;
 mod frame;
 mod from_arrow;
 mod from_py;
-mod rows;
 mod to_arrow;
 mod to_py;
 

@@ -417,3 +417,16 @@ def test_pandas_out_is_what_pyarrow_would_make() -> None:
         got, want = _pandas(table(names)), table(names).to_pandas()
         pd.testing.assert_frame_equal(got, want)
         assert list(got["product_code"].cat.categories) == list(dict.fromkeys(n for n in names if n is not None))
+
+
+def test_a_progress_callback_that_raises_stops_the_frame_with_its_exception(engine: ratecard.Engine) -> None:
+    # The callback runs while the core prices the frame: its exception stops the frame and is
+    # raised as it is (not as a ratecard error), and the engine prices the next frame as usual.
+    table = pa.Table.from_pylist(rows_of(EVENTS) * 10_000)
+
+    def stop(done: int, total: int) -> None:
+        raise KeyError(f"stop at {done} of {total}")
+
+    with pytest.raises(KeyError, match="stop at 65536 of 110000"):
+        engine.quote_frame(table, errors="ignore", progress=stop)
+    assert engine.quote_frame(table.slice(0, 11), errors="ignore").num_rows > 0

@@ -1,13 +1,12 @@
 //! Rows of a frame priced: the loop behind `quote_frame`.
 //!
 //! Frames repeat themselves, so rows are priced once per distinct row, by the core's plan of
-//! which events can share a pricing ([`ratecard::Twins`]). A row's key is one integer: its
+//! which events can share a pricing ([`crate::Twins`]). A row's key is one integer: its
 //! columns' codes in mixed radix, with, when amounts are expressed in other assets, the rate
-//! period of its instant ([`ratecard::Engine::rate_period`]).
+//! period of its instant ([`crate::Engine::rate_period`]).
 
-use crate::errors::Result;
-use crate::from_arrow::{micros, Column, When};
-use ratecard::{Code, Decimal, Error, ErrorKind, Event, Gathered, Instant, Issue, Place, Scalar};
+use super::cells::{micros, Column, When};
+use crate::{Code, Decimal, Error, ErrorKind, Event, Gathered, Instant, Issue, Place, Scalar};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -149,14 +148,14 @@ fn scaled(d: Decimal, scale: u32, row: usize, what: &str) -> std::result::Result
 /// Prices the rows of `rows`, in order; `tick(k)` says `k` more rows were read.
 #[allow(clippy::too_many_arguments)]
 pub fn price_rows(
-    engine: &ratecard::Engine,
-    options: &ratecard::QuoteOptions,
+    engine: &crate::Engine,
+    options: &crate::QuoteOptions,
     cells: &Cells<'_>,
     plan: &Plan,
     rows: Range<usize>,
     raise_errors: bool,
-    tick: &dyn Fn(usize) -> Result<()>,
-) -> Result<Part> {
+    tick: &dyn Fn(usize) -> Result<(), Error>,
+) -> Result<Part, Error> {
     // A row's event; its problems (paths its own, the row says which) into `issues`.
     let read_event = |i: usize, issues: &mut Vec<Issue>| -> Event<'_> {
         let event_type = match cells.types.value(i) {
