@@ -22,6 +22,7 @@ check:
 # The Rust core, the CLI and the JavaScript hosts' shared crate: unit, vector, property and CLI tests.
 test-core:
     cargo test -p ratecard -p ratecard-cli -p ratecard-js-host
+    cargo test -p ratecard --features arrow --test frame
 
 # WebAssembly: build into packages/wasm, vectors, the page in Chromium, a Vite production build.
 test-wasm:

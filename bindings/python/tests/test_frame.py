@@ -430,3 +430,16 @@ def test_a_progress_callback_that_raises_stops_the_frame_with_its_exception(engi
     with pytest.raises(KeyError, match="stop at 65536 of 110000"):
         engine.quote_frame(table, errors="ignore", progress=stop)
     assert engine.quote_frame(table.slice(0, 11), errors="ignore").num_rows > 0
+
+
+def test_all_null_dictionary_columns_are_nulls(engine: ratecard.Engine) -> None:
+    # A dictionary-encoded column with no values at all (every row null): absent keys, as any
+    # null is, and an `id` column of them comes back null (arrow itself panics on such keys).
+    video = next(e for e in EVENTS if e["event_type"] == "video_generated")
+    rows = rows_of([video] * 3)
+    nulls = pa.DictionaryArray.from_arrays(pa.array([None] * 3, pa.int32()), pa.array([], pa.string()))
+    table = pa.Table.from_pylist(rows).set_column(0, "id", nulls).append_column("note", nulls)
+    out = engine.quote_frame(table)
+    want = engine.quote_many([video] * 3, explain=False)
+    assert out.column("amount").to_pylist() == [f.amount for q in want for f in q.fees]
+    assert out.column("id").to_pylist() == [None] * out.num_rows

@@ -234,6 +234,11 @@ impl<'a> Coder<'a> {
             return each_key(array, &mut |k| codes.push(self.code(k)));
         }
         let dictionary = array.as_any_dictionary();
+        if dictionary.values().is_empty() {
+            // No values: every row is null (arrow's `normalized_keys` would panic).
+            codes.extend(std::iter::repeat_n(0, array.len()));
+            return Ok(());
+        }
         let mut entries = Vec::with_capacity(dictionary.values().len());
         self.array(dictionary.values().as_ref(), &mut entries)?;
         let nulls = array.logical_nulls();

@@ -111,6 +111,11 @@ fn plain(array: ArrayRef) -> Result<ArrayRef, Error> {
         Arc::new(iter.collect::<StringArray>())
     };
     Ok(match array.data_type() {
+        DataType::Dictionary(_, _) if array.as_any_dictionary().values().is_empty() => {
+            // No values: every row is null (arrow's `normalized_keys` would panic).
+            let values = array.as_any_dictionary().values().data_type().clone();
+            plain(arrow_array::new_null_array(&values, array.len()))?
+        }
         DataType::Dictionary(_, _) => {
             let dictionary = array.as_any_dictionary();
             let keys = UInt32Array::from_iter(
