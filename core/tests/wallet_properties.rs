@@ -63,6 +63,28 @@ fn d(v: &Value) -> Decimal {
     Decimal::from_str(v.as_str().unwrap()).unwrap()
 }
 
+/// A one-account wallet of `grants` (named g0, g1, ...) and `extra_cents` held by no grant:
+/// the wallet read, its warnings, and its balance.
+fn wallet_of(
+    engine: &Engine,
+    grants: Vec<Value>,
+    extra_cents: i64,
+) -> (ratecard::Wallet, Vec<ratecard::Issue>, Decimal) {
+    let grants: Vec<Value> = grants
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut g)| {
+            g["id"] = json!(format!("g{i}"));
+            g
+        })
+        .collect();
+    let held: Decimal = grants.iter().map(|g| d(&g["available"])).sum();
+    let available = held + Decimal::new(extra_cents, 2);
+    let wallet = json!({"accounts": [{"asset": "CR", "available": available.to_string(), "grants": grants}]});
+    let (wallet, warnings) = engine.read_wallet(&wallet).unwrap();
+    (wallet, warnings, available)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
@@ -76,14 +98,7 @@ proptest! {
         events in prop::collection::vec(event(), 0..25),
     ) {
         let engine = engine();
-        let grants: Vec<Value> = grants.into_iter().enumerate().map(|(i, mut g)| {
-            g["id"] = json!(format!("g{i}"));
-            g
-        }).collect();
-        let held: Decimal = grants.iter().map(|g| d(&g["available"])).sum();
-        let available = held + Decimal::new(extra_cents, 2);
-        let wallet = json!({"accounts": [{"asset": "CR", "available": available.to_string(), "grants": grants}]});
-        let (wallet, warnings) = engine.read_wallet(&wallet).unwrap();
+        let (wallet, warnings, available) = wallet_of(&engine, grants, extra_cents);
         let text = Value::Array(events).to_string();
         let events = Event::many_from_json(&text).unwrap();
         let preview = engine.preview(&wallet, warnings, &events, &PreviewOptions::default()).unwrap();
@@ -131,14 +146,7 @@ proptest! {
         events in prop::collection::vec(event(), 0..25),
     ) {
         let engine = engine();
-        let grants: Vec<Value> = grants.into_iter().enumerate().map(|(i, mut g)| {
-            g["id"] = json!(format!("g{i}"));
-            g
-        }).collect();
-        let held: Decimal = grants.iter().map(|g| d(&g["available"])).sum();
-        let available = held + Decimal::new(extra_cents, 2);
-        let wallet = json!({"accounts": [{"asset": "CR", "available": available.to_string(), "grants": grants}]});
-        let (wallet, warnings) = engine.read_wallet(&wallet).unwrap();
+        let (wallet, warnings, _) = wallet_of(&engine, grants, extra_cents);
         let text = Value::Array(events).to_string();
         let events = Event::many_from_json(&text).unwrap();
         let free = engine.preview(&wallet, warnings.clone(), &events, &PreviewOptions::default()).unwrap();
