@@ -405,10 +405,10 @@ impl Engine {
                         .collect::<PyResult<Vec<_>>>()?
                 }
             };
-            let quotes = self.inner.quote_many_read(&events, &options.quote)?;
+            let events = events.iter().map(std::result::Result::as_ref);
             let preview = self
                 .inner
-                .preview_quotes(wallet, warnings.clone(), quotes, &options)?;
+                .preview_results(wallet, warnings.clone(), events, &options)?;
             Ok(Preview::new(&preview)?)
         })
     }
