@@ -23,6 +23,7 @@ check:
 test-core:
     cargo test -p ratecard -p ratecard-cli -p ratecard-js-host
     cargo test -p ratecard --features arrow --test frame
+    cargo test -p ratecard --features arrow --doc frame
 
 # WebAssembly: build into packages/wasm, vectors, the page in Chromium, a Vite production build.
 test-wasm:

@@ -80,8 +80,39 @@ pub use rows::STRIDE;
 pub type Progress<'p> = &'p dyn Fn(usize, usize) -> Result<(), Error>;
 
 impl Engine {
-    /// Prices every row of `frame`: the fees (one row per fee) and the rows' issues, each a
-    /// record batch (docs of `quote_frame` in the Python wheel's README).
+    /// Prices every row of `frame`: the fees (one row per fee: `row`, `event_type`, `at`,
+    /// `product_code`, `price_name`, `currency`, `amount` as `decimal128(38, s)`, one column per
+    /// `express_in` asset) and the rows' issues (`row`, `severity`, `path`, `code`, `message`),
+    /// each a record batch; the columns are described with `quote_frame` in the Python wheel's
+    /// README, which calls this. `progress(done, total)` is called every [`STRIDE`] rows and at
+    /// the end; an error from it stops the frame.
+    ///
+    /// ```
+    /// use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    /// use ratecard::frame::{Frame, FrameOptions};
+    /// use std::sync::Arc;
+    ///
+    /// let engine = ratecard::Engine::from_json(include_str!("../../../examples/catalog.json"))?;
+    /// let column = |v: Vec<&str>| Arc::new(StringArray::from(v)) as ArrayRef;
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("event_type", column(vec!["video_generated", "video_generated"])),
+    ///     ("occurred_at", column(vec!["2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"])),
+    ///     ("model", column(vec!["gen4", "gen4_turbo"])),
+    ///     ("quality", column(vec!["hd", "sd"])),
+    ///     ("seconds", Arc::new(Float64Array::from(vec![4.0, 10.0])) as ArrayRef),
+    /// ])?;
+    /// let frame = Frame::new(batch.schema(), vec![batch]);
+    /// let how = FrameOptions { raise_errors: true, threads: true, ..FrameOptions::default() };
+    /// let (fees, issues) = engine.price_frame(&frame, &Default::default(), &how, &|_, _| Ok(()))?;
+    /// let amounts = arrow_array::cast::as_primitive_array::<arrow_array::types::Decimal128Type>(
+    ///     fees.column_by_name("amount").unwrap(),
+    /// );
+    /// // At the largest scale of any asset the catalog prices in (USD: 2), as in every face.
+    /// assert_eq!(amounts.value_as_string(0), "60.00");
+    /// assert_eq!(amounts.value_as_string(1), "50.00");
+    /// assert_eq!(issues.num_rows(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn price_frame(
         &self,
         frame: &Frame,
