@@ -9,11 +9,13 @@ demo:
 test: check test-core test-wasm test-python test-node test-docs
     @echo "all suites passed"
 
-# Format check, clippy with warnings as errors on the whole workspace, and a repository that
-# stands alone (no build output or copies committed, no pointers outside it).
+# Format check, clippy with warnings as errors on the whole workspace, the core's docs without
+# a broken link, and a repository that stands alone (no build output or copies committed, no
+# pointers outside it).
 check:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --quiet -p ratecard --features arrow --no-deps
     bash scripts/check-repo.sh
     python3 scripts/gen-corpus.py --check
     python3 scripts/gen-wallet-vectors.py --check

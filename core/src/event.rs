@@ -5,8 +5,8 @@
 //! visitors rather than `#[serde(untagged)]`, which would buffer every value.
 //!
 //! When an event is wrong, the same visitors say where, on a second read of the failing input:
-//! they are generic over a [`Track`], which is [`Untracked`] (nothing, compiled away) for the
-//! first read and a [`Trail`] for the second, where each value an error passes through on its
+//! they are generic over a `Track`, which is `Untracked` (nothing, compiled away) for the
+//! first read and a `Trail` for the second, where each value an error passes through on its
 //! way out adds its place (`x`, then `data`, then `[3]`).
 
 use crate::instant::Instant;

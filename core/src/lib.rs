@@ -24,7 +24,7 @@
 //!
 //! The core does no I/O and reads no clock; it never panics on input (the crate denies
 //! `unwrap`, `expect` and `panic!` outside tests). Rounding rules live in [`rounding`], the
-//! pricing rules in [`price`], conversion rules in [`convert`].
+//! pricing rules in [`pricing`], conversion rules in [`convert`].
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![cfg_attr(
     not(test),

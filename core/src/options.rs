@@ -1,5 +1,5 @@
 //! Quote options: the wire form `{at?, now?, express_in?, products?, prior_usage?, explain?}`
-//! read and checked, then resolved against a catalog once per call ([`Prepared`]).
+//! read and checked, then resolved against a catalog once per call (`Prepared`).
 
 use crate::catalog::asset::AssetInfo;
 use crate::engine::{Engine, FastMap, PriceRef};
