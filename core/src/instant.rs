@@ -42,12 +42,32 @@ impl Instant {
 
     /// From milliseconds since 1970-01-01T00:00:00Z (a JavaScript `Date`).
     pub fn from_unix_millis(millis: i64) -> Option<Instant> {
-        Instant::from_unix_nanos(i128::from(millis) * 1_000_000)
+        Instant::from_unix_units(millis, 1_000)
     }
 
     /// From microseconds since the epoch (a Python `datetime`, which has microsecond resolution).
     pub fn from_unix_micros(micros: i64) -> Option<Instant> {
-        Instant::from_unix_nanos(i128::from(micros) * 1_000)
+        Instant::from_unix_units(micros, 1_000_000)
+    }
+
+    /// From `count` units since the epoch, `per_second` of them a second (1 for seconds, 1,000
+    /// for milliseconds, ..., 1,000,000,000 for nanoseconds: a divisor of a billion); `None`
+    /// outside the years -9999..=9999 or for another `per_second`. In `i64` arithmetic: an
+    /// `i128` division is a library call, and a frame's timestamp column has a million of them.
+    pub fn from_unix_units(count: i64, per_second: i64) -> Option<Instant> {
+        let to_nanos = NANOS_PER_SECOND.checked_div(per_second)?;
+        if to_nanos.checked_mul(per_second) != Some(NANOS_PER_SECOND) || per_second < 1 {
+            return None;
+        }
+        let seconds = count.div_euclid(per_second);
+        let nanos = u32::try_from(count.rem_euclid(per_second) * to_nanos).ok()?;
+        Instant::new(seconds, nanos)
+    }
+
+    /// Microseconds since the epoch, rounded down (an Arrow `timestamp[us]`); every instant's
+    /// fits an `i64`.
+    pub fn unix_micros(self) -> i64 {
+        self.seconds * 1_000_000 + i64::from(self.nanos / 1_000)
     }
 
     /// From nanoseconds since the epoch; `None` outside the years -9999..=9999.
@@ -392,6 +412,27 @@ mod tests {
     use super::*;
     use time::format_description::well_known::Rfc3339;
     use time::{OffsetDateTime, UtcOffset};
+
+    #[test]
+    fn units_agree_with_nanoseconds() {
+        let counts = [0, 1, -1, 999, -999, 1_000_001, -1_000_001, 1_772_366_400_123, -62_135_596_800_001];
+        for per_second in [1, 1_000, 1_000_000, 1_000_000_000] {
+            let to_nanos = i128::from(NANOS_PER_SECOND / per_second);
+            for count in counts {
+                let by_units = Instant::from_unix_units(count, per_second);
+                let by_nanos = Instant::from_unix_nanos(i128::from(count) * to_nanos);
+                assert_eq!(by_units, by_nanos, "{count} at {per_second} a second");
+                if let Some(t) = by_units {
+                    let micros = t.unix_nanos().div_euclid(1_000);
+                    assert_eq!(i128::from(t.unix_micros()), micros, "{t}");
+                }
+            }
+        }
+        assert_eq!(Instant::from_unix_units(5, 7), None);
+        assert_eq!(Instant::from_unix_units(5, 0), None);
+        assert_eq!(Instant::from_unix_units(5, -1_000), None);
+        assert_eq!(Instant::from_unix_units(i64::MAX, 1), None);
+    }
 
     #[test]
     fn parses_offsets_and_prints_utc() {

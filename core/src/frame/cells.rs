@@ -433,13 +433,13 @@ pub fn is_naive(t: &DataType) -> bool {
 
 /// An instant from a timestamp's value in its unit.
 fn instant(v: i64, unit: TimeUnit) -> Option<Instant> {
-    let per = match unit {
-        TimeUnit::Second => 1_000_000_000,
-        TimeUnit::Millisecond => 1_000_000,
-        TimeUnit::Microsecond => 1_000,
-        TimeUnit::Nanosecond => 1,
+    let per_second = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
     };
-    Instant::from_unix_nanos(i128::from(v) * per)
+    Instant::from_unix_units(v, per_second)
 }
 
 /// A decimal128 cell as a decimal, or why it is not one.
@@ -498,5 +498,5 @@ pub fn time_value(k: Key<'_>) -> When {
 
 /// Microseconds since the epoch (the output's unit).
 pub fn micros(t: Instant) -> i64 {
-    i64::try_from(t.unix_nanos().div_euclid(1000)).unwrap_or(i64::MAX)
+    t.unix_micros()
 }
