@@ -415,7 +415,17 @@ mod tests {
 
     #[test]
     fn units_agree_with_nanoseconds() {
-        let counts = [0, 1, -1, 999, -999, 1_000_001, -1_000_001, 1_772_366_400_123, -62_135_596_800_001];
+        let counts = [
+            0,
+            1,
+            -1,
+            999,
+            -999,
+            1_000_001,
+            -1_000_001,
+            1_772_366_400_123,
+            -62_135_596_800_001,
+        ];
         for per_second in [1, 1_000, 1_000_000, 1_000_000_000] {
             let to_nanos = i128::from(NANOS_PER_SECOND / per_second);
             for count in counts {

@@ -100,6 +100,11 @@ fn wire_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<B
 
 /// [`wire_dict`] of the core's JSON text.
 fn wire_read<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    wire_read_under(py, text, "")
+}
+
+/// [`wire_read`] of a value found under `key` (which says what its strings mean).
+fn wire_read_under<'py>(py: Python<'py>, text: &str, key: &str) -> PyResult<Bound<'py, PyAny>> {
     use serde::de::{DeserializeSeed, Error, MapAccess, SeqAccess, Visitor};
     /// A JSON value being read, and the key it is under (which says what its strings mean).
     struct Read<'py, 'k>(Python<'py>, &'k str);
@@ -166,7 +171,7 @@ fn wire_read<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
         }
     }
     let mut reader = serde_json::Deserializer::from_str(text);
-    Read(py, "")
+    Read(py, key)
         .deserialize(&mut reader)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
@@ -773,11 +778,15 @@ impl Report {
 
 /// An answer of the core's kept as its JSON text, whose top-level parts become Python values
 /// when one is first read (making `Decimal`s and `datetime`s is the dearest part of a small
-/// answer, and a caller asking "is it covered?" reads none of them).
+/// answer, and a caller asking "is it covered?" reads none of them). Each part is read on its
+/// own: a preview of many events holds them all in `events`, which a caller reading only
+/// `accounts` should not pay for (a customer's preview of a hundred events took 3 ms so).
 struct Parts {
     text: String,
     keys: &'static [&'static str],
     made: Vec<OnceLock<Py<PyAny>>>,
+    /// The text of each top-level part, found when one is first read.
+    split: OnceLock<std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>>,
 }
 
 impl Parts {
@@ -786,6 +795,7 @@ impl Parts {
             text,
             keys,
             made: keys.iter().map(|_| OnceLock::new()).collect(),
+            split: OnceLock::new(),
         }
     }
 
@@ -799,15 +809,25 @@ impl Parts {
         if let Some(made) = slot.get() {
             return Ok(made.clone_ref(py).into_bound(py));
         }
-        // Every part at once: reading the text is most of the work, and callers that read
-        // one part usually read another.
-        let whole = wire_read(py, &self.text)?;
-        for (k, cell) in self.keys.iter().zip(&self.made) {
-            // Two threads may both make them; the first kept is the one every reader sees.
-            let _ = cell.set(whole.get_item(*k)?.unbind());
-        }
-        let made = whole.get_item(key)?;
-        Ok(slot.get().map_or(made, |m| m.clone_ref(py).into_bound(py)))
+        let split = match self.split.get() {
+            Some(split) => split,
+            None => {
+                let parts = serde_json::from_str(&self.text)
+                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+                self.split.get_or_init(|| parts)
+            }
+        };
+        let text = split
+            .get(key)
+            .map(|raw| raw.get())
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.to_string()))?;
+        let made = wire_read_under(py, text, key)?;
+        // Two threads may both make it; the first kept is the one every reader sees.
+        let _ = slot.set(made.unbind());
+        Ok(slot
+            .get()
+            .map(|m| m.clone_ref(py).into_bound(py))
+            .unwrap_or_else(|| py.None().into_bound(py)))
     }
 }
 
@@ -822,6 +842,12 @@ pub struct Preview {
     #[pyo3(get)]
     warnings: Vec<Issue>,
     steps: Vec<ratecard::Step>,
+    /// How many events there were, and how many were refused (`preview_frame`'s columns,
+    /// without reading `events`, which would make every quote).
+    #[pyo3(get, name = "_events")]
+    count: usize,
+    #[pyo3(get, name = "_refused")]
+    refused: usize,
     /// `accounts`, `shortfall`, `top_up`, `events`, `auto_top_ups`.
     parts: Parts,
 }
@@ -833,6 +859,8 @@ impl Preview {
             covered: p.covered,
             warnings: p.warnings.iter().map(Issue::from).collect(),
             steps: p.explain.clone(),
+            count: p.events.len(),
+            refused: p.events.iter().filter(|e| e.refused).count(),
             parts: Parts::new(json(p)?, KEYS),
         })
     }
