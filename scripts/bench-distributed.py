@@ -10,6 +10,7 @@ mapInArrow over the same cached data.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pathlib
 import platform
@@ -81,6 +82,18 @@ def main() -> None:
     # An event log's instants hardly repeat: the same frame, each row a second after the last.
     logged = df.assign(occurred_at=df["occurred_at"] + pd.to_timedelta(range(len(df)), unit="s"))
     t_logged = best(lambda: engine.quote_frame(logged), repeat=7)
+    # preview_frame: 100,000 events of 1,000 customers, each with the bundled wallet.
+    shop = ratecard.Engine(ROOT / "examples" / "catalog.json")
+    wallet = json.loads((ROOT / "examples" / "wallet.json").read_text(encoding="utf-8"))
+    rng = random.Random(1)
+    customers = pd.DataFrame({
+        "customer_id": [f"c{rng.randrange(1000)}" for _ in range(100_000)], "event_type": "video_generated",
+        "occurred_at": pd.Timestamp("2026-03-10T12:00:00Z"),
+        "model": [rng.choice(["gen4", "gen4_turbo"]) for _ in range(100_000)], "quality": "hd",
+        "seconds": [float(rng.randrange(1, 30)) for _ in range(100_000)],
+    })
+    wallets = {f"c{i}": wallet for i in range(1000)}
+    t_preview = best(lambda: shop.preview_frame(customers, wallets), repeat=5)
     t_py = best(lambda: pure_python(df), repeat=2)
     assert sum(pure_python(df)["amount"], Decimal(0)) == sum(engine.quote_frame(df)["amount"], Decimal(0))
     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -162,6 +175,9 @@ def main() -> None:
     say(f"| same, each row its own instant (an event log's) | {t_logged:.3f} s | {t_py / t_logged:.1f}× |")
     say(f"| `quote_frame(pyarrow_table)` → Table (plain `utf8`) | {t_arrow:.3f} s | {t_py / t_arrow:.1f}× |")
     say(f"| same, `dictionary=True` | {t_arrow_dict:.3f} s | {t_py / t_arrow_dict:.1f}× |")
+    say("")
+    say(f"`preview_frame` of 100,000 events of 1,000 customers (the bundled catalog and wallet): {t_preview:.3f} s, "
+        f"{t_preview / 100_000 * 1e6:.1f} µs a row.")
     say("")
     say(f"Threads, each pricing its own {ROWS:,}-row table at once (the GIL is released while rows are "
         "priced; this machine has 2 cores):")

@@ -78,9 +78,27 @@ fn capacity_args<'a, 'py>(
     Ok(args)
 }
 
+/// A preview's keywords: the quote options (`at`, `express_in`, `products`, `prior_usage`,
+/// `explain`, `now`, `options`) and the wallet's (`overdraft`, `min_top_up`,
+/// `top_up_currency`, `auto_top_up`), in those orders.
+pub fn preview_args<'a, 'py>(
+    quote: [Option<&'a Bound<'py, PyAny>>; 7],
+    more: [Option<&'a Bound<'py, PyAny>>; 4],
+) -> Result<OptionArgs<'a, 'py>> {
+    let [at, express_in, products, prior_usage, explain, now, options] = quote;
+    let mut args = OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
+    let names = ["overdraft", "min_top_up", "top_up_currency", "auto_top_up"];
+    args.more = names
+        .into_iter()
+        .zip(more)
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+    Ok(args)
+}
+
 impl Engine {
     /// The wallet operations' options: the keywords in the wire form, read by the core.
-    fn wallet_options(
+    pub(crate) fn wallet_options(
         &self,
         py: Python<'_>,
         args: &OptionArgs<'_, '_>,
@@ -370,18 +388,9 @@ impl Engine {
         auto_top_up: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> Result<Preview> {
-        let mut args =
-            OptionArgs::new(at, express_in, products, prior_usage, explain, now, options)?;
-        let more = [
-            ("overdraft", overdraft),
-            ("min_top_up", min_top_up),
-            ("top_up_currency", top_up_currency),
-            ("auto_top_up", auto_top_up),
-        ];
-        args.more = more
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
+        let quote = [at, express_in, products, prior_usage, explain, now, options];
+        let more = [overdraft, min_top_up, top_up_currency, auto_top_up];
+        let args = preview_args(quote, more)?;
         guard(|| {
             let options = self.wallet_options(py, &args)?;
             let mut wallets = self.wallets();

@@ -111,6 +111,7 @@ fn _ratecard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_argument_error, m)?)?;
     m.add_function(wrap_pyfunction!(_problem_json, m)?)?;
     m.add_function(wrap_pyfunction!(frame::_quote_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(frame::_preview_arrow, m)?)?;
     m.add_class::<to_arrow::ArrowStream>()?;
     Ok(())
 }

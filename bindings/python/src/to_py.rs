@@ -59,6 +59,27 @@ fn amount_py<'py>(py: Python<'py>, a: &Amount) -> PyResult<Bound<'py, PyAny>> {
     Ok(made)
 }
 
+/// A frame's cell as Python would read it from the frame: text a `str`, a whole number an
+/// `int`, another a `Decimal`, a boolean a `bool`, a null `None`.
+pub fn scalar<'py>(
+    py: Python<'py>,
+    v: Option<&ratecard::Scalar<'_>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use ratecard::Scalar;
+    Ok(match v {
+        Some(Scalar::Str(s)) => PyString::new(py, s).into_any(),
+        Some(Scalar::Num(d)) if d.fract().is_zero() => {
+            match i64::try_from(d.normalize().mantissa()) {
+                Ok(n) => n.into_pyobject(py)?.into_any(),
+                Err(_) => amount_py(py, &Amount::new(*d, d.scale()))?,
+            }
+        }
+        Some(Scalar::Num(d)) => amount_py(py, &Amount::new(*d, d.scale()))?,
+        Some(Scalar::Bool(b)) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        _ => py.None().into_bound(py),
+    })
+}
+
 fn decimal_py<'py>(py: Python<'py>, d: Option<Decimal>) -> PyResult<Option<Bound<'py, PyAny>>> {
     d.map(|d| amount_py(py, &Amount::new(d, d.scale())))
         .transpose()
@@ -842,12 +863,6 @@ pub struct Preview {
     #[pyo3(get)]
     warnings: Vec<Issue>,
     steps: Vec<ratecard::Step>,
-    /// How many events there were, and how many were refused (`preview_frame`'s columns,
-    /// without reading `events`, which would make every quote).
-    #[pyo3(get, name = "_events")]
-    count: usize,
-    #[pyo3(get, name = "_refused")]
-    refused: usize,
     /// `accounts`, `shortfall`, `top_up`, `events`, `auto_top_ups`.
     parts: Parts,
 }
@@ -859,8 +874,6 @@ impl Preview {
             covered: p.covered,
             warnings: p.warnings.iter().map(Issue::from).collect(),
             steps: p.explain.clone(),
-            count: p.events.len(),
-            refused: p.events.iter().filter(|e| e.refused).count(),
             parts: Parts::new(json(p)?, KEYS),
         })
     }

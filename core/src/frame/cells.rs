@@ -387,6 +387,15 @@ pub fn column<'a, T>(
         }
         return Some(Column::Rows(out));
     }
+    coded(arrays, rows, make)
+}
+
+/// [`column`] numbered whatever its values (a column rows are grouped by).
+pub fn coded<'a, T>(
+    arrays: &[&'a ArrayRef],
+    rows: usize,
+    make: impl FnMut(Key<'a>) -> T,
+) -> Option<Column<T>> {
     let mut coder = Coder::default();
     let mut codes = Vec::with_capacity(rows);
     for &array in arrays {

@@ -9,6 +9,7 @@
 //! only moves the frame in (an Arrow C stream, read into a [`Frame`]) and the batches out.
 
 pub mod cells;
+pub mod customers;
 pub mod rows;
 pub mod tables;
 
@@ -185,9 +186,22 @@ fn price(
     how: &FrameOptions,
     progress: Progress<'_>,
 ) -> Result<(RecordBatch, RecordBatch), Error> {
-    let n = frame.rows;
     // The core checks the options (express_in's assets included) once, here.
     engine.session(options)?;
+    let cells = read_cells(engine, frame, how, &[])?;
+    price_cells(engine, frame, &cells, options, how, progress)
+}
+
+/// The frame's cells: its event types, times and data columns (all but `event_type`, `id`,
+/// `occurred_at` and `besides`), each column's type checked and its rows numbered; refused
+/// when a column the rows' prices need is missing.
+fn read_cells<'f>(
+    engine: &Engine,
+    frame: &'f Frame,
+    how: &FrameOptions,
+    besides: &[&str],
+) -> Result<Cells<'f>, Error> {
+    let n = frame.rows;
     let Some(type_arrays) = frame.column("event_type") else {
         let message = "the frame has no 'event_type' column".to_string();
         return Err(column_error("event_type", Code::MissingField, message));
@@ -202,7 +216,7 @@ fn price(
         let name = field.name().as_str();
         if name == "occurred_at" {
             check_type(name, field.data_type(), true)?;
-        } else if !reserved.contains(&name) {
+        } else if !reserved.contains(&name) && !besides.contains(&name) {
             check_type(name, field.data_type(), false)?;
             data_names.push(name);
         }
@@ -272,6 +286,18 @@ fn price(
     if !missing.is_empty() {
         return Err(Error::new(ErrorKind::InvalidArgument, missing));
     }
+    Ok(cells)
+}
+
+fn price_cells(
+    engine: &Engine,
+    frame: &Frame,
+    cells: &Cells<'_>,
+    options: &QuoteOptions,
+    how: &FrameOptions,
+    progress: Progress<'_>,
+) -> Result<(RecordBatch, RecordBatch), Error> {
+    let n = frame.rows;
 
     // Amounts share one column, at the largest precision of any asset a price charges in
     // (every fee is rounded to its own, smaller or equal, one).
@@ -319,15 +345,7 @@ fn price(
         done.set((done.get() + k).min(n));
         progress(done.get(), n)
     };
-    let part = price_rows(
-        engine,
-        options,
-        &cells,
-        &plan,
-        0..n,
-        how.raise_errors,
-        &tick,
-    )?;
+    let part = price_rows(engine, options, cells, &plan, 0..n, how.raise_errors, &tick)?;
     let Part { out, notes, bad } = part;
     if how.raise_errors {
         bad.into_result()?;

@@ -145,6 +145,51 @@ fn scaled(d: Decimal, scale: u32, row: usize, what: &str) -> std::result::Result
         })
 }
 
+/// Row `i`'s event; its problems (paths its own, the row says which) into `issues`.
+pub(super) fn read_event<'c>(cells: &'c Cells<'_>, i: usize, issues: &mut Vec<Issue>) -> Event<'c> {
+    let event_type = match cells.types.value(i) {
+        Some(Scalar::Str(s)) => s.as_ref(),
+        problem => {
+            let (code, m) = match problem {
+                None => (Code::MissingField, "event_type is null"),
+                Some(_) => (Code::InvalidType, "event_type must be a string"),
+            };
+            issues.push(Issue::new("event_type".to_string(), code, m.to_string()));
+            ""
+        }
+    };
+    let occurred_at = match cells.times.as_ref().and_then(|t| t.value(i)) {
+        Some(Ok((t, _))) => Some(*t),
+        Some(Err((code, m))) => {
+            issues.push(Issue::new("occurred_at".to_string(), *code, m.clone()));
+            None
+        }
+        None => None,
+    };
+    let mut data = Vec::with_capacity(cells.data.len());
+    for (name, c) in &cells.data {
+        let value = match c.value(i) {
+            None => continue,
+            Some(Scalar::Str(s)) => Scalar::Str(Cow::Borrowed(s.as_ref())),
+            Some(other) => other.clone(),
+        };
+        data.push((Cow::Borrowed(*name), value));
+    }
+    let event = Event {
+        id: None,
+        event_type: Cow::Borrowed(event_type),
+        occurred_at,
+        data,
+        extra: Vec::new(),
+    };
+    if issues.is_empty() {
+        if let Err(e) = event.check("") {
+            issues.extend(e.issues);
+        }
+    }
+    event
+}
+
 /// Prices the rows of `rows`, in order; `tick(k)` says `k` more rows were read.
 #[allow(clippy::too_many_arguments)]
 pub fn price_rows(
@@ -156,51 +201,7 @@ pub fn price_rows(
     raise_errors: bool,
     tick: &dyn Fn(usize) -> Result<(), Error>,
 ) -> Result<Part, Error> {
-    // A row's event; its problems (paths its own, the row says which) into `issues`.
-    let read_event = |i: usize, issues: &mut Vec<Issue>| -> Event<'_> {
-        let event_type = match cells.types.value(i) {
-            Some(Scalar::Str(s)) => s.as_ref(),
-            problem => {
-                let (code, m) = match problem {
-                    None => (Code::MissingField, "event_type is null"),
-                    Some(_) => (Code::InvalidType, "event_type must be a string"),
-                };
-                issues.push(Issue::new("event_type".to_string(), code, m.to_string()));
-                ""
-            }
-        };
-        let occurred_at = match cells.times.as_ref().and_then(|t| t.value(i)) {
-            Some(Ok((t, _))) => Some(*t),
-            Some(Err((code, m))) => {
-                issues.push(Issue::new("occurred_at".to_string(), *code, m.clone()));
-                None
-            }
-            None => None,
-        };
-        let mut data = Vec::with_capacity(cells.data.len());
-        for (name, c) in &cells.data {
-            let value = match c.value(i) {
-                None => continue,
-                Some(Scalar::Str(s)) => Scalar::Str(Cow::Borrowed(s.as_ref())),
-                Some(other) => other.clone(),
-            };
-            data.push((Cow::Borrowed(*name), value));
-        }
-        let event = Event {
-            id: None,
-            event_type: Cow::Borrowed(event_type),
-            occurred_at,
-            data,
-            extra: Vec::new(),
-        };
-        if issues.is_empty() {
-            if let Err(e) = event.check("") {
-                issues.extend(e.issues);
-            }
-        }
-        event
-    };
-
+    let read_event = |i: usize, issues: &mut Vec<Issue>| read_event(cells, i, issues);
     let mut twins = engine.twins::<u64>();
     let mut session = engine.session(options)?;
     let keyed: Vec<&Column<Scalar<'_>>> = std::iter::once(&cells.types)

@@ -10,7 +10,7 @@ polars are used only when the caller passes their frames.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _ratecard
 from ._errors import ArgumentError
@@ -200,100 +200,17 @@ def _warn(notes: Any) -> None:
 
 
 def preview_frame(engine: Engine, frame: Frame, wallets: Mapping[Any, Any], *, progress: Any = False,
-                  **options: Any) -> Frame:
+                  threads: bool = True, **options: Any) -> Frame:
     """``Engine.preview_frame``: one preview per customer of a frame of events.
 
-    Rows become events as ``quote_frame`` reads them (``event_type``, ``id``, ``occurred_at``,
-    every other column but ``customer_id`` is data, a null cell an absent key), grouped by
+    Rows become events as ``quote_frame`` reads them (``event_type``, ``occurred_at``, every
+    other column but ``id`` and ``customer_id`` is data, a null cell an absent key), grouped by
     ``customer_id`` in the order customers first appear, each group previewed against
-    ``wallets[customer_id]`` by the core. A bad row or wallet is reported with every other one:
-    a row by its position in the frame (``[17].data.seconds``), a wallet by its customer
-    (``wallets['c1'].accounts[0].available``)."""
-    from ._errors import RatecardError
-    from ._ratecard import Issue
-
+    ``wallets[customer_id]`` by the core, which reads the frame in place (no Python object per
+    row) and answers with one row per customer and account. A bad row or wallet is reported
+    with every other one: a row by its position in the frame (``[17].data.seconds``), a wallet
+    by its customer (``wallets['c1'].accounts[0].available``)."""
     kind, source = _source(frame)
-    table = _table(source)
-    for column in ("customer_id", "event_type"):
-        if column not in table.column_names:
-            raise _argument_error(column, "missing_field", f"the frame has no {column!r} column")
-    if "occurred_at" in table.column_names:
-        t = table.schema.field("occurred_at").type
-        if getattr(t, "tz", "") is None:  # a naive timestamp column
-            raise _argument_error("occurred_at", "invalid_timestamp",
-                                  "column 'occurred_at' holds naive timestamps (no time zone); "
-                                  "localize it first, e.g. df[col].dt.tz_localize('UTC')")
-    customers: dict[Any, List[Tuple[int, dict[str, Any]]]] = {}
-    for row, r in enumerate(table.to_pylist()):
-        event = {k: r[k] for k in ("event_type", "id", "occurred_at") if r.get(k) is not None}
-        reserved = ("customer_id", "event_type", "id", "occurred_at")
-        event["data"] = {k: v for k, v in r.items() if k not in reserved and v is not None}
-        customers.setdefault(r["customer_id"], []).append((row, event))
-    issues: List[Any] = []
-    first: Optional[RatecardError] = None
-    previews = []
-    report = reporter(progress, "preview_frame", "customers")
-    for done, (customer, events) in enumerate(customers.items()):
-        if report is not None and done % 1024 == 0 and done > 0:
-            report(done, len(customers))
-        if customer not in wallets:
-            message = f"no wallet for customer {customer!r}"
-            issues.append(Issue(f"wallets[{customer!r}]", "missing_field", message))
-            continue
-        try:
-            previews.append((customer, engine.preview(wallets[customer], [e for _, e in events], **options)))
-        except RatecardError as e:
-            first = first or e
-            for i in e.issues:
-                path = i.path
-                if e.code == "invalid_wallet":
-                    path = f"wallets[{customer!r}]" + (f".{path}" if path else "")
-                elif path.startswith("["):
-                    index, rest = path[1:].split("]", 1)
-                    path = f"[{events[int(index)][0]}]{rest}"
-                issues.append(Issue(path, i.code, i.message))
-    if report is not None:
-        report(len(customers), len(customers))
-    if issues:
-        error = type(first) if first is not None else ArgumentError
-        code = first.code if first is not None else "invalid_argument"
-        raise error(f"{len(issues)} problems previewing the frame; the first: {issues[0].path}: {issues[0].message}",
-                    code, issues)
-    return _library(kind, _preview_table(previews))
-
-
-def _preview_table(previews: List[Tuple[Any, Any]]) -> Any:
-    """One row per customer and account: the balance before and after, the shortfall and the
-    top-up that covers it, whether every event was covered, how many there were and were refused."""
-    pa = _pyarrow()
-    rows = []
-    for customer, p in previews:
-        # Counted by the core: reading `events` would make every quote a Python object.
-        events, refused = p._events, p._refused
-        for account in p.accounts:
-            asset = account["asset"]
-            top_up = p.top_up.get(asset) or {}
-            rows.append({
-                "customer_id": customer, "asset": asset, "available": account["available"],
-                "available_after": account["available_after"], "shortfall": p.shortfall.get(asset),
-                "top_up_currency": top_up.get("currency"), "top_up_amount": top_up.get("amount"),
-                "top_up_buys": top_up.get("buys"), "covered": p.covered, "events": events,
-                "refused": refused,
-            })
-    columns: dict[str, Any] = {}
-    for name in ("customer_id", "asset", "available", "available_after", "shortfall", "top_up_currency",
-                 "top_up_amount", "top_up_buys", "covered", "events", "refused"):
-        values = [r[name] for r in rows]
-        if name in ("available", "available_after", "shortfall", "top_up_amount", "top_up_buys"):
-            # Exact decimals at the largest scale the column holds (Arrow's decimal128).
-            scale = max([-v.as_tuple().exponent for v in values if v is not None] + [0])
-            columns[name] = pa.array(values, pa.decimal128(38, scale))
-        elif name == "covered":
-            columns[name] = pa.array(values, pa.bool_())
-        elif name in ("events", "refused"):
-            columns[name] = pa.array(values, pa.int64())
-        elif name == "customer_id":
-            columns[name] = pa.array(values)
-        else:
-            columns[name] = pa.array(values, pa.string())
-    return pa.table(columns)
+    previews = _ratecard._preview_arrow(engine, source, wallets, threads=threads,
+                                        progress=reporter(progress, "preview_frame", "customers"), **options)
+    return _library(kind, _table(previews))

@@ -21,6 +21,7 @@ __all__ = [
     "Step",
     "__version__",
     "_argument_error",
+    "_preview_arrow",
     "_problem_json",
     "_quote_arrow",
     "codes",
@@ -189,10 +190,6 @@ class Preview:
     def warnings(self) -> List[Issue]: ...
     @property
     def explain(self) -> List[Step]: ...
-    @property
-    def _events(self) -> int: ...
-    @property
-    def _refused(self) -> int: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def to_json(self) -> str: ...
 
@@ -313,6 +310,26 @@ def _quote_arrow(
     threads: bool = True,
     progress: Optional[Callable[[int, int], Any]] = None,
 ) -> Tuple[ArrowStream, ArrowStream]: ...
+
+def _preview_arrow(
+    engine: Engine,
+    source: Any,
+    wallets: Mapping[Any, Any],
+    *,
+    progress: Optional[Callable[[int, int], Any]] = None,
+    threads: bool = True,
+    at: Optional[_Time] = None,
+    express_in: Optional[Sequence[str]] = None,
+    products: Optional[Sequence[str]] = None,
+    prior_usage: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    explain: Optional[bool] = None,
+    now: Union[_Time, Literal[False], None] = None,
+    overdraft: Any = None,
+    min_top_up: Optional[Mapping[str, Any]] = None,
+    top_up_currency: Any = None,
+    auto_top_up: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> ArrowStream: ...
 
 @final
 class ArrowStream:
