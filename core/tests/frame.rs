@@ -118,3 +118,122 @@ proptest! {
         }
     }
 }
+
+/// Customers in the order they first appear (a null customer is one too); each customer's
+/// events previewed against its wallet; a missing wallet and a bad row reported together, in
+/// customer order, the row at its place in the frame.
+#[test]
+fn customers_are_grouped_in_order_and_every_problem_is_reported() {
+    use arrow_array::RecordBatch;
+    use ratecard::frame::{Frame, FrameOptions};
+    use ratecard::{Engine, Issue, PreviewOptions};
+
+    let engine = Engine::from_json(include_str!("../../examples/catalog.json")).unwrap();
+    let text = |v: Vec<Option<&str>>| Arc::new(v.into_iter().collect::<StringArray>()) as ArrayRef;
+    let batch = RecordBatch::try_from_iter([
+        (
+            "customer_id",
+            text(vec![Some("b"), Some("a"), Some("b"), None, Some("a")]),
+        ),
+        ("event_type", text(vec![Some("video_generated"); 5])),
+        (
+            "occurred_at",
+            text(vec![
+                Some("2026-03-10T12:00:00Z"),
+                Some("2026-03-10T12:00:00Z"),
+                Some("2026-03-10T12:00:00Z"),
+                Some("2026-03-10T12:00:00Z"),
+                Some("later"),
+            ]),
+        ),
+        ("model", text(vec![Some("gen4"); 5])),
+        ("quality", text(vec![Some("hd"); 5])),
+        (
+            "seconds",
+            Arc::new(Float64Array::from(vec![4.0, 2.0, 1.0, 1.0, 1.0])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let frame = Frame::new(batch.schema(), vec![batch]);
+    let customers = engine
+        .frame_customers(&frame, "customer_id", &FrameOptions::default())
+        .unwrap();
+    let names: Vec<Option<String>> = customers
+        .customers()
+        .into_iter()
+        .map(|c| {
+            c.map(|s| match s {
+                Scalar::Str(s) => s.to_string(),
+                other => format!("{other:?}"),
+            })
+        })
+        .collect();
+    assert_eq!(names, vec![Some("b".into()), Some("a".into()), None]);
+
+    let wallet = engine
+        .read_wallet(&ratecard::parse_json(include_str!("../../examples/wallet.json")).unwrap())
+        .map(|(w, warnings): (ratecard::Wallet, Vec<Issue>)| (w, warnings));
+    let labels = vec!["'b'".to_string(), "'a'".to_string(), "None".to_string()];
+    let options = PreviewOptions::default();
+    // b alone has a wallet: one row per account of it.
+    let only_b = [Some(&wallet), None, None];
+    let e = customers
+        .preview(&engine, &only_b, &labels, &options, &|_, _| Ok(()))
+        .unwrap_err();
+    let paths: Vec<(String, &str)> = e
+        .issues
+        .iter()
+        .map(|i| (i.path.clone(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            ("wallets['a']".to_string(), "missing_field"),
+            ("wallets[None]".to_string(), "missing_field")
+        ]
+    );
+    // Everyone has one: a's second row has a bad instant, reported at its row in the frame.
+    let all = [Some(&wallet), Some(&wallet), Some(&wallet)];
+    let e = customers
+        .preview(&engine, &all, &labels, &options, &|_, _| Ok(()))
+        .unwrap_err();
+    let paths: Vec<(String, &str)> = e
+        .issues
+        .iter()
+        .map(|i| (i.path.clone(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        vec![("[4].occurred_at".to_string(), "invalid_timestamp")]
+    );
+    // Without the bad row: one row per customer and account, customers in order.
+    let good = frame.batches[0].slice(0, 4);
+    let frame = Frame::new(good.schema(), vec![good]);
+    let customers = engine
+        .frame_customers(&frame, "customer_id", &FrameOptions::default())
+        .unwrap();
+    let table = customers
+        .preview(&engine, &all, &labels, &options, &|_, _| Ok(()))
+        .unwrap();
+    let accounts = wallet.as_ref().unwrap().0.accounts.len();
+    assert_eq!(table.num_rows(), 3 * accounts);
+    let ids = table.column_by_name("customer_id").unwrap();
+    let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+    assert_eq!(
+        (ids.value(0), ids.value(accounts), ids.is_null(2 * accounts)),
+        ("b", "a", true)
+    );
+    let events = table.column_by_name("events").unwrap();
+    let events = events
+        .as_any()
+        .downcast_ref::<arrow_array::Int64Array>()
+        .unwrap();
+    assert_eq!(
+        (
+            events.value(0),
+            events.value(accounts),
+            events.value(2 * accounts)
+        ),
+        (2, 1, 1)
+    );
+}
