@@ -390,7 +390,7 @@ pub fn column<'a, T>(
     coded(arrays, rows, make)
 }
 
-/// [`column`] numbered whatever its values (a column rows are grouped by).
+/// [`column()`] numbered whatever its values (a column rows are grouped by).
 pub fn coded<'a, T>(
     arrays: &[&'a ArrayRef],
     rows: usize,
