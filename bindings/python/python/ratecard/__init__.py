@@ -184,7 +184,8 @@ class Engine(_Engine):
         )
 
     def preview_frame(self, frame: Frame, wallets: Mapping[Any, Any], *,
-                      progress: Union[bool, Callable[[int, int], Any]] = False, **options: Any) -> Frame:
+                      progress: Union[bool, Callable[[int, int], Any]] = False, threads: bool = True,
+                      **options: Any) -> Frame:
         """Previews many customers at once: a frame of events with a ``customer_id`` column
         (pandas, polars or pyarrow) against ``wallets``, a mapping from customer id to wallet
         (the billing API's wallet JSON, as :meth:`preview` takes it).
@@ -197,9 +198,11 @@ class Engine(_Engine):
         ``options`` are :meth:`preview`'s keywords (``at``, ``overdraft``, ``min_top_up``, ...).
         Every bad row (by its position) and every missing or bad wallet (by its customer) is
         reported in one error. ``progress=True`` shows how many customers are done (a tqdm bar,
-        or a line on stderr); a callable is called with ``(done, total)``.
+        or a line on stderr); a callable is called with ``(done, total)``. The core reads the frame
+        in place, as :meth:`quote_frame` does (its columns numbered on a second thread unless
+        ``threads=False``), and refuses a frame that lacks a column its prices need.
         """
-        return _frame.preview_frame(self, frame, wallets, progress=progress, **options)
+        return _frame.preview_frame(self, frame, wallets, progress=progress, threads=threads, **options)
 
 
 def schema() -> Dict[str, Any]:

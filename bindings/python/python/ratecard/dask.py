@@ -77,5 +77,5 @@ def preview(ddf: Any, catalog: Any, wallets: Any, **options: Any) -> Any:
 def _preview(frame: Any, text: str, wallets: Any, options: dict[str, Any]) -> Any:
     if "customer_id" not in frame:  # pandas 3 leaves the key out of the group; its name says it
         frame = frame.assign(customer_id=frame.name)
-    out = _remote.engine(text).preview_frame(frame.reset_index(drop=True), wallets, **options)
+    out = _remote.engine(text).preview_frame(frame.reset_index(drop=True), wallets, threads=False, **options)
     return out.astype({"asset": object, "top_up_currency": object})

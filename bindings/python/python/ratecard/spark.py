@@ -108,7 +108,7 @@ def preview(df: Any, catalog: Any, wallets: Any, **options: Any) -> Any:
     ])
 
     def one(frame: Any) -> Any:
-        out = _remote.engine(text).preview_frame(frame, given, **options)
+        out = _remote.engine(text).preview_frame(frame, given, threads=False, **options)
         return _remote.at_scale(out, scale)
 
     return df.groupBy("customer_id").applyInPandas(one, schema)
