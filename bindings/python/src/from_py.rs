@@ -379,7 +379,10 @@ fn read_json(v: &Bound<'_, PyAny>, c: &Cached, at: Option<&str>, depth: usize) -
             };
             let key = text(key, path)?;
             let child = at.map(|p| ratecard::issue::join_path(p, key));
-            map.insert(key.to_owned(), read_json(&x, c, child.as_deref(), depth + 1)?);
+            map.insert(
+                key.to_owned(),
+                read_json(&x, c, child.as_deref(), depth + 1)?,
+            );
         }
         return Ok(Value::Object(map));
     }

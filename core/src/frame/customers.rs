@@ -29,6 +29,8 @@ pub struct Customers<'f> {
     customers: Column<Scalar<'f>>,
     /// Each customer's rows, in the order customers first appear.
     groups: Vec<Vec<usize>>,
+    /// Whether a second thread may preview half the customers.
+    threads: bool,
 }
 
 /// How often, in customers, a long preview reports its progress.
@@ -91,6 +93,7 @@ impl Engine {
             column,
             customers,
             groups,
+            threads: how.threads,
         })
     }
 }
@@ -119,13 +122,52 @@ impl<'f> Customers<'f> {
         options: &PreviewOptions,
         progress: super::Progress<'_>,
     ) -> Result<RecordBatch, Error> {
-        let mut issues = Vec::new();
-        let mut kind = None;
-        let mut rows = Rows::default();
+        // The customers in two halves, the second on another thread (each customer's preview
+        // is its own); progress is the first half's, doubled.
         let total = self.groups.len();
-        for (g, group) in self.groups.iter().enumerate() {
-            if g % PROGRESS == 0 && g > 0 {
-                progress(g, total)?;
+        let half = total.div_ceil(2);
+        let run = |range: std::ops::Range<usize>, tick: Option<super::Progress<'_>>| {
+            self.previews(engine, range, wallets, labels, options, tick)
+        };
+        let twice = |done: usize, _: usize| progress((2 * done).min(total), total);
+        let (second, first) = super::both(
+            self.threads,
+            || run(half..total, None),
+            || run(0..half, Some(&twice)),
+        )?;
+        progress(total, total)?;
+        let (mut found, second) = (first?, second?);
+        found.issues.extend(second.issues);
+        let kind = found.kind.or(second.kind);
+        if !found.issues.is_empty() {
+            return Err(Error::new(
+                kind.unwrap_or(ErrorKind::InvalidArgument),
+                found.issues,
+            ));
+        }
+        found.rows.append(second.rows);
+        found.rows.table(self)
+    }
+
+    /// The previews of the customers in `range`: their rows, or every problem found.
+    fn previews(
+        &self,
+        engine: &Engine,
+        range: std::ops::Range<usize>,
+        wallets: &[CustomerWallet<'_>],
+        labels: &[String],
+        options: &PreviewOptions,
+        progress: Option<super::Progress<'_>>,
+    ) -> Result<Found, Error> {
+        let mut found = Found::default();
+        let (issues, kind, rows) = (&mut found.issues, &mut found.kind, &mut found.rows);
+        let start = range.start;
+        for g in range {
+            let Some(group) = self.groups.get(g) else {
+                continue;
+            };
+            if let (Some(tick), true) = (progress, (g - start) % PROGRESS == 0 && g > start) {
+                tick(g - start, self.groups.len())?;
             }
             let label = labels.get(g).map_or("None", String::as_str);
             let at = format!("wallets[{label}]");
@@ -163,15 +205,16 @@ impl<'f> Customers<'f> {
                 }
             }
         }
-        progress(total, total)?;
-        if !issues.is_empty() {
-            return Err(Error::new(
-                kind.unwrap_or(ErrorKind::InvalidArgument),
-                issues,
-            ));
-        }
-        rows.table(self)
+        Ok(found)
     }
+}
+
+/// Some customers' previews: their rows, and every problem found (with the first one's kind).
+#[derive(Default)]
+struct Found {
+    issues: Vec<Issue>,
+    kind: Option<ErrorKind>,
+    rows: Rows,
 }
 
 /// An issue of a customer's batch at the frame's row: `[k]...` becomes `[rows[k]]...`.
@@ -204,6 +247,21 @@ struct Rows {
 }
 
 impl Rows {
+    /// `other`'s rows after these (customers in order: `other`'s come later).
+    fn append(&mut self, mut other: Rows) {
+        self.group.append(&mut other.group);
+        self.asset.append(&mut other.asset);
+        self.available.append(&mut other.available);
+        self.after.append(&mut other.after);
+        self.shortfall.append(&mut other.shortfall);
+        self.currency.append(&mut other.currency);
+        self.top_up.append(&mut other.top_up);
+        self.buys.append(&mut other.buys);
+        self.covered.append(&mut other.covered);
+        self.events.append(&mut other.events);
+        self.refused.append(&mut other.refused);
+    }
+
     fn add(&mut self, g: usize, p: &Preview<'_>) {
         let refused = p.events.iter().filter(|e| e.refused).count();
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);

@@ -127,7 +127,7 @@ impl Engine {
 
 /// `first` on a second thread while `second` runs on this one (or both here, in turn, when
 /// `threads` is off), and their answers.
-fn both<A: Send, B>(
+pub(super) fn both<A: Send, B>(
     threads: bool,
     first: impl FnOnce() -> A + Send,
     second: impl FnOnce() -> B,
