@@ -175,36 +175,29 @@ fn customers_are_grouped_in_order_and_every_problem_is_reported() {
         .map(|(w, warnings): (ratecard::Wallet, Vec<Issue>)| (w, warnings));
     let labels = vec!["'b'".to_string(), "'a'".to_string(), "None".to_string()];
     let options = PreviewOptions::default();
-    // b alone has a wallet: one row per account of it.
-    let only_b = [Some(&wallet), None, None];
-    let e = customers
-        .preview(&engine, &only_b, &labels, &options, &|_, _| Ok(()))
-        .unwrap_err();
-    let paths: Vec<(String, &str)> = e
-        .issues
-        .iter()
-        .map(|i| (i.path.clone(), i.code.as_str()))
-        .collect();
+    // The paths and codes of a preview's error.
+    let problems = |wallets: &[Option<&_>]| -> Vec<(String, String)> {
+        let e = customers
+            .preview(&engine, wallets, &labels, &options, &|_, _| Ok(()))
+            .unwrap_err();
+        let each = e.issues.iter();
+        each.map(|i| (i.path.clone(), i.code.as_str().to_string()))
+            .collect()
+    };
+    // Only b has a wallet: a's and the null customer's are missing.
+    let pair = |p: &str, c: &str| (p.to_string(), c.to_string());
     assert_eq!(
-        paths,
+        problems(&[Some(&wallet), None, None]),
         vec![
-            ("wallets['a']".to_string(), "missing_field"),
-            ("wallets[None]".to_string(), "missing_field")
+            pair("wallets['a']", "missing_field"),
+            pair("wallets[None]", "missing_field")
         ]
     );
     // Everyone has one: a's second row has a bad instant, reported at its row in the frame.
     let all = [Some(&wallet), Some(&wallet), Some(&wallet)];
-    let e = customers
-        .preview(&engine, &all, &labels, &options, &|_, _| Ok(()))
-        .unwrap_err();
-    let paths: Vec<(String, &str)> = e
-        .issues
-        .iter()
-        .map(|i| (i.path.clone(), i.code.as_str()))
-        .collect();
     assert_eq!(
-        paths,
-        vec![("[4].occurred_at".to_string(), "invalid_timestamp")]
+        problems(&all),
+        vec![pair("[4].occurred_at", "invalid_timestamp")]
     );
     // Without the bad row: one row per customer and account, customers in order.
     let good = frame.batches[0].slice(0, 4);
