@@ -334,9 +334,9 @@ pub fn to_json(v: &Bound<'_, PyAny>, c: &Cached, path: &str, depth: usize) -> Re
     // Read without writing down where each value is (a path per value, formatted and thrown
     // away, was a fifth of reading a wallet); on an error, read again with paths, for its
     // path. Lists, tuples and mappings only are read, and reading them twice changes nothing.
-    read_json(v, c, None, depth).or_else(|first| match read_json(v, c, Some(path), depth) {
-        Err(placed) => Err(placed),
-        Ok(_) => Err(first),
+    read_json(v, c, None, depth).map_err(|first| match read_json(v, c, Some(path), depth) {
+        Err(placed) => placed,
+        Ok(_) => first,
     })
 }
 
