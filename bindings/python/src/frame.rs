@@ -36,11 +36,7 @@ pub fn _quote_arrow<'py>(
     threads: bool,
     progress: Option<Py<PyAny>>,
 ) -> Result<(ArrowStream, ArrowStream)> {
-    // Whether the caller said when to price rows without a time (`now=False` says never).
-    let timed = [at, now]
-        .into_iter()
-        .flatten()
-        .any(|v| !v.is_none() && !v.is_instance_of::<pyo3::types::PyBool>());
+    let timed = timed(at, now);
     guard(|| {
         let engine = &engine.get().inner;
         let mut args = OptionArgs::new(at, express_in, products, prior_usage, None, now, None)?;
@@ -89,10 +85,7 @@ pub fn _preview_arrow<'py>(
     auto_top_up: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
 ) -> Result<ArrowStream> {
-    let timed = [at, now]
-        .into_iter()
-        .flatten()
-        .any(|v| !v.is_none() && !v.is_instance_of::<pyo3::types::PyBool>());
+    let timed = timed(at, now);
     let quote = [at, express_in, products, prior_usage, explain, now, options];
     let more = [overdraft, min_top_up, top_up_currency, auto_top_up];
     let args = crate::engine::preview_args(quote, more)?;
@@ -147,6 +140,14 @@ pub fn _preview_arrow<'py>(
         });
         Ok(ArrowStream::from(reporter.finish(answer)?))
     })
+}
+
+/// Whether the caller said when to price rows without a time (`now=False` says never).
+fn timed(at: Option<&Bound<'_, PyAny>>, now: Option<&Bound<'_, PyAny>>) -> bool {
+    [at, now]
+        .into_iter()
+        .flatten()
+        .any(|v| !v.is_none() && !v.is_instance_of::<pyo3::types::PyBool>())
 }
 
 /// Progress reported to Python while the core works with the GIL released. An exception

@@ -209,7 +209,12 @@ impl Engine {
             let limited = !matches!(options.overdraft, Overdraft::Allow);
             let mut refused = None;
             let mut shortfall = AmountMap::default();
-            for (code, amount) in quote.totals.0.iter().filter(|_| limited) {
+            let checked = if limited {
+                quote.totals.0.iter()
+            } else {
+                [].iter()
+            };
+            for (code, amount) in checked {
                 if !positive(amount.value) {
                     continue;
                 }
